@@ -1,0 +1,100 @@
+/**
+ * Builds the whole gateway from options. `server.ts` and the tests build it the same way.
+ */
+import { randomUUID } from 'node:crypto'
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import type { Config } from './config.js'
+import auth from './plugins/auth.js'
+import openapi from './plugins/openapi.js'
+import problems from './plugins/problems.js'
+import healthRoutes from './routes/health/index.js'
+import messageRoutes from './routes/messages/index.js'
+import sourceRoutes from './routes/sources/index.js'
+import { registerSchemas } from './schemas/index.js'
+import type { BudgetStore } from './upstreams/budget/store.js'
+import { UpstreamRegistry } from './upstreams/registry.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config
+    upstreams: UpstreamRegistry
+  }
+}
+
+export interface AppOptions {
+  config: Config
+  /** Connections that point at the built-in simulators (shown in `/v1/sources`). */
+  sandboxConnections?: ReadonlySet<string>
+  budgetStore?: BudgetStore
+  /** False for silence (tests). */
+  logger?: false
+  /** Where log lines go instead of stdout (tests read them). */
+  logStream?: NodeJS.WritableStream
+}
+
+/** Secrets that must never reach a log line, wherever they appear. */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers["x-api-key"]',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  '*.credential',
+  '*.secret',
+  '*.token',
+  '*.apiKey',
+  '*.password',
+]
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
+
+export function serverOptions(options: AppOptions): FastifyServerOptions {
+  return {
+    logger:
+      options.logger === false
+        ? false
+        : {
+            level: options.config.logLevel,
+            redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+            ...(options.logStream === undefined ? {} : { stream: options.logStream }),
+          },
+    // A caller's X-Request-Id is kept when it is safe to echo and log; otherwise we mint one.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id']
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
+    },
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    ajv: { customOptions: { coerceTypes: 'array', useDefaults: true, removeAdditional: false } },
+    bodyLimit: 1024 * 1024,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  }
+}
+
+/** The gateway as a plugin: everything it serves, built from `options`. */
+export async function app(instance: FastifyInstance, options: AppOptions): Promise<void> {
+  const upstreams = new UpstreamRegistry(options.config, {
+    ...(options.budgetStore === undefined ? {} : { budgetStore: options.budgetStore }),
+    ...(options.sandboxConnections === undefined ? {} : { sandboxConnections: options.sandboxConnections }),
+  })
+  instance.decorate('config', options.config)
+  instance.decorate('upstreams', upstreams)
+  instance.addHook('onClose', async () => upstreams.close())
+  instance.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+
+  registerSchemas(instance)
+  await instance.register(problems)
+  await instance.register(auth, { keys: options.config.apiKeys })
+  await instance.register(openapi)
+  await instance.register(healthRoutes)
+  await instance.register(sourceRoutes)
+  await instance.register(messageRoutes)
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const instance = Fastify(serverOptions(options))
+  await app(instance, options)
+  await instance.ready()
+  return instance
+}

@@ -1,0 +1,304 @@
+/**
+ * Configuration from the environment (the names PRODUCT.md fixes) and an optional JSON file
+ * (`SWITCHBOARD_CONFIG`) for more connections. Everything is validated up front; every
+ * problem becomes one line of a ConfigError, so a bad deployment says all that is wrong at once.
+ */
+import { readFileSync } from 'node:fs'
+import { Type, type Static } from 'typebox'
+import { Value } from 'typebox/value'
+import { DEFAULT_BATCHBOOK_LIMIT, batchBookBaseUrl, isValidAccountName } from './upstreams/batchbook/account.js'
+import { DEFAULT_SNAPPY_BASE_URL, DEFAULT_SNAPPY_LIMIT, isValidSnappyKey } from './upstreams/snappy/account.js'
+import type { SourceKind } from './upstreams/source.js'
+
+export interface RateLimit {
+  max: number
+  windowMs: number
+}
+
+export interface ConnectionConfig {
+  name: string
+  source: SourceKind
+  /** Origin plus base path, without a trailing slash. */
+  baseUrl: string
+  /** The upstream secret (BatchBook token, Snappy API key). Never logged or returned. */
+  credential: string
+  rateLimit: RateLimit
+  timeoutMs: number
+}
+
+export interface ApiKeyConfig {
+  name: string
+  secret: string
+  /** Connections this key may use; null means all. */
+  connections: string[] | null
+}
+
+export interface Config {
+  host: string
+  port: number
+  logLevel: string
+  apiKeys: ApiKeyConfig[]
+  connections: ConnectionConfig[]
+  /** True when no upstream credentials are configured: the built-in simulators are used. */
+  sandbox: boolean
+  redisUrl: string | null
+  upstream: {
+    timeoutMs: number
+    maxResponseBytes: number
+    /** How long a call may queue for rate budget before the client gets a 429. */
+    maxQueueWaitMs: number
+  }
+}
+
+export class ConfigError extends Error {
+  readonly problems: string[]
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+    this.name = 'ConfigError'
+    this.problems = problems
+  }
+}
+
+const CONNECTION_NAME = '^[a-z][a-z0-9_-]{0,31}$'
+const connectionName = new RegExp(CONNECTION_NAME)
+const apiKeyName = /^[A-Za-z0-9_.-]{1,64}$/
+const MIN_SECRET_LENGTH = 16
+
+const RateLimitSchema = Type.Object(
+  { max: Type.Integer({ minimum: 1 }), windowMs: Type.Integer({ minimum: 1 }) },
+  { additionalProperties: false },
+)
+const Common = {
+  name: Type.String({ pattern: CONNECTION_NAME }),
+  baseUrl: Type.Optional(Type.String()),
+  rateLimit: Type.Optional(RateLimitSchema),
+  timeoutMs: Type.Optional(Type.Integer({ minimum: 1 })),
+}
+const FileSchema = Type.Object(
+  {
+    connections: Type.Array(
+      Type.Union([
+        Type.Object({ ...Common, source: Type.Literal('batchbook'), account: Type.String(), token: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
+        Type.Object({ ...Common, source: Type.Literal('snappy'), apiKey: Type.String() }, { additionalProperties: false }),
+      ]),
+    ),
+  },
+  { additionalProperties: false },
+)
+type FileConfig = Static<typeof FileSchema>
+type FileConnection = FileConfig['connections'][number]
+
+export interface LoadOptions {
+  readFile?: (path: string) => string
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): Config {
+  const problems: string[] = []
+  const readFile = options.readFile ?? ((path: string) => readFileSync(path, 'utf8'))
+
+  const port = integerVar(env, 'PORT', 3000, 0, 65535, problems)
+  const timeoutMs = integerVar(env, 'UPSTREAM_TIMEOUT_MS', 10_000, 1, 600_000, problems)
+  const maxResponseBytes = integerVar(env, 'UPSTREAM_MAX_RESPONSE_BYTES', 8 * 1024 * 1024, 1024, 1024 ** 3, problems)
+  const maxQueueWaitMs = integerVar(env, 'RATE_LIMIT_MAX_WAIT_MS', 2_000, 0, 60_000, problems)
+  const host = nonEmpty(env.HOST) ?? '127.0.0.1'
+  const logLevel = nonEmpty(env.LOG_LEVEL) ?? 'info'
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    problems.push(`LOG_LEVEL: '${logLevel}' is not one of fatal, error, warn, info, debug, trace, silent`)
+  }
+
+  const connections: ConnectionConfig[] = []
+  const batchbook = fromEnvBatchBook(env, timeoutMs, problems)
+  if (batchbook !== null) connections.push(batchbook)
+  const snappy = fromEnvSnappy(env, timeoutMs, problems)
+  if (snappy !== null) connections.push(snappy)
+
+  const file = nonEmpty(env.SWITCHBOARD_CONFIG)
+  if (file !== undefined) {
+    for (const connection of fromFile(file, readFile, timeoutMs, problems)) {
+      if (connections.some((c) => c.name === connection.name)) {
+        problems.push(`${file}: connection name '${connection.name}' is used twice`)
+      } else {
+        connections.push(connection)
+      }
+    }
+  }
+
+  const sandbox = connections.length === 0 && !hasAnyUpstreamVariable(env)
+  const apiKeys = parseApiKeys(env.API_KEYS, connections, sandbox, problems)
+  if (!sandbox && apiKeys.length === 0 && problems.length === 0) {
+    problems.push('API_KEYS: at least one client key (name:secret) is required when upstream credentials are configured')
+  }
+
+  const redisUrl = nonEmpty(env.REDIS_URL) ?? null
+  if (redisUrl !== null && !/^rediss?:\/\//.test(redisUrl)) problems.push('REDIS_URL: must start with redis:// or rediss://')
+
+  if (problems.length > 0) throw new ConfigError(problems)
+  return { host, port, logLevel, apiKeys, connections, sandbox, redisUrl, upstream: { timeoutMs, maxResponseBytes, maxQueueWaitMs } }
+}
+
+function hasAnyUpstreamVariable(env: NodeJS.ProcessEnv): boolean {
+  return ['BATCHBOOK_ACCOUNT', 'BATCHBOOK_TOKEN', 'BATCHBOOK_BASE_URL', 'SNAPPY_API_KEY', 'SNAPPY_BASE_URL', 'SWITCHBOARD_CONFIG'].some(
+    (name) => nonEmpty(env[name]) !== undefined,
+  )
+}
+
+function fromEnvBatchBook(env: NodeJS.ProcessEnv, timeoutMs: number, problems: string[]): ConnectionConfig | null {
+  const account = nonEmpty(env.BATCHBOOK_ACCOUNT)
+  const token = nonEmpty(env.BATCHBOOK_TOKEN)
+  const override = nonEmpty(env.BATCHBOOK_BASE_URL)
+  if (account === undefined && token === undefined) {
+    if (override !== undefined) problems.push('BATCHBOOK_BASE_URL: set BATCHBOOK_ACCOUNT and BATCHBOOK_TOKEN too, or remove it')
+    return null
+  }
+  if (account === undefined) problems.push('BATCHBOOK_ACCOUNT: required when BATCHBOOK_TOKEN is set')
+  if (token === undefined) problems.push('BATCHBOOK_TOKEN: required when BATCHBOOK_ACCOUNT is set')
+  if (account === undefined || token === undefined) return null
+  return batchBookConnection('batchbook', account, token, override, undefined, timeoutMs, 'BATCHBOOK_ACCOUNT', 'BATCHBOOK_BASE_URL', problems)
+}
+
+function batchBookConnection(
+  name: string,
+  account: string,
+  token: string,
+  override: string | undefined,
+  rateLimit: RateLimit | undefined,
+  timeoutMs: number,
+  accountLabel: string,
+  urlLabel: string,
+  problems: string[],
+): ConnectionConfig | null {
+  if (!isValidAccountName(account)) {
+    problems.push(`${accountLabel}: '${printable(account)}' is not a valid host label (letters, digits and inner hyphens, at most 63 characters)`)
+    return null
+  }
+  const baseUrl = override === undefined ? batchBookBaseUrl(account) : checkedBaseUrl(override, urlLabel, problems)
+  if (baseUrl === null) return null
+  return { name, source: 'batchbook', baseUrl, credential: token, rateLimit: rateLimit ?? DEFAULT_BATCHBOOK_LIMIT, timeoutMs }
+}
+
+function fromEnvSnappy(env: NodeJS.ProcessEnv, timeoutMs: number, problems: string[]): ConnectionConfig | null {
+  const key = nonEmpty(env.SNAPPY_API_KEY)
+  const override = nonEmpty(env.SNAPPY_BASE_URL)
+  if (key === undefined) {
+    if (override !== undefined) problems.push('SNAPPY_BASE_URL: set SNAPPY_API_KEY too, or remove it')
+    return null
+  }
+  return snappyConnection('snappy', key, override, undefined, timeoutMs, 'SNAPPY_API_KEY', 'SNAPPY_BASE_URL', problems)
+}
+
+function snappyConnection(
+  name: string,
+  key: string,
+  override: string | undefined,
+  rateLimit: RateLimit | undefined,
+  timeoutMs: number,
+  keyLabel: string,
+  urlLabel: string,
+  problems: string[],
+): ConnectionConfig | null {
+  if (!isValidSnappyKey(key)) {
+    problems.push(`${keyLabel}: must be the 64 hexadecimal characters of a Snappy API key`)
+    return null
+  }
+  const baseUrl = checkedBaseUrl(override ?? DEFAULT_SNAPPY_BASE_URL, urlLabel, problems)
+  if (baseUrl === null) return null
+  return { name, source: 'snappy', baseUrl, credential: key, rateLimit: rateLimit ?? DEFAULT_SNAPPY_LIMIT, timeoutMs }
+}
+
+function fromFile(path: string, readFile: (path: string) => string, timeoutMs: number, problems: string[]): ConnectionConfig[] {
+  let raw: unknown
+  try {
+    raw = JSON.parse(readFile(path))
+  } catch (err) {
+    problems.push(`SWITCHBOARD_CONFIG: cannot read ${path} as JSON (${(err as Error).message})`)
+    return []
+  }
+  if (!Value.Check(FileSchema, raw)) {
+    for (const error of Value.Errors(FileSchema, raw)) {
+      if (error.keyword === 'anyOf' || error.keyword === 'boolean') continue
+      problems.push(`${path}${error.instancePath || '/'}: ${error.message}`)
+    }
+    return []
+  }
+  const out: ConnectionConfig[] = []
+  raw.connections.forEach((c: FileConnection, i) => {
+    const at = `${path}/connections/${i}`
+    const connection =
+      c.source === 'batchbook'
+        ? batchBookConnection(c.name, c.account, c.token, c.baseUrl, c.rateLimit, c.timeoutMs ?? timeoutMs, `${at}/account`, `${at}/baseUrl`, problems)
+        : snappyConnection(c.name, c.apiKey, c.baseUrl, c.rateLimit, c.timeoutMs ?? timeoutMs, `${at}/apiKey`, `${at}/baseUrl`, problems)
+    if (connection !== null) out.push(connection)
+  })
+  return out
+}
+
+/** `name:secret` or `name:secret:conn1+conn2`, comma-separated. Secrets are never echoed. */
+function parseApiKeys(raw: string | undefined, connections: ConnectionConfig[], sandbox: boolean, problems: string[]): ApiKeyConfig[] {
+  const value = nonEmpty(raw)
+  if (value === undefined) return []
+  const keys: ApiKeyConfig[] = []
+  const known = new Set(connections.map((c) => c.name))
+  value.split(',').forEach((entry, i) => {
+    const parts = entry.trim().split(':')
+    const at = `API_KEYS entry ${i + 1}`
+    if (parts.length < 2 || parts.length > 3) {
+      problems.push(`${at}: expected name:secret or name:secret:conn1+conn2`)
+      return
+    }
+    const [name = '', secret = '', scope] = parts
+    if (!apiKeyName.test(name)) problems.push(`${at}: name '${printable(name)}' may only hold letters, digits, '.', '_' and '-'`)
+    if (secret.length < MIN_SECRET_LENGTH) problems.push(`${at} (${printable(name)}): the secret must be at least ${MIN_SECRET_LENGTH} characters`)
+    if (keys.some((k) => k.name === name)) problems.push(`${at}: key name '${printable(name)}' is used twice`)
+    let scoped: string[] | null = null
+    if (scope !== undefined) {
+      scoped = scope.split('+').filter((s) => s.length > 0)
+      if (scoped.length === 0) problems.push(`${at} (${printable(name)}): the connection list is empty`)
+      for (const c of scoped) {
+        // In sandbox mode the connections appear only once the simulators run; their names are fixed.
+        const exists = sandbox ? c === 'batchbook' || c === 'snappy' : known.has(c)
+        if (!exists) problems.push(`${at} (${printable(name)}): unknown connection '${printable(c)}'`)
+      }
+    }
+    keys.push({ name, secret, connections: scoped })
+  })
+  return keys
+}
+
+function checkedBaseUrl(value: string, label: string, problems: string[]): string | null {
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    problems.push(`${label}: '${printable(value)}' is not a URL`)
+    return null
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') problems.push(`${label}: must be an http or https URL`)
+  else if (url.username !== '' || url.password !== '') problems.push(`${label}: must not carry credentials`)
+  else if (url.search !== '' || url.hash !== '') problems.push(`${label}: must not have a query or fragment`)
+  else return `${url.origin}${url.pathname.replace(/\/+$/, '')}`
+  return null
+}
+
+function integerVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number, problems: string[]): number {
+  const value = nonEmpty(env[name])
+  if (value === undefined) return fallback
+  const n = Number(value)
+  if (!/^\d+$/.test(value) || n < min || n > max) {
+    problems.push(`${name}: '${printable(value)}' must be a whole number from ${min} to ${max}`)
+    return fallback
+  }
+  return n
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim()
+  return trimmed === undefined || trimmed === '' ? undefined : trimmed
+}
+
+/** Keeps error lines on one line and short, whatever was configured. */
+function printable(value: string): string {
+  const clean = value.replace(/[^\x20-\x7e]/g, '?')
+  return clean.length > 64 ? `${clean.slice(0, 61)}...` : clean
+}
+
+export { connectionName }

@@ -1,0 +1,40 @@
+/**
+ * List cursors: opaque to clients, a base64url JSON object holding each connection's
+ * position, so a list that spans connections resumes every one where it stopped.
+ */
+import { ProblemError } from './errors.js'
+
+export interface CursorState {
+  /** Upstream offset per connection name. A connection absent here starts at 0. */
+  positions: Record<string, number>
+  /** Connections already exhausted. */
+  done: string[]
+}
+
+const MAX_CURSOR_LENGTH = 2048
+const CONNECTION = /^[a-z][a-z0-9_-]{0,31}$/
+
+export function encodeCursor(state: CursorState): string {
+  return Buffer.from(JSON.stringify({ v: 1, p: state.positions, d: state.done }), 'utf8').toString('base64url')
+}
+
+export function decodeCursor(value: string): CursorState {
+  const invalid = () => new ProblemError('invalid_cursor', 'The cursor is not one this API issued; start again without it')
+  if (value.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(value)) throw invalid()
+  let raw: unknown
+  try {
+    raw = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'))
+  } catch {
+    throw invalid()
+  }
+  if (typeof raw !== 'object' || raw === null) throw invalid()
+  const { v, p, d } = raw as { v?: unknown; p?: unknown; d?: unknown }
+  if (v !== 1 || typeof p !== 'object' || p === null || Array.isArray(p) || !Array.isArray(d)) throw invalid()
+  const positions: Record<string, number> = {}
+  for (const [name, offset] of Object.entries(p)) {
+    if (!CONNECTION.test(name) || !Number.isSafeInteger(offset) || (offset as number) < 0) throw invalid()
+    positions[name] = offset as number
+  }
+  if (!d.every((name): name is string => typeof name === 'string' && CONNECTION.test(name))) throw invalid()
+  return { positions, done: d }
+}

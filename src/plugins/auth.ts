@@ -1,0 +1,78 @@
+/**
+ * API-key authentication: `Authorization: Bearer <key>` or `X-API-Key: <key>`. Keys are
+ * compared as SHA-256 digests with a constant-time comparison, so neither the lookup nor the
+ * comparison reveals how much of a guess was right.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import type { ApiKeyConfig } from '../config.js'
+import { ProblemError } from '../errors.js'
+
+export interface Caller {
+  name: string
+  /** Connections this key may use; null means all. */
+  connections: ReadonlySet<string> | null
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    caller: Caller | null
+  }
+  interface FastifyContextConfig {
+    /** Routes anyone may call (health, documents, docs). */
+    public?: boolean
+  }
+}
+
+interface StoredKey {
+  digest: Buffer
+  caller: Caller
+}
+
+const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest()
+}
+
+export function presentedKey(request: FastifyRequest): string | undefined {
+  const authorization = request.headers.authorization
+  if (authorization !== undefined) return BEARER.exec(authorization)?.[1]
+  const header = request.headers['x-api-key']
+  return typeof header === 'string' && header !== '' ? header : undefined
+}
+
+export function mayUse(caller: Caller | null, connection: string): boolean {
+  return caller !== null && (caller.connections === null || caller.connections.has(connection))
+}
+
+async function auth(app: FastifyInstance, options: { keys: ApiKeyConfig[] }): Promise<void> {
+  const stored: StoredKey[] = options.keys.map((k) => ({
+    digest: digest(k.secret),
+    caller: { name: k.name, connections: k.connections === null ? null : new Set(k.connections) },
+  }))
+
+  app.decorateRequest('caller', null)
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.routeOptions.config.public === true || request.is404) return
+    const key = presentedKey(request)
+    if (key === undefined) {
+      reply.header('www-authenticate', 'Bearer realm="switchboard"')
+      throw new ProblemError('unauthorized', 'Send your API key as `Authorization: Bearer <key>` or `X-API-Key: <key>`')
+    }
+    const presented = digest(key)
+    let match: Caller | null = null
+    // Every stored key is compared, so timing does not depend on which one matched.
+    for (const candidate of stored) {
+      if (timingSafeEqual(candidate.digest, presented)) match = candidate.caller
+    }
+    if (match === null) {
+      reply.header('www-authenticate', 'Bearer realm="switchboard", error="invalid_token"')
+      throw new ProblemError('unauthorized', 'The API key is not valid')
+    }
+    request.caller = match
+  })
+}
+
+export default fp(auth, { name: 'auth', dependencies: ['problems'] })

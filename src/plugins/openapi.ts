@@ -1,0 +1,58 @@
+/**
+ * The OpenAPI 3.1 document, generated from the route schemas, at `/openapi.json`, and an
+ * interactive reference at `/docs` served from the installed package (no CDN).
+ */
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+
+export const OPENAPI_INFO = {
+  title: 'Switchboard API',
+  version: '1.0.0',
+  description:
+    'One normalized JSON API over the BatchBook CRM and the Snappy helpdesk. A BatchBook communication and a Snappy note are both a **Message**. ' +
+    'Errors are RFC 9457 problems with a stable `code`. Lists answer `{ data, nextCursor }`; pass `nextCursor` back as `cursor`.',
+}
+
+async function openapi(app: FastifyInstance): Promise<void> {
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: OPENAPI_INFO,
+      servers: [{ url: '/', description: 'This Switchboard instance' }],
+      tags: [
+        { name: 'Messages', description: 'BatchBook communications and Snappy notes, normalized.' },
+        { name: 'Sources', description: 'Configured upstream connections.' },
+        { name: 'Service', description: 'Health and documentation.' },
+      ],
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', description: 'Your Switchboard API key.' },
+          apiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'Your Switchboard API key.' },
+        },
+      },
+      security: [{ bearerAuth: [] }, { apiKeyHeader: [] }],
+    },
+    // Shared schemas keep their $id as the component name instead of def-N.
+    refResolver: {
+      buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
+    },
+  })
+
+  app.get('/openapi.json', { schema: { hide: true }, config: { public: true } }, async () => app.swagger())
+
+  await app.register(async (docs) => {
+    docs.addHook('onRoute', (route) => {
+      route.config = { ...route.config, public: true }
+    })
+    await docs.register(swaggerUi, {
+      routePrefix: '/docs',
+      uiConfig: { deepLinking: true, tryItOutEnabled: true, persistAuthorization: true, displayOperationId: true },
+      // The page loads only its own bundled assets from this server.
+      staticCSP: true,
+    })
+  })
+}
+
+export default fp(openapi, { name: 'openapi' })

@@ -1,0 +1,50 @@
+/**
+ * Turns every error into an RFC 9457 problem (`application/problem+json`) with `code` and
+ * `requestId`. Unknown errors are logged and answered without internals.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { ProblemError, problemBody } from '../errors.js'
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8'
+
+export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: ProblemError): FastifyReply {
+  if (error.retryAfter !== undefined) reply.header('retry-after', String(error.retryAfter))
+  return reply.code(error.status).type(PROBLEM_CONTENT_TYPE).send(problemBody(error, request.id, request.url.split('?')[0]))
+}
+
+function toProblem(error: FastifyError): ProblemError {
+  if (error instanceof ProblemError) return error
+  if (error.validation !== undefined) {
+    const errors = error.validation.map((v) => ({
+      path: `${error.validationContext ?? 'request'}${v.instancePath || ''}`,
+      message: v.message ?? 'is invalid',
+    }))
+    const first = errors[0]
+    const detail = first === undefined ? error.message : `${first.path} ${first.message}`
+    return new ProblemError('validation_failed', detail, { errors })
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ProblemError('payload_too_large', error.message)
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ProblemError('unsupported_media_type', error.message)
+  }
+  const status = error.statusCode ?? 500
+  if (status >= 400 && status < 500) return new ProblemError('validation_failed', error.message)
+  return new ProblemError('internal_error', 'An unexpected error occurred; quote the requestId when reporting it', { cause: error })
+}
+
+async function problems(app: FastifyInstance): Promise<void> {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const problem = toProblem(error)
+    if (problem.status >= 500 && problem.code === 'internal_error') request.log.error({ err: error }, 'unhandled error')
+    else if (problem.status >= 500) request.log.warn({ code: problem.code, upstream: problem.upstream }, problem.message)
+    return sendProblem(request, reply, problem)
+  })
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(request, reply, new ProblemError('not_found', `No route for ${request.method} ${request.url.split('?')[0]}`)),
+  )
+}
+
+export default fp(problems, { name: 'problems' })

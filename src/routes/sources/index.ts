@@ -1,0 +1,38 @@
+import type { FastifyInstance } from 'fastify'
+import { mayUse } from '../../plugins/auth.js'
+import { problemResponses } from '../../schemas/responses.js'
+import { ref } from '../../schemas/ref.js'
+import { SourceListSchema, type Source } from '../../schemas/source.js'
+
+export default async function sourceRoutes(app: FastifyInstance): Promise<void> {
+  app.get(
+    '/v1/sources',
+    {
+      schema: {
+        operationId: 'listSources',
+        summary: 'List the connections this API key may use',
+        description: 'Each connection with its capabilities and the rate budget left right now.',
+        tags: ['Sources'],
+        response: { 200: ref(SourceListSchema), ...problemResponses(401, 500) },
+      },
+    },
+    async (request) => {
+      const adapters = app.upstreams.all().filter((a) => mayUse(request.caller, a.connection.name))
+      const data: Source[] = await Promise.all(
+        adapters.map(async (a) => ({
+          name: a.connection.name,
+          source: a.connection.source,
+          sandbox: app.upstreams.isSandbox(a.connection.name),
+          capabilities: a.capabilities,
+          rateLimit: {
+            limit: a.connection.rateLimit.max,
+            windowSeconds: a.connection.rateLimit.windowMs / 1000,
+            remaining: await a.client.scheduler.remaining(),
+            queued: a.client.scheduler.queued,
+          },
+        })),
+      )
+      return { data }
+    },
+  )
+}

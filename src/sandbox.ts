@@ -1,0 +1,49 @@
+/**
+ * Sandbox mode: both upstream simulators in-process on loopback with fresh random
+ * credentials, and the connections that point the gateway at them.
+ */
+import { randomBytes } from 'node:crypto'
+import type { ConnectionConfig } from './config.js'
+import { DEFAULT_BATCHBOOK_LIMIT } from './upstreams/batchbook/account.js'
+import { type BatchBookSimulator, createBatchBookSimulator } from './upstreams/batchbook/simulator/index.js'
+import { listenOnLoopback } from './upstreams/simulator/server.js'
+import { DEFAULT_SNAPPY_LIMIT } from './upstreams/snappy/account.js'
+import { type SnappySimulator, createSnappySimulator } from './upstreams/snappy/simulator/index.js'
+
+export interface Sandbox {
+  connections: ConnectionConfig[]
+  batchbook: { simulator: BatchBookSimulator; origin: string }
+  snappy: { simulator: SnappySimulator; origin: string }
+  close(): Promise<void>
+}
+
+export interface SandboxOptions {
+  timeoutMs: number
+  /** Run the simulators without their rate limits (benchmarks). */
+  unlimited?: boolean
+}
+
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const token = randomBytes(16).toString('hex')
+  const key = randomBytes(32).toString('hex')
+  const limit = options.unlimited === true ? { limit: false as const } : {}
+  const batchbook = createBatchBookSimulator({ tokens: [token], ...limit })
+  const snappy = createSnappySimulator({ keys: [key], ...limit })
+  const [batchbookOrigin, snappyOrigin] = await Promise.all([listenOnLoopback(batchbook.app), listenOnLoopback(snappy.app)])
+  return {
+    connections: [
+      { name: 'batchbook', source: 'batchbook', baseUrl: batchbookOrigin, credential: token, rateLimit: DEFAULT_BATCHBOOK_LIMIT, timeoutMs: options.timeoutMs },
+      { name: 'snappy', source: 'snappy', baseUrl: `${snappyOrigin}/api/v1`, credential: key, rateLimit: DEFAULT_SNAPPY_LIMIT, timeoutMs: options.timeoutMs },
+    ],
+    batchbook: { simulator: batchbook, origin: batchbookOrigin },
+    snappy: { simulator: snappy, origin: snappyOrigin },
+    async close() {
+      await Promise.allSettled([batchbook.app.close(), snappy.close()])
+    },
+  }
+}
+
+/** A development key for sandbox mode when API_KEYS is not set. */
+export function developmentKey(): { name: string; secret: string } {
+  return { name: 'dev', secret: `sk_dev_${randomBytes(18).toString('base64url')}` }
+}

@@ -1,0 +1,117 @@
+import { Type, type Static } from 'typebox'
+import { idPattern } from '../ids.js'
+import { Nullable } from './ref.js'
+
+const IsoDate = (description: string) => Type.String({ format: 'date-time', description })
+
+export const ParticipantSchema = Type.Object(
+  {
+    role: Type.Union([Type.Literal('from'), Type.Literal('to'), Type.Literal('cc'), Type.Literal('bcc')]),
+    name: Nullable(Type.String()),
+    address: Nullable(Type.String({ description: 'E-mail address or other handle, when known.' })),
+    contactId: Nullable(Type.String({ description: 'The contact (`ctc_…`), when the participant is a known contact.' })),
+    kind: Type.Union([Type.Literal('contact'), Type.Literal('staff')]),
+  },
+  { $id: 'Participant', title: 'Participant', additionalProperties: false },
+)
+
+export const CommentSchema = Type.Object(
+  {
+    id: Type.String({ pattern: idPattern('comment') }),
+    body: Type.String(),
+    author: Nullable(Type.String({ description: 'Display name of the user who wrote it.' })),
+    createdAt: IsoDate('When the comment was written (UTC).'),
+  },
+  { $id: 'Comment', title: 'Comment', additionalProperties: false },
+)
+
+export const AttachmentSchema = Type.Object(
+  {
+    id: Type.String(),
+    filename: Type.String(),
+    contentType: Type.String(),
+    size: Type.Integer({ minimum: 0 }),
+    downloadUrl: Type.String({ description: 'A Switchboard URL that streams the file.' }),
+  },
+  { $id: 'Attachment', title: 'Attachment', additionalProperties: false },
+)
+
+export const MessageKind = Type.Union([Type.Literal('email'), Type.Literal('note'), Type.Literal('phone'), Type.Literal('chat')])
+export const SourceName = Type.Union([Type.Literal('batchbook'), Type.Literal('snappy')])
+
+export const MessageSchema = Type.Object(
+  {
+    id: Type.String({ pattern: idPattern('message'), description: 'Opaque message id.' }),
+    source: SourceName,
+    connection: Type.String({ description: 'Name of the configured connection holding the record.' }),
+    remoteId: Type.String({ description: 'The id in the upstream system.' }),
+    conversationId: Nullable(Type.String({ description: 'The conversation (`conv_…`) for Snappy notes; null for BatchBook.' })),
+    kind: MessageKind,
+    visibility: Nullable(Type.Union([Type.Literal('public'), Type.Literal('private')])),
+    subject: Nullable(Type.String()),
+    body: Type.Object(
+      { text: Type.String(), html: Nullable(Type.String()) },
+      { additionalProperties: false, description: 'Plain text always; HTML when the upstream stored HTML.' },
+    ),
+    sentAt: IsoDate('When the message was sent or logged (UTC). Lists are ordered by it, newest first.'),
+    createdAt: IsoDate('When the upstream record was created (UTC).'),
+    updatedAt: IsoDate('When the upstream record last changed (UTC).'),
+    author: Nullable(Type.Unsafe<Static<typeof ParticipantSchema>>({ $ref: 'Participant#' })),
+    participants: Type.Array(Type.Unsafe<Static<typeof ParticipantSchema>>({ $ref: 'Participant#' }), {
+      description: 'For BatchBook this costs one upstream call per message; lists leave it empty unless asked.',
+    }),
+    tags: Type.Array(Type.String()),
+    comments: Type.Array(Type.Unsafe<Static<typeof CommentSchema>>({ $ref: 'Comment#' })),
+    attachments: Type.Array(Type.Unsafe<Static<typeof AttachmentSchema>>({ $ref: 'Attachment#' })),
+  },
+  {
+    $id: 'Message',
+    title: 'Message',
+    description: 'A BatchBook communication or a Snappy note, in one shape.',
+    additionalProperties: false,
+    examples: [
+      {
+        id: 'msg_WyJiYXRjaGJvb2siLCJiYXRjaGJvb2siLCI2OTUyMiJd',
+        source: 'batchbook',
+        connection: 'batchbook',
+        remoteId: '69522',
+        conversationId: null,
+        kind: 'email',
+        visibility: null,
+        subject: 'Re: Hi again!',
+        body: { text: 'The body of the email', html: null },
+        sentAt: '2010-05-28T14:53:00.000Z',
+        createdAt: '2010-05-28T14:53:32.000Z',
+        updatedAt: '2010-05-28T14:53:44.000Z',
+        author: null,
+        participants: [],
+        tags: ['renewal'],
+        comments: [],
+        attachments: [],
+      },
+    ],
+  },
+)
+export type Message = Static<typeof MessageSchema>
+export type Participant = Static<typeof ParticipantSchema>
+export type Comment = Static<typeof CommentSchema>
+
+export const WarningSchema = Type.Object(
+  {
+    source: Type.String(),
+    connection: Type.String(),
+    code: Type.String({ description: 'A problem code, e.g. `upstream_timeout` or `rate_limited`.' }),
+    detail: Type.String(),
+  },
+  { $id: 'Warning', title: 'Warning', description: 'A connection that could not contribute to this page.', additionalProperties: false },
+)
+export type Warning = Static<typeof WarningSchema>
+
+export const MessageListSchema = Type.Object(
+  {
+    data: Type.Array(Type.Unsafe<Message>({ $ref: 'Message#' })),
+    nextCursor: Nullable(Type.String({ description: 'Pass as `cursor` for the next page; null on the last page.' })),
+    warnings: Type.Optional(Type.Array(Type.Unsafe<Warning>({ $ref: 'Warning#' }))),
+  },
+  { $id: 'MessageList', title: 'MessageList', additionalProperties: false },
+)

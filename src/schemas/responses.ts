@@ -1,0 +1,41 @@
+/** Response-schema helpers so every route documents its problems the same way. */
+import { ERROR_CODES, type ErrorCode } from '../errors.js'
+
+const DESCRIPTIONS: Record<number, string> = {
+  400: 'The request is not valid (problem codes `validation_failed`, `invalid_id`, `invalid_cursor`).',
+  401: 'No valid API key was sent (`unauthorized`).',
+  403: 'The API key may not use that connection (`forbidden_connection`).',
+  404: 'No such record or route (`not_found`).',
+  405: 'The source cannot perform this operation (`unsupported_by_source`).',
+  413: 'The request body is too large (`payload_too_large`).',
+  415: 'The request body has an unsupported media type (`unsupported_media_type`).',
+  422: 'The upstream rejected the request (`upstream_rejected`).',
+  429: 'The rate budget is exhausted; retry after `Retry-After` seconds (`rate_limited`).',
+  500: 'Unexpected error (`internal_error`).',
+  502: 'The upstream failed or sent something unreadable (`upstream_unavailable`, `upstream_bad_response`, `upstream_auth_failed`, `upstream_response_too_large`).',
+  503: 'The upstream is unavailable or its circuit is open (`upstream_unavailable`, `circuit_open`).',
+  504: 'The upstream did not answer in time (`upstream_timeout`).',
+}
+
+export interface ProblemResponse {
+  description: string
+  content: { 'application/problem+json': { schema: { $ref: string } } }
+}
+
+export function problemResponses(...statuses: number[]): Record<number, ProblemResponse> {
+  const out: Record<number, ProblemResponse> = {}
+  for (const status of statuses) {
+    out[status] = {
+      description: DESCRIPTIONS[status] ?? 'Problem',
+      content: { 'application/problem+json': { schema: { $ref: 'Problem#' } } },
+    }
+  }
+  return out
+}
+
+/** The problems any route that calls an upstream can answer. */
+export const UPSTREAM_PROBLEMS = [400, 401, 403, 429, 500, 502, 503, 504]
+
+export function statusOf(code: ErrorCode): number {
+  return ERROR_CODES[code].status
+}

@@ -1,0 +1,52 @@
+import { Type, type Static } from 'typebox'
+import { SourceName } from './message.js'
+
+export const CapabilitiesSchema = Type.Object(
+  {
+    messages: Type.Object(
+      {
+        list: Type.Boolean(),
+        read: Type.Boolean(),
+        create: Type.Boolean(),
+        update: Type.Boolean(),
+        delete: Type.Boolean(),
+        participants: Type.Boolean(),
+        tags: Type.Boolean(),
+        comments: Type.Boolean(),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  {
+    $id: 'Capabilities',
+    title: 'Capabilities',
+    description: 'What Switchboard can do with this connection. Operations marked false answer 405 `unsupported_by_source`.',
+    additionalProperties: false,
+  },
+)
+export type Capabilities = Static<typeof CapabilitiesSchema>
+
+export const SourceSchema = Type.Object(
+  {
+    name: Type.String({ description: 'Connection name, used in ids and in the `connection` filter.' }),
+    source: SourceName,
+    sandbox: Type.Boolean({ description: 'True when the connection points at a built-in simulator.' }),
+    capabilities: Type.Unsafe<Capabilities>({ $ref: 'Capabilities#' }),
+    rateLimit: Type.Object(
+      {
+        limit: Type.Integer({ description: 'Upstream requests allowed per window.' }),
+        windowSeconds: Type.Number(),
+        remaining: Type.Integer({ description: 'Requests left in the current window.' }),
+        queued: Type.Integer({ description: 'Calls waiting for budget right now.' }),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { $id: 'Source', title: 'Source', additionalProperties: false },
+)
+export type Source = Static<typeof SourceSchema>
+
+export const SourceListSchema = Type.Object(
+  { data: Type.Array(Type.Unsafe<Source>({ $ref: 'Source#' })) },
+  { $id: 'SourceList', title: 'SourceList', additionalProperties: false },
+)

@@ -1,0 +1,65 @@
+/**
+ * Reads configuration, starts the sandbox when no upstream credentials are set, listens,
+ * and shuts down gracefully on SIGTERM/SIGINT.
+ */
+import closeWithGrace from 'close-with-grace'
+import { buildApp } from './app.js'
+import { ConfigError, loadConfig, type Config } from './config.js'
+import { developmentKey, startSandbox, type Sandbox } from './sandbox.js'
+
+function readConfig(): Config {
+  try {
+    return loadConfig(process.env)
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`)
+      process.exit(1)
+    }
+    throw err
+  }
+}
+
+const config = readConfig()
+let sandbox: Sandbox | undefined
+let printedKey: string | undefined
+if (config.sandbox) {
+  sandbox = await startSandbox({ timeoutMs: config.upstream.timeoutMs })
+  config.connections = sandbox.connections
+  if (config.apiKeys.length === 0) {
+    const key = developmentKey()
+    config.apiKeys = [{ ...key, connections: null }]
+    printedKey = key.secret
+  }
+}
+
+const app = await buildApp({
+  config,
+  ...(sandbox === undefined ? {} : { sandboxConnections: new Set(sandbox.connections.map((c) => c.name)) }),
+})
+
+closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+  if (err !== undefined) app.log.error({ err }, 'shutting down after an error')
+  else app.log.info({ signal }, 'shutting down')
+  await app.close()
+  await sandbox?.close()
+})
+
+const address = await app.listen({ host: config.host, port: config.port })
+
+if (sandbox !== undefined) {
+  const lines = [
+    '',
+    'Switchboard is running in sandbox mode: no upstream credentials are set, so built-in simulators answer.',
+    `  API:         ${address}/v1/messages`,
+    `  Reference:   ${address}/docs`,
+    `  OpenAPI:     ${address}/openapi.json`,
+    `  BatchBook simulator: ${sandbox.batchbook.origin}`,
+    `  Snappy simulator:    ${sandbox.snappy.origin}/api/v1`,
+    printedKey === undefined
+      ? '  API key:     one of API_KEYS'
+      : `  API key:     ${printedKey}   (development only; set API_KEYS to choose your own)`,
+    printedKey === undefined ? '' : `  Try:         curl -H 'Authorization: Bearer ${printedKey}' '${address}/v1/messages?limit=5'`,
+    '',
+  ]
+  process.stdout.write(`${lines.join('\n')}\n`)
+}

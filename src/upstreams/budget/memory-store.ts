@@ -1,0 +1,43 @@
+import type { RateLimit } from '../../config.js'
+import type { BudgetStore, BudgetVerdict } from './store.js'
+
+/**
+ * A sliding log per key: a unit is free when fewer than `max` were taken in the last
+ * `windowMs`. This is the strictest reading of "N per window" (a rolling window), so a
+ * caller that obeys it cannot trip an upstream that counts either way.
+ */
+export class MemoryBudgetStore implements BudgetStore {
+  readonly #log = new Map<string, number[]>()
+  readonly #now: () => number
+
+  constructor(now: () => number = Date.now) {
+    this.#now = now
+  }
+
+  async take(key: string, limit: RateLimit): Promise<BudgetVerdict> {
+    const now = this.#now()
+    const log = this.#prune(key, limit, now)
+    if (log.length >= limit.max) {
+      return { granted: false, retryAfterMs: Math.max(1, (log[0] as number) + limit.windowMs - now) }
+    }
+    log.push(now)
+    return { granted: true, remaining: limit.max - log.length }
+  }
+
+  async remaining(key: string, limit: RateLimit): Promise<number> {
+    return Math.max(0, limit.max - this.#prune(key, limit, this.#now()).length)
+  }
+
+  #prune(key: string, limit: RateLimit, now: number): number[] {
+    let log = this.#log.get(key)
+    if (log === undefined) {
+      log = []
+      this.#log.set(key, log)
+    }
+    const since = now - limit.windowMs
+    let expired = 0
+    while (expired < log.length && (log[expired] as number) <= since) expired++
+    if (expired > 0) log.splice(0, expired)
+    return log
+  }
+}

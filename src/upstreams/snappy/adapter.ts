@@ -1,0 +1,19 @@
+/** Snappy behind the SourceAdapter interface; operations are added as they are mapped. */
+import type { ConnectionConfig } from '../../config.js'
+import { noCapabilities, type SourceAdapter } from '../adapter.js'
+import type { UpstreamClient } from '../client.js'
+
+export class SnappyAdapter implements SourceAdapter {
+  readonly connection: ConnectionConfig
+  readonly client: UpstreamClient
+  readonly capabilities = noCapabilities()
+
+  constructor(client: UpstreamClient) {
+    this.client = client
+    this.connection = client.connection
+  }
+
+  close(): Promise<void> {
+    return this.client.close()
+  }
+}

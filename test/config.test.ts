@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig } from '../src/config.js'
+
+const SNAPPY_KEY = 'a'.repeat(64)
+const CLIENT = 'app:0123456789abcdef0123'
+
+function problemsOf(env: NodeJS.ProcessEnv, readFile?: (path: string) => string): string[] {
+  try {
+    loadConfig(env, readFile === undefined ? {} : { readFile })
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems
+    throw err
+  }
+  return []
+}
+
+describe('loadConfig', () => {
+  it('starts in sandbox mode with defaults when no upstream credentials are set', () => {
+    const config = loadConfig({})
+    expect(config.sandbox).toBe(true)
+    expect(config.host).toBe('127.0.0.1')
+    expect(config.port).toBe(3000)
+    expect(config.connections).toEqual([])
+    expect(config.upstream.timeoutMs).toBe(10_000)
+  })
+
+  it('builds the batchbook and snappy connections from the environment', () => {
+    const config = loadConfig({ BATCHBOOK_ACCOUNT: 'acme', BATCHBOOK_TOKEN: 'tok', SNAPPY_API_KEY: SNAPPY_KEY, API_KEYS: CLIENT })
+    expect(config.sandbox).toBe(false)
+    expect(config.connections.map((c) => [c.name, c.source, c.baseUrl, c.rateLimit])).toEqual([
+      ['batchbook', 'batchbook', 'https://acme.batchbook.com', { max: 1, windowMs: 1000 }],
+      ['snappy', 'snappy', 'https://app.besnappy.com/api/v1', { max: 200, windowMs: 60_000 }],
+    ])
+  })
+
+  it('honours base URL overrides and strips a trailing slash', () => {
+    const config = loadConfig({
+      BATCHBOOK_ACCOUNT: 'acme',
+      BATCHBOOK_TOKEN: 'tok',
+      BATCHBOOK_BASE_URL: 'http://127.0.0.1:9000/',
+      API_KEYS: CLIENT,
+    })
+    expect(config.connections[0]?.baseUrl).toBe('http://127.0.0.1:9000')
+  })
+
+  it('rejects a BatchBook account that is not a host label', () => {
+    expect(problemsOf({ BATCHBOOK_ACCOUNT: 'evil.example.com/x', BATCHBOOK_TOKEN: 't', API_KEYS: CLIENT })).toEqual([
+      "BATCHBOOK_ACCOUNT: 'evil.example.com/x' is not a valid host label (letters, digits and inner hyphens, at most 63 characters)",
+    ])
+  })
+
+  it('reports every problem at once, one line each', () => {
+    const problems = problemsOf({ BATCHBOOK_TOKEN: 'secret-token', SNAPPY_API_KEY: 'short', PORT: 'eighty', API_KEYS: 'x:short' })
+    expect(problems).toEqual([
+      "PORT: 'eighty' must be a whole number from 0 to 65535",
+      'BATCHBOOK_ACCOUNT: required when BATCHBOOK_TOKEN is set',
+      'SNAPPY_API_KEY: must be the 64 hexadecimal characters of a Snappy API key',
+      'API_KEYS entry 1 (x): the secret must be at least 16 characters',
+    ])
+  })
+
+  it('never puts a secret in a problem line', () => {
+    const problems = problemsOf({ SNAPPY_API_KEY: 'not-hex-but-secret-value', API_KEYS: 'x:tiny-secret' })
+    expect(problems.join('\n')).not.toContain('not-hex-but-secret-value')
+    expect(problems.join('\n')).not.toContain('tiny-secret')
+  })
+
+  it('requires client keys once upstream credentials are configured', () => {
+    expect(problemsOf({ SNAPPY_API_KEY: SNAPPY_KEY })).toEqual([
+      'API_KEYS: at least one client key (name:secret) is required when upstream credentials are configured',
+    ])
+  })
+
+  it('parses API keys limited to connections and rejects unknown connections', () => {
+    const config = loadConfig({ SNAPPY_API_KEY: SNAPPY_KEY, API_KEYS: `${CLIENT},ops:fedcba9876543210fedc:snappy` })
+    expect(config.apiKeys).toEqual([
+      { name: 'app', secret: '0123456789abcdef0123', connections: null },
+      { name: 'ops', secret: 'fedcba9876543210fedc', connections: ['snappy'] },
+    ])
+    expect(problemsOf({ SNAPPY_API_KEY: SNAPPY_KEY, API_KEYS: 'ops:fedcba9876543210fedc:crm' })).toEqual([
+      "API_KEYS entry 1 (ops): unknown connection 'crm'",
+    ])
+  })
+
+  it('adds connections from a config file', () => {
+    const file = JSON.stringify({
+      connections: [
+        { name: 'crm-eu', source: 'batchbook', account: 'acme-eu', token: 't2', rateLimit: { max: 2, windowMs: 1000 } },
+        { name: 'desk2', source: 'snappy', apiKey: 'b'.repeat(64), baseUrl: 'http://127.0.0.1:8080/api/v1' },
+      ],
+    })
+    const config = loadConfig({ SWITCHBOARD_CONFIG: 'conns.json', API_KEYS: CLIENT }, { readFile: () => file })
+    expect(config.connections.map((c) => [c.name, c.baseUrl, c.rateLimit.max])).toEqual([
+      ['crm-eu', 'https://acme-eu.batchbook.com', 2],
+      ['desk2', 'http://127.0.0.1:8080/api/v1', 200],
+    ])
+  })
+
+  it('reports config file problems with their JSON path', () => {
+    const file = JSON.stringify({ connections: [{ name: 'crm', source: 'batchbook', account: 'bad_label!', token: 't' }] })
+    expect(problemsOf({ SWITCHBOARD_CONFIG: 'c.json', API_KEYS: CLIENT }, () => file)).toEqual([
+      "c.json/connections/0/account: 'bad_label!' is not a valid host label (letters, digits and inner hyphens, at most 63 characters)",
+    ])
+    expect(problemsOf({ SWITCHBOARD_CONFIG: 'c.json', API_KEYS: CLIENT }, () => '{nope')[0]).toMatch(/^SWITCHBOARD_CONFIG: cannot read c.json as JSON/)
+  })
+
+  it('rejects a base URL with credentials, a query or another scheme', () => {
+    const base = { BATCHBOOK_ACCOUNT: 'acme', BATCHBOOK_TOKEN: 't', API_KEYS: CLIENT }
+    expect(problemsOf({ ...base, BATCHBOOK_BASE_URL: 'http://u:p@127.0.0.1' })).toEqual(['BATCHBOOK_BASE_URL: must not carry credentials'])
+    expect(problemsOf({ ...base, BATCHBOOK_BASE_URL: 'http://127.0.0.1/?a=1' })).toEqual(['BATCHBOOK_BASE_URL: must not have a query or fragment'])
+    expect(problemsOf({ ...base, BATCHBOOK_BASE_URL: 'ftp://127.0.0.1' })).toEqual(['BATCHBOOK_BASE_URL: must be an http or https URL'])
+  })
+})

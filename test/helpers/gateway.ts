@@ -1,0 +1,62 @@
+/** Builds and starts gateways the way server.ts does, for tests over real HTTP. */
+import type { AddressInfo } from 'node:net'
+import type { FastifyInstance } from 'fastify'
+import { request } from 'undici'
+import { buildApp, type AppOptions } from '../../src/app.js'
+import type { Config } from '../../src/config.js'
+import { startSandbox, type Sandbox } from '../../src/sandbox.js'
+
+export const TEST_KEY = 'sk_test_0123456789abcdef'
+export const SCOPED_KEY = 'sk_scoped_0123456789abcdef'
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return {
+    host: '127.0.0.1',
+    port: 0,
+    logLevel: 'silent',
+    apiKeys: [
+      { name: 'tester', secret: TEST_KEY, connections: null },
+      { name: 'scoped', secret: SCOPED_KEY, connections: ['snappy'] },
+    ],
+    connections: [],
+    sandbox: false,
+    redisUrl: null,
+    upstream: { timeoutMs: 2_000, maxResponseBytes: 1024 * 1024, maxQueueWaitMs: 2_000 },
+    ...overrides,
+  }
+}
+
+export interface RunningGateway {
+  app: FastifyInstance
+  url: string
+  sandbox: Sandbox | undefined
+  close(): Promise<void>
+}
+
+export async function startGateway(options: Partial<AppOptions> & { withSandbox?: boolean } = {}): Promise<RunningGateway> {
+  const config = options.config ?? testConfig()
+  let sandbox: Sandbox | undefined
+  if (options.withSandbox === true) {
+    sandbox = await startSandbox({ timeoutMs: config.upstream.timeoutMs })
+    config.connections = sandbox.connections
+  }
+  const sandboxConnections = sandbox === undefined ? undefined : new Set(sandbox.connections.map((c) => c.name))
+  const app = await buildApp({ ...(options.logStream === undefined ? { logger: false as const } : {}), ...(sandboxConnections === undefined ? {} : { sandboxConnections }), ...options, config })
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const { port } = app.server.address() as AddressInfo
+  return {
+    app,
+    url: `http://127.0.0.1:${port}`,
+    sandbox,
+    async close() {
+      await app.close()
+      await sandbox?.close()
+    },
+  }
+}
+
+export async function getJson(url: string, headers: Record<string, string> = { authorization: `Bearer ${TEST_KEY}` }) {
+  const res = await request(url, { headers })
+  const text = await res.body.text()
+  return { status: res.statusCode, headers: res.headers, body: text === '' ? undefined : (JSON.parse(text) as Record<string, unknown>) }
+}

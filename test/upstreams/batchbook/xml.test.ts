@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest'
+import { XmlDecodeError, decodeXml } from '../../../src/upstreams/batchbook/xml.js'
+
+const MAX = 64 * 1024
+
+describe('decodeXml', () => {
+  it('applies type attributes and reads both empty-array forms as []', () => {
+    const { root, value } = decodeXml(
+      `<?xml version="1.0" encoding="UTF-8"?>
+<communication>
+  <id type="integer">69522</id>
+  <flag type="boolean">true</flag>
+  <tags type="array">
+  </tags>
+  <mega_comments type="array"/>
+  <gone nil="true"/>
+</communication>`,
+      MAX,
+    )
+    expect(root).toBe('communication')
+    expect(value).toEqual({ id: 69522, flag: true, tags: [], mega_comments: [], gone: null })
+  })
+
+  it('decodes XML entities and numeric character references, keeping text exactly', () => {
+    const { value } = decodeXml('<c><subject>Q3 &lt;draft&gt; &amp; &quot;final&quot; Tom&apos;s &#233;t&#xE9; 山田</subject><body> two\nlines </body></c>', MAX)
+    expect(value).toEqual({ subject: 'Q3 <draft> & "final" Tom\'s été 山田', body: ' two\nlines ' })
+  })
+
+  it('reads a one-element array as an array', () => {
+    const { value } = decodeXml('<communications type="array"><communication><id type="integer">1</id></communication></communications>', MAX)
+    expect(value).toEqual([{ id: 1 }])
+  })
+
+  it.each([
+    ['a DOCTYPE (entity expansion)', '<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]><x>&b;</x>'],
+    ['an external entity', '<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>'],
+    ['a truncated document', '<communications type="array"><communication><id type="integer">1</id>'],
+    ['a prototype key', '<communication><__proto__><polluted>yes</polluted></__proto__></communication>'],
+    ['a constructor key', '<communication><constructor>x</constructor></communication>'],
+    ['a non-integer integer', '<c><id type="integer">12abc</id></c>'],
+    ['two roots', '<a/><b/>'],
+  ])('refuses %s', (_what, xml) => {
+    expect(() => decodeXml(xml, MAX)).toThrow(XmlDecodeError)
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  })
+
+  it('refuses a document over the size limit before parsing it', () => {
+    expect(() => decodeXml(`<x>${'a'.repeat(100)}</x>`, 50)).toThrow(/larger than 50 bytes/)
+  })
+
+  it('bounds nesting depth', () => {
+    expect(() => decodeXml(`${'<a>'.repeat(200)}${'</a>'.repeat(200)}`, MAX)).toThrow(XmlDecodeError)
+  })
+})

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest'
+import { MemoryBudgetStore } from '../../../src/upstreams/budget/memory-store.js'
+
+describe('MemoryBudgetStore', () => {
+  it('grants up to max per rolling window and says when the next unit frees up', async () => {
+    let now = 1000
+    const store = new MemoryBudgetStore(() => now)
+    const limit = { max: 2, windowMs: 1000 }
+    expect(await store.take('k', limit)).toEqual({ granted: true, remaining: 1 })
+    now = 1400
+    expect(await store.take('k', limit)).toEqual({ granted: true, remaining: 0 })
+    now = 1500
+    expect(await store.take('k', limit)).toEqual({ granted: false, retryAfterMs: 500 })
+    now = 2000
+    expect(await store.take('k', limit)).toEqual({ granted: true, remaining: 0 })
+    expect(await store.remaining('k', limit)).toBe(0)
+  })
+
+  it('keeps keys apart', async () => {
+    const store = new MemoryBudgetStore(() => 0)
+    const limit = { max: 1, windowMs: 1000 }
+    expect((await store.take('a', limit)).granted).toBe(true)
+    expect((await store.take('b', limit)).granted).toBe(true)
+    expect((await store.take('a', limit)).granted).toBe(false)
+  })
+})

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest'
+import { errors } from 'undici'
+import { retryAfterSeconds, statusFailure, transportFailure } from '../../src/upstreams/failures.js'
+
+const ctx = { source: 'snappy', connection: 'desk' }
+
+describe('upstream failure mapping', () => {
+  it.each([
+    [401, 'upstream_auth_failed', 502],
+    [403, 'upstream_auth_failed', 502],
+    [404, 'not_found', 404],
+    [422, 'upstream_rejected', 422],
+    [429, 'rate_limited', 429],
+    [500, 'upstream_unavailable', 502],
+    [502, 'upstream_unavailable', 502],
+    [503, 'upstream_unavailable', 503],
+  ])('maps upstream %i to %s (%i)', (status, code, gatewayStatus) => {
+    const problem = statusFailure(status, ctx)
+    expect(problem).toMatchObject({ code, status: gatewayStatus, upstream: { source: 'snappy', status } })
+  })
+
+  it('carries the upstream Retry-After on 429 and 503', () => {
+    expect(statusFailure(429, ctx, '30').retryAfter).toBe(30)
+    expect(statusFailure(503, ctx, '7').retryAfter).toBe(7)
+  })
+
+  it('passes the upstream message through on 422 only', () => {
+    expect(statusFailure(422, ctx, undefined, 'ctype is invalid').message).toBe('ctype is invalid')
+  })
+
+  it('maps timeouts to 504 and connection failures to 502', () => {
+    expect(transportFailure(new errors.HeadersTimeoutError(), ctx, false)).toMatchObject({ code: 'upstream_timeout', status: 504 })
+    expect(transportFailure(new Error('aborted'), ctx, true)).toMatchObject({ code: 'upstream_timeout', status: 504 })
+    const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })
+    expect(transportFailure(refused, ctx, false)).toMatchObject({ code: 'upstream_unavailable', status: 502, upstream: { status: null } })
+  })
+
+  it('reads Retry-After as seconds or an HTTP date', () => {
+    expect(retryAfterSeconds('12')).toBe(12)
+    expect(retryAfterSeconds(new Date(Date.now() + 3_000).toUTCString(), Date.now())).toBeGreaterThanOrEqual(2)
+    expect(retryAfterSeconds('soon')).toBeUndefined()
+    expect(retryAfterSeconds(undefined)).toBeUndefined()
+  })
+})
