@@ -6,6 +6,7 @@
  * and both empty-array forms (`<x type="array"/>` and whitespace only) become [].
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
+import { xmlEntityDecoder } from './xml-entities.js'
 
 export type XmlValue = string | number | boolean | null | XmlValue[] | XmlObject
 export interface XmlObject {
@@ -16,35 +17,6 @@ export class XmlDecodeError extends Error {
   override name = 'XmlDecodeError'
 }
 
-const XML_ENTITIES: Record<string, string> = { amp: '&', apos: "'", gt: '>', lt: '<', quot: '"' }
-const REFERENCE = /&(?:#(\d{1,7})|#x([0-9a-fA-F]{1,6})|(amp|apos|gt|lt|quot));/g
-
-/** A code point XML allows in text; anything else becomes U+FFFD. */
-function xmlChar(codePoint: number): string {
-  const allowed =
-    codePoint === 0x9 || codePoint === 0xa || codePoint === 0xd ||
-    (codePoint >= 0x20 && codePoint <= 0xd7ff) ||
-    (codePoint >= 0xe000 && codePoint <= 0xfffd) ||
-    (codePoint >= 0x10000 && codePoint <= 0x10ffff)
-  return allowed ? String.fromCodePoint(codePoint) : '\ufffd'
-}
-
-/**
- * Decodes the five XML entities and numeric character references (Rails writes non-ASCII
- * text as `&#233;`) and nothing else: entities a document declares are never expanded.
- */
-const entityDecoder = {
-  setExternalEntities: () => undefined,
-  addInputEntities: () => undefined,
-  reset: () => undefined,
-  setXmlVersion: () => undefined,
-  decode: (text: string): string =>
-    text.indexOf('&') === -1
-      ? text
-      : text.replace(REFERENCE, (_all, dec?: string, hex?: string, name?: string) =>
-          name !== undefined ? (XML_ENTITIES[name] as string) : xmlChar(dec !== undefined ? Number(dec) : parseInt(hex as string, 16)),
-        ),
-}
 const DOCTYPE = /<!DOCTYPE/i
 const INTEGER = /^-?\d+$/
 
@@ -57,7 +29,7 @@ const parser = new XMLParser({
   // dropped below where an element holds elements.
   trimValues: false,
   processEntities: true,
-  entityDecoder,
+  entityDecoder: xmlEntityDecoder,
   ignoreDeclaration: true,
   ignorePiTags: true,
   maxNestedTags: 32,

@@ -3,7 +3,8 @@
  * the resource (`<communication>…</communication>`), or form fields (`communication[subject]=…`)
  * as the PHP client sends. Both end up as plain strings per field.
  */
-import { type EntityDecoderOptions, XMLParser } from 'fast-xml-parser'
+import { XMLParser } from 'fast-xml-parser'
+import { xmlEntityDecoder } from '../xml-entities.js'
 import { RequestError, unprocessable } from './errors.js'
 
 export type XmlValue = string | XmlObject | XmlValue[]
@@ -16,26 +17,6 @@ export type RequestBody =
   | { kind: 'xml'; root: string; content: XmlValue }
   | { kind: 'form'; fields: URLSearchParams }
 
-const PREDEFINED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }
-
-/**
- * Decodes the five predefined entities and character references, and nothing else: entities
- * declared in a DOCTYPE are never expanded (no entity-expansion or external-entity tricks),
- * they stay as literal text.
- */
-const xmlOnlyEntities: EntityDecoderOptions = {
-  setExternalEntities: () => {},
-  addInputEntities: () => {},
-  reset: () => {},
-  setXmlVersion: () => {},
-  decode: (text) =>
-    text.replace(/&(?:([a-z]+)|#(\d+)|#x([0-9a-f]+));/gi, (whole, name?: string, dec?: string, hex?: string) => {
-      if (name !== undefined) return PREDEFINED[name] ?? whole
-      const code = dec !== undefined ? Number.parseInt(dec, 10) : Number.parseInt(hex ?? '', 16)
-      return code <= 0x10ffff ? String.fromCodePoint(code) : whole
-    }),
-}
-
 const parser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: '@_',
@@ -46,7 +27,7 @@ const parser = new XMLParser({
   trimValues: false,
   ignoreDeclaration: true,
   ignorePiTags: true,
-  entityDecoder: xmlOnlyEntities,
+  entityDecoder: xmlEntityDecoder,
 })
 
 export function readBody(contentType: string | undefined, raw: unknown): RequestBody {

@@ -1,0 +1,34 @@
+/**
+ * The entity decoding both ends of the BatchBook wire use: the five predefined XML entities
+ * and numeric character references (Rails writes non-ASCII text as `&#233;`), and nothing
+ * else. Entities a document declares in a DOCTYPE are never expanded; they stay literal text.
+ */
+import type { EntityDecoderOptions } from 'fast-xml-parser'
+
+const PREDEFINED: Record<string, string> = { amp: '&', apos: "'", gt: '>', lt: '<', quot: '"' }
+const REFERENCE = /&(?:#(\d{1,7})|#x([0-9a-fA-F]{1,6})|(amp|apos|gt|lt|quot));/g
+
+/** A code point XML allows in text; anything else becomes U+FFFD. */
+function xmlChar(codePoint: number): string {
+  const allowed =
+    codePoint === 0x9 ||
+    codePoint === 0xa ||
+    codePoint === 0xd ||
+    (codePoint >= 0x20 && codePoint <= 0xd7ff) ||
+    (codePoint >= 0xe000 && codePoint <= 0xfffd) ||
+    (codePoint >= 0x10000 && codePoint <= 0x10ffff)
+  return allowed ? String.fromCodePoint(codePoint) : '\ufffd'
+}
+
+export const xmlEntityDecoder: EntityDecoderOptions = {
+  setExternalEntities: () => undefined,
+  addInputEntities: () => undefined,
+  reset: () => undefined,
+  setXmlVersion: () => undefined,
+  decode: (text: string): string =>
+    text.indexOf('&') === -1
+      ? text
+      : text.replace(REFERENCE, (_all, dec?: string, hex?: string, name?: string) =>
+          name !== undefined ? (PREDEFINED[name] as string) : xmlChar(dec !== undefined ? Number(dec) : parseInt(hex as string, 16)),
+        ),
+}
