@@ -5,14 +5,16 @@ import { randomUUID } from 'node:crypto'
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Config } from './config.js'
 import auth from './plugins/auth.js'
+import httpCaching from './plugins/http-caching.js'
 import openapi from './plugins/openapi.js'
 import problems from './plugins/problems.js'
+import rateHeaders from './plugins/rate-headers.js'
+import requestContext from './plugins/request-context.js'
 import healthRoutes from './routes/health/index.js'
 import messageRoutes from './routes/messages/index.js'
 import sourceRoutes from './routes/sources/index.js'
 import { registerSchemas } from './schemas/index.js'
-import type { BudgetStore } from './upstreams/budget/store.js'
-import { UpstreamRegistry } from './upstreams/registry.js'
+import { UpstreamRegistry, type Stores } from './upstreams/registry.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -25,7 +27,8 @@ export interface AppOptions {
   config: Config
   /** Connections that point at the built-in simulators (shown in `/v1/sources`). */
   sandboxConnections?: ReadonlySet<string>
-  budgetStore?: BudgetStore
+  /** Shared stores (Redis); in-memory ones are used for any not given. */
+  stores?: Partial<Stores>
   /** False for silence (tests). */
   logger?: false
   /** Where log lines go instead of stdout (tests read them). */
@@ -73,7 +76,7 @@ export function serverOptions(options: AppOptions): FastifyServerOptions {
 /** The gateway as a plugin: everything it serves, built from `options`. */
 export async function app(instance: FastifyInstance, options: AppOptions): Promise<void> {
   const upstreams = new UpstreamRegistry(options.config, {
-    ...(options.budgetStore === undefined ? {} : { budgetStore: options.budgetStore }),
+    ...(options.stores === undefined ? {} : { stores: options.stores }),
     ...(options.sandboxConnections === undefined ? {} : { sandboxConnections: options.sandboxConnections }),
   })
   instance.decorate('config', options.config)
@@ -84,8 +87,11 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
   })
 
   registerSchemas(instance)
+  await instance.register(requestContext)
   await instance.register(problems)
   await instance.register(auth, { keys: options.config.apiKeys })
+  await instance.register(httpCaching)
+  await instance.register(rateHeaders)
   await instance.register(openapi)
   await instance.register(healthRoutes)
   await instance.register(sourceRoutes)

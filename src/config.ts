@@ -47,6 +47,19 @@ export interface Config {
     maxResponseBytes: number
     /** How long a call may queue for rate budget before the client gets a 429. */
     maxQueueWaitMs: number
+    /** Attempts per idempotent read, the first included. */
+    retryAttempts: number
+  }
+  cache: {
+    /** 0 disables the read cache. */
+    maxBytes: number
+    ttlMs: { record: number; list: number }
+    /** How long past its freshness an entry is kept to answer while the upstream fails. */
+    staleMs: number
+  }
+  breaker: {
+    failureThreshold: number
+    cooldownMs: number
   }
 }
 
@@ -100,6 +113,19 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): C
   const timeoutMs = integerVar(env, 'UPSTREAM_TIMEOUT_MS', 10_000, 1, 600_000, problems)
   const maxResponseBytes = integerVar(env, 'UPSTREAM_MAX_RESPONSE_BYTES', 8 * 1024 * 1024, 1024, 1024 ** 3, problems)
   const maxQueueWaitMs = integerVar(env, 'RATE_LIMIT_MAX_WAIT_MS', 2_000, 0, 60_000, problems)
+  const retryAttempts = integerVar(env, 'RETRY_MAX_ATTEMPTS', 3, 1, 10, problems)
+  const cache = {
+    maxBytes: integerVar(env, 'CACHE_MAX_BYTES', 64 * 1024 * 1024, 0, 16 * 1024 ** 3, problems),
+    ttlMs: {
+      record: integerVar(env, 'CACHE_TTL_RECORD_MS', 60_000, 1, 86_400_000, problems),
+      list: integerVar(env, 'CACHE_TTL_LIST_MS', 15_000, 1, 86_400_000, problems),
+    },
+    staleMs: integerVar(env, 'CACHE_STALE_MS', 3_600_000, 0, 7 * 86_400_000, problems),
+  }
+  const breaker = {
+    failureThreshold: integerVar(env, 'BREAKER_FAILURE_THRESHOLD', 5, 1, 1000, problems),
+    cooldownMs: integerVar(env, 'BREAKER_COOLDOWN_MS', 10_000, 1, 3_600_000, problems),
+  }
   const host = nonEmpty(env.HOST) ?? '127.0.0.1'
   const logLevel = nonEmpty(env.LOG_LEVEL) ?? 'info'
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
@@ -133,7 +159,18 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): C
   if (redisUrl !== null && !/^rediss?:\/\//.test(redisUrl)) problems.push('REDIS_URL: must start with redis:// or rediss://')
 
   if (problems.length > 0) throw new ConfigError(problems)
-  return { host, port, logLevel, apiKeys, connections, sandbox, redisUrl, upstream: { timeoutMs, maxResponseBytes, maxQueueWaitMs } }
+  return {
+    host,
+    port,
+    logLevel,
+    apiKeys,
+    connections,
+    sandbox,
+    redisUrl,
+    upstream: { timeoutMs, maxResponseBytes, maxQueueWaitMs, retryAttempts },
+    cache,
+    breaker,
+  }
 }
 
 function hasAnyUpstreamVariable(env: NodeJS.ProcessEnv): boolean {

@@ -37,7 +37,17 @@ export const SourceSchema = Type.Object(
         limit: Type.Integer({ description: 'Upstream requests allowed per window.' }),
         windowSeconds: Type.Number(),
         remaining: Type.Integer({ description: 'Requests left in the current window.' }),
+        resetSeconds: Type.Number({ description: 'Seconds until a request taken now is back in the budget.' }),
         queued: Type.Integer({ description: 'Calls waiting for budget right now.' }),
+      },
+      { additionalProperties: false },
+    ),
+    circuit: Type.Object(
+      {
+        state: Type.Union([Type.Literal('closed'), Type.Literal('open'), Type.Literal('half-open')], {
+          description: 'open: calls fail fast with 503 `circuit_open` (or stale data) until a probe succeeds.',
+        }),
+        consecutiveFailures: Type.Integer({ minimum: 0 }),
       },
       { additionalProperties: false },
     ),

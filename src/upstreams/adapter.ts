@@ -22,7 +22,6 @@ export interface SourceAdapter {
   readonly client: UpstreamClient
   readonly capabilities: Capabilities
   listMessages?(query: MessagePageQuery): Promise<MessagePage>
-  close(): Promise<void>
 }
 
 export function noCapabilities(): Capabilities {

@@ -1,42 +1,239 @@
 /**
- * One connection's way upstream: every call takes rate budget, then goes through the
- * transport; non-2xx answers and unreadable bodies become problems here.
+ * The upstream engine for one connection. Every call goes through here:
+ *
+ *   read:  cache (fresh → HIT) → coalesce with an identical call in flight → breaker → rate
+ *          budget → transport → decode → cache; retried on connection failures and
+ *          502/503/504 within the call's deadline; a stale entry answers when the upstream fails.
+ *   write: breaker → rate budget → transport, once (never retried), then invalidation.
+ *
+ * Adapters describe what to send and how to decode it; nothing here knows either wire format.
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { ConnectionConfig } from '../config.js'
 import { ProblemError } from '../errors.js'
+import { noteCall, noteRead } from '../request-context.js'
+import type { CircuitBreaker } from './breaker.js'
 import type { RateScheduler } from './budget/scheduler.js'
+import type { CacheStore } from './cache/store.js'
+import { retryAfterSeconds, statusFailure } from './failures.js'
+import { channels, publish } from './instrumentation.js'
+import { type RetryPolicy, backoffDelay, isRetryable } from './retry.js'
 import type { UpstreamRequest, UpstreamResponse, UpstreamTransport } from './transport.js'
+
+/** How long a read stays fresh depends on what it is. */
+export type CacheKind = 'record' | 'list'
+
+export interface EngineSettings {
+  /** Null disables caching (benchmarks of the miss path). */
+  cache: { store: CacheStore; ttlMs: Record<CacheKind, number> } | null
+  retry: RetryPolicy
+}
+
+export interface ReadOptions<T> {
+  kind: CacheKind
+  /** Records and lists this answer holds; writes that name one of them invalidate it. */
+  tags: string[]
+  /** Turns a 2xx answer into the value to cache (must be JSON-serialisable). */
+  decode: (res: UpstreamResponse) => T
+  /** Extracts the upstream's own message from a 422-style answer. */
+  describe?: (res: UpstreamResponse) => string | undefined
+}
+
+export interface WriteOptions {
+  /** Tags of the records and lists this write may change. */
+  invalidate: string[]
+  describe?: (res: UpstreamResponse) => string | undefined
+}
+
+type Loaded<T> = { value: T; result: 'MISS' | 'STALE' }
+
+/** Failures for which a stale answer is better than none. */
+const STALE_SERVABLE = new Set(['upstream_unavailable', 'upstream_timeout', 'circuit_open', 'rate_limited', 'upstream_bad_response'])
 
 export class UpstreamClient {
   readonly connection: ConnectionConfig
   readonly scheduler: RateScheduler
+  readonly breaker: CircuitBreaker
   readonly #transport: UpstreamTransport
+  readonly #settings: EngineSettings
+  /** Prefix of every cache key and tag: connection and credential, so nothing crosses them. */
+  readonly #scope: string
+  readonly #inflight = new Map<string, Promise<Loaded<unknown>>>()
 
-  constructor(connection: ConnectionConfig, transport: UpstreamTransport, scheduler: RateScheduler) {
+  constructor(
+    connection: ConnectionConfig,
+    parts: { transport: UpstreamTransport; scheduler: RateScheduler; breaker: CircuitBreaker; scope: string },
+    settings: EngineSettings,
+  ) {
     this.connection = connection
-    this.#transport = transport
-    this.scheduler = scheduler
+    this.#transport = parts.transport
+    this.scheduler = parts.scheduler
+    this.breaker = parts.breaker
+    this.#scope = parts.scope
+    this.#settings = settings
   }
 
-  /** Sends a request within the budget; any non-2xx answer is thrown as its problem. */
-  async call(req: UpstreamRequest, describe?: (res: UpstreamResponse) => string | undefined): Promise<UpstreamResponse> {
-    await this.scheduler.acquire()
-    return this.#transport.expectOk(req, describe)
-  }
+  /** A cached, coalesced, retried read. `req.method` must be GET. */
+  async read<T>(req: UpstreamRequest, options: ReadOptions<T>): Promise<T> {
+    const key = `${this.#scope}|${req.method} ${this.#transport.target(req)}`
+    const joined = this.#inflight.get(key) as Promise<Loaded<T>> | undefined
+    if (joined !== undefined) return this.#follow(joined)
 
-  /** Decodes a body, turning any decoding failure into a 502 problem. */
-  decode<T>(res: UpstreamResponse, decoder: (body: Buffer) => T): T {
+    const cache = this.#settings.cache
+    const cached = cache === null ? undefined : await cache.store.get<T>(key)
+    if (cached !== undefined && Date.now() <= cached.freshUntil) {
+      publish(channels.cache, { connection: this.connection.name, result: 'hit' })
+      noteRead(this.connection.name, 'HIT')
+      return cached.value
+    }
+    // The cache lookup may have yielded: someone else may have started the same call meanwhile.
+    const late = this.#inflight.get(key) as Promise<Loaded<T>> | undefined
+    if (late !== undefined) return this.#follow(late)
+
+    const loading = this.#load(key, req, options, cached?.value, cached !== undefined)
+    this.#inflight.set(key, loading)
     try {
-      return decoder(res.body)
-    } catch (err) {
-      throw new ProblemError('upstream_bad_response', `${this.connection.name} sent a response that cannot be read: ${(err as Error).message}`, {
-        upstream: { source: this.connection.source, status: res.status },
-        cause: err,
-      })
+      const loaded = await loading
+      publish(channels.cache, { connection: this.connection.name, result: loaded.result === 'STALE' ? 'stale' : 'miss' })
+      noteRead(this.connection.name, loaded.result)
+      return loaded.value
+    } finally {
+      this.#inflight.delete(key)
     }
   }
 
-  close(): Promise<void> {
-    return this.#transport.close()
+  /** A write: sent once, never retried; invalidates its tags whatever the outcome. */
+  async write(req: UpstreamRequest, options: WriteOptions): Promise<UpstreamResponse> {
+    noteCall(this.connection.name)
+    try {
+      return await this.#attempt(req, Date.now() + this.connection.timeoutMs, 1, (res) => res, options.describe)
+    } finally {
+      // Even a failed or timed-out write may have reached the upstream: forget what it may have changed.
+      if (this.#settings.cache !== null && options.invalidate.length > 0) {
+        await this.#settings.cache.store.invalidate(options.invalidate.map((tag) => this.#tag(tag)))
+      }
+    }
+  }
+
+  async #follow<T>(loading: Promise<Loaded<T>>): Promise<T> {
+    publish(channels.cache, { connection: this.connection.name, result: 'coalesced' })
+    const loaded = await loading
+    noteRead(this.connection.name, loaded.result)
+    return loaded.value
+  }
+
+  async #load<T>(key: string, req: UpstreamRequest, options: ReadOptions<T>, stale: T | undefined, hasStale: boolean): Promise<Loaded<T>> {
+    try {
+      const { value, bytes } = await this.#withRetries(req, options)
+      const cache = this.#settings.cache
+      if (cache !== null) {
+        const now = Date.now()
+        await cache.store.set(key, {
+          value,
+          // The bound counts the upstream bytes an entry was decoded from: known without
+          // walking the decoded value.
+          size: bytes,
+          storedAt: now,
+          freshUntil: now + cache.ttlMs[options.kind],
+          tags: options.tags.map((tag) => this.#tag(tag)),
+        })
+      }
+      return { value, result: 'MISS' }
+    } catch (err) {
+      if (hasStale && err instanceof ProblemError && STALE_SERVABLE.has(err.code)) return { value: stale as T, result: 'STALE' }
+      throw err
+    }
+  }
+
+  async #withRetries<T>(req: UpstreamRequest, options: ReadOptions<T>): Promise<{ value: T; bytes: number }> {
+    const deadline = Date.now() + this.connection.timeoutMs
+    const decode = (res: UpstreamResponse) => ({ value: options.decode(res), bytes: res.body.length })
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#attempt(req, deadline, attempt, decode, options.describe)
+      } catch (err) {
+        if (!(err instanceof ProblemError) || !isRetryable(err) || attempt >= this.#settings.retry.maxAttempts) throw err
+        const delay = backoffDelay(this.#settings.retry, attempt)
+        if (Date.now() + delay >= deadline) throw err
+        await sleep(delay)
+      }
+    }
+  }
+
+  /** One upstream call: breaker, budget, send, and the verdict on the answer. */
+  async #attempt<T>(
+    req: UpstreamRequest,
+    deadline: number,
+    attempt: number,
+    decode: (res: UpstreamResponse) => T,
+    describe?: (res: UpstreamResponse) => string | undefined,
+  ): Promise<T> {
+    const admission = this.breaker.admit()
+    if (!admission.allowed) {
+      throw new ProblemError('circuit_open', `${this.connection.name} is paused after repeated failures`, {
+        status: 503,
+        retryAfter: Math.max(1, Math.ceil(admission.retryAfterMs / 1000)),
+        upstream: { source: this.connection.source, status: null },
+      })
+    }
+    try {
+      await this.scheduler.acquire(deadline - Date.now())
+    } catch (err) {
+      this.breaker.release()
+      throw err
+    }
+
+    const started = performance.now()
+    const report = (status: number | null, outcome: 'ok' | 'error' | 'failure') =>
+      publish(channels.upstreamCall, {
+        connection: this.connection.name,
+        source: this.connection.source,
+        method: req.method,
+        status,
+        outcome,
+        durationMs: performance.now() - started,
+        attempt,
+      })
+
+    let res: UpstreamResponse
+    try {
+      res = await this.#transport.send(req, deadline - Date.now())
+    } catch (err) {
+      this.breaker.failure()
+      report(null, 'failure')
+      throw err
+    }
+
+    if ((res.status === 429 || res.status === 503) && res.headers['retry-after'] !== undefined) {
+      const seconds = retryAfterSeconds(res.headers['retry-after'])
+      if (seconds !== undefined) await this.scheduler.pause(seconds * 1000)
+    }
+    if (res.status >= 200 && res.status < 300) {
+      let value: T
+      try {
+        value = decode(res)
+      } catch (err) {
+        this.breaker.failure()
+        report(res.status, 'failure')
+        throw new ProblemError('upstream_bad_response', `${this.connection.name} sent a response that cannot be read: ${(err as Error).message}`, {
+          upstream: { source: this.connection.source, status: res.status },
+          cause: err,
+        })
+      }
+      this.breaker.success()
+      report(res.status, 'ok')
+      return value
+    }
+
+    // A 5xx says the upstream is in trouble; a 4xx proves it alive; a 429 says neither.
+    if (res.status >= 500) this.breaker.failure()
+    else if (res.status === 429) this.breaker.release()
+    else this.breaker.success()
+    report(res.status, 'error')
+    throw statusFailure(res.status, { source: this.connection.source, connection: this.connection.name }, res.headers['retry-after'], describe?.(res))
+  }
+
+  #tag(tag: string): string {
+    return `${this.#scope}#${tag}`
   }
 }

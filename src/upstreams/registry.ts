@@ -1,30 +1,59 @@
-/** Builds one adapter per configured connection and owns their lifetime. */
+/**
+ * Builds the engine for every configured connection (transport on a shared pool, rate
+ * scheduler, breaker, cache scope) and the adapter on top of it, and owns their lifetime.
+ */
 import { createHash } from 'node:crypto'
 import type { Config, ConnectionConfig } from '../config.js'
 import type { SourceAdapter } from './adapter.js'
 import { BatchBookAdapter } from './batchbook/adapter.js'
+import { CircuitBreaker } from './breaker.js'
 import { MemoryBudgetStore } from './budget/memory-store.js'
 import { RateScheduler } from './budget/scheduler.js'
 import type { BudgetStore } from './budget/store.js'
-import { UpstreamClient } from './client.js'
+import { MemoryCacheStore } from './cache/memory-store.js'
+import type { CacheStore } from './cache/store.js'
+import { UpstreamClient, type EngineSettings } from './client.js'
+import { MemoryIdempotencyStore } from './idempotency/memory-store.js'
+import type { IdempotencyStore } from './idempotency/store.js'
+import { channels, publish } from './instrumentation.js'
+import { PoolRegistry } from './pools.js'
+import { DEFAULT_RETRY_POLICY } from './retry.js'
 import { SnappyAdapter } from './snappy/adapter.js'
 import { UpstreamTransport } from './transport.js'
 
+/** Where shared state lives; in-memory unless a shared implementation is given. */
+export interface Stores {
+  budget: BudgetStore
+  cache: CacheStore
+  idempotency: IdempotencyStore
+}
+
 export interface RegistryOptions {
-  budgetStore?: BudgetStore
+  stores?: Partial<Stores>
   /** Names of connections that point at the built-in simulators. */
   sandboxConnections?: ReadonlySet<string>
 }
 
 export class UpstreamRegistry {
+  readonly stores: Stores
   readonly #adapters = new Map<string, SourceAdapter>()
   readonly #sandbox: ReadonlySet<string>
+  readonly #pools: PoolRegistry
 
   constructor(config: Config, options: RegistryOptions = {}) {
-    const store = options.budgetStore ?? new MemoryBudgetStore()
+    this.stores = {
+      budget: options.stores?.budget ?? new MemoryBudgetStore(),
+      cache: options.stores?.cache ?? new MemoryCacheStore({ maxBytes: config.cache.maxBytes, staleMs: config.cache.staleMs }),
+      idempotency: options.stores?.idempotency ?? new MemoryIdempotencyStore(),
+    }
     this.#sandbox = options.sandboxConnections ?? new Set()
+    this.#pools = new PoolRegistry({ ioTimeoutMs: config.upstream.timeoutMs })
+    const settings: EngineSettings = {
+      cache: config.cache.maxBytes === 0 ? null : { store: this.stores.cache, ttlMs: config.cache.ttlMs },
+      retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: config.upstream.retryAttempts },
+    }
     for (const connection of config.connections) {
-      this.#adapters.set(connection.name, createAdapter(connection, config, store))
+      this.#adapters.set(connection.name, this.#createAdapter(connection, config, settings))
     }
   }
 
@@ -41,31 +70,38 @@ export class UpstreamRegistry {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled(this.all().map((a) => a.close()))
+    await this.#pools.close()
+  }
+
+  #createAdapter(connection: ConnectionConfig, config: Config, settings: EngineSettings): SourceAdapter {
+    const url = new URL(connection.baseUrl)
+    // One budget and one cache scope per upstream credential: connections sharing a
+    // credential share its limit; different credentials never share a cached answer.
+    const scope = `${connection.name}:${connection.source}:${url.host}:${credentialFingerprint(connection.credential)}`
+    const transport = new UpstreamTransport(connection, this.#pools.get(url.origin), { maxResponseBytes: config.upstream.maxResponseBytes })
+    const scheduler = new RateScheduler({
+      store: this.stores.budget,
+      key: `${connection.source}:${url.host}:${credentialFingerprint(connection.credential)}`,
+      limit: connection.rateLimit,
+      maxWaitMs: config.upstream.maxQueueWaitMs,
+      connection: connection.name,
+      source: connection.source,
+    })
+    const breaker = new CircuitBreaker({
+      ...config.breaker,
+      onTransition: (from, to) => publish(channels.breaker, { connection: connection.name, from, to }),
+    })
+    const client = new UpstreamClient(connection, { transport, scheduler, breaker, scope }, settings)
+    switch (connection.source) {
+      case 'batchbook':
+        return new BatchBookAdapter(client, { maxDocumentBytes: config.upstream.maxResponseBytes })
+      case 'snappy':
+        return new SnappyAdapter(client)
+    }
   }
 }
 
-function createAdapter(connection: ConnectionConfig, config: Config, store: BudgetStore): SourceAdapter {
-  const transport = new UpstreamTransport(connection, { maxResponseBytes: config.upstream.maxResponseBytes })
-  const scheduler = new RateScheduler({
-    store,
-    // One budget per upstream credential: two connections sharing a credential share it too.
-    key: `${connection.source}:${connection.baseUrl}:${credentialFingerprint(connection.credential)}`,
-    limit: connection.rateLimit,
-    maxWaitMs: config.upstream.maxQueueWaitMs,
-    connection: connection.name,
-    source: connection.source,
-  })
-  const client = new UpstreamClient(connection, transport, scheduler)
-  switch (connection.source) {
-    case 'batchbook':
-      return new BatchBookAdapter(client, { maxDocumentBytes: config.upstream.maxResponseBytes })
-    case 'snappy':
-      return new SnappyAdapter(client)
-  }
-}
-
-/** Budget keys may end up in a shared store; they carry a hash, never the secret. */
+/** Keys may end up in a shared store; they carry a hash, never the secret. */
 function credentialFingerprint(secret: string): string {
   return createHash('sha256').update(secret).digest('hex').slice(0, 16)
 }

@@ -3,25 +3,22 @@ import type { AddressInfo } from 'node:net'
 import type { FastifyInstance } from 'fastify'
 import { request } from 'undici'
 import { buildApp, type AppOptions } from '../../src/app.js'
-import type { Config } from '../../src/config.js'
+import { loadConfig, type Config } from '../../src/config.js'
 import { startSandbox, type Sandbox } from '../../src/sandbox.js'
 
 export const TEST_KEY = 'sk_test_0123456789abcdef'
 export const SCOPED_KEY = 'sk_scoped_0123456789abcdef'
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
+  const defaults = loadConfig({ LOG_LEVEL: 'silent', UPSTREAM_TIMEOUT_MS: '2000' })
   return {
-    host: '127.0.0.1',
+    ...defaults,
     port: 0,
-    logLevel: 'silent',
+    sandbox: false,
     apiKeys: [
       { name: 'tester', secret: TEST_KEY, connections: null },
       { name: 'scoped', secret: SCOPED_KEY, connections: ['snappy'] },
     ],
-    connections: [],
-    sandbox: false,
-    redisUrl: null,
-    upstream: { timeoutMs: 2_000, maxResponseBytes: 1024 * 1024, maxQueueWaitMs: 2_000 },
     ...overrides,
   }
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { encodeCursor } from '../../src/cursor.js'
 import { decodeId } from '../../src/ids.js'
 import type { Message } from '../../src/schemas/message.js'
 import { SCOPED_KEY, getJson, startGateway, type RunningGateway } from '../helpers/gateway.js'
@@ -11,6 +12,7 @@ beforeAll(async () => {
 afterAll(async () => gw.close())
 
 const bb = () => gw.sandbox!.batchbook.simulator
+const cursorAt = (offset: number) => encodeCursor({ positions: { batchbook: offset }, done: [] })
 
 describe('GET /v1/messages (BatchBook)', () => {
   it('returns one page of normalized messages, newest first', async () => {
@@ -75,6 +77,17 @@ describe('GET /v1/messages (BatchBook)', () => {
     expect(res).toMatchObject({ status: 502, body: { code: 'upstream_bad_response' } })
   })
 
+  it('answers 429 with Retry-After once the wait for budget would be too long', async () => {
+    const answers = await Promise.all([1, 2, 3, 4, 5, 6].map((limit) => getJson(`${gw.url}/v1/messages?source=batchbook&limit=${limit}&cursor=${cursorAt(30)}`)))
+    const limited = answers.filter((a) => a.status === 429)
+    expect(answers.filter((a) => a.status === 200).length).toBeGreaterThanOrEqual(1)
+    expect(limited.length).toBeGreaterThanOrEqual(3)
+    for (const answer of limited) {
+      expect(answer.body).toMatchObject({ code: 'rate_limited', upstream: { source: 'batchbook' } })
+      expect(Number(answer.headers['retry-after'])).toBeGreaterThanOrEqual(1)
+    }
+  })
+
   it('never exceeded the upstream rate limit', () => {
     expect(bb().stats.limitViolations).toBe(0)
   })
@@ -89,7 +102,11 @@ describe('GET /v1/sources', () => {
       ['batchbook', 'batchbook', true],
       ['snappy', 'snappy', true],
     ])
-    expect(data[0]).toMatchObject({ capabilities: { messages: { list: true } }, rateLimit: { limit: 1, windowSeconds: 1, queued: 0 } })
+    expect(data[0]).toMatchObject({
+      capabilities: { messages: { list: true } },
+      rateLimit: { limit: 1, windowSeconds: 1, queued: 0 },
+      circuit: { state: 'closed', consecutiveFailures: 0 },
+    })
     expect(data[1]).toMatchObject({ rateLimit: { limit: 200, windowSeconds: 60 } })
     expect(JSON.stringify(body)).not.toContain(gw.sandbox!.connections[0]!.credential)
   })

@@ -1,6 +1,22 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 
+const Readiness = Type.Object(
+  {
+    status: Type.Union([Type.Literal('ready'), Type.Literal('unavailable')]),
+    connections: Type.Array(
+      Type.Object(
+        {
+          name: Type.String(),
+          circuit: Type.Union([Type.Literal('closed'), Type.Literal('open'), Type.Literal('half-open')]),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false, examples: [{ status: 'ready', connections: [{ name: 'batchbook', circuit: 'closed' }] }] },
+)
+
 export default async function healthRoutes(app: FastifyInstance): Promise<void> {
   app.get(
     '/healthz',
@@ -17,5 +33,25 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
       },
     },
     async () => ({ status: 'ok' as const }),
+  )
+
+  app.get(
+    '/readyz',
+    {
+      config: { public: true },
+      schema: {
+        operationId: 'getReadiness',
+        summary: 'Readiness: the upstreams can be used',
+        description: 'Answers 503 when every configured connection has an open circuit, so a load balancer sends traffic elsewhere.',
+        tags: ['Service'],
+        security: [],
+        response: { 200: Readiness, 503: Readiness },
+      },
+    },
+    async (_request, reply) => {
+      const connections = app.upstreams.all().map((a) => ({ name: a.connection.name, circuit: a.client.breaker.state }))
+      const allOpen = connections.length > 0 && connections.every((c) => c.circuit === 'open')
+      return reply.code(allOpen ? 503 : 200).send({ status: allOpen ? 'unavailable' : 'ready', connections })
+    },
   )
 }

@@ -11,7 +11,7 @@ export default async function sourceRoutes(app: FastifyInstance): Promise<void> 
       schema: {
         operationId: 'listSources',
         summary: 'List the connections this API key may use',
-        description: 'Each connection with its capabilities and the rate budget left right now.',
+        description: 'Each connection with its capabilities, the rate budget left right now and the state of its circuit breaker.',
         tags: ['Sources'],
         response: { 200: ref(SourceListSchema), ...problemResponses(401, 500) },
       },
@@ -19,18 +19,23 @@ export default async function sourceRoutes(app: FastifyInstance): Promise<void> 
     async (request) => {
       const adapters = app.upstreams.all().filter((a) => mayUse(request.caller, a.connection.name))
       const data: Source[] = await Promise.all(
-        adapters.map(async (a) => ({
-          name: a.connection.name,
-          source: a.connection.source,
-          sandbox: app.upstreams.isSandbox(a.connection.name),
-          capabilities: a.capabilities,
-          rateLimit: {
-            limit: a.connection.rateLimit.max,
-            windowSeconds: a.connection.rateLimit.windowMs / 1000,
-            remaining: await a.client.scheduler.remaining(),
-            queued: a.client.scheduler.queued,
-          },
-        })),
+        adapters.map(async (a) => {
+          const budget = await a.client.scheduler.status()
+          return {
+            name: a.connection.name,
+            source: a.connection.source,
+            sandbox: app.upstreams.isSandbox(a.connection.name),
+            capabilities: a.capabilities,
+            rateLimit: {
+              limit: a.connection.rateLimit.max,
+              windowSeconds: a.connection.rateLimit.windowMs / 1000,
+              remaining: budget.remaining,
+              resetSeconds: Math.ceil(budget.resetMs / 1000),
+              queued: a.client.scheduler.queued,
+            },
+            circuit: { state: a.client.breaker.state, consecutiveFailures: a.client.breaker.consecutiveFailures },
+          }
+        }),
       )
       return { data }
     },

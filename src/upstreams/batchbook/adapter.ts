@@ -2,6 +2,7 @@
 import type { ConnectionConfig } from '../../config.js'
 import { noCapabilities, type MessagePage, type MessagePageQuery, type SourceAdapter } from '../adapter.js'
 import type { UpstreamClient } from '../client.js'
+import type { Message } from '../../schemas/message.js'
 import { toMessage } from './mapping.js'
 import { XmlDecodeError, asArray, decodeXml } from './xml.js'
 
@@ -31,17 +32,10 @@ export class BatchBookAdapter implements SourceAdapter {
     let offset = query.offset
     while (items.length < query.limit) {
       const want = Math.min(BATCHBOOK_PAGE_SIZE, query.limit - items.length)
-      const res = await this.client.call({
-        method: 'GET',
-        path: '/service/communications.xml',
-        query: { offset, limit: want },
-        headers: { accept: 'application/xml' },
-      })
-      const page = this.client.decode(res, (body) => {
-        const { root, value } = decodeXml(body, this.#maxBytes)
-        if (root !== 'communications') throw new XmlDecodeError(`expected <communications>, got <${root}>`)
-        return asArray(value, 'communications').map((c) => toMessage(c, this.connection.name))
-      })
+      const page = await this.client.read(
+        { method: 'GET', path: '/service/communications.xml', query: { offset, limit: want }, headers: { accept: 'application/xml' } },
+        { kind: 'list', tags: ['communications'], decode: (res) => this.#decodeList(res.body) },
+      )
       items.push(...page)
       offset += page.length
       if (page.length < want) return { items, exhausted: true }
@@ -49,7 +43,9 @@ export class BatchBookAdapter implements SourceAdapter {
     return { items, exhausted: false }
   }
 
-  close(): Promise<void> {
-    return this.client.close()
+  #decodeList(body: Buffer): Message[] {
+    const { root, value } = decodeXml(body, this.#maxBytes)
+    if (root !== 'communications') throw new XmlDecodeError(`expected <communications>, got <${root}>`)
+    return asArray(value, 'communications').map((c) => toMessage(c, this.connection.name))
   }
 }

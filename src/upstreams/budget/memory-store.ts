@@ -1,5 +1,5 @@
 import type { RateLimit } from '../../config.js'
-import type { BudgetStore, BudgetVerdict } from './store.js'
+import type { BudgetStatus, BudgetStore, BudgetVerdict } from './store.js'
 
 /**
  * A sliding log per key: a unit is free when fewer than `max` were taken in the last
@@ -8,6 +8,7 @@ import type { BudgetStore, BudgetVerdict } from './store.js'
  */
 export class MemoryBudgetStore implements BudgetStore {
   readonly #log = new Map<string, number[]>()
+  readonly #pausedUntil = new Map<string, number>()
   readonly #now: () => number
 
   constructor(now: () => number = Date.now) {
@@ -16,6 +17,11 @@ export class MemoryBudgetStore implements BudgetStore {
 
   async take(key: string, limit: RateLimit): Promise<BudgetVerdict> {
     const now = this.#now()
+    const paused = this.#pausedUntil.get(key)
+    if (paused !== undefined) {
+      if (paused > now) return { granted: false, retryAfterMs: paused - now }
+      this.#pausedUntil.delete(key)
+    }
     const log = this.#prune(key, limit, now)
     if (log.length >= limit.max) {
       return { granted: false, retryAfterMs: Math.max(1, (log[0] as number) + limit.windowMs - now) }
@@ -24,8 +30,17 @@ export class MemoryBudgetStore implements BudgetStore {
     return { granted: true, remaining: limit.max - log.length }
   }
 
-  async remaining(key: string, limit: RateLimit): Promise<number> {
-    return Math.max(0, limit.max - this.#prune(key, limit, this.#now()).length)
+  async status(key: string, limit: RateLimit): Promise<BudgetStatus> {
+    const now = this.#now()
+    const paused = this.#pausedUntil.get(key) ?? 0
+    const log = this.#prune(key, limit, now)
+    const resetMs = log.length === 0 ? 0 : (log[0] as number) + limit.windowMs - now
+    if (paused > now) return { remaining: 0, resetMs: Math.max(resetMs, paused - now) }
+    return { remaining: Math.max(0, limit.max - log.length), resetMs }
+  }
+
+  async pause(key: string, untilMs: number): Promise<void> {
+    this.#pausedUntil.set(key, Math.max(untilMs, this.#pausedUntil.get(key) ?? 0))
   }
 
   #prune(key: string, limit: RateLimit, now: number): number[] {

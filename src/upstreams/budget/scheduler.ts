@@ -6,7 +6,8 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { RateLimit } from '../../config.js'
 import { ProblemError } from '../../errors.js'
-import type { BudgetStore } from './store.js'
+import { channels, publish } from '../instrumentation.js'
+import type { BudgetStatus, BudgetStore } from './store.js'
 
 export interface SchedulerOptions {
   store: BudgetStore
@@ -28,6 +29,7 @@ interface Waiter {
   resolve: () => void
   reject: (err: unknown) => void
   deadline: number
+  enqueuedAt: number
 }
 
 export class RateScheduler {
@@ -35,6 +37,8 @@ export class RateScheduler {
   readonly #limit: RateLimit
   readonly #queue: Waiter[] = []
   #pumping = false
+  /** While the queue head sleeps: when the next unit frees up. Nobody queued can go sooner. */
+  #blockedUntil = 0
 
   constructor(options: SchedulerOptions) {
     this.#options = options
@@ -49,22 +53,28 @@ export class RateScheduler {
     return this.#options.limit
   }
 
-  remaining(): Promise<number> {
-    return this.#options.store.remaining(this.#options.key, this.#limit)
+  status(): Promise<BudgetStatus> {
+    return this.#options.store.status(this.#options.key, this.#limit)
   }
 
-  /** Resolves when this call may go upstream; rejects with a 429 problem otherwise. */
-  acquire(): Promise<void> {
-    if (this.#queue.length > 0) {
-      // Everyone ahead needs a slot first: estimate from the even spacing of the budget.
-      const estimate = (this.#queue.length + 1) * this.#interval()
-      if (estimate > this.#options.maxWaitMs) return Promise.reject(this.#refusal(estimate))
-    }
+  /**
+   * Resolves when this call may go upstream; rejects with a 429 problem when that would take
+   * longer than the maximum wait (or `maxWaitMs`, when the caller's own deadline is sooner).
+   */
+  acquire(maxWaitMs = this.#options.maxWaitMs): Promise<void> {
+    const wait = Math.min(maxWaitMs, this.#options.maxWaitMs)
+    const now = Date.now()
+    if (this.#queue.length > 0 && this.#blockedUntil > now + wait) return Promise.reject(this.#refusal(this.#blockedUntil - now))
     // Every caller queues, even when budget is free, so grants follow arrival order exactly.
     return new Promise<void>((resolve, reject) => {
-      this.#queue.push({ resolve, reject, deadline: Date.now() + this.#options.maxWaitMs })
+      this.#queue.push({ resolve, reject, deadline: now + wait, enqueuedAt: now })
       void this.#pump()
     })
+  }
+
+  /** The upstream asked us to back off (429/503 with Retry-After): grant nothing until then. */
+  pause(ms: number): Promise<void> {
+    return this.#options.store.pause(this.#options.key, Date.now() + ms)
   }
 
   async #pump(): Promise<void> {
@@ -74,28 +84,34 @@ export class RateScheduler {
       while (this.#queue.length > 0) {
         const head = this.#queue[0] as Waiter
         const verdict = await this.#options.store.take(this.#options.key, this.#limit)
+        const now = Date.now()
         if (verdict.granted) {
           this.#queue.shift()
+          publish(channels.queueWait, { connection: this.#options.connection, waitMs: now - head.enqueuedAt, granted: true })
           head.resolve()
           continue
         }
-        const now = Date.now()
-        if (now + verdict.retryAfterMs > head.deadline) {
-          this.#queue.shift()
-          head.reject(this.#refusal(verdict.retryAfterMs))
-          continue
+        const freeAt = now + verdict.retryAfterMs
+        // Nobody behind the head can be served before it: refuse at once everyone (head
+        // included) whose wait would end before the next unit frees up.
+        for (let i = this.#queue.length - 1; i >= 0; i--) {
+          const waiter = this.#queue[i] as Waiter
+          if (freeAt <= waiter.deadline) continue
+          this.#queue.splice(i, 1)
+          publish(channels.queueWait, { connection: this.#options.connection, waitMs: now - waiter.enqueuedAt, granted: false })
+          waiter.reject(this.#refusal(freeAt - now))
         }
-        await sleep(verdict.retryAfterMs)
+        if (this.#queue.length > 0) {
+          this.#blockedUntil = freeAt
+          await sleep(verdict.retryAfterMs)
+          this.#blockedUntil = 0
+        }
       }
     } catch (err) {
       for (const waiter of this.#queue.splice(0)) waiter.reject(err)
     } finally {
       this.#pumping = false
     }
-  }
-
-  #interval(): number {
-    return Math.ceil(this.#limit.windowMs / this.#limit.max)
   }
 
   #refusal(waitMs: number): ProblemError {

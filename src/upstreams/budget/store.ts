@@ -1,5 +1,11 @@
 import type { RateLimit } from '../../config.js'
 
+export interface BudgetStatus {
+  remaining: number
+  /** Milliseconds until a unit taken now would be free again (0 when none is taken). */
+  resetMs: number
+}
+
 export type BudgetVerdict = { granted: true; remaining: number } | { granted: false; retryAfterMs: number }
 
 /**
@@ -8,6 +14,8 @@ export type BudgetVerdict = { granted: true; remaining: number } | { granted: fa
  */
 export interface BudgetStore {
   take(key: string, limit: RateLimit): Promise<BudgetVerdict>
-  /** Units free right now, without taking one. */
-  remaining(key: string, limit: RateLimit): Promise<number>
+  /** Units free right now and when the next one frees up, without taking one. */
+  status(key: string, limit: RateLimit): Promise<BudgetStatus>
+  /** Grants nothing for `key` until `untilMs` (epoch ms): the upstream asked us to back off. */
+  pause(key: string, untilMs: number): Promise<void>
 }

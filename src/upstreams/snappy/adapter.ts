@@ -12,8 +12,4 @@ export class SnappyAdapter implements SourceAdapter {
     this.client = client
     this.connection = client.connection
   }
-
-  close(): Promise<void> {
-    return this.client.close()
-  }
 }

@@ -13,7 +13,7 @@ describe('MemoryBudgetStore', () => {
     expect(await store.take('k', limit)).toEqual({ granted: false, retryAfterMs: 500 })
     now = 2000
     expect(await store.take('k', limit)).toEqual({ granted: true, remaining: 0 })
-    expect(await store.remaining('k', limit)).toBe(0)
+    expect(await store.status('k', limit)).toEqual({ remaining: 0, resetMs: 400 })
   })
 
   it('keeps keys apart', async () => {
@@ -22,5 +22,16 @@ describe('MemoryBudgetStore', () => {
     expect((await store.take('a', limit)).granted).toBe(true)
     expect((await store.take('b', limit)).granted).toBe(true)
     expect((await store.take('a', limit)).granted).toBe(false)
+  })
+
+  it('grants nothing while paused and reports the pause as the reset', async () => {
+    let now = 0
+    const store = new MemoryBudgetStore(() => now)
+    const limit = { max: 5, windowMs: 1000 }
+    await store.pause('k', 3000)
+    expect(await store.take('k', limit)).toEqual({ granted: false, retryAfterMs: 3000 })
+    expect(await store.status('k', limit)).toEqual({ remaining: 0, resetMs: 3000 })
+    now = 3000
+    expect((await store.take('k', limit)).granted).toBe(true)
   })
 })

@@ -27,7 +27,7 @@ describe('RateScheduler', () => {
 
   it('counts queued callers and reports the budget left', async () => {
     const s = scheduler(5_000, { max: 1, windowMs: 150 })
-    expect(await s.remaining()).toBe(1)
+    expect((await s.status()).remaining).toBe(1)
     await s.acquire()
     const waiting = [s.acquire(), s.acquire()]
     expect(s.queued).toBe(2)
@@ -50,7 +50,8 @@ describe('RateScheduler', () => {
         if (calls === 1) return { granted: false, retryAfterMs: 10 }
         throw new Error('store down')
       },
-      remaining: async () => 0,
+      status: async () => ({ remaining: 0, resetMs: 0 }),
+      pause: async () => undefined,
     }
     await expect(scheduler(1_000, { max: 1, windowMs: 100 }, failing).acquire()).rejects.toThrow('store down')
   })

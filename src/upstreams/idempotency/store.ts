@@ -1,0 +1,30 @@
+/**
+ * Idempotency records for writes: the first request with a key reserves it, the finished
+ * answer is kept (at least 24 hours), and a repeat with the same key and the same request
+ * gets that answer again instead of a second upstream write.
+ */
+export interface StoredResponse {
+  status: number
+  headers: Record<string, string>
+  body: string
+}
+
+export type Reservation =
+  /** The key is new: go ahead and call `complete` (or `release` on failure). */
+  | { state: 'reserved' }
+  /** Another request with this key is still running. */
+  | { state: 'in-progress' }
+  /** Done before: replay this answer. */
+  | { state: 'completed'; response: StoredResponse }
+  /** The key was used with a different request. */
+  | { state: 'mismatch' }
+
+export interface IdempotencyStore {
+  /** Atomically reserves `key` for a request whose fingerprint is `fingerprint`. */
+  reserve(key: string, fingerprint: string, ttlMs: number): Promise<Reservation>
+  complete(key: string, fingerprint: string, response: StoredResponse, ttlMs: number): Promise<void>
+  /** Forgets a reservation whose request failed before any upstream write, so it may be retried. */
+  release(key: string): Promise<void>
+}
+
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000

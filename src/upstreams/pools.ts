@@ -1,0 +1,47 @@
+/**
+ * One undici Pool per upstream origin, shared by every connection to that origin: bounded
+ * sockets, keep-alive shorter than common upstream idle timeouts, connect and I/O deadlines.
+ */
+import { Pool } from 'undici'
+
+export interface PoolOptions {
+  /** Sockets per origin; the upstream rate limits make more pointless. */
+  connections: number
+  /** Below the 60 s idle timeout common upstream load balancers use, so we close first. */
+  keepAliveTimeoutMs: number
+  connectTimeoutMs: number
+  /** Per-socket wait for response headers and between body chunks. */
+  ioTimeoutMs: number
+}
+
+export const DEFAULT_POOL_OPTIONS: PoolOptions = { connections: 8, keepAliveTimeoutMs: 4_000, connectTimeoutMs: 5_000, ioTimeoutMs: 10_000 }
+
+export class PoolRegistry {
+  readonly #pools = new Map<string, Pool>()
+  readonly #options: PoolOptions
+
+  constructor(options: Partial<PoolOptions> = {}) {
+    this.#options = { ...DEFAULT_POOL_OPTIONS, ...options }
+  }
+
+  get(origin: string): Pool {
+    let pool = this.#pools.get(origin)
+    if (pool === undefined) {
+      pool = new Pool(origin, {
+        connections: this.#options.connections,
+        keepAliveTimeout: this.#options.keepAliveTimeoutMs,
+        keepAliveMaxTimeout: 30_000,
+        headersTimeout: this.#options.ioTimeoutMs,
+        bodyTimeout: this.#options.ioTimeoutMs,
+        connect: { timeout: this.#options.connectTimeoutMs },
+      })
+      this.#pools.set(origin, pool)
+    }
+    return pool
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.#pools.values()].map((pool) => pool.close()))
+    this.#pools.clear()
+  }
+}
