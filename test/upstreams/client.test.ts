@@ -118,13 +118,8 @@ describe('deadline', () => {
 })
 
 describe('circuit breaker', () => {
-  const fragile = (e: Engine) => startEngineWith(e)
-  async function startEngineWith(_e?: Engine) {
-    return startEngine((c) => ({ ...c, breaker: { failureThreshold: 2, cooldownMs: 300 } }))
-  }
-
   it('opens after repeated failures, fails fast, probes after the cool-down and closes', async () => {
-    engine = await fragile(engine as unknown as Engine)
+    engine = await startEngine((c) => ({ ...c, breaker: { failureThreshold: 2, cooldownMs: 300 } }))
     engine.sandbox.snappy.simulator.faults.inject({ type: 'status', status: 500, times: 2 })
     await expect(readAccounts(engine)).rejects.toMatchObject({ code: 'upstream_unavailable' })
     await expect(readAccounts(engine)).rejects.toMatchObject({ code: 'upstream_unavailable' })
