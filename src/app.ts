@@ -10,9 +10,7 @@ import openapi from './plugins/openapi.js'
 import problems from './plugins/problems.js'
 import rateHeaders from './plugins/rate-headers.js'
 import requestContext from './plugins/request-context.js'
-import healthRoutes from './routes/health/index.js'
-import messageRoutes from './routes/messages/index.js'
-import sourceRoutes from './routes/sources/index.js'
+import routes from './routes/index.js'
 import { registerSchemas } from './schemas/index.js'
 import { UpstreamRegistry, type Stores } from './upstreams/registry.js'
 
@@ -93,9 +91,7 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
   await instance.register(httpCaching)
   await instance.register(rateHeaders)
   await instance.register(openapi)
-  await instance.register(healthRoutes)
-  await instance.register(sourceRoutes)
-  await instance.register(messageRoutes)
+  await instance.register(routes)
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {

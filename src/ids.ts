@@ -13,6 +13,15 @@ export const ID_PREFIXES = {
   contact: 'ctc',
   account: 'acct',
   comment: 'cmt',
+  mailbox: 'mbx',
+  staff: 'stf',
+  document: 'doc',
+  attachment: 'att',
+  wallPost: 'wpost',
+  wallComment: 'wcmt',
+  faq: 'faq',
+  faqTopic: 'ftop',
+  faqQuestion: 'fqst',
 } as const
 export type IdKind = keyof typeof ID_PREFIXES
 
