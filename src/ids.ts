@@ -47,8 +47,11 @@ export function encodeId(kind: IdKind, id: DecodedId): string {
   return `${ID_PREFIXES[kind]}_${Buffer.from(payload, 'utf8').toString('base64url')}`
 }
 
-/** Decodes an id of the given kind or throws a 400 `invalid_id` problem. */
-export function decodeId(kind: IdKind, value: string, partCount: number): DecodedId {
+/**
+ * Decodes an id of the given kind or throws a 400 `invalid_id` problem. `partCount` is how
+ * many upstream ids it carries, the same for every source or per source.
+ */
+export function decodeId(kind: IdKind, value: string, partCount: number | Record<SourceKind, number>): DecodedId {
   const prefix = `${ID_PREFIXES[kind]}_`
   const invalid = () => new ProblemError('invalid_id', `'${value.slice(0, 80)}' is not a valid ${kind} id`)
   if (!value.startsWith(prefix) || value.length > MAX_ID_LENGTH) throw invalid()
@@ -60,9 +63,11 @@ export function decodeId(kind: IdKind, value: string, partCount: number): Decode
   } catch {
     throw invalid()
   }
-  if (!Array.isArray(decoded) || decoded.length !== 2 + partCount) throw invalid()
+  if (!Array.isArray(decoded)) throw invalid()
   const [source, connection, ...parts] = decoded as unknown[]
   if (typeof source !== 'string' || !(SOURCE_KINDS as readonly string[]).includes(source)) throw invalid()
+  const expected = typeof partCount === 'number' ? partCount : partCount[source as SourceKind]
+  if (parts.length !== expected) throw invalid()
   if (typeof connection !== 'string' || !CONNECTION.test(connection)) throw invalid()
   if (!parts.every((p): p is string => typeof p === 'string' && UPSTREAM_PART.test(p))) throw invalid()
   return { source: source as SourceKind, connection, parts }

@@ -1,6 +1,12 @@
-/** What every source adapter offers the routes. Operations a source lacks are absent. */
+/**
+ * What every source adapter offers the routes. An operation a source cannot perform is
+ * simply absent, and the routes answer 405 `unsupported_by_source` without an upstream call.
+ * `parts` are the upstream ids an opaque id carries (BatchBook: [communicationId]; Snappy:
+ * [ticketId, noteId] for a message).
+ */
 import type { ConnectionConfig } from '../config.js'
-import type { Message } from '../schemas/message.js'
+import type { Comment, Message, Participant } from '../schemas/message.js'
+import type { BatchBookMessageInput, SnappyMessageInput } from '../schemas/message-input.js'
 import type { Capabilities } from '../schemas/source.js'
 import type { UpstreamClient } from './client.js'
 
@@ -17,15 +23,58 @@ export interface MessagePage {
   exhausted: boolean
 }
 
+export interface MessageReadOptions {
+  /** Load participants even where that costs extra upstream calls. */
+  expandParticipants: boolean
+  /** Add the sanitized upstream record as `remote`. */
+  includeRemote: boolean
+}
+
+export type ParticipantRole = Participant['role']
+
+export interface MessagePatch {
+  kind?: Message['kind']
+  subject?: string
+  body?: string
+  sentAt?: string
+}
+
 export interface SourceAdapter {
   readonly connection: ConnectionConfig
   readonly client: UpstreamClient
-  readonly capabilities: Capabilities
+
   listMessages?(query: MessagePageQuery): Promise<MessagePage>
+  getMessage?(parts: string[], options: MessageReadOptions): Promise<Message>
+  createMessage?(input: BatchBookMessageInput | SnappyMessageInput, options: MessageReadOptions): Promise<Message>
+  updateMessage?(parts: string[], patch: MessagePatch, options: MessageReadOptions): Promise<Message>
+  deleteMessage?(parts: string[]): Promise<void>
+
+  listParticipants?(parts: string[], role?: ParticipantRole): Promise<Participant[]>
+  addParticipant?(parts: string[], contactParts: string[], role: ParticipantRole): Promise<Participant[]>
+  removeParticipant?(parts: string[], contactParts: string[], role: ParticipantRole): Promise<void>
+
+  listTags?(parts: string[]): Promise<string[]>
+  addTag?(parts: string[], tag: string): Promise<string[]>
+  removeTag?(parts: string[], tag: string): Promise<string[]>
+
+  listComments?(parts: string[]): Promise<Comment[]>
+  addComment?(parts: string[], body: string): Promise<Comment>
+  updateComment?(parts: string[], commentParts: string[], body: string): Promise<Comment>
+  deleteComment?(parts: string[], commentParts: string[]): Promise<void>
 }
 
-export function noCapabilities(): Capabilities {
+/** What an adapter can do follows from the operations it has, so the two never disagree. */
+export function capabilitiesOf(adapter: SourceAdapter): Capabilities {
   return {
-    messages: { list: false, read: false, create: false, update: false, delete: false, participants: false, tags: false, comments: false },
+    messages: {
+      list: adapter.listMessages !== undefined,
+      read: adapter.getMessage !== undefined,
+      create: adapter.createMessage !== undefined,
+      update: adapter.updateMessage !== undefined,
+      delete: adapter.deleteMessage !== undefined,
+      participants: adapter.listParticipants !== undefined,
+      tags: adapter.listTags !== undefined,
+      comments: adapter.listComments !== undefined,
+    },
   }
 }

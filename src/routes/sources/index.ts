@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { mayUse } from '../../plugins/auth.js'
+import { capabilitiesOf } from '../../upstreams/adapter.js'
 import { problemResponses } from '../../schemas/responses.js'
 import { ref } from '../../schemas/ref.js'
 import { SourceListSchema, type Source } from '../../schemas/source.js'
@@ -25,7 +26,7 @@ export default async function sourceRoutes(app: FastifyInstance): Promise<void> 
             name: a.connection.name,
             source: a.connection.source,
             sandbox: app.upstreams.isSandbox(a.connection.name),
-            capabilities: a.capabilities,
+            capabilities: capabilitiesOf(a),
             rateLimit: {
               limit: a.connection.rateLimit.max,
               windowSeconds: a.connection.rateLimit.windowMs / 1000,

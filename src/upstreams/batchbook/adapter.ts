@@ -1,6 +1,6 @@
 /** BatchBook communications behind the SourceAdapter interface. */
 import type { ConnectionConfig } from '../../config.js'
-import { noCapabilities, type MessagePage, type MessagePageQuery, type SourceAdapter } from '../adapter.js'
+import { type MessagePage, type MessagePageQuery, type SourceAdapter } from '../adapter.js'
 import type { UpstreamClient } from '../client.js'
 import type { Message } from '../../schemas/message.js'
 import { toMessage } from './mapping.js'
@@ -16,14 +16,12 @@ export interface BatchBookAdapterOptions {
 export class BatchBookAdapter implements SourceAdapter {
   readonly connection: ConnectionConfig
   readonly client: UpstreamClient
-  readonly capabilities = noCapabilities()
   readonly #maxBytes: number
 
   constructor(client: UpstreamClient, options: BatchBookAdapterOptions) {
     this.client = client
     this.connection = client.connection
     this.#maxBytes = options.maxDocumentBytes
-    this.capabilities.messages.list = true
   }
 
   /** Reads upstream pages of at most 10 from `offset` until `limit` messages are in hand. */

@@ -1,12 +1,11 @@
 /** Snappy behind the SourceAdapter interface; operations are added as they are mapped. */
 import type { ConnectionConfig } from '../../config.js'
-import { noCapabilities, type SourceAdapter } from '../adapter.js'
+import type { SourceAdapter } from '../adapter.js'
 import type { UpstreamClient } from '../client.js'
 
 export class SnappyAdapter implements SourceAdapter {
   readonly connection: ConnectionConfig
   readonly client: UpstreamClient
-  readonly capabilities = noCapabilities()
 
   constructor(client: UpstreamClient) {
     this.client = client
