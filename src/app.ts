@@ -64,7 +64,7 @@ export function serverOptions(options: AppOptions): FastifyServerOptions {
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
     },
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
-    ajv: { customOptions: { coerceTypes: 'array', useDefaults: true, removeAdditional: false } },
+    ajv: { customOptions: { coerceTypes: 'array', useDefaults: true, removeAdditional: false, discriminator: true } },
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
     forceCloseConnections: 'idle',

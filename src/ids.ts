@@ -72,3 +72,15 @@ export function decodeId(kind: IdKind, value: string, partCount: number | Record
   if (!parts.every((p): p is string => typeof p === 'string' && UPSTREAM_PART.test(p))) throw invalid()
   return { source: source as SourceKind, connection, parts }
 }
+
+/**
+ * Decodes an id that must belong to one connection (e.g. a contact named in a message being
+ * written there) and returns its upstream ids; anything else is a 400 `invalid_id`.
+ */
+export function decodeIdFor(kind: IdKind, value: string, connection: { name: string; source: SourceKind }, partCount: number): string[] {
+  const decoded = decodeId(kind, value, { batchbook: partCount, snappy: partCount })
+  if (decoded.source !== connection.source || decoded.connection !== connection.name) {
+    throw new ProblemError('invalid_id', `The ${kind} '${value.slice(0, 80)}' belongs to another connection than '${connection.name}'`)
+  }
+  return decoded.parts
+}

@@ -3,7 +3,7 @@
  * credentials, and the connections that point the gateway at them.
  */
 import { randomBytes } from 'node:crypto'
-import type { ConnectionConfig } from './config.js'
+import type { ConnectionConfig, RateLimit } from './config.js'
 import { DEFAULT_BATCHBOOK_LIMIT } from './upstreams/batchbook/account.js'
 import { type BatchBookSimulator, createBatchBookSimulator } from './upstreams/batchbook/simulator/index.js'
 import { listenOnLoopback } from './upstreams/simulator/server.js'
@@ -21,19 +21,22 @@ export interface SandboxOptions {
   timeoutMs: number
   /** Run the simulators without their rate limits (benchmarks). */
   unlimited?: boolean
+  /** Other limits than the upstreams' documented ones, for simulator and gateway alike. */
+  limits?: { batchbook?: RateLimit; snappy?: RateLimit }
 }
 
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const token = randomBytes(16).toString('hex')
   const key = randomBytes(32).toString('hex')
-  const limit = options.unlimited === true ? { limit: false as const } : {}
-  const batchbook = createBatchBookSimulator({ tokens: [token], ...limit })
-  const snappy = createSnappySimulator({ keys: [key], ...limit })
+  const batchbookLimit = options.limits?.batchbook ?? DEFAULT_BATCHBOOK_LIMIT
+  const snappyLimit = options.limits?.snappy ?? DEFAULT_SNAPPY_LIMIT
+  const batchbook = createBatchBookSimulator({ tokens: [token], limit: options.unlimited === true ? false : batchbookLimit })
+  const snappy = createSnappySimulator({ keys: [key], limit: options.unlimited === true ? false : snappyLimit })
   const [batchbookOrigin, snappyOrigin] = await Promise.all([listenOnLoopback(batchbook.app), listenOnLoopback(snappy.app)])
   return {
     connections: [
-      { name: 'batchbook', source: 'batchbook', baseUrl: batchbookOrigin, credential: token, rateLimit: DEFAULT_BATCHBOOK_LIMIT, timeoutMs: options.timeoutMs },
-      { name: 'snappy', source: 'snappy', baseUrl: `${snappyOrigin}/api/v1`, credential: key, rateLimit: DEFAULT_SNAPPY_LIMIT, timeoutMs: options.timeoutMs },
+      { name: 'batchbook', source: 'batchbook', baseUrl: batchbookOrigin, credential: token, rateLimit: batchbookLimit, timeoutMs: options.timeoutMs },
+      { name: 'snappy', source: 'snappy', baseUrl: `${snappyOrigin}/api/v1`, credential: key, rateLimit: snappyLimit, timeoutMs: options.timeoutMs },
     ],
     batchbook: { simulator: batchbook, origin: batchbookOrigin },
     snappy: { simulator: snappy, origin: snappyOrigin },

@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { AttachmentSchema, CommentSchema, MessageListSchema, MessageSchema, ParticipantSchema, WarningSchema } from './message.js'
+import { BatchBookMessageInputSchema, SnappyMessageInputSchema } from './message-input.js'
+import { CommentInputSchema, CommentListSchema, MessagePatchSchema, ParticipantInputSchema, ParticipantListSchema, TagListSchema } from './message-parts.js'
 import { ProblemSchema } from './problem.js'
 import { CapabilitiesSchema, SourceListSchema, SourceSchema } from './source.js'
 
@@ -12,6 +14,14 @@ export const SHARED_SCHEMAS = [
   MessageSchema,
   WarningSchema,
   MessageListSchema,
+  BatchBookMessageInputSchema,
+  SnappyMessageInputSchema,
+  MessagePatchSchema,
+  ParticipantInputSchema,
+  ParticipantListSchema,
+  TagListSchema,
+  CommentInputSchema,
+  CommentListSchema,
   CapabilitiesSchema,
   SourceSchema,
   SourceListSchema,

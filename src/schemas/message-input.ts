@@ -1,6 +1,7 @@
 /** Bodies of message writes: creation is discriminated by `source`. */
 import { Type, type Static } from 'typebox'
 import { idPattern } from '../ids.js'
+import { XML_SAFE_TEXT } from './message-parts.js'
 
 const ConnectionName = Type.String({
   pattern: '^[a-z][a-z0-9_-]{0,31}$',
@@ -17,8 +18,8 @@ export const BatchBookMessageInputSchema = Type.Object(
     source: Type.Literal('batchbook'),
     connection: Type.Optional(ConnectionName),
     kind: Type.Union([Type.Literal('email'), Type.Literal('note'), Type.Literal('phone'), Type.Literal('chat')]),
-    subject: Type.Optional(Type.String({ maxLength: 1000 })),
-    body: Type.String({ maxLength: 100_000, description: 'Plain text.' }),
+    subject: Type.Optional(Type.String({ maxLength: 1000, pattern: XML_SAFE_TEXT })),
+    body: Type.String({ maxLength: 100_000, pattern: XML_SAFE_TEXT, description: 'Plain text.' }),
     sentAt: Type.Optional(Type.String({ format: 'date-time', description: 'When it was sent; now when left out.' })),
     participants: Type.Optional(
       Type.Array(
@@ -32,9 +33,25 @@ export const BatchBookMessageInputSchema = Type.Object(
         { maxItems: 50 },
       ),
     ),
-    tags: Type.Optional(Type.Array(Tag, { maxItems: 50 })),
+    tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100, pattern: XML_SAFE_TEXT }), { maxItems: 50 })),
   },
-  { $id: 'BatchBookMessageInput', title: 'BatchBookMessageInput', additionalProperties: false },
+  {
+    $id: 'BatchBookMessageInput',
+    title: 'BatchBookMessageInput',
+    description: 'Logs a communication in BatchBook.',
+    additionalProperties: false,
+    examples: [
+      {
+        source: 'batchbook',
+        kind: 'phone',
+        subject: 'Renewal call',
+        body: 'Talked through the Q3 plan.',
+        sentAt: '2024-05-02T14:30:00Z',
+        participants: [{ contactId: 'ctc_WyJiYXRjaGJvb2siLCJiYXRjaGJvb2siLCI0Il0', role: 'to' }],
+        tags: ['renewal'],
+      },
+    ],
+  },
 )
 export type BatchBookMessageInput = Static<typeof BatchBookMessageInputSchema>
 
@@ -54,6 +71,20 @@ export const SnappyMessageInputSchema = Type.Object(
     visibility: Type.Optional(Type.Union([Type.Literal('public'), Type.Literal('private')], { default: 'public' })),
     tags: Type.Optional(Type.Array(Tag, { maxItems: 50 })),
   },
-  { $id: 'SnappyMessageInput', title: 'SnappyMessageInput', additionalProperties: false },
+  {
+    $id: 'SnappyMessageInput',
+    title: 'SnappyMessageInput',
+    description: 'Sends a note to a Snappy mailbox: a new conversation, or a reply into `conversationId`.',
+    additionalProperties: false,
+    examples: [
+      {
+        source: 'snappy',
+        mailboxId: 'mbx_WyJzbmFwcHkiLCJzbmFwcHkiLCIzNjQyIl0',
+        from: [{ name: 'John Smith', address: 'john.smith@example.com' }],
+        subject: 'Where is my order?',
+        body: 'It has not arrived yet.',
+      },
+    ],
+  },
 )
 export type SnappyMessageInput = Static<typeof SnappyMessageInputSchema>

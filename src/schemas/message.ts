@@ -63,6 +63,15 @@ export const MessageSchema = Type.Object(
     tags: Type.Array(Type.String()),
     comments: Type.Array(Type.Unsafe<Static<typeof CommentSchema>>({ $ref: 'Comment#' })),
     attachments: Type.Array(Type.Unsafe<Static<typeof AttachmentSchema>>({ $ref: 'Attachment#' })),
+    remote: Type.Optional(
+      Type.Object(
+        {
+          format: Type.Union([Type.Literal('xml'), Type.Literal('json')], { description: 'The upstream wire format the record came in.' }),
+          data: Type.Unknown({ description: 'The upstream record, element names kept (XML is given as its decoded JSON form); never credentials or tokens.' }),
+        },
+        { additionalProperties: false, description: 'Only with `?include=remote`.' },
+      ),
+    ),
   },
   {
     $id: 'Message',

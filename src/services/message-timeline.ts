@@ -6,7 +6,7 @@
 import { encodeCursor, type CursorState } from '../cursor.js'
 import { ProblemError } from '../errors.js'
 import type { Message, Warning } from '../schemas/message.js'
-import type { SourceAdapter } from '../upstreams/adapter.js'
+import type { MessageFilters, MessageReadOptions, SourceAdapter } from '../upstreams/adapter.js'
 
 export interface TimelinePage {
   data: Message[]
@@ -27,10 +27,18 @@ export function compareNewestFirst(a: Message, b: Message): number {
   return b.remoteId.length - a.remoteId.length || (a.remoteId < b.remoteId ? 1 : a.remoteId > b.remoteId ? -1 : 0)
 }
 
-export async function listTimeline(adapters: Listable[], cursor: CursorState, limit: number): Promise<TimelinePage> {
+export interface TimelineQuery {
+  cursor: CursorState
+  limit: number
+  filters: MessageFilters
+  options: MessageReadOptions
+}
+
+export async function listTimeline(adapters: Listable[], query: TimelineQuery): Promise<TimelinePage> {
+  const { cursor, limit } = query
   const active = adapters.filter((a) => !cursor.done.includes(a.connection.name))
   const results = await Promise.allSettled(
-    active.map((a) => a.listMessages({ offset: cursor.positions[a.connection.name] ?? 0, limit })),
+    active.map((a) => a.listMessages({ offset: cursor.positions[a.connection.name] ?? 0, limit, filters: query.filters }, query.options)),
   )
 
   const warnings: Warning[] = []

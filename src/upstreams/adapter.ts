@@ -10,10 +10,23 @@ import type { BatchBookMessageInput, SnappyMessageInput } from '../schemas/messa
 import type { Capabilities } from '../schemas/source.js'
 import type { UpstreamClient } from './client.js'
 
+export interface MessageFilters {
+  kind?: Message['kind']
+  /** Upstream ids of a contact of this connection. */
+  contactParts?: string[]
+  /** Upstream ids of a conversation of this connection. */
+  conversationParts?: string[]
+  createdSince?: string
+  createdBefore?: string
+  updatedSince?: string
+  updatedBefore?: string
+}
+
 export interface MessagePageQuery {
-  /** Position in this connection's newest-first sequence. */
+  /** Position in this connection's newest-first sequence of matching messages. */
   offset: number
   limit: number
+  filters: MessageFilters
 }
 
 export interface MessagePage {
@@ -43,7 +56,7 @@ export interface SourceAdapter {
   readonly connection: ConnectionConfig
   readonly client: UpstreamClient
 
-  listMessages?(query: MessagePageQuery): Promise<MessagePage>
+  listMessages?(query: MessagePageQuery, options: MessageReadOptions): Promise<MessagePage>
   getMessage?(parts: string[], options: MessageReadOptions): Promise<Message>
   createMessage?(input: BatchBookMessageInput | SnappyMessageInput, options: MessageReadOptions): Promise<Message>
   updateMessage?(parts: string[], patch: MessagePatch, options: MessageReadOptions): Promise<Message>

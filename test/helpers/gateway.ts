@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify'
 import { request } from 'undici'
 import { buildApp, type AppOptions } from '../../src/app.js'
 import { loadConfig, type Config } from '../../src/config.js'
-import { startSandbox, type Sandbox } from '../../src/sandbox.js'
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox.js'
 
 export const TEST_KEY = 'sk_test_0123456789abcdef'
 export const SCOPED_KEY = 'sk_scoped_0123456789abcdef'
@@ -30,15 +30,25 @@ export interface RunningGateway {
   close(): Promise<void>
 }
 
-export async function startGateway(options: Partial<AppOptions> & { withSandbox?: boolean } = {}): Promise<RunningGateway> {
+export interface GatewayOptions extends Partial<AppOptions> {
+  withSandbox?: boolean
+  /** Simulator and gateway limits other than the documented ones (faster functional tests). */
+  limits?: SandboxOptions['limits']
+}
+
+/** Ten requests a second: functional tests that make many BatchBook calls need not crawl. */
+export const FAST_LIMITS = { batchbook: { max: 10, windowMs: 1000 } }
+
+export async function startGateway(options: GatewayOptions = {}): Promise<RunningGateway> {
   const config = options.config ?? testConfig()
   let sandbox: Sandbox | undefined
   if (options.withSandbox === true) {
-    sandbox = await startSandbox({ timeoutMs: config.upstream.timeoutMs })
+    sandbox = await startSandbox({ timeoutMs: config.upstream.timeoutMs, ...(options.limits === undefined ? {} : { limits: options.limits }) })
     config.connections = sandbox.connections
   }
   const sandboxConnections = sandbox === undefined ? undefined : new Set(sandbox.connections.map((c) => c.name))
-  const app = await buildApp({ ...(options.logStream === undefined ? { logger: false as const } : {}), ...(sandboxConnections === undefined ? {} : { sandboxConnections }), ...options, config })
+  const { withSandbox: _withSandbox, limits: _limits, ...appOptions } = options
+  const app = await buildApp({ ...(options.logStream === undefined ? { logger: false as const } : {}), ...(sandboxConnections === undefined ? {} : { sandboxConnections }), ...appOptions, config })
   await app.listen({ host: '127.0.0.1', port: 0 })
   const { port } = app.server.address() as AddressInfo
   return {

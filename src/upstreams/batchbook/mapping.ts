@@ -1,12 +1,18 @@
 /** BatchBook communication XML (already decoded) → the normalized Message. */
 import { encodeId } from '../../ids.js'
-import type { Comment, Message } from '../../schemas/message.js'
+import type { Comment, Message, Participant } from '../../schemas/message.js'
 import { parseBatchBookDate } from './dates.js'
-import { type XmlValue, XmlDecodeError, asArray, asObject, asText } from './xml.js'
+import { type XmlValue, XmlDecodeError, asArray, asObject, asText, decodeXml } from './xml.js'
 
 const KINDS: Record<string, Message['kind']> = { email: 'email', note: 'note', phone: 'phone', chat: 'chat' }
 
-export function toMessage(value: XmlValue, connection: string): Message {
+export interface ToMessageOptions {
+  /** Participants from `participants.xml`, when they were loaded. */
+  participants?: Participant[]
+  includeRemote?: boolean
+}
+
+export function toMessage(value: XmlValue, connection: string, options: ToMessageOptions = {}): Message {
   const record = asObject(value, 'communication')
   const remoteId = requiredId(record.id, 'communication id')
   const ctype = (asText(record.ctype) ?? '').trim().toLowerCase()
@@ -26,11 +32,13 @@ export function toMessage(value: XmlValue, connection: string): Message {
     sentAt: optionalDate(record.date) ?? createdAt,
     createdAt,
     updatedAt: optionalDate(record.updated_at) ?? createdAt,
-    author: null,
-    participants: [],
+    author: options.participants?.find((p) => p.role === 'from') ?? null,
+    participants: options.participants ?? [],
     tags: asArray(record.tags, 'tags').map(tagName).filter((name): name is string => name !== null),
     comments: asArray(record.mega_comments, 'mega_comments').map((c) => toComment(c, connection, remoteId)),
     attachments: [],
+    // BatchBook records carry no credentials; the decoded record is passed on as it came.
+    ...(options.includeRemote === true ? { remote: { format: 'xml' as const, data: record } } : {}),
   }
 }
 
@@ -41,7 +49,7 @@ function tagName(value: XmlValue): string | null {
   return asText(value.name) ?? asText(value['@name'])
 }
 
-function toComment(value: XmlValue, connection: string, communicationId: string): Comment {
+export function toComment(value: XmlValue, connection: string, communicationId: string): Comment {
   const record = asObject(value, 'mega_comment')
   const id = requiredId(record.id, 'comment id')
   return {
@@ -69,3 +77,17 @@ function optionalDate(value: XmlValue | undefined): string | null {
   return text === null || text.trim() === '' ? null : parseBatchBookDate(text)
 }
 
+
+/** The messages of a Rails `<errors><error>…</error></errors>` document, if the body is one. */
+export function errorMessages(body: Buffer, maxBytes: number): string | undefined {
+  try {
+    const { root, value } = decodeXml(body, maxBytes)
+    if (root !== 'errors') return undefined
+    const record = asObject(value, 'errors')
+    const list = Array.isArray(record.error) ? record.error : [record.error]
+    const messages = list.map((m) => asText(m)).filter((m): m is string => m !== null && m.trim() !== '')
+    return messages.length === 0 ? undefined : messages.join('; ')
+  } catch {
+    return undefined
+  }
+}

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { encodeCursor } from '../../src/cursor.js'
-import { decodeId } from '../../src/ids.js'
-import type { Message } from '../../src/schemas/message.js'
-import { SCOPED_KEY, getJson, startGateway, type RunningGateway } from '../helpers/gateway.js'
+import { encodeCursor } from '../../../src/cursor.js'
+import { decodeId } from '../../../src/ids.js'
+import type { Message } from '../../../src/schemas/message.js'
+import { SCOPED_KEY, getJson, startGateway, type RunningGateway } from '../../helpers/gateway.js'
 
 let gw: RunningGateway
 

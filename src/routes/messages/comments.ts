@@ -1,0 +1,97 @@
+import type { FastifyInstance } from 'fastify'
+import { Type, type Static } from 'typebox'
+import { decodeIdFor, idPattern } from '../../ids.js'
+import { CommentSchema } from '../../schemas/message.js'
+import { CommentInputSchema, CommentListSchema } from '../../schemas/message-parts.js'
+import { ref } from '../../schemas/ref.js'
+import { UPSTREAM_PROBLEMS, problemResponses } from '../../schemas/responses.js'
+import { MessageIdParams } from './query.js'
+import { operation, resolveMessage } from './resolve.js'
+
+type Params = Static<typeof MessageIdParams>
+const PROBLEMS = problemResponses(...UPSTREAM_PROBLEMS, 404, 405, 422)
+const CommentParams = Type.Object(
+  { id: MessageIdParams.properties.id, commentId: Type.String({ pattern: idPattern('comment'), description: 'A comment id (`cmt_…`).' }) },
+  { additionalProperties: false },
+)
+type CommentParamsType = Static<typeof CommentParams>
+const CommentBody = ref(CommentInputSchema)
+
+/** Comment ids carry the communication and the comment. */
+const COMMENT_PARTS = 2
+
+export default async function commentRoutes(app: FastifyInstance): Promise<void> {
+  app.get<{ Params: Params }>(
+    '/v1/messages/:id/comments',
+    {
+      schema: {
+        operationId: 'listMessageComments',
+        summary: 'List the comments on a message',
+        tags: ['Messages'],
+        params: MessageIdParams,
+        response: { 200: ref(CommentListSchema), ...PROBLEMS },
+      },
+    },
+    async (request) => {
+      const { adapter, parts } = resolveMessage(app, request, request.params.id)
+      return { data: await operation(adapter, 'listComments', 'comment on messages')(parts) }
+    },
+  )
+
+  app.post<{ Params: Params; Body: { body: string } }>(
+    '/v1/messages/:id/comments',
+    {
+      schema: {
+        operationId: 'addMessageComment',
+        summary: 'Comment on a message',
+        tags: ['Messages'],
+        params: MessageIdParams,
+        body: CommentBody,
+        response: { 201: ref(CommentSchema), ...PROBLEMS },
+      },
+    },
+    async (request, reply) => {
+      const { adapter, parts } = resolveMessage(app, request, request.params.id)
+      const comment = await operation(adapter, 'addComment', 'comment on messages')(parts, request.body.body)
+      return reply.code(201).header('location', `/v1/messages/${request.params.id}/comments/${comment.id}`).send(comment)
+    },
+  )
+
+  app.patch<{ Params: CommentParamsType; Body: { body: string } }>(
+    '/v1/messages/:id/comments/:commentId',
+    {
+      schema: {
+        operationId: 'updateMessageComment',
+        summary: 'Edit a comment',
+        tags: ['Messages'],
+        params: CommentParams,
+        body: CommentBody,
+        response: { 200: ref(CommentSchema), ...PROBLEMS },
+      },
+    },
+    async (request) => {
+      const { adapter, parts } = resolveMessage(app, request, request.params.id)
+      const update = operation(adapter, 'updateComment', 'comment on messages')
+      return update(parts, decodeIdFor('comment', request.params.commentId, adapter.connection, COMMENT_PARTS), request.body.body)
+    },
+  )
+
+  app.delete<{ Params: CommentParamsType }>(
+    '/v1/messages/:id/comments/:commentId',
+    {
+      schema: {
+        operationId: 'deleteMessageComment',
+        summary: 'Delete a comment',
+        tags: ['Messages'],
+        params: CommentParams,
+        response: { 204: Type.Null({ description: 'Deleted.' }), ...PROBLEMS },
+      },
+    },
+    async (request, reply) => {
+      const { adapter, parts } = resolveMessage(app, request, request.params.id)
+      const remove = operation(adapter, 'deleteComment', 'comment on messages')
+      await remove(parts, decodeIdFor('comment', request.params.commentId, adapter.connection, COMMENT_PARTS))
+      return reply.code(204).send()
+    },
+  )
+}

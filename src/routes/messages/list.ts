@@ -1,0 +1,98 @@
+import type { FastifyInstance } from 'fastify'
+import { Type, type Static } from 'typebox'
+import { decodeCursor } from '../../cursor.js'
+import { ProblemError } from '../../errors.js'
+import { decodeId, idPattern } from '../../ids.js'
+import { mayUse } from '../../plugins/auth.js'
+import { MessageKind, MessageListSchema, SourceName } from '../../schemas/message.js'
+import { ref } from '../../schemas/ref.js'
+import { UPSTREAM_PROBLEMS, problemResponses } from '../../schemas/responses.js'
+import { canList, listTimeline } from '../../services/message-timeline.js'
+import type { MessageFilters } from '../../upstreams/adapter.js'
+import { ReadOptionsQuery, readOptions } from './query.js'
+import { CONTACT_ID_PARTS } from './resolve.js'
+
+const DateTime = (description: string) => Type.Optional(Type.String({ format: 'date-time', description }))
+
+const ListQuery = Type.Object(
+  {
+    source: Type.Optional(SourceName),
+    connection: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_-]{0,31}$', description: 'Only this connection.' })),
+    kind: Type.Optional(MessageKind),
+    conversation: Type.Optional(Type.String({ pattern: idPattern('conversation'), description: 'Only messages of this conversation (Snappy).' })),
+    contact: Type.Optional(Type.String({ pattern: idPattern('contact'), description: 'Only messages this contact takes part in.' })),
+    createdSince: DateTime('Created at or after this instant.'),
+    createdBefore: DateTime('Created before this instant.'),
+    updatedSince: DateTime('Updated at or after this instant.'),
+    updatedBefore: DateTime('Updated before this instant.'),
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 25, description: 'Page size, 1 to 100.' }),
+    cursor: Type.Optional(Type.String({ maxLength: 2048, description: 'The `nextCursor` of the previous page.' })),
+    ...ReadOptionsQuery,
+  },
+  { additionalProperties: false },
+)
+type ListQueryType = Static<typeof ListQuery>
+
+export default async function listMessagesRoute(app: FastifyInstance): Promise<void> {
+  app.get<{ Querystring: ListQueryType }>(
+    '/v1/messages',
+    {
+      schema: {
+        operationId: 'listMessages',
+        summary: 'List messages, newest first',
+        description:
+          'Messages of every connection the key may use, merged newest first by `sentAt`. ' +
+          'BatchBook is read in upstream pages of 10 at one request per second, so large pages of BatchBook messages take seconds when not cached. ' +
+          'When one connection fails while another answers, the page is served with `warnings` and the cursor resumes the failed connection later.',
+        tags: ['Messages'],
+        querystring: ListQuery,
+        response: { 200: ref(MessageListSchema), ...problemResponses(...UPSTREAM_PROBLEMS) },
+      },
+    },
+    async (request) => {
+      const query = request.query
+      // A filter that names a connection (directly, or through a contact or conversation id) narrows to it.
+      let only = query.connection
+      const narrow = (connection: string) => {
+        if (only !== undefined && only !== connection) {
+          throw new ProblemError('validation_failed', 'The filters name different connections; no message can match them all')
+        }
+        only = connection
+      }
+      const filters: MessageFilters = {}
+      if (query.kind !== undefined) filters.kind = query.kind
+      if (query.contact !== undefined) {
+        const contact = decodeId('contact', query.contact, CONTACT_ID_PARTS)
+        narrow(contact.connection)
+        filters.contactParts = contact.parts
+      }
+      if (query.conversation !== undefined) {
+        const conversation = decodeId('conversation', query.conversation, { batchbook: 1, snappy: 1 })
+        narrow(conversation.connection)
+        filters.conversationParts = conversation.parts
+      }
+      if (query.createdSince !== undefined) filters.createdSince = query.createdSince
+      if (query.createdBefore !== undefined) filters.createdBefore = query.createdBefore
+      if (query.updatedSince !== undefined) filters.updatedSince = query.updatedSince
+      if (query.updatedBefore !== undefined) filters.updatedBefore = query.updatedBefore
+
+      if (only !== undefined) {
+        if (app.upstreams.get(only) === undefined) {
+          throw new ProblemError('validation_failed', `There is no connection named '${only}'`, {
+            errors: [{ path: 'querystring/connection', message: 'unknown connection' }],
+          })
+        }
+        if (!mayUse(request.caller, only)) throw new ProblemError('forbidden_connection', `This API key may not use the connection '${only}'`)
+      }
+      const adapters = app.upstreams
+        .all()
+        .filter((a) => mayUse(request.caller, a.connection.name))
+        .filter((a) => (query.source === undefined || a.connection.source === query.source) && (only === undefined || a.connection.name === only))
+        // Conversations are Snappy's: a conversation filter leaves BatchBook out.
+        .filter((a) => query.conversation === undefined || a.connection.source === 'snappy')
+        .filter(canList)
+      const cursor = query.cursor === undefined ? { positions: {}, done: [] } : decodeCursor(query.cursor)
+      return listTimeline(adapters, { cursor, limit: query.limit, filters, options: readOptions(query, false) })
+    },
+  )
+}

@@ -1,0 +1,79 @@
+import type { FastifyInstance } from 'fastify'
+import { Type, type Static } from 'typebox'
+import { ParticipantInputSchema, ParticipantListSchema, RoleSchema } from '../../schemas/message-parts.js'
+import { ref } from '../../schemas/ref.js'
+import { UPSTREAM_PROBLEMS, problemResponses } from '../../schemas/responses.js'
+import type { ParticipantRole } from '../../upstreams/adapter.js'
+import { decodeIdFor, idPattern } from '../../ids.js'
+import { MessageIdParams } from './query.js'
+import { CONTACT_ID_PARTS, operation, resolveMessage } from './resolve.js'
+
+type Params = Static<typeof MessageIdParams>
+const PROBLEMS = problemResponses(...UPSTREAM_PROBLEMS, 404, 405, 422)
+const ContactParams = Type.Object(
+  { id: MessageIdParams.properties.id, contactId: Type.String({ pattern: idPattern('contact'), description: 'A contact id (`ctc_…`).' }) },
+  { additionalProperties: false },
+)
+
+export default async function participantRoutes(app: FastifyInstance): Promise<void> {
+  app.get<{ Params: Params; Querystring: { role?: ParticipantRole } }>(
+    '/v1/messages/:id/participants',
+    {
+      schema: {
+        operationId: 'listMessageParticipants',
+        summary: 'List the participants of a message',
+        tags: ['Messages'],
+        params: MessageIdParams,
+        querystring: Type.Object({ role: Type.Optional(RoleSchema) }, { additionalProperties: false }),
+        response: { 200: ref(ParticipantListSchema), ...PROBLEMS },
+      },
+    },
+    async (request) => {
+      const { adapter, parts } = resolveMessage(app, request, request.params.id)
+      return { data: await operation(adapter, 'listParticipants', 'list participants')(parts, request.query.role) }
+    },
+  )
+
+  app.post<{ Params: Params; Body: { contactId: string; role: ParticipantRole } }>(
+    '/v1/messages/:id/participants',
+    {
+      schema: {
+        operationId: 'addMessageParticipant',
+        summary: 'Add a participant to a message',
+        description: 'Adds a contact of the same connection in a role; answers with all participants.',
+        tags: ['Messages'],
+        params: MessageIdParams,
+        body: ref(ParticipantInputSchema),
+        response: { 200: ref(ParticipantListSchema), ...PROBLEMS },
+      },
+    },
+    async (request) => {
+      const { adapter, parts } = resolveMessage(app, request, request.params.id)
+      const add = operation(adapter, 'addParticipant', 'change participants')
+      const contactParts = decodeIdFor('contact', request.body.contactId, adapter.connection, CONTACT_ID_PARTS[adapter.connection.source])
+      return { data: await add(parts, contactParts, request.body.role) }
+    },
+  )
+
+  app.delete<{ Params: Static<typeof ContactParams>; Querystring: { role: ParticipantRole } }>(
+    '/v1/messages/:id/participants/:contactId',
+    {
+      schema: {
+        operationId: 'removeMessageParticipant',
+        summary: 'Remove a participant from a message',
+        description: 'Removes the contact in the given role.',
+        tags: ['Messages'],
+        params: ContactParams,
+        querystring: Type.Object({ role: RoleSchema }, { additionalProperties: false }),
+        response: { 204: Type.Null({ description: 'Removed.' }), ...PROBLEMS },
+      },
+    },
+    async (request, reply) => {
+      const { adapter, parts } = resolveMessage(app, request, request.params.id)
+      const remove = operation(adapter, 'removeParticipant', 'change participants')
+      const contactParts = decodeIdFor('contact', request.params.contactId, adapter.connection, CONTACT_ID_PARTS[adapter.connection.source])
+      await remove(parts, contactParts, request.query.role)
+      return reply.code(204).send()
+    },
+  )
+}

@@ -1,0 +1,73 @@
+import type { FastifyInstance } from 'fastify'
+import { Type, type Static } from 'typebox'
+import { TagListSchema, XML_SAFE_TEXT } from '../../schemas/message-parts.js'
+import { ref } from '../../schemas/ref.js'
+import { UPSTREAM_PROBLEMS, problemResponses } from '../../schemas/responses.js'
+import { MessageIdParams } from './query.js'
+import { operation, resolveMessage } from './resolve.js'
+
+type Params = Static<typeof MessageIdParams>
+const PROBLEMS = problemResponses(...UPSTREAM_PROBLEMS, 404, 405, 422)
+const TagParams = Type.Object(
+  {
+    id: MessageIdParams.properties.id,
+    tag: Type.String({ minLength: 1, maxLength: 100, pattern: XML_SAFE_TEXT, description: 'The tag name, URL-encoded (names may contain spaces).' }),
+  },
+  { additionalProperties: false },
+)
+type TagParamsType = Static<typeof TagParams>
+
+export default async function tagRoutes(app: FastifyInstance): Promise<void> {
+  app.get<{ Params: Params }>(
+    '/v1/messages/:id/tags',
+    {
+      schema: {
+        operationId: 'listMessageTags',
+        summary: 'List the tags of a message',
+        tags: ['Messages'],
+        params: MessageIdParams,
+        response: { 200: ref(TagListSchema), ...PROBLEMS },
+      },
+    },
+    async (request) => {
+      const { adapter, parts } = resolveMessage(app, request, request.params.id)
+      return { data: await operation(adapter, 'listTags', 'list tags of messages')(parts) }
+    },
+  )
+
+  app.put<{ Params: TagParamsType }>(
+    '/v1/messages/:id/tags/:tag',
+    {
+      schema: {
+        operationId: 'addMessageTag',
+        summary: 'Tag a message',
+        description: 'Adds the tag (a no-op when present); answers with all tags.',
+        tags: ['Messages'],
+        params: TagParams,
+        response: { 200: ref(TagListSchema), ...PROBLEMS },
+      },
+    },
+    async (request) => {
+      const { adapter, parts } = resolveMessage(app, request, request.params.id)
+      return { data: await operation(adapter, 'addTag', 'tag messages')(parts, request.params.tag) }
+    },
+  )
+
+  app.delete<{ Params: TagParamsType }>(
+    '/v1/messages/:id/tags/:tag',
+    {
+      schema: {
+        operationId: 'removeMessageTag',
+        summary: 'Remove a tag from a message',
+        tags: ['Messages'],
+        params: TagParams,
+        response: { 204: Type.Null({ description: 'Removed.' }), ...PROBLEMS },
+      },
+    },
+    async (request, reply) => {
+      const { adapter, parts } = resolveMessage(app, request, request.params.id)
+      await operation(adapter, 'removeTag', 'untag messages')(parts, request.params.tag)
+      return reply.code(204).send()
+    },
+  )
+}

@@ -1,0 +1,23 @@
+/** BatchBook participants (`participants.xml`) → normalized participants. */
+import { encodeId } from '../../ids.js'
+import type { Participant } from '../../schemas/message.js'
+import { type XmlValue, XmlDecodeError, asArray, asObject, asText } from './xml.js'
+
+const ROLES = new Set(['from', 'to', 'cc', 'bcc'])
+
+export function toParticipants(value: XmlValue, connection: string): Participant[] {
+  return asArray(value, 'participants').map((item) => {
+    const record = asObject(item, 'participant')
+    const role = (asText(record.role) ?? '').trim().toLowerCase()
+    if (!ROLES.has(role)) throw new XmlDecodeError(`participant role '${role.slice(0, 20)}' is unknown`)
+    const contactId = asText(record.contact_id)?.trim() ?? ''
+    if (!/^\d{1,18}$/.test(contactId)) throw new XmlDecodeError('participant contact_id is missing or not numeric')
+    return {
+      role: role as Participant['role'],
+      name: asText(record.name),
+      address: null,
+      contactId: encodeId('contact', { source: 'batchbook', connection, parts: [contactId] }),
+      kind: 'contact' as const,
+    }
+  })
+}
