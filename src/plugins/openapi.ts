@@ -10,6 +10,7 @@ import fp from 'fastify-plugin'
 export const OPENAPI_INFO = {
   title: 'Switchboard API',
   version: '1.0.0',
+  license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
   description:
     'One normalized JSON API over the BatchBook CRM and the Snappy helpdesk. A BatchBook communication and a Snappy note are both a **Message**. ' +
     'Errors are RFC 9457 problems with a stable `code`. Lists answer `{ data, nextCursor }`; pass `nextCursor` back as `cursor`.',

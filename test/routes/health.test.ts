@@ -14,6 +14,10 @@ describe('health routes', () => {
     expect(await getJson(`${gw.url}/healthz`, {})).toMatchObject({ status: 200, body: { status: 'ok' } })
   })
 
+  it('refuses parameters it does not take', async () => {
+    expect(await getJson(`${gw.url}/healthz?verbose=1`, {})).toMatchObject({ status: 400, body: { code: 'validation_failed' } })
+  })
+
   it('is ready while some circuit is closed', async () => {
     expect(await getJson(`${gw.url}/readyz`, {})).toMatchObject({
       status: 200,

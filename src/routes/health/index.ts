@@ -1,5 +1,9 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
+import { problemResponses } from '../../schemas/responses.js'
+
+/** Neither route takes parameters; anything else is a mistake worth a 400. */
+const NoQuery = Type.Object({}, { additionalProperties: false })
 
 const Readiness = Type.Object(
   {
@@ -27,8 +31,10 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
         summary: 'Liveness: the process is up',
         tags: ['Service'],
         security: [],
+        querystring: NoQuery,
         response: {
-          200: Type.Object({ status: Type.Literal('ok') }, { additionalProperties: false, examples: [{ status: 'ok' }] }),
+          200: Type.Object({ status: Type.Literal('ok') }, { additionalProperties: false, examples: [{ status: 'ok' }], description: 'The process is up.' }),
+          ...problemResponses(400),
         },
       },
     },
@@ -45,7 +51,8 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
         description: 'Answers 503 when every configured connection has an open circuit, so a load balancer sends traffic elsewhere.',
         tags: ['Service'],
         security: [],
-        response: { 200: Readiness, 503: Readiness },
+        querystring: NoQuery,
+        response: { 200: Readiness, 503: Readiness, ...problemResponses(400) },
       },
     },
     async (_request, reply) => {
