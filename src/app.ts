@@ -5,19 +5,28 @@ import { randomUUID } from 'node:crypto'
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { Config } from './config.js'
 import auth from './plugins/auth.js'
+import gracefulClose from './plugins/graceful-close.js'
 import httpCaching from './plugins/http-caching.js'
+import idempotency from './plugins/idempotency.js'
+import loadShedding from './plugins/load-shedding.js'
+import metrics from './plugins/metrics.js'
 import openapi from './plugins/openapi.js'
 import problems from './plugins/problems.js'
 import rateHeaders from './plugins/rate-headers.js'
+import { shareSerializers } from './plugins/shared-serializers.js'
+import requestLog from './plugins/request-log.js'
 import requestContext from './plugins/request-context.js'
 import routes from './routes/index.js'
 import { registerSchemas } from './schemas/index.js'
+import { createSharedState, type SharedState } from './upstreams/redis/index.js'
 import { UpstreamRegistry, type Stores } from './upstreams/registry.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
     config: Config
     upstreams: UpstreamRegistry
+    /** Present when REDIS_URL is set. */
+    shared: SharedState | null
   }
 }
 
@@ -63,7 +72,8 @@ export function serverOptions(options: AppOptions): FastifyServerOptions {
       const given = req.headers['x-request-id']
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID()
     },
-    logController: new LogController({ requestIdLogLabel: 'requestId' }),
+    // Fastify's own two lines per request give way to one completion line with more in it.
+    logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
     ajv: { customOptions: { coerceTypes: 'array', useDefaults: true, removeAdditional: false, discriminator: true } },
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
@@ -73,24 +83,47 @@ export function serverOptions(options: AppOptions): FastifyServerOptions {
 
 /** The gateway as a plugin: everything it serves, built from `options`. */
 export async function app(instance: FastifyInstance, options: AppOptions): Promise<void> {
-  const upstreams = new UpstreamRegistry(options.config, {
-    ...(options.stores === undefined ? {} : { stores: options.stores }),
+  const { config } = options
+  const shared =
+    options.stores === undefined && config.redisUrl !== null
+      ? createSharedState({
+          url: config.redisUrl,
+          keyPrefix: config.redisKeyPrefix,
+          replicas: config.replicas,
+          staleMs: config.cache.staleMs,
+          onFailure: (what, err) => instance.log.warn({ err }, `Redis unreachable: ${what}`),
+        })
+      : null
+  if (shared !== null && !(await shared.ready)) instance.log.warn('Redis is not reachable yet: using local fallbacks until it is')
+  const stores = options.stores ?? shared?.stores
+  const upstreams = new UpstreamRegistry(config, {
+    ...(stores === undefined ? {} : { stores }),
     ...(options.sandboxConnections === undefined ? {} : { sandboxConnections: options.sandboxConnections }),
   })
   instance.decorate('config', options.config)
   instance.decorate('upstreams', upstreams)
-  instance.addHook('onClose', async () => upstreams.close())
+  instance.decorate('shared', shared)
+  instance.addHook('onClose', async () => {
+    await upstreams.close()
+    await shared?.close()
+  })
   instance.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })
 
   registerSchemas(instance)
+  shareSerializers(instance)
+  await instance.register(gracefulClose)
   await instance.register(requestContext)
+  await instance.register(requestLog)
   await instance.register(problems)
+  await instance.register(loadShedding, config.loadShedding)
   await instance.register(auth, { keys: options.config.apiKeys })
+  await instance.register(idempotency, { store: upstreams.stores.idempotency })
   await instance.register(httpCaching)
   await instance.register(rateHeaders)
   await instance.register(openapi)
+  await instance.register(metrics)
   await instance.register(routes)
 }
 

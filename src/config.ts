@@ -42,6 +42,10 @@ export interface Config {
   /** True when no upstream credentials are configured: the built-in simulators are used. */
   sandbox: boolean
   redisUrl: string | null
+  /** Prefix of every Redis key, so deployments sharing one Redis stay apart. */
+  redisKeyPrefix: string
+  /** How many replicas share the upstream budgets; each falls back to its share when Redis is away. */
+  replicas: number
   upstream: {
     timeoutMs: number
     maxResponseBytes: number
@@ -60,6 +64,15 @@ export interface Config {
   breaker: {
     failureThreshold: number
     cooldownMs: number
+  }
+  uploads: {
+    /** Largest file accepted by an upload route; beyond it the client gets a 413. */
+    maxBytes: number
+  }
+  /** Load shedding thresholds; 0 turns a check off. */
+  loadShedding: {
+    maxEventLoopDelayMs: number
+    maxEventLoopUtilization: number
   }
 }
 
@@ -126,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): C
     failureThreshold: integerVar(env, 'BREAKER_FAILURE_THRESHOLD', 5, 1, 1000, problems),
     cooldownMs: integerVar(env, 'BREAKER_COOLDOWN_MS', 10_000, 1, 3_600_000, problems),
   }
+  const uploads = { maxBytes: integerVar(env, 'MAX_UPLOAD_BYTES', 100 * 1024 * 1024, 1024, 16 * 1024 ** 3, problems) }
   const host = nonEmpty(env.HOST) ?? '127.0.0.1'
   const logLevel = nonEmpty(env.LOG_LEVEL) ?? 'info'
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
@@ -155,6 +169,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): C
     problems.push('API_KEYS: at least one client key (name:secret) is required when upstream credentials are configured')
   }
 
+  const replicas = integerVar(env, 'SWITCHBOARD_REPLICAS', 1, 1, 1000, problems)
+  const redisKeyPrefix = nonEmpty(env.REDIS_KEY_PREFIX) ?? 'switchboard:'
+  if (!/^[A-Za-z0-9:_.-]{1,64}$/.test(redisKeyPrefix)) problems.push('REDIS_KEY_PREFIX: use 1 to 64 letters, digits, ":", "_", "." or "-"')
+  const loadShedding = {
+    maxEventLoopDelayMs: integerVar(env, 'SHED_EVENT_LOOP_DELAY_MS', 1_000, 0, 60_000, problems),
+    maxEventLoopUtilization: integerVar(env, 'SHED_EVENT_LOOP_UTILIZATION_PERCENT', 98, 0, 100, problems) / 100,
+  }
   const redisUrl = nonEmpty(env.REDIS_URL) ?? null
   if (redisUrl !== null && !/^rediss?:\/\//.test(redisUrl)) problems.push('REDIS_URL: must start with redis:// or rediss://')
 
@@ -167,9 +188,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): C
     connections,
     sandbox,
     redisUrl,
+    redisKeyPrefix,
+    replicas,
     upstream: { timeoutMs, maxResponseBytes, maxQueueWaitMs, retryAttempts },
     cache,
     breaker,
+    uploads,
+    loadShedding,
   }
 }
 

@@ -10,8 +10,10 @@ export const ERROR_CODES = {
   forbidden_connection: { status: 403, title: 'This API key may not use that connection' },
   not_found: { status: 404, title: 'Not found' },
   unsupported_by_source: { status: 405, title: 'The source cannot perform this operation' },
+  idempotency_key_in_use: { status: 409, title: 'A request with this Idempotency-Key is still running' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
   unsupported_media_type: { status: 415, title: 'The request body has an unsupported media type' },
+  idempotency_key_reused: { status: 422, title: 'This Idempotency-Key was used with a different request' },
   upstream_rejected: { status: 422, title: 'The upstream service rejected the request' },
   rate_limited: { status: 429, title: 'The upstream rate budget is exhausted' },
   internal_error: { status: 500, title: 'Internal error' },
@@ -20,6 +22,8 @@ export const ERROR_CODES = {
   upstream_response_too_large: { status: 502, title: 'The upstream response is larger than allowed' },
   upstream_auth_failed: { status: 502, title: 'The upstream service rejected our credentials' },
   circuit_open: { status: 503, title: 'The upstream connection is paused after repeated failures' },
+  store_unavailable: { status: 503, title: 'Shared state is unreachable' },
+  overloaded: { status: 503, title: 'The gateway is overloaded' },
   upstream_timeout: { status: 504, title: 'The upstream service did not answer in time' },
 } as const satisfies Record<string, { status: number; title: string }>
 

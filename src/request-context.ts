@@ -3,6 +3,7 @@
  * how its reads were served), kept in AsyncLocalStorage so adapters need not pass it along.
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
+import type { TraceContext } from './tracing.js'
 
 export type CacheResult = 'HIT' | 'MISS' | 'STALE'
 
@@ -11,12 +12,18 @@ export interface RequestContext {
   connections: Set<string>
   /** The worst cache result of its reads: STALE over MISS over HIT. */
   cache: CacheResult | null
+  /** Whether it sent any upstream write (then a failure may still have changed something). */
+  wrote: boolean
+  /** Upstream calls made for it and the time they took. */
+  upstreamCalls: number
+  upstreamMs: number
+  trace: TraceContext | null
 }
 
 const storage = new AsyncLocalStorage<RequestContext>()
 
-export function runWithContext<T>(fn: () => T): T {
-  return storage.run({ connections: new Set(), cache: null }, fn)
+export function runWithContext<T>(fn: () => T, trace: TraceContext | null = null): T {
+  return storage.run({ connections: new Set(), cache: null, wrote: false, upstreamCalls: 0, upstreamMs: 0, trace }, fn)
 }
 
 export function currentContext(): RequestContext | undefined {
@@ -34,4 +41,18 @@ export function noteRead(connection: string, result: CacheResult): void {
 
 export function noteCall(connection: string): void {
   storage.getStore()?.connections.add(connection)
+}
+
+export function noteWrite(connection: string): void {
+  const context = storage.getStore()
+  if (context === undefined) return
+  context.connections.add(connection)
+  context.wrote = true
+}
+
+export function noteUpstreamTime(ms: number): void {
+  const context = storage.getStore()
+  if (context === undefined) return
+  context.upstreamCalls++
+  context.upstreamMs += ms
 }

@@ -38,3 +38,45 @@ describe('logging', () => {
     for (const connection of config.connections) expect(text).not.toContain(connection.credential)
   })
 })
+
+describe('request log and tracing', () => {
+  it('logs one completion line with the request id, route and upstream timings, and propagates traceparent', async () => {
+    const out = capture()
+    const gw = await startGateway({ config: testConfig({ logLevel: 'info' }), withSandbox: true, logStream: out.stream })
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736'
+    try {
+      const res = await request(`${gw.url}/v1/messages?source=batchbook&limit=2`, {
+        headers: { authorization: `Bearer ${TEST_KEY}`, 'x-request-id': 'req-trace-1', traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+      })
+      expect(res.statusCode).toBe(200)
+      await res.body.dump()
+      const sent = gw.sandbox!.batchbook.simulator.stats.recent.at(-1)?.traceparent
+      expect(sent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`))
+      expect(sent).not.toContain('00f067aa0ba902b7')
+    } finally {
+      await gw.close()
+    }
+    const lines = out.text().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
+    const completed = lines.filter((l) => l.msg === 'request completed')
+    expect(completed).toHaveLength(1)
+    expect(completed[0]).toMatchObject({
+      requestId: 'req-trace-1',
+      route: '/v1/messages',
+      statusCode: 200,
+      traceId,
+      upstream: { calls: 1, cache: 'MISS' },
+    })
+    expect((completed[0]?.upstream as { ms: number }).ms).toBeGreaterThan(0)
+  })
+
+  it('starts a new trace when the incoming traceparent is malformed', async () => {
+    const gw = await startGateway({ withSandbox: true })
+    try {
+      const res = await request(`${gw.url}/v1/messages?source=batchbook&limit=1`, { headers: { authorization: `Bearer ${TEST_KEY}`, traceparent: 'garbage' } })
+      await res.body.dump()
+      expect(gw.sandbox!.batchbook.simulator.stats.recent.at(-1)?.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/)
+    } finally {
+      await gw.close()
+    }
+  })
+})

@@ -24,8 +24,14 @@ async function openapi(app: FastifyInstance): Promise<void> {
       servers: [{ url: '/', description: 'This Switchboard instance' }],
       tags: [
         { name: 'Messages', description: 'BatchBook communications and Snappy notes, normalized.' },
+        { name: 'Conversations', description: 'Snappy tickets, their notes, tags, status and attachments.' },
+        { name: 'Contacts', description: 'Snappy contacts.' },
+        { name: 'Accounts', description: 'Snappy accounts, their mailboxes and staff.' },
+        { name: 'Documents', description: 'Files kept in a Snappy account.' },
+        { name: 'Wall', description: 'The team wall of a Snappy account.' },
+        { name: 'FAQs', description: 'Snappy FAQs, their topics and questions.' },
         { name: 'Sources', description: 'Configured upstream connections.' },
-        { name: 'Service', description: 'Health and documentation.' },
+        { name: 'Service', description: 'Health, metrics and documentation.' },
       ],
       components: {
         securitySchemes: {

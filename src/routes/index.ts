@@ -3,9 +3,21 @@ import type { FastifyInstance } from 'fastify'
 import healthRoutes from './health/index.js'
 import messageRoutes from './messages/index.js'
 import sourceRoutes from './sources/index.js'
+import accountRoutes from './accounts/index.js'
+import contactRoutes from './contacts/index.js'
+import conversationRoutes from './conversations/index.js'
+import documentRoutes from './documents/index.js'
+import faqsRoutes from './faqs/index.js'
+import wallRoutes from './wall/index.js'
 
 export default async function routes(app: FastifyInstance): Promise<void> {
   await app.register(healthRoutes)
   await app.register(sourceRoutes)
   await app.register(messageRoutes)
+  await app.register(accountRoutes)
+  await app.register(contactRoutes)
+  await app.register(conversationRoutes)
+  await app.register(documentRoutes)
+  await app.register(wallRoutes)
+  await app.register(faqsRoutes)
 }

@@ -4,6 +4,29 @@ import { BatchBookMessageInputSchema, SnappyMessageInputSchema } from './message
 import { CommentInputSchema, CommentListSchema, MessagePatchSchema, ParticipantInputSchema, ParticipantListSchema, TagListSchema } from './message-parts.js'
 import { ProblemSchema } from './problem.js'
 import { CapabilitiesSchema, SourceListSchema, SourceSchema } from './source.js'
+import { AccountListSchema, AccountSchema, MailboxListSchema, MailboxSchema, StaffListSchema, StaffSchema } from './account.js'
+import { ContactSchema } from './contact.js'
+import { ConversationListSchema, ConversationSchema, ConversationStatusInputSchema, ConversationTagsInputSchema } from './conversation.js'
+import { DocumentListSchema, DocumentSchema } from './document.js'
+import {
+  FaqInputSchema,
+  FaqListSchema,
+  FaqPatchSchema,
+  FaqQuestionInputSchema,
+  FaqQuestionListSchema,
+  FaqQuestionPatchSchema,
+  FaqQuestionSchema,
+  FaqQuestionTopicsInputSchema,
+  FaqQuestionTopicsSchema,
+  FaqSchema,
+  FaqSearchHitSchema,
+  FaqSearchResultSchema,
+  FaqTopicInputSchema,
+  FaqTopicListSchema,
+  FaqTopicSchema,
+} from './faq.js'
+import { RemoteRecordSchema } from './remote.js'
+import { WallAuthorSchema, WallCommentInputSchema, WallCommentSchema, WallLikeSchema, WallPostInputSchema, WallPostListSchema, WallPostSchema } from './wall.js'
 
 /** Every shared schema, registered once so OpenAPI shows each as a named component. */
 export const SHARED_SCHEMAS = [
@@ -25,6 +48,42 @@ export const SHARED_SCHEMAS = [
   CapabilitiesSchema,
   SourceSchema,
   SourceListSchema,
+  RemoteRecordSchema,
+  ConversationSchema,
+  ConversationListSchema,
+  ConversationTagsInputSchema,
+  ConversationStatusInputSchema,
+  AccountSchema,
+  AccountListSchema,
+  MailboxSchema,
+  MailboxListSchema,
+  StaffSchema,
+  StaffListSchema,
+  ContactSchema,
+  DocumentSchema,
+  DocumentListSchema,
+  WallAuthorSchema,
+  WallCommentSchema,
+  WallLikeSchema,
+  WallPostSchema,
+  WallPostListSchema,
+  WallPostInputSchema,
+  WallCommentInputSchema,
+  FaqSchema,
+  FaqListSchema,
+  FaqTopicSchema,
+  FaqTopicListSchema,
+  FaqQuestionSchema,
+  FaqQuestionListSchema,
+  FaqSearchHitSchema,
+  FaqSearchResultSchema,
+  FaqInputSchema,
+  FaqPatchSchema,
+  FaqTopicInputSchema,
+  FaqQuestionInputSchema,
+  FaqQuestionPatchSchema,
+  FaqQuestionTopicsInputSchema,
+  FaqQuestionTopicsSchema,
 ]
 
 export function registerSchemas(app: FastifyInstance): void {

@@ -5,20 +5,22 @@
  *          budget → transport → decode → cache; retried on connection failures and
  *          502/503/504 within the call's deadline; a stale entry answers when the upstream fails.
  *   write: breaker → rate budget → transport, once (never retried), then invalidation.
+ *   download / upload: the same, streamed (never cached; an upload is never retried, a
+ *          download only before its answer's headers arrived).
  *
  * Adapters describe what to send and how to decode it; nothing here knows either wire format.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { ConnectionConfig } from '../config.js'
 import { ProblemError } from '../errors.js'
-import { noteCall, noteRead } from '../request-context.js'
+import { noteCall, noteRead, noteUpstreamTime, noteWrite } from '../request-context.js'
 import type { CircuitBreaker } from './breaker.js'
 import type { RateScheduler } from './budget/scheduler.js'
 import type { CacheStore } from './cache/store.js'
 import { retryAfterSeconds, statusFailure } from './failures.js'
 import { channels, publish } from './instrumentation.js'
 import { type RetryPolicy, backoffDelay, isRetryable } from './retry.js'
-import type { UpstreamRequest, UpstreamResponse, UpstreamTransport } from './transport.js'
+import type { StreamRequest, StreamedResponse, UpstreamRequest, UpstreamResponse, UpstreamTransport } from './transport.js'
 
 /** How long a read stays fresh depends on what it is. */
 export type CacheKind = 'record' | 'list'
@@ -39,6 +41,10 @@ export interface ReadOptions<T> {
   describe?: (res: UpstreamResponse) => string | undefined
 }
 
+export interface DownloadOptions {
+  describe?: (res: UpstreamResponse) => string | undefined
+}
+
 export interface WriteOptions {
   /** Tags of the records and lists this write may change. */
   invalidate: string[]
@@ -46,6 +52,7 @@ export interface WriteOptions {
 }
 
 type Loaded<T> = { value: T; result: 'MISS' | 'STALE' }
+type Report = (status: number | null, outcome: 'ok' | 'error' | 'failure') => void
 
 /** Failures for which a stale answer is better than none. */
 const STALE_SERVABLE = new Set(['upstream_unavailable', 'upstream_timeout', 'circuit_open', 'rate_limited', 'upstream_bad_response'])
@@ -104,15 +111,70 @@ export class UpstreamClient {
 
   /** A write: sent once, never retried; invalidates its tags whatever the outcome. */
   async write(req: UpstreamRequest, options: WriteOptions): Promise<UpstreamResponse> {
-    noteCall(this.connection.name)
+    noteWrite(this.connection.name)
     try {
       return await this.#attempt(req, Date.now() + this.connection.timeoutMs, 1, (res) => res, options.describe)
     } finally {
-      // Even a failed or timed-out write may have reached the upstream: forget what it may have changed.
-      if (this.#settings.cache !== null && options.invalidate.length > 0) {
-        await this.#settings.cache.store.invalidate(options.invalidate.map((tag) => this.#tag(tag)))
-      }
+      await this.#invalidate(options.invalidate)
     }
+  }
+
+  /**
+   * A streamed download: breaker, budget and deadline as for reads, never cached. Failures
+   * before the answer's headers (connection failures, 502/503/504) are retried like reads;
+   * nothing has reached the caller then. Once the stream is handed over it is never retried.
+   * The deadline bounds the wait for the headers; the body is paced by the pool's I/O timeouts.
+   */
+  async download(req: UpstreamRequest, options: DownloadOptions = {}): Promise<StreamedResponse> {
+    noteCall(this.connection.name)
+    const deadline = Date.now() + this.connection.timeoutMs
+    const streamed: StreamRequest = { method: req.method, path: req.path, query: req.query, headers: req.headers }
+    return this.#retrying(deadline, (attempt) => this.#openStream(streamed, deadline, () => deadline - Date.now(), attempt, options.describe))
+  }
+
+  /**
+   * A streamed upload: sent once, never retried (its body cannot be replayed), then
+   * invalidates its tags whatever the outcome. The rate-budget wait is bounded by the
+   * connection's deadline; the answer must come within that deadline after the last byte.
+   */
+  async upload(req: StreamRequest, options: WriteOptions): Promise<UpstreamResponse> {
+    noteWrite(this.connection.name)
+    try {
+      const res = await this.#openStream(req, Date.now() + this.connection.timeoutMs, () => this.connection.timeoutMs, 1, options.describe)
+      return { status: res.status, headers: res.headers, body: await this.#transport.readAll(res) }
+    } finally {
+      await this.#invalidate(options.invalidate)
+    }
+  }
+
+  /** One streamed call: breaker, budget, open, and the verdict on the answer's status. */
+  async #openStream(
+    req: StreamRequest,
+    admissionDeadline: number,
+    answerTimeoutMs: () => number,
+    attempt: number,
+    describe?: (res: UpstreamResponse) => string | undefined,
+  ): Promise<StreamedResponse> {
+    await this.#admit(admissionDeadline)
+    const report = this.#reporter(req.method, attempt)
+    let res: StreamedResponse
+    try {
+      res = await this.#transport.openStream(req, answerTimeoutMs())
+    } catch (err) {
+      // A body source that failed (the caller's upload) says nothing about the upstream.
+      if (err instanceof ProblemError && err.upstream !== undefined) this.#failed(report)
+      else this.breaker.release()
+      throw err
+    }
+    await this.#honourRetryAfter(res)
+    if (res.status >= 200 && res.status < 300) {
+      this.breaker.success()
+      report(res.status, 'ok')
+      return res
+    }
+    // Error answers are small; read one (bounded) for the upstream's own explanation.
+    const body = await this.#transport.readAll(res).catch(() => Buffer.alloc(0))
+    throw this.#rejected({ status: res.status, headers: res.headers, body }, report, describe)
   }
 
   async #follow<T>(loading: Promise<Loaded<T>>): Promise<T> {
@@ -148,9 +210,14 @@ export class UpstreamClient {
   async #withRetries<T>(req: UpstreamRequest, options: ReadOptions<T>): Promise<{ value: T; bytes: number }> {
     const deadline = Date.now() + this.connection.timeoutMs
     const decode = (res: UpstreamResponse) => ({ value: options.decode(res), bytes: res.body.length })
+    return this.#retrying(deadline, (attempt) => this.#attempt(req, deadline, attempt, decode, options.describe))
+  }
+
+  /** Runs an idempotent call again after a retryable failure, with backoff, within the deadline. */
+  async #retrying<T>(deadline: number, run: (attempt: number) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.#attempt(req, deadline, attempt, decode, options.describe)
+        return await run(attempt)
       } catch (err) {
         if (!(err instanceof ProblemError) || !isRetryable(err) || attempt >= this.#settings.retry.maxAttempts) throw err
         const delay = backoffDelay(this.#settings.retry, attempt)
@@ -168,46 +235,16 @@ export class UpstreamClient {
     decode: (res: UpstreamResponse) => T,
     describe?: (res: UpstreamResponse) => string | undefined,
   ): Promise<T> {
-    const admission = this.breaker.admit()
-    if (!admission.allowed) {
-      throw new ProblemError('circuit_open', `${this.connection.name} is paused after repeated failures`, {
-        status: 503,
-        retryAfter: Math.max(1, Math.ceil(admission.retryAfterMs / 1000)),
-        upstream: { source: this.connection.source, status: null },
-      })
-    }
-    try {
-      await this.scheduler.acquire(deadline - Date.now())
-    } catch (err) {
-      this.breaker.release()
-      throw err
-    }
-
-    const started = performance.now()
-    const report = (status: number | null, outcome: 'ok' | 'error' | 'failure') =>
-      publish(channels.upstreamCall, {
-        connection: this.connection.name,
-        source: this.connection.source,
-        method: req.method,
-        status,
-        outcome,
-        durationMs: performance.now() - started,
-        attempt,
-      })
-
+    await this.#admit(deadline)
+    const report = this.#reporter(req.method, attempt)
     let res: UpstreamResponse
     try {
       res = await this.#transport.send(req, deadline - Date.now())
     } catch (err) {
-      this.breaker.failure()
-      report(null, 'failure')
+      this.#failed(report)
       throw err
     }
-
-    if ((res.status === 429 || res.status === 503) && res.headers['retry-after'] !== undefined) {
-      const seconds = retryAfterSeconds(res.headers['retry-after'])
-      if (seconds !== undefined) await this.scheduler.pause(seconds * 1000)
-    }
+    await this.#honourRetryAfter(res)
     if (res.status >= 200 && res.status < 300) {
       let value: T
       try {
@@ -224,13 +261,63 @@ export class UpstreamClient {
       report(res.status, 'ok')
       return value
     }
+    throw this.#rejected(res, report, describe)
+  }
 
-    // A 5xx says the upstream is in trouble; a 4xx proves it alive; a 429 says neither.
+  /** The breaker, then the rate budget (waiting at most until `deadline`). */
+  async #admit(deadline: number): Promise<void> {
+    const admission = this.breaker.admit()
+    if (!admission.allowed) {
+      throw new ProblemError('circuit_open', `${this.connection.name} is paused after repeated failures`, {
+        status: 503,
+        retryAfter: Math.max(1, Math.ceil(admission.retryAfterMs / 1000)),
+        upstream: { source: this.connection.source, status: null },
+      })
+    }
+    try {
+      await this.scheduler.acquire(deadline - Date.now())
+    } catch (err) {
+      this.breaker.release()
+      throw err
+    }
+  }
+
+  /** Reports one upstream attempt (for metrics and the request's log line) when it ends. */
+  #reporter(method: string, attempt: number): Report {
+    const started = performance.now()
+    return (status, outcome) => {
+      const durationMs = performance.now() - started
+      noteUpstreamTime(durationMs)
+      publish(channels.upstreamCall, { connection: this.connection.name, source: this.connection.source, method, status, outcome, durationMs, attempt })
+    }
+  }
+
+  /** No usable answer came: the upstream is in trouble. */
+  #failed(report: Report): void {
+    this.breaker.failure()
+    report(null, 'failure')
+  }
+
+  /** An upstream 429 or 503 with Retry-After pauses the whole connection that long. */
+  async #honourRetryAfter(res: { status: number; headers: UpstreamResponse['headers'] }): Promise<void> {
+    if ((res.status !== 429 && res.status !== 503) || res.headers['retry-after'] === undefined) return
+    const seconds = retryAfterSeconds(res.headers['retry-after'])
+    if (seconds !== undefined) await this.scheduler.pause(seconds * 1000)
+  }
+
+  /** The problem for a non-2xx answer. A 5xx says the upstream is in trouble; a 4xx proves it alive; a 429 says neither. */
+  #rejected(res: UpstreamResponse, report: Report, describe?: (res: UpstreamResponse) => string | undefined): ProblemError {
     if (res.status >= 500) this.breaker.failure()
     else if (res.status === 429) this.breaker.release()
     else this.breaker.success()
     report(res.status, 'error')
-    throw statusFailure(res.status, { source: this.connection.source, connection: this.connection.name }, res.headers['retry-after'], describe?.(res))
+    return statusFailure(res.status, { source: this.connection.source, connection: this.connection.name }, res.headers['retry-after'], describe?.(res))
+  }
+
+  /** Even a failed or timed-out write may have reached the upstream: forget what it may have changed. */
+  async #invalidate(tags: string[]): Promise<void> {
+    if (this.#settings.cache === null || tags.length === 0) return
+    await this.#settings.cache.store.invalidate(tags.map((tag) => this.#tag(tag)))
   }
 
   #tag(tag: string): string {

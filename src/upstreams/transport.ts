@@ -5,8 +5,11 @@
  */
 import type { Dispatcher, Pool } from 'undici'
 import type { IncomingHttpHeaders } from 'node:http'
+import { Readable } from 'node:stream'
 import type { ConnectionConfig } from '../config.js'
 import { ProblemError } from '../errors.js'
+import { currentContext } from '../request-context.js'
+import { childTraceparent } from '../tracing.js'
 import { transportFailure, type UpstreamFailureContext } from './failures.js'
 
 export type UpstreamMethod = 'GET' | 'POST' | 'PUT' | 'DELETE'
@@ -24,6 +27,18 @@ export interface UpstreamResponse {
   status: number
   headers: IncomingHttpHeaders
   body: Buffer
+}
+
+/** A request whose body is sent as it is produced (uploads), never held whole. */
+export interface StreamRequest extends Omit<UpstreamRequest, 'body'> {
+  body?: AsyncIterable<Uint8Array>
+}
+
+/** An answer whose body has not been read yet. */
+export interface StreamedResponse {
+  status: number
+  headers: IncomingHttpHeaders
+  body: Dispatcher.ResponseData['body']
 }
 
 export interface TransportOptions {
@@ -46,6 +61,14 @@ export class UpstreamTransport {
     this.#authorization = `Basic ${Buffer.from(`${connection.credential}:x`, 'utf8').toString('base64')}`
   }
 
+  /** Caller headers, our credentials, and the request's trace for the upstream to join. */
+  #headers(given: Record<string, string> | undefined): Record<string, string> {
+    const headers: Record<string, string> = { accept: '*/*', ...given, authorization: this.#authorization }
+    const trace = currentContext()?.trace
+    if (trace != null) headers.traceparent = childTraceparent(trace)
+    return headers
+  }
+
   /** The path and query this request is sent to (also the cache key's tail). */
   target(req: UpstreamRequest): string {
     return this.#basePath + req.path + queryString(req.query)
@@ -60,7 +83,7 @@ export class UpstreamTransport {
     const options: Dispatcher.RequestOptions = {
       method: req.method,
       path: this.target(req),
-      headers: { accept: '*/*', ...req.headers, authorization: this.#authorization },
+      headers: this.#headers(req.headers),
       signal: deadline,
     }
     if (req.body !== undefined) options.body = req.body
@@ -70,6 +93,68 @@ export class UpstreamTransport {
       return { status: res.statusCode, headers: res.headers, body }
     } catch (err) {
       throw transportFailure(err, this.#ctx, deadline.aborted)
+    }
+  }
+
+  /**
+   * Sends one request with a streamed body and/or a streamed answer, resolving once the
+   * answer's headers are in. `timeoutMs` bounds the wait for those headers and starts when
+   * the request body has been handed over in full, so a large upload is paced by the pool's
+   * I/O timeouts rather than cut off by a total deadline; pauses in the answer's body are
+   * bounded the same way. If the body source fails (the client's upload broke, or was
+   * refused half-way), its own error is thrown, not an upstream failure.
+   */
+  async openStream(req: StreamRequest, timeoutMs: number): Promise<StreamedResponse> {
+    const controller = new AbortController()
+    let timer: NodeJS.Timeout | undefined
+    let timedOut = false
+    const arm = () => {
+      timer ??= setTimeout(() => {
+        timedOut = true
+        controller.abort()
+      }, Math.max(1, timeoutMs))
+    }
+    let sourceFailed = false
+    let sourceError: unknown
+    const options: Dispatcher.RequestOptions = {
+      method: req.method,
+      path: this.target({ method: req.method, path: req.path, query: req.query }),
+      headers: this.#headers(req.headers),
+      signal: controller.signal,
+    }
+    const source = req.body
+    if (source === undefined) {
+      arm()
+    } else {
+      const relay = async function* () {
+        try {
+          for await (const chunk of source) yield chunk
+        } catch (err) {
+          sourceFailed = true
+          sourceError = err
+          throw err
+        }
+        arm()
+      }
+      options.body = Readable.from(relay(), { objectMode: false })
+    }
+    try {
+      const res = await this.#pool.request(options)
+      clearTimeout(timer)
+      return { status: res.statusCode, headers: res.headers, body: res.body }
+    } catch (err) {
+      clearTimeout(timer)
+      if (sourceFailed) throw sourceError
+      throw transportFailure(err, this.#ctx, timedOut)
+    }
+  }
+
+  /** Reads a streamed answer's body whole, up to the response size bound (small answers only). */
+  async readAll(res: StreamedResponse): Promise<Buffer> {
+    try {
+      return await readBounded(res.body, this.#maxBytes, res.headers['content-length'], this.#ctx, res.status)
+    } catch (err) {
+      throw transportFailure(err, this.#ctx, false)
     }
   }
 }

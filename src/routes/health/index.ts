@@ -7,7 +7,11 @@ const NoQuery = Type.Object({}, { additionalProperties: false })
 
 const Readiness = Type.Object(
   {
-    status: Type.Union([Type.Literal('ready'), Type.Literal('unavailable')]),
+    status: Type.Union([Type.Literal('ready'), Type.Literal('degraded'), Type.Literal('unavailable')], {
+      description: '`degraded`: Redis is unreachable and this replica runs on its local share of the rate budget; it still serves.',
+    }),
+    redis: Type.Optional(Type.Union([Type.Literal('ok'), Type.Literal('unreachable')], { description: 'Present when REDIS_URL is set.' })),
+    budget: Type.Optional(Type.Union([Type.Literal('shared'), Type.Literal('local-fallback')])),
     connections: Type.Array(
       Type.Object(
         {
@@ -48,7 +52,9 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
       schema: {
         operationId: 'getReadiness',
         summary: 'Readiness: the upstreams can be used',
-        description: 'Answers 503 when every configured connection has an open circuit, so a load balancer sends traffic elsewhere.',
+        description:
+          'Answers 503 when every configured connection has an open circuit, so a load balancer sends traffic elsewhere. ' +
+          'With REDIS_URL set it also reports whether Redis answers and whether the rate budget is shared or a local fallback.',
         tags: ['Service'],
         security: [],
         querystring: NoQuery,
@@ -58,7 +64,16 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
     async (_request, reply) => {
       const connections = app.upstreams.all().map((a) => ({ name: a.connection.name, circuit: a.client.breaker.state }))
       const allOpen = connections.length > 0 && connections.every((c) => c.circuit === 'open')
-      return reply.code(allOpen ? 503 : 200).send({ status: allOpen ? 'unavailable' : 'ready', connections })
+      const shared = app.shared === null ? null : await app.shared.health()
+      // Without Redis a replica still serves on its local budget share: degraded, not out of
+      // rotation (taking every replica out at once would turn a Redis blip into an outage).
+      const degraded = shared !== null && (!shared.redis || shared.budget === 'local-fallback')
+      const status = allOpen ? 'unavailable' : degraded ? 'degraded' : 'ready'
+      return reply.code(allOpen ? 503 : 200).send({
+        status,
+        ...(shared === null ? {} : { redis: shared.redis ? ('ok' as const) : ('unreachable' as const), budget: shared.budget }),
+        connections,
+      })
     },
   )
 }

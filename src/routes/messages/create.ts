@@ -13,6 +13,7 @@ import { operation } from './resolve.js'
 type CreateBody = BatchBookMessageInput | SnappyMessageInput
 
 const CreateBodySchema = Type.Unsafe<CreateBody>({
+  type: 'object',
   oneOf: [{ $ref: 'BatchBookMessageInput#' }, { $ref: 'SnappyMessageInput#' }],
   discriminator: { propertyName: 'source' },
   description: 'A BatchBook communication or a Snappy note, told apart by `source`.',
@@ -51,10 +52,20 @@ export default async function createMessageRoute(app: FastifyInstance): Promise<
           'Logs a BatchBook communication, or sends a Snappy note (opening a conversation, or replying into `conversationId`). ' +
           'Answers 201 with the created message and its `Location`.',
         tags: ['Messages'],
+        headers: Type.Object({
+          'idempotency-key': Type.Optional(
+            Type.String({
+              minLength: 1,
+              maxLength: 255,
+              description: 'Repeat a request with the same key (and body) to get its first answer instead of a second message. Kept 24 hours.',
+            }),
+          ),
+        }),
         querystring: Type.Object({ include: ReadOptionsQuery.include }, { additionalProperties: false }),
         body: CreateBodySchema,
-        response: { 201: ref(MessageSchema), ...problemResponses(...UPSTREAM_PROBLEMS, 404, 413, 415, 422) },
+        response: { 201: ref(MessageSchema), ...problemResponses(...UPSTREAM_PROBLEMS, 404, 409, 413, 415, 422) },
       },
+      config: { idempotent: true },
     },
     async (request, reply) => {
       const adapter = targetConnection(app, request.caller, request.body)

@@ -16,13 +16,23 @@ export interface SchedulerOptions {
   limit: RateLimit
   maxWaitMs: number
   /**
-   * Added to the window so that arrival jitter at the upstream cannot make two calls we
-   * spaced exactly one window apart look closer than that.
+   * Added to the window so that jitter between our grant and the call's arrival upstream
+   * (event-loop lag, network) cannot make two calls we spaced one window apart look closer
+   * than that. Defaults to `defaultMargin(limit)`.
    */
   marginMs?: number
   /** For problem details only. */
   connection: string
   source: string
+}
+
+/**
+ * 5% of the window, and never under 100 ms: a full window of calls then always fits, with room
+ * for the arrival jitter a busy process or network adds, at the price of at most 5% (or 100 ms
+ * a window) of the budget. Never exceeding the upstream matters more than its last percent.
+ */
+export function defaultMargin(limit: RateLimit): number {
+  return Math.max(100, Math.round(limit.windowMs * 0.05))
 }
 
 interface Waiter {
@@ -42,7 +52,7 @@ export class RateScheduler {
 
   constructor(options: SchedulerOptions) {
     this.#options = options
-    this.#limit = { max: options.limit.max, windowMs: options.limit.windowMs + (options.marginMs ?? 50) }
+    this.#limit = { max: options.limit.max, windowMs: options.limit.windowMs + (options.marginMs ?? defaultMargin(options.limit)) }
   }
 
   get queued(): number {

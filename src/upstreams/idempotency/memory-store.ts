@@ -17,7 +17,11 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
 
   async reserve(key: string, fingerprint: string, ttlMs: number): Promise<Reservation> {
     this.#sweep()
-    const existing = this.#records.get(key)
+    let existing = this.#records.get(key)
+    if (existing !== undefined && existing.expiresAt <= this.#now()) {
+      this.#records.delete(key)
+      existing = undefined
+    }
     if (existing === undefined) {
       this.#records.set(key, { fingerprint, response: null, expiresAt: this.#now() + ttlMs })
       return { state: 'reserved' }
@@ -36,7 +40,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     if (existing !== undefined && existing.response === null) this.#records.delete(key)
   }
 
-  /** Records share one time to live, so the oldest come first: stop at the first live one. */
+  /** Memory hygiene: records mostly expire in the order they were made, so stop at the first live one. */
   #sweep(): void {
     const now = this.#now()
     for (const [key, record] of this.#records) {

@@ -27,4 +27,7 @@ export interface IdempotencyStore {
   release(key: string): Promise<void>
 }
 
+/** How long a finished answer is kept for replay. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000
+/** How long a reservation holds a key while its request runs (longer than any request may take). */
+export const IDEMPOTENCY_LOCK_MS = 5 * 60 * 1000

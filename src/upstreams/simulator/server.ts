@@ -74,6 +74,7 @@ export function createSimulatorFrame(options: SimulatorFrameOptions): SimulatorF
       url: request.url,
       route: `${request.method} ${request.routeOptions.url ?? '(unmatched)'}`,
       credential,
+      traceparent: typeof request.headers.traceparent === 'string' ? request.headers.traceparent : null,
       at: Date.now(),
     })
     if (credential === null) return options.unauthorized(reply)

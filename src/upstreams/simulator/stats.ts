@@ -6,6 +6,8 @@ export interface RecordedRequest {
   /** `METHOD /route/pattern`, or `METHOD (unmatched)`. */
   route: string
   credential: string | null
+  /** The W3C trace context the caller sent, if any. */
+  traceparent: string | null
   at: number
 }
 

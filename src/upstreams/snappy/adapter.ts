@@ -1,14 +1,78 @@
-/** Snappy behind the SourceAdapter interface; operations are added as they are mapped. */
+/**
+ * Snappy behind the SourceAdapter interface: a note is a Message (read one, or send one
+ * with `POST /note`). Snappy's other resources hang off the adapter as one class each.
+ * Snappy has no global note listing, so `listMessages` is not offered here.
+ */
 import type { ConnectionConfig } from '../../config.js'
-import type { SourceAdapter } from '../adapter.js'
+import { ProblemError } from '../../errors.js'
+import { decodeIdFor } from '../../ids.js'
+import type { Message } from '../../schemas/message.js'
+import type { BatchBookMessageInput, SnappyMessageInput } from '../../schemas/message-input.js'
+import type { MessageReadOptions, SourceAdapter } from '../adapter.js'
 import type { UpstreamClient } from '../client.js'
+import { SnappyDirectory } from './directory.js'
+import { SnappyDocuments } from './documents.js'
+import { SnappyFaqs } from './faqs.js'
+import { noteRequest, readNonce } from './note.js'
+import { describeSnappy, notFound } from './resource.js'
+import { SnappyTickets, invalidationOf } from './tickets.js'
+import { SnappyWall } from './wall.js'
 
 export class SnappyAdapter implements SourceAdapter {
   readonly connection: ConnectionConfig
   readonly client: UpstreamClient
+  readonly directory: SnappyDirectory
+  readonly tickets: SnappyTickets
+  readonly documents: SnappyDocuments
+  readonly wall: SnappyWall
+  readonly faqs: SnappyFaqs
 
   constructor(client: UpstreamClient) {
     this.client = client
     this.connection = client.connection
+    this.directory = new SnappyDirectory(client)
+    this.tickets = new SnappyTickets(client)
+    this.documents = new SnappyDocuments(client)
+    this.wall = new SnappyWall(client)
+    this.faqs = new SnappyFaqs(client)
+  }
+
+  /** `parts` = [ticketId, noteId]. Snappy has no note endpoint: the ticket's notes are read. */
+  async getMessage(parts: string[], options: MessageReadOptions): Promise<Message> {
+    const [ticket, note] = parts
+    if (ticket === undefined || note === undefined) throw new ProblemError('invalid_id', 'A Snappy message id names a ticket and a note')
+    const found = (await this.tickets.notes(ticket, options)).find((m) => m.remoteId === note)
+    if (found === undefined) throw notFound(this.connection.name, 'note')
+    return found
+  }
+
+  /**
+   * Sends a note: a new ticket in `mailboxId`, or a reply into `conversationId` (posted by
+   * the ticket's nonce, as Snappy wants). Snappy answers only the ticket's nonce, so the
+   * ticket's notes are read back by that nonce and the newest is the created message.
+   */
+  async createMessage(input: BatchBookMessageInput | SnappyMessageInput, options: MessageReadOptions): Promise<Message> {
+    if (input.source !== 'snappy') throw new ProblemError('validation_failed', 'This connection takes Snappy messages only')
+    const [account, mailbox] = decodeIdFor('mailbox', input.mailboxId, this.connection, 2) as [string, string]
+    const staff = input.staffId === undefined ? undefined : decodeIdFor('staff', input.staffId, this.connection, 1)[0]
+    let nonce: string | undefined
+    const invalidate = [`queues:${account}`, `search:${account}`, `contacts:${account}`]
+    if (input.conversationId !== undefined) {
+      const [ticket] = decodeIdFor('conversation', input.conversationId, this.connection, 1) as [string]
+      const facts = await this.tickets.facts(ticket)
+      if (facts.account !== account) {
+        throw new ProblemError('validation_failed', 'The conversation is in another account than the mailbox', {
+          errors: [{ path: 'body/conversationId', message: 'not in the mailbox’s account' }],
+        })
+      }
+      if (facts.nonce === null) throw new ProblemError('unsupported_by_source', 'Snappy did not give this conversation a nonce, so it cannot be replied into')
+      nonce = facts.nonce
+      invalidate.push(...invalidationOf(facts))
+    }
+    const res = await this.client.write(noteRequest(input, { mailbox, staff, nonce }), { invalidate, describe: describeSnappy })
+    const created = readNonce(res.body, this.connection.name)
+    const [newest] = await this.tickets.notes(created, options)
+    if (newest === undefined) throw new ProblemError('upstream_bad_response', `${this.connection.name} holds no note in the ticket it answered`, { upstream: { source: 'snappy', status: res.status } })
+    return newest
   }
 }

@@ -1,0 +1,159 @@
+/**
+ * `GET /metrics` in the Prometheus text format (prom-client): request durations per route and
+ * status, upstream calls per connection/status/outcome, cache results and size, rate budget
+ * and queue wait, circuit state. Engine figures arrive on diagnostics channels; gauges are read
+ * from the engine when scraped. Each app has its own registry.
+ */
+import diagnostics from 'node:diagnostics_channel'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { Type } from 'typebox'
+import type { CircuitState } from '../upstreams/breaker.js'
+import type { BreakerEvent, CacheEvent, QueueWaitEvent, UpstreamCallEvent } from '../upstreams/instrumentation.js'
+
+const CIRCUIT_VALUE: Record<CircuitState, number> = { closed: 0, 'half-open': 1, open: 2 }
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+
+async function metrics(app: FastifyInstance): Promise<void> {
+  const registry = new Registry()
+  collectDefaultMetrics({ register: registry })
+
+  const requestDuration = new Histogram({
+    name: 'switchboard_http_request_duration_seconds',
+    help: 'Gateway request durations by route and status.',
+    labelNames: ['method', 'route', 'status_code'],
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  })
+  const upstreamCalls = new Counter({
+    name: 'switchboard_upstream_requests_total',
+    help: 'Upstream calls by connection, HTTP status (none when no answer came) and outcome.',
+    labelNames: ['connection', 'source', 'method', 'status', 'outcome'],
+    registers: [registry],
+  })
+  const upstreamDuration = new Histogram({
+    name: 'switchboard_upstream_request_duration_seconds',
+    help: 'Upstream call durations by connection and outcome.',
+    labelNames: ['connection', 'outcome'],
+    buckets: LATENCY_BUCKETS,
+    registers: [registry],
+  })
+  const cacheResults = new Counter({
+    name: 'switchboard_cache_results_total',
+    help: 'Upstream reads by how they were served: hit, miss, stale or coalesced (shared an in-flight call).',
+    labelNames: ['connection', 'result'],
+    registers: [registry],
+  })
+  const queueWait = new Histogram({
+    name: 'switchboard_rate_queue_wait_seconds',
+    help: 'Time calls waited for rate budget, by whether they were granted or refused.',
+    labelNames: ['connection', 'granted'],
+    buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
+    registers: [registry],
+  })
+  const breakerTransitions = new Counter({
+    name: 'switchboard_circuit_transitions_total',
+    help: 'Circuit breaker transitions by connection and new state.',
+    labelNames: ['connection', 'to'],
+    registers: [registry],
+  })
+
+  new Gauge({
+    name: 'switchboard_cache_bytes',
+    help: 'Bytes the read cache holds (with Redis: the Redis server memory).',
+    registers: [registry],
+    async collect() {
+      this.set((await app.upstreams.stores.cache.stats()).bytes)
+    },
+  })
+  new Gauge({
+    name: 'switchboard_cache_entries',
+    help: 'Entries the read cache holds (with Redis: keys in the Redis database).',
+    registers: [registry],
+    async collect() {
+      this.set((await app.upstreams.stores.cache.stats()).entries)
+    },
+  })
+  new Gauge({
+    name: 'switchboard_rate_budget_remaining',
+    help: 'Upstream requests left in the current window, by connection.',
+    labelNames: ['connection'],
+    registers: [registry],
+    async collect() {
+      for (const adapter of app.upstreams.all()) {
+        this.set({ connection: adapter.connection.name }, (await adapter.client.scheduler.status()).remaining)
+      }
+    },
+  })
+  new Gauge({
+    name: 'switchboard_rate_budget_queued',
+    help: 'Calls waiting for rate budget now, by connection.',
+    labelNames: ['connection'],
+    registers: [registry],
+    collect() {
+      for (const adapter of app.upstreams.all()) this.set({ connection: adapter.connection.name }, adapter.client.scheduler.queued)
+    },
+  })
+  new Gauge({
+    name: 'switchboard_circuit_state',
+    help: 'Circuit breaker state by connection: 0 closed, 1 half-open, 2 open.',
+    labelNames: ['connection'],
+    registers: [registry],
+    collect() {
+      for (const adapter of app.upstreams.all()) this.set({ connection: adapter.connection.name }, CIRCUIT_VALUE[adapter.client.breaker.state])
+    },
+  })
+
+  const subscriptions: Array<[string, (message: unknown) => void]> = [
+    [
+      'switchboard:upstream:call',
+      (m) => {
+        const e = m as UpstreamCallEvent
+        upstreamCalls.inc({ connection: e.connection, source: e.source, method: e.method, status: e.status === null ? 'none' : String(e.status), outcome: e.outcome })
+        upstreamDuration.observe({ connection: e.connection, outcome: e.outcome }, e.durationMs / 1000)
+      },
+    ],
+    ['switchboard:upstream:cache', (m) => cacheResults.inc({ connection: (m as CacheEvent).connection, result: (m as CacheEvent).result })],
+    [
+      'switchboard:upstream:queue-wait',
+      (m) => {
+        const e = m as QueueWaitEvent
+        queueWait.observe({ connection: e.connection, granted: String(e.granted) }, e.waitMs / 1000)
+      },
+    ],
+    ['switchboard:upstream:breaker', (m) => breakerTransitions.inc({ connection: (m as BreakerEvent).connection, to: (m as BreakerEvent).to })],
+  ]
+  for (const [name, listener] of subscriptions) diagnostics.subscribe(name, listener)
+  app.addHook('onClose', async () => {
+    for (const [name, listener] of subscriptions) diagnostics.unsubscribe(name, listener)
+  })
+
+  app.addHook('onResponse', async (request, reply) => {
+    // Unmatched routes share one label, so scanners cannot blow up the label space.
+    const route = request.routeOptions.url ?? 'unmatched'
+    requestDuration.observe({ method: request.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000)
+  })
+
+  app.get(
+    '/metrics',
+    {
+      config: { public: true },
+      schema: {
+        operationId: 'getMetrics',
+        summary: 'Prometheus metrics',
+        description: 'Request, upstream, cache, rate-budget and circuit-breaker metrics in the Prometheus text format.',
+        tags: ['Service'],
+        security: [],
+        querystring: Type.Object({}, { additionalProperties: false }),
+        response: {
+          200: { description: 'Metrics in the Prometheus text exposition format.', content: { 'text/plain': { schema: Type.String() } } },
+          400: { description: 'Unknown parameters (`validation_failed`).', content: { 'application/problem+json': { schema: { $ref: 'Problem#' } } } },
+        },
+      },
+    },
+    async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()),
+  )
+}
+
+export default fp(metrics, { name: 'metrics' })

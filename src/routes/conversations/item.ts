@@ -1,0 +1,128 @@
+/** One conversation (by id or nonce): read, delete, its messages, its tags and status. */
+import type { FastifyInstance } from 'fastify'
+import { Type, type Static } from 'typebox'
+import {
+  ConversationSchema,
+  ConversationStatusInputSchema,
+  ConversationTagsInputSchema,
+  type ConversationStatusInput,
+  type ConversationTagsInput,
+} from '../../schemas/conversation.js'
+import { MessageListSchema } from '../../schemas/message.js'
+import { ref } from '../../schemas/ref.js'
+import { UPSTREAM_PROBLEMS, problemResponses } from '../../schemas/responses.js'
+import { ConversationRef, connectionQuery, pageQuery } from '../../schemas/snappy-common.js'
+import { resolveConversation } from '../../upstreams/snappy/access.js'
+import { slicePage } from '../../upstreams/snappy/paging.js'
+
+const Params = Type.Object({ id: ConversationRef }, { additionalProperties: false })
+const include = Type.Optional(Type.Literal('remote', { description: '`remote` adds the sanitized upstream record as `remote`.' }))
+const ItemQuery = Type.Object({ connection: Type.Optional(connectionQuery), include }, { additionalProperties: false })
+const WriteQuery = Type.Object({ connection: Type.Optional(connectionQuery) }, { additionalProperties: false })
+const MessagesQuery = Type.Object({ connection: Type.Optional(connectionQuery), include, ...pageQuery }, { additionalProperties: false })
+
+type P = Static<typeof Params>
+const PROBLEMS = problemResponses(...UPSTREAM_PROBLEMS, 404, 405)
+
+export default async function conversationItemRoutes(app: FastifyInstance): Promise<void> {
+  const resolve = (request: Parameters<typeof resolveConversation>[1], id: string, connection?: string) => resolveConversation(app, request, id, connection)
+
+  app.get<{ Params: P; Querystring: Static<typeof ItemQuery> }>(
+    '/v1/conversations/:id',
+    {
+      schema: {
+        operationId: 'getConversation',
+        summary: 'Get a conversation',
+        description: 'A Snappy ticket, by conversation id or by its nonce.',
+        tags: ['Conversations'],
+        params: Params,
+        querystring: ItemQuery,
+        response: { 200: ref(ConversationSchema), ...PROBLEMS },
+      },
+    },
+    async (request) => {
+      const { adapter, ref: ticket } = resolve(request, request.params.id, request.query.connection)
+      return adapter.tickets.get(ticket, { includeRemote: request.query.include === 'remote' })
+    },
+  )
+
+  app.delete<{ Params: P; Querystring: Static<typeof WriteQuery> }>(
+    '/v1/conversations/:id',
+    {
+      schema: {
+        operationId: 'deleteConversation',
+        summary: 'Delete a conversation',
+        description: 'Deletes the ticket with its notes and attachments.',
+        tags: ['Conversations'],
+        params: Params,
+        querystring: WriteQuery,
+        response: { 204: Type.Null({ description: 'Deleted.' }), ...PROBLEMS },
+      },
+    },
+    async (request, reply) => {
+      const { adapter, ref: ticket } = resolve(request, request.params.id, request.query.connection)
+      await adapter.tickets.remove(ticket)
+      return reply.code(204).send()
+    },
+  )
+
+  app.get<{ Params: P; Querystring: Static<typeof MessagesQuery> }>(
+    '/v1/conversations/:id/messages',
+    {
+      schema: {
+        operationId: 'listConversationMessages',
+        summary: 'List a conversation’s messages',
+        description: 'The ticket’s notes as messages, newest first, each with the ticket’s tags.',
+        tags: ['Conversations'],
+        params: Params,
+        querystring: MessagesQuery,
+        response: { 200: ref(MessageListSchema), ...PROBLEMS },
+      },
+    },
+    async (request) => {
+      const { adapter, ref: ticket } = resolve(request, request.params.id, request.query.connection)
+      const messages = await adapter.tickets.notes(ticket, { includeRemote: request.query.include === 'remote' })
+      return slicePage(messages, 'conversation-messages', request.query.cursor, request.query.limit)
+    },
+  )
+
+  app.put<{ Params: P; Querystring: Static<typeof WriteQuery>; Body: ConversationTagsInput }>(
+    '/v1/conversations/:id/tags',
+    {
+      schema: {
+        operationId: 'setConversationTags',
+        summary: 'Replace a conversation’s tags',
+        description: 'Sets the complete list of tags. A tag `@username` assigns the conversation to that staff member.',
+        tags: ['Conversations'],
+        params: Params,
+        querystring: WriteQuery,
+        body: ref(ConversationTagsInputSchema),
+        response: { 200: ref(ConversationSchema), ...PROBLEMS, ...problemResponses(422) },
+      },
+    },
+    async (request) => {
+      const { adapter, ref: ticket } = resolve(request, request.params.id, request.query.connection)
+      return adapter.tickets.setTags(ticket, request.body.tags, { includeRemote: false })
+    },
+  )
+
+  app.put<{ Params: P; Querystring: Static<typeof WriteQuery>; Body: ConversationStatusInput }>(
+    '/v1/conversations/:id/status',
+    {
+      schema: {
+        operationId: 'setConversationStatus',
+        summary: 'Change a conversation’s status',
+        description: 'Moves the ticket to `waiting`, `replied`, `followup` or `closed`.',
+        tags: ['Conversations'],
+        params: Params,
+        querystring: WriteQuery,
+        body: ref(ConversationStatusInputSchema),
+        response: { 200: ref(ConversationSchema), ...PROBLEMS, ...problemResponses(422) },
+      },
+    },
+    async (request) => {
+      const { adapter, ref: ticket } = resolve(request, request.params.id, request.query.connection)
+      return adapter.tickets.setStatus(ticket, request.body.status, { includeRemote: false })
+    },
+  )
+}

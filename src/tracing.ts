@@ -1,0 +1,26 @@
+/**
+ * W3C Trace Context: an incoming `traceparent` is accepted when well-formed (otherwise a new
+ * trace starts), and every upstream call carries the same trace id with a span id of its own.
+ */
+import { randomBytes } from 'node:crypto'
+
+export interface TraceContext {
+  traceId: string
+  flags: string
+}
+
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/
+const ZERO_TRACE = '0'.repeat(32)
+const ZERO_SPAN = '0'.repeat(16)
+
+export function acceptTraceparent(header: string | string[] | undefined): TraceContext {
+  const value = Array.isArray(header) ? header[0] : header
+  const match = value === undefined ? null : TRACEPARENT.exec(value.trim().toLowerCase())
+  if (match !== null && match[1] !== ZERO_TRACE && match[2] !== ZERO_SPAN) return { traceId: match[1] as string, flags: match[3] as string }
+  return { traceId: randomBytes(16).toString('hex'), flags: '01' }
+}
+
+/** The header for one upstream call: our trace, a fresh span. */
+export function childTraceparent(trace: TraceContext): string {
+  return `00-${trace.traceId}-${randomBytes(8).toString('hex')}-${trace.flags}`
+}

@@ -1,0 +1,99 @@
+/**
+ * The rate budget in Redis: one Lua script per take, so replicas sharing a credential share
+ * one budget and can never together exceed it. The script keeps a sliding log (a sorted set
+ * of grant times) rather than GCRA or a token bucket: those allow a burst on top of the steady
+ * rate, which can put more than `max` calls inside some rolling window, and the upstreams count
+ * rolling windows. Time comes from the Redis server, so replicas' clocks need not agree.
+ */
+import { randomBytes } from 'node:crypto'
+import type { Redis, Result } from 'ioredis'
+import type { RateLimit } from '../../config.js'
+import type { BudgetStatus, BudgetStore, BudgetVerdict } from '../budget/store.js'
+
+// KEYS[1] log (sorted set), KEYS[2] pause marker; ARGV window_ms, max, member, take (1) or peek (0)
+const TAKE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local window = tonumber(ARGV[1])
+local max = tonumber(ARGV[2])
+local paused = tonumber(redis.call('GET', KEYS[2]) or '0')
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+local count = redis.call('ZCARD', KEYS[1])
+local reset = 0
+if count > 0 then
+  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  reset = tonumber(oldest[2]) + window - now
+end
+if paused > now then
+  return {0, paused - now, 0}
+end
+if count >= max then
+  return {0, math.max(1, reset), 0}
+end
+if ARGV[4] == '1' then
+  redis.call('ZADD', KEYS[1], now, ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], window)
+  count = count + 1
+  if count == 1 then reset = window end
+end
+return {1, reset, max - count}
+`
+
+// KEYS[1] pause marker; ARGV until_ms
+const PAUSE = `
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+local untilMs = tonumber(ARGV[1])
+if untilMs > current then
+  local t = redis.call('TIME')
+  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  if untilMs > now then redis.call('SET', KEYS[1], untilMs, 'PX', untilMs - now) end
+end
+return 1
+`
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    budgetTake(log: string, pause: string, windowMs: number, max: number, member: string, take: '1' | '0'): Result<[number, number, number], Context>
+    budgetPause(pause: string, untilMs: number): Result<number, Context>
+  }
+}
+
+export class RedisBudgetStore implements BudgetStore {
+  readonly #redis: Redis
+
+  constructor(redis: Redis) {
+    this.#redis = redis
+    redis.defineCommand('budgetTake', { numberOfKeys: 2, lua: TAKE })
+    redis.defineCommand('budgetPause', { numberOfKeys: 1, lua: PAUSE })
+  }
+
+  async take(key: string, limit: RateLimit): Promise<BudgetVerdict> {
+    const [granted, ms, remaining] = await this.#redis.budgetTake(...this.#keys(key), limit.windowMs, limit.max, member(), '1')
+    return granted === 1 ? { granted: true, remaining } : { granted: false, retryAfterMs: ms }
+  }
+
+  async status(key: string, limit: RateLimit): Promise<BudgetStatus> {
+    const [granted, resetMs, remaining] = await this.#redis.budgetTake(...this.#keys(key), limit.windowMs, limit.max, '', '0')
+    return granted === 1 ? { remaining, resetMs } : { remaining: 0, resetMs }
+  }
+
+  /**
+   * Pauses use the caller's clock for "until": the delay the upstream asked for is measured
+   * from now on this replica, and a small skew only shortens or lengthens it slightly.
+   */
+  async pause(key: string, untilMs: number): Promise<void> {
+    const wait = untilMs - Date.now()
+    if (wait <= 0) return
+    const [seconds, micros] = await this.#redis.time()
+    const serverNow = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)
+    await this.#redis.budgetPause(this.#keys(key)[1], serverNow + wait)
+  }
+
+  #keys(key: string): [string, string] {
+    return [`budget:{${key}}:log`, `budget:{${key}}:pause`]
+  }
+}
+
+function member(): string {
+  return randomBytes(8).toString('base64url')
+}

@@ -1,0 +1,176 @@
+/**
+ * FAQs, their topics and questions, and FAQ search. Snappy has no single-record reads for
+ * them, so one record is found in its (cached) list. Updates are sent as whole records
+ * (`PUT`), merging the change into what is stored. Every FAQ write invalidates the
+ * account's FAQ reads, search included.
+ */
+import type { Faq, FaqInput, FaqPatch, FaqQuestion, FaqQuestionInput, FaqQuestionPatch, FaqSearchHit, FaqTopic } from '../../schemas/faq.js'
+import { asArray, asObject, isObject, optionalInteger } from './codec.js'
+import { toFaq, toFaqQuestion, toFaqSearchHit, toFaqTopic } from './mapping/faqs.js'
+import { SnappyResource, answerAs, badAnswer, notFound, num } from './resource.js'
+
+export interface FaqSearchPage {
+  items: FaqSearchHit[]
+  total: number
+  page: number
+}
+
+/** Where a question is reached: account, FAQ and topic. */
+export interface TopicPath {
+  account: string
+  faq: string
+  topic: string
+}
+
+const byNewest = <T extends { remoteId: string }>(a: T, b: T) => Number(b.remoteId) - Number(a.remoteId)
+
+/** "My FAQ" → "my-faq", the `url` Snappy expects next to a title. */
+export function slugify(title: string): string {
+  const slug = title
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 100)
+  return slug === '' ? 'faq' : slug
+}
+
+export class SnappyFaqs extends SnappyResource {
+  async search(account: string, query: string, page: number): Promise<FaqSearchPage> {
+    return this.read(`/account/${num(account)}/faqs/search`, {
+      kind: 'list',
+      tags: [`faqs:${account}`],
+      query: { query, page },
+      map: (json) => {
+        const body = asObject(json, 'faq search answer')
+        const meta = isObject(body.meta) ? body.meta : {}
+        const items = asArray(body.data, 'faq search data').map((q) => toFaqSearchHit(q, this.connection, account))
+        return { items, total: optionalInteger(meta.total, 'meta total') ?? items.length, page: optionalInteger(meta.page, 'meta page') ?? page }
+      },
+    })
+  }
+
+  list(account: string): Promise<Faq[]> {
+    return this.read(`/account/${num(account)}/faqs`, {
+      kind: 'list',
+      tags: [`faqs:${account}`],
+      map: (json) => asArray(json, 'faqs').map((f) => toFaq(f, this.connection, account)),
+    })
+  }
+
+  async get(account: string, faq: string): Promise<Faq> {
+    return found(await this.list(account), faq, this.connection, 'FAQ')
+  }
+
+  async create(account: string, input: FaqInput): Promise<Faq> {
+    const res = await this.send('POST', `/account/${num(account)}/faqs`, { title: input.title, url: input.url ?? slugify(input.title) }, [`faqs:${account}`])
+    const answered = answerAs(res, (json) => toFaq(json, this.connection, account))
+    if (answered !== undefined) return answered
+    return newest((await this.list(account)).filter((f) => f.title === input.title), this.connection, 'the new FAQ')
+  }
+
+  async update(account: string, faq: string, patch: FaqPatch): Promise<Faq> {
+    const current = await this.get(account, faq)
+    const res = await this.send(
+      'PUT',
+      `/account/${num(account)}/faqs/${num(faq)}`,
+      { title: patch.title ?? current.title, url: patch.url ?? current.url ?? slugify(patch.title ?? current.title) },
+      [`faqs:${account}`],
+    )
+    return answerAs(res, (json) => toFaq(json, this.connection, account)) ?? this.get(account, faq)
+  }
+
+  async remove(account: string, faq: string): Promise<void> {
+    await this.send('DELETE', `/account/${num(account)}/faqs/${num(faq)}`, undefined, [`faqs:${account}`])
+  }
+
+  topics(account: string, faq: string): Promise<FaqTopic[]> {
+    return this.read(`/account/${num(account)}/faqs/${num(faq)}/topics`, {
+      kind: 'list',
+      tags: [`faqs:${account}`],
+      map: (json) => asArray(json, 'topics').map((t) => toFaqTopic(t, this.connection, account, faq)),
+    })
+  }
+
+  async topic(account: string, faq: string, topic: string): Promise<FaqTopic> {
+    return found(await this.topics(account, faq), topic, this.connection, 'FAQ topic')
+  }
+
+  async createTopic(account: string, faq: string, name: string): Promise<FaqTopic> {
+    const res = await this.send('POST', `/account/${num(account)}/faqs/${num(faq)}/topics`, { topic: name }, [`faqs:${account}`])
+    const answered = answerAs(res, (json) => toFaqTopic(json, this.connection, account, faq))
+    if (answered !== undefined) return answered
+    return newest((await this.topics(account, faq)).filter((t) => t.name === name), this.connection, 'the new topic')
+  }
+
+  async updateTopic(at: TopicPath, name: string): Promise<FaqTopic> {
+    const res = await this.send('PUT', topicPath(at), { topic: name }, [`faqs:${at.account}`])
+    return answerAs(res, (json) => toFaqTopic(json, this.connection, at.account, at.faq)) ?? this.topic(at.account, at.faq, at.topic)
+  }
+
+  async removeTopic(at: TopicPath): Promise<void> {
+    await this.send('DELETE', topicPath(at), undefined, [`faqs:${at.account}`])
+  }
+
+  questions(at: TopicPath): Promise<FaqQuestion[]> {
+    return this.read(`${topicPath(at)}/questions`, {
+      kind: 'list',
+      tags: [`faqs:${at.account}`],
+      map: (json) => asArray(json, 'questions').map((q) => toFaqQuestion(q, this.connection, at.account, at.faq, at.topic)),
+    })
+  }
+
+  async question(at: TopicPath, question: string): Promise<FaqQuestion> {
+    return found(await this.questions(at), question, this.connection, 'FAQ question')
+  }
+
+  async createQuestion(at: TopicPath, input: FaqQuestionInput): Promise<FaqQuestion> {
+    const res = await this.send('POST', `${topicPath(at)}/questions`, { question: input.question, answer: input.answer }, [`faqs:${at.account}`])
+    const answered = answerAs(res, (json) => toFaqQuestion(json, this.connection, at.account, at.faq, at.topic))
+    if (answered !== undefined) return answered
+    return newest((await this.questions(at)).filter((q) => q.question === input.question), this.connection, 'the new question')
+  }
+
+  async updateQuestion(at: TopicPath, question: string, patch: FaqQuestionPatch): Promise<FaqQuestion> {
+    const current = await this.question(at, question)
+    const body = { question: patch.question ?? current.question, answer: patch.answer ?? current.answer }
+    const res = await this.send('PUT', `${topicPath(at)}/questions/${num(question)}`, body, [`faqs:${at.account}`])
+    return answerAs(res, (json) => toFaqQuestion(json, this.connection, at.account, at.faq, at.topic)) ?? this.question(at, question)
+  }
+
+  async removeQuestion(at: TopicPath, question: string): Promise<void> {
+    await this.send('DELETE', `${topicPath(at)}/questions/${num(question)}`, undefined, [`faqs:${at.account}`])
+  }
+
+  /**
+   * Moves a question to `topics` (ids of the same FAQ). It answers the question as reached
+   * through the first of them, and the topics it is in now.
+   */
+  async setQuestionTopics(at: TopicPath, question: string, topics: string[]): Promise<{ question: FaqQuestion; topics: FaqTopic[] }> {
+    const res = await this.send('PUT', `${topicPath(at)}/questions/${num(question)}/topics`, { topics: topics.map((t) => Number(num(t))) }, [
+      `faqs:${at.account}`,
+    ])
+    const first = topics[0] as string
+    const now: TopicPath = { ...at, topic: first }
+    const moved = answerAs(res, (json) => toFaqQuestion(json, this.connection, at.account, at.faq, first)) ?? (await this.question(now, question))
+    const all = await this.topics(at.account, at.faq)
+    return { question: moved, topics: all.filter((t) => topics.includes(t.remoteId)) }
+  }
+}
+
+function topicPath(at: TopicPath): string {
+  return `/account/${num(at.account)}/faqs/${num(at.faq)}/topics/${num(at.topic)}`
+}
+
+function found<T extends { remoteId: string }>(list: T[], id: string, connection: string, what: string): T {
+  const record = list.find((r) => r.remoteId === id)
+  if (record === undefined) throw notFound(connection, what)
+  return record
+}
+
+function newest<T extends { remoteId: string }>(list: T[], connection: string, what: string): T {
+  const record = [...list].sort(byNewest)[0]
+  if (record === undefined) throw badAnswer(connection, what)
+  return record
+}

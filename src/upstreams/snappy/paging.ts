@@ -1,0 +1,41 @@
+/**
+ * Cursors of Snappy lists. Snappy pages differently per resource (whole queues, numbered
+ * search pages, the wall "after" a post), so each list's cursor says which kind it is and
+ * holds non-negative integers only: opaque to clients, checked strictly when it comes back.
+ */
+import { ProblemError } from '../../errors.js'
+
+const MAX_LENGTH = 512
+
+export function encodePageCursor(kind: string, fields: Record<string, number>): string {
+  return Buffer.from(JSON.stringify({ k: kind, ...fields }), 'utf8').toString('base64url')
+}
+
+export function decodePageCursor<K extends string>(kind: string, value: string, names: readonly K[]): Record<K, number> {
+  const invalid = () => new ProblemError('invalid_cursor', 'The cursor is not one this list issued; start again without it')
+  if (value.length > MAX_LENGTH || !/^[A-Za-z0-9_-]+$/.test(value)) throw invalid()
+  let raw: unknown
+  try {
+    raw = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'))
+  } catch {
+    throw invalid()
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalid()
+  const record = raw as Record<string, unknown>
+  if (record.k !== kind) throw invalid()
+  const out = {} as Record<K, number>
+  for (const name of names) {
+    const n = record[name]
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) throw invalid()
+    out[name] = n
+  }
+  return out
+}
+
+/** One page of an in-memory list from an offset cursor. */
+export function slicePage<T>(items: T[], kind: string, cursor: string | undefined, limit: number): { data: T[]; nextCursor: string | null } {
+  const offset = cursor === undefined ? 0 : decodePageCursor(kind, cursor, ['o']).o
+  const data = items.slice(offset, offset + limit)
+  const next = offset + data.length
+  return { data, nextCursor: next < items.length ? encodePageCursor(kind, { o: next }) : null }
+}

@@ -1,0 +1,109 @@
+/**
+ * What every Snappy resource class shares: JSON reads through the engine's cache, JSON
+ * writes, reading Laravel's 422 messages, and building paths only from checked ids.
+ */
+import { ProblemError } from '../../errors.js'
+import type { CacheKind, UpstreamClient } from '../client.js'
+import type { UpstreamMethod, UpstreamResponse } from '../transport.js'
+import { SnappyDecodeError, isObject, parseJson } from './codec.js'
+
+const ACCEPT_JSON = { accept: 'application/json' }
+
+const NUMERIC = /^\d{1,18}$/
+const NONCE = /^[a-z0-9]{16}$/
+
+/** A numeric upstream id, checked before it goes into a path. */
+export function num(id: string): string {
+  if (!NUMERIC.test(id)) throw new ProblemError('invalid_id', `'${id.slice(0, 40)}' is not a Snappy id`)
+  return id
+}
+
+/** A ticket as Snappy addresses it: its numeric id or its 16-character nonce. */
+export function ticketSegment(ref: string): string {
+  if (!NUMERIC.test(ref) && !NONCE.test(ref)) throw new ProblemError('invalid_id', `'${ref.slice(0, 40)}' is not a Snappy ticket id or nonce`)
+  return ref
+}
+
+export function isNonce(ref: string): boolean {
+  return NONCE.test(ref)
+}
+
+/**
+ * Laravel answers a 422 with `{ "field": ["message", ...] }`; those messages tell the caller
+ * what to fix. Anything else (HTML pages, empty bodies) gives no message.
+ */
+export function describeSnappy(res: UpstreamResponse): string | undefined {
+  if (res.status !== 422) return undefined
+  try {
+    const body = parseJson(res.body)
+    if (!isObject(body)) return undefined
+    const messages = Object.values(body)
+      .flatMap((v) => (Array.isArray(v) ? v : [v]))
+      .filter((m): m is string => typeof m === 'string')
+    return messages.length === 0 ? undefined : messages.join(' ').slice(0, 500)
+  } catch {
+    return undefined
+  }
+}
+
+export interface JsonRead<T> {
+  kind: CacheKind
+  tags: string[]
+  query?: Record<string, string | number | undefined>
+  /** Maps the parsed JSON; what it returns is cached, so it must hold nothing secret. */
+  map: (json: unknown) => T
+}
+
+export abstract class SnappyResource {
+  protected readonly client: UpstreamClient
+
+  constructor(client: UpstreamClient) {
+    this.client = client
+  }
+
+  protected get connection(): string {
+    return this.client.connection.name
+  }
+
+  protected read<T>(path: string, options: JsonRead<T>): Promise<T> {
+    return this.client.read(
+      { method: 'GET', path, query: options.query, headers: ACCEPT_JSON },
+      { kind: options.kind, tags: options.tags, decode: (res) => options.map(parseJson(res.body)), describe: describeSnappy },
+    )
+  }
+
+  protected send(method: UpstreamMethod, path: string, body: unknown, invalidate: string[]): Promise<UpstreamResponse> {
+    return this.client.write(
+      {
+        method,
+        path,
+        headers: body === undefined ? ACCEPT_JSON : { ...ACCEPT_JSON, 'content-type': 'application/json; charset=utf-8' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      },
+      { invalidate, describe: describeSnappy },
+    )
+  }
+}
+
+/**
+ * The answers of most Snappy writes are undocumented. When one holds the record, it is
+ * used; otherwise (`undefined`) the caller reads the record back.
+ */
+export function answerAs<T>(res: UpstreamResponse, map: (json: unknown) => T): T | undefined {
+  try {
+    return map(parseJson(res.body))
+  } catch (err) {
+    if (err instanceof SnappyDecodeError) return undefined
+    throw err
+  }
+}
+
+/** For upstream answers that should have held something and did not. */
+export function badAnswer(connection: string, what: string): ProblemError {
+  return new ProblemError('upstream_bad_response', `${connection} did not answer with ${what}`, { upstream: { source: 'snappy', status: 200 } })
+}
+
+/** A record the upstream answered for but did not contain (Snappy has no single-record reads for most things). */
+export function notFound(connection: string, what: string): ProblemError {
+  return new ProblemError('not_found', `${connection} has no such ${what}`, { upstream: { source: 'snappy', status: 200 } })
+}

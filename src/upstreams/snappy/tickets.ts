@@ -1,0 +1,172 @@
+/**
+ * Tickets and their notes: queues, search, one ticket, its notes, tags, status, deletion
+ * and attachment downloads.
+ *
+ * Cache tags: a ticket and its notes are tagged `ticket:<segment>` by the id or nonce they
+ * were read with (reads by nonce also `ticket-nonces`), queue lists `queues:<account>`,
+ * searches `search:<account>`. A ticket write first learns the ticket's id, nonce and
+ * account (one read, usually cached), so it can invalidate all of those precisely.
+ */
+import { ProblemError } from '../../errors.js'
+import type { Conversation } from '../../schemas/conversation.js'
+import type { Message } from '../../schemas/message.js'
+import type { StreamedResponse } from '../transport.js'
+import { asArray, asObject, idOf, optionalInteger } from './codec.js'
+import { newestFirst, toConversation, toMessage } from './mapping/tickets.js'
+import { SnappyResource, answerAs, describeSnappy, isNonce, num, ticketSegment } from './resource.js'
+
+export const QUEUES = ['waiting', 'inbox', 'yours'] as const
+export type QueueName = (typeof QUEUES)[number]
+
+export interface ReadOptions {
+  includeRemote: boolean
+}
+
+/** What a write needs to know about a ticket. */
+export interface TicketFacts {
+  id: string
+  nonce: string | null
+  account: string
+  mailbox: string
+}
+
+interface CachedTicket {
+  /** Mapped with `remote`, which is dropped again unless asked for. */
+  conversation: Conversation
+  facts: TicketFacts
+}
+
+export interface SearchPage {
+  items: Conversation[]
+  total: number
+  page: number
+}
+
+export type QueueScope = { account: string } | { account: string; mailbox: string }
+
+export function withoutRemote<T extends { remote?: unknown }>(record: T, options: ReadOptions): T {
+  if (options.includeRemote) return record
+  const { remote: _remote, ...rest } = record
+  return rest as T
+}
+
+export class SnappyTickets extends SnappyResource {
+  queue(scope: QueueScope, queue: QueueName, options: ReadOptions): Promise<Conversation[]> {
+    const path = 'mailbox' in scope ? `/mailbox/${num(scope.mailbox)}/${queue}` : `/account/${num(scope.account)}/${queue}`
+    return this.read(path, {
+      kind: 'list',
+      tags: [`queues:${scope.account}`],
+      map: (json) => asArray(json, queue).map((t) => this.#ticket(t).conversation),
+    }).then((list) => list.map((c) => withoutRemote(c, options)))
+  }
+
+  async search(account: string, query: string, page: number, options: ReadOptions): Promise<SearchPage> {
+    const result = await this.read(`/account/${num(account)}/search`, {
+      kind: 'list',
+      tags: [`search:${account}`],
+      query: { query, page },
+      map: (json) => {
+        const body = asObject(json, 'search answer')
+        const meta = body.meta === undefined || body.meta === null ? {} : asObject(body.meta, 'search meta')
+        const items = asArray(body.data, 'search data').map((t) => this.#ticket(t).conversation)
+        return { items, total: optionalInteger(meta.total, 'meta total') ?? items.length, page: optionalInteger(meta.page, 'meta page') ?? page }
+      },
+    })
+    return { ...result, items: result.items.map((c) => withoutRemote(c, options)) }
+  }
+
+  async get(ref: string, options: ReadOptions): Promise<Conversation> {
+    return withoutRemote((await this.#read(ref)).conversation, options)
+  }
+
+  async facts(ref: string): Promise<TicketFacts> {
+    return (await this.#read(ref)).facts
+  }
+
+  /**
+   * The ticket's notes as Messages, newest first, with the ticket's tags. The ticket is read
+   * alongside for its tags only: if that read fails while the notes answered, the notes are
+   * still served, without tags ("the ticket's tags when known").
+   */
+  async notes(ref: string, options: ReadOptions): Promise<Message[]> {
+    const segment = ticketSegment(ref)
+    const [notes, ticket] = await Promise.all([
+      this.read(`/ticket/${segment}/notes`, {
+        kind: 'list',
+        tags: this.#readTags(segment),
+        map: (json) => asArray(json, 'notes').map((n) => toMessage(n, this.connection, { includeRemote: true })),
+      }),
+      this.#read(segment).catch((err: unknown) => {
+        if (err instanceof ProblemError) return undefined
+        throw err
+      }),
+    ])
+    const tags = ticket?.conversation.tags ?? []
+    return notes.map((m) => withoutRemote({ ...m, tags: [...tags] }, options)).sort(newestFirst)
+  }
+
+  async setTags(ref: string, tags: string[], options: ReadOptions): Promise<Conversation> {
+    const facts = await this.facts(ref)
+    const res = await this.send('POST', `/ticket/${num(facts.id)}/tags`, { tags }, invalidationOf(facts))
+    return this.#afterWrite(facts, answerAs(res, (json) => this.#ticket(json).conversation), options)
+  }
+
+  async setStatus(ref: string, status: string, options: ReadOptions): Promise<Conversation> {
+    const facts = await this.facts(ref)
+    const res = await this.send('PUT', `/ticket/${num(facts.id)}/status`, { status }, invalidationOf(facts))
+    return this.#afterWrite(facts, answerAs(res, (json) => this.#ticket(json).conversation), options)
+  }
+
+  async remove(ref: string): Promise<void> {
+    const facts = await this.facts(ref)
+    await this.send('DELETE', `/ticket/${num(facts.id)}`, undefined, invalidationOf(facts))
+  }
+
+  /** Streams an attachment of the ticket `ref` (id or nonce); Snappy checks it belongs there. */
+  attachment(ref: string, attachment: string): Promise<StreamedResponse> {
+    return this.client.download(
+      { method: 'GET', path: `/ticket/${ticketSegment(ref)}/attachment/${num(attachment)}/download` },
+      { describe: describeSnappy },
+    )
+  }
+
+  async #afterWrite(facts: TicketFacts, answered: Conversation | undefined, options: ReadOptions): Promise<Conversation> {
+    // The answer to a ticket write is undocumented: use it when it is the ticket, else read it back.
+    const conversation = answered !== undefined && answered.remoteId === facts.id ? answered : await this.get(facts.id, { includeRemote: true })
+    return withoutRemote(conversation, options)
+  }
+
+  #read(ref: string): Promise<CachedTicket> {
+    const segment = ticketSegment(ref)
+    return this.read(`/ticket/${segment}`, { kind: 'record', tags: this.#readTags(segment), map: (json) => this.#ticket(json) })
+  }
+
+  #readTags(segment: string): string[] {
+    return isNonce(segment) ? [`ticket:${segment}`, 'ticket-nonces'] : [`ticket:${segment}`]
+  }
+
+  #ticket(json: unknown): CachedTicket {
+    const conversation = toConversation(json, this.connection, { includeRemote: true })
+    const record = asObject(json, 'ticket')
+    return {
+      conversation,
+      facts: {
+        id: conversation.remoteId,
+        nonce: conversation.nonce,
+        account: idOf(record.account_id, 'ticket account_id'),
+        mailbox: idOf(record.mailbox_id, 'ticket mailbox_id'),
+      },
+    }
+  }
+}
+
+/** Everything a write to this ticket may change. */
+export function invalidationOf(facts: TicketFacts): string[] {
+  return [
+    `ticket:${facts.id}`,
+    // Without the nonce, reads by nonce cannot be told apart: forget them all.
+    facts.nonce === null ? 'ticket-nonces' : `ticket:${facts.nonce}`,
+    `queues:${facts.account}`,
+    `search:${facts.account}`,
+  ]
+}

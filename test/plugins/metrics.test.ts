@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { request } from 'undici'
+import { getJson, startGateway, testConfig, type RunningGateway } from '../helpers/gateway.js'
+
+let gw: RunningGateway
+let text: string
+
+beforeAll(async () => {
+  const config = testConfig()
+  gw = await startGateway({ withSandbox: true, config: { ...config, breaker: { failureThreshold: 1, cooldownMs: 60_000 } } })
+  await getJson(`${gw.url}/v1/messages?source=batchbook&limit=3`)
+  await getJson(`${gw.url}/v1/messages?source=batchbook&limit=3`)
+  await getJson(`${gw.url}/v1/nothing`)
+  gw.sandbox!.snappy.simulator.faults.inject({ type: 'status', status: 500 })
+  await gw.app.upstreams.get('snappy')!.client.read({ method: 'GET', path: '/accounts' }, { kind: 'list', tags: [], decode: () => 1 }).catch(() => undefined)
+  const res = await request(`${gw.url}/metrics`)
+  expect(res.statusCode).toBe(200)
+  expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/)
+  text = await res.body.text()
+})
+afterAll(async () => gw.close())
+
+const line = (pattern: RegExp) => text.split('\n').find((l) => pattern.test(l))
+
+describe('GET /metrics after traffic', () => {
+  it('has request durations per route and status', () => {
+    expect(line(/^switchboard_http_request_duration_seconds_count\{method="GET",route="\/v1\/messages",status_code="200"\} 2$/)).toBeDefined()
+    expect(line(/^switchboard_http_request_duration_seconds_count\{method="GET",route="unmatched",status_code="404"\} 1$/)).toBeDefined()
+  })
+
+  it('has upstream calls per connection, status and outcome, with durations', () => {
+    expect(line(/^switchboard_upstream_requests_total\{connection="batchbook",source="batchbook",method="GET",status="200",outcome="ok"\} 1$/)).toBeDefined()
+    expect(line(/^switchboard_upstream_requests_total\{connection="snappy",source="snappy",method="GET",status="500",outcome="error"\} 1$/)).toBeDefined()
+    expect(line(/^switchboard_upstream_request_duration_seconds_count\{connection="batchbook",outcome="ok"\} 1$/)).toBeDefined()
+  })
+
+  it('has cache results and size', () => {
+    expect(line(/^switchboard_cache_results_total\{connection="batchbook",result="miss"\} 1$/)).toBeDefined()
+    expect(line(/^switchboard_cache_results_total\{connection="batchbook",result="hit"\} 1$/)).toBeDefined()
+    expect(Number(line(/^switchboard_cache_bytes /)?.split(' ')[1])).toBeGreaterThan(0)
+    expect(Number(line(/^switchboard_cache_entries /)?.split(' ')[1])).toBeGreaterThan(0)
+  })
+
+  it('has the rate budget and the queue wait', () => {
+    expect(line(/^switchboard_rate_budget_remaining\{connection="batchbook"\} [01]$/)).toBeDefined()
+    expect(line(/^switchboard_rate_budget_queued\{connection="snappy"\} 0$/)).toBeDefined()
+    expect(line(/^switchboard_rate_queue_wait_seconds_count\{connection="batchbook",granted="true"\} 1$/)).toBeDefined()
+  })
+
+  it('has the breaker state and its transitions', () => {
+    expect(line(/^switchboard_circuit_state\{connection="snappy"\} 2$/)).toBeDefined()
+    expect(line(/^switchboard_circuit_state\{connection="batchbook"\} 0$/)).toBeDefined()
+    expect(line(/^switchboard_circuit_transitions_total\{connection="snappy",to="open"\} 1$/)).toBeDefined()
+  })
+
+  it('has the process defaults', () => {
+    expect(line(/^process_resident_memory_bytes /)).toBeDefined()
+  })
+})

@@ -1,0 +1,43 @@
+import { afterAll, describe, expect, it } from 'vitest'
+import { RedisBudgetStore } from '../../../src/upstreams/redis/budget-store.js'
+import { closeTestRedis, testPrefix, testRedis } from '../../helpers/redis.js'
+
+afterAll(closeTestRedis)
+
+describe('RedisBudgetStore', () => {
+  it('grants up to max per rolling window and says when the next unit frees up', async () => {
+    const store = new RedisBudgetStore(await testRedis())
+    const limit = { max: 2, windowMs: 5_000 }
+    expect(await store.take('k', limit)).toEqual({ granted: true, remaining: 1 })
+    expect(await store.take('k', limit)).toEqual({ granted: true, remaining: 0 })
+    const refused = await store.take('k', limit)
+    expect(refused.granted).toBe(false)
+    expect(!refused.granted && refused.retryAfterMs > 4_000 && refused.retryAfterMs <= 5_000).toBe(true)
+    expect((await store.status('k', limit)).remaining).toBe(0)
+  })
+
+  it('shares one budget between replicas: concurrent takes from three connections grant exactly max', async () => {
+    const prefix = testPrefix()
+    const stores = await Promise.all([1, 2, 3].map(async () => new RedisBudgetStore(await testRedis(prefix))))
+    const limit = { max: 10, windowMs: 10_000 }
+    const verdicts = await Promise.all(Array.from({ length: 60 }, (_, i) => stores[i % 3]!.take('shared', limit)))
+    expect(verdicts.filter((v) => v.granted)).toHaveLength(10)
+  })
+
+  it('grants nothing while paused', async () => {
+    const store = new RedisBudgetStore(await testRedis())
+    const limit = { max: 5, windowMs: 1_000 }
+    await store.pause('k', Date.now() + 3_000)
+    const verdict = await store.take('k', limit)
+    expect(verdict.granted).toBe(false)
+    expect(!verdict.granted && verdict.retryAfterMs > 2_000).toBe(true)
+    expect((await store.status('k', limit)).remaining).toBe(0)
+  })
+
+  it('keeps keys apart', async () => {
+    const store = new RedisBudgetStore(await testRedis())
+    const limit = { max: 1, windowMs: 5_000 }
+    expect((await store.take('a', limit)).granted).toBe(true)
+    expect((await store.take('b', limit)).granted).toBe(true)
+  })
+})
