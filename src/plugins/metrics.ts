@@ -147,7 +147,10 @@ async function metrics(app: FastifyInstance): Promise<void> {
         security: [],
         querystring: Type.Object({}, { additionalProperties: false }),
         response: {
-          200: { description: 'Metrics in the Prometheus text exposition format.', content: { 'text/plain': { schema: Type.String() } } },
+          200: {
+            description: 'Metrics in the Prometheus text exposition format.',
+            content: { 'text/plain': { schema: Type.String({ examples: ['switchboard_upstream_requests_total{connection="batchbook",source="batchbook",method="GET",status="200",outcome="ok"} 42'] }) } },
+          },
           400: { description: 'Unknown parameters (`validation_failed`).', content: { 'application/problem+json': { schema: { $ref: 'Problem#' } } } },
         },
       },

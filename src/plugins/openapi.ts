@@ -6,6 +6,7 @@ import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
+import { addDiscriminatorMappings } from './openapi-discriminators.js'
 
 export const OPENAPI_INFO = {
   title: 'Switchboard API',
@@ -41,6 +42,7 @@ async function openapi(app: FastifyInstance): Promise<void> {
       },
       security: [{ bearerAuth: [] }, { apiKeyHeader: [] }],
     },
+    transformObject: (documents) => addDiscriminatorMappings(('openapiObject' in documents ? documents.openapiObject : documents.swaggerObject) as Record<string, unknown>),
     // Shared schemas keep their $id as the component name instead of def-N.
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),

@@ -68,7 +68,7 @@ export const SnappyMessageInputSchema = Type.Object(
     bcc: Type.Optional(Type.Array(Address, { maxItems: 50 })),
     subject: Type.Optional(Type.String({ maxLength: 1000 })),
     body: Type.String({ minLength: 1, maxLength: 100_000 }),
-    visibility: Type.Optional(Type.Union([Type.Literal('public'), Type.Literal('private')], { default: 'public' })),
+    visibility: Type.Optional(Type.Union([Type.Literal('public'), Type.Literal('private')], { description: 'Who sees the note: `public` (the default) or `private` to staff only.' })),
     tags: Type.Optional(Type.Array(Tag, { maxItems: 50 })),
   },
   {

@@ -33,7 +33,12 @@ export const ParticipantInputSchema = Type.Object(
 
 export const ParticipantListSchema = Type.Object(
   { data: Type.Array(Type.Unsafe<Participant>({ $ref: 'Participant#' })) },
-  { $id: 'ParticipantList', title: 'ParticipantList', additionalProperties: false },
+  {
+    $id: 'ParticipantList',
+    title: 'ParticipantList',
+    additionalProperties: false,
+    examples: [{ data: [{ role: 'from', name: 'Matt Gillooly', address: null, contactId: 'ctc_WyJiYXRjaGJvb2siLCJiYXRjaGJvb2siLCI0Il0', kind: 'contact' }] }],
+  },
 )
 
 export const TagListSchema = Type.Object(
@@ -48,5 +53,10 @@ export const CommentInputSchema = Type.Object(
 
 export const CommentListSchema = Type.Object(
   { data: Type.Array(Type.Unsafe<Comment>({ $ref: 'Comment#' })) },
-  { $id: 'CommentList', title: 'CommentList', additionalProperties: false },
+  {
+    $id: 'CommentList',
+    title: 'CommentList',
+    additionalProperties: false,
+    examples: [{ data: [{ id: 'cmt_WyJiYXRjaGJvb2siLCJiYXRjaGJvb2siLCI2NDAxOSIsIjE5OSJd', body: 'Best comment ever', author: 'Eric Krause', createdAt: '2010-10-10T19:06:27.000Z' }] }],
+  },
 )

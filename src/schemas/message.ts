@@ -12,7 +12,16 @@ export const ParticipantSchema = Type.Object(
     contactId: Nullable(Type.String({ description: 'The contact (`ctc_…`), when the participant is a known contact.' })),
     kind: Type.Union([Type.Literal('contact'), Type.Literal('staff')]),
   },
-  { $id: 'Participant', title: 'Participant', additionalProperties: false },
+  {
+    $id: 'Participant',
+    title: 'Participant',
+    description: 'Someone a message was from, to, or copied to.',
+    additionalProperties: false,
+    examples: [
+      { role: 'from', name: 'Matt Gillooly', address: null, contactId: 'ctc_WyJiYXRjaGJvb2siLCJiYXRjaGJvb2siLCI0Il0', kind: 'contact' },
+      { role: 'to', name: 'John Smith', address: 'john.smith@example.com', contactId: 'ctc_WyJzbmFwcHkiLCJzbmFwcHkiLCIzMjQ5IiwiMTE5Mzk5Il0', kind: 'contact' },
+    ],
+  },
 )
 
 export const CommentSchema = Type.Object(
@@ -22,7 +31,13 @@ export const CommentSchema = Type.Object(
     author: Nullable(Type.String({ description: 'Display name of the user who wrote it.' })),
     createdAt: IsoDate('When the comment was written (UTC).'),
   },
-  { $id: 'Comment', title: 'Comment', additionalProperties: false },
+  {
+    $id: 'Comment',
+    title: 'Comment',
+    description: 'A comment on a BatchBook communication.',
+    additionalProperties: false,
+    examples: [{ id: 'cmt_WyJiYXRjaGJvb2siLCJiYXRjaGJvb2siLCI2NDAxOSIsIjE5OSJd', body: 'Best comment ever', author: 'Eric Krause', createdAt: '2010-10-10T19:06:27.000Z' }],
+  },
 )
 
 export const AttachmentSchema = Type.Object(
@@ -33,7 +48,21 @@ export const AttachmentSchema = Type.Object(
     size: Type.Integer({ minimum: 0 }),
     downloadUrl: Type.String({ description: 'A Switchboard URL that streams the file.' }),
   },
-  { $id: 'Attachment', title: 'Attachment', additionalProperties: false },
+  {
+    $id: 'Attachment',
+    title: 'Attachment',
+    description: 'A file attached to a Snappy note.',
+    additionalProperties: false,
+    examples: [
+      {
+        id: 'att_WyJzbmFwcHkiLCJzbmFwcHkiLCIyNjgyNDAiLCI1ODAwMSJd',
+        filename: 'invoice.pdf',
+        contentType: 'application/pdf',
+        size: 48213,
+        downloadUrl: '/v1/conversations/conv_WyJzbmFwcHkiLCJzbmFwcHkiLCIyNjgyNDAiXQ/attachments/att_WyJzbmFwcHkiLCJzbmFwcHkiLCIyNjgyNDAiLCI1ODAwMSJd',
+      },
+    ],
+  },
 )
 
 export const MessageKind = Type.Union([Type.Literal('email'), Type.Literal('note'), Type.Literal('phone'), Type.Literal('chat')])
@@ -112,7 +141,13 @@ export const WarningSchema = Type.Object(
     code: Type.String({ description: 'A problem code, e.g. `upstream_timeout` or `rate_limited`.' }),
     detail: Type.String(),
   },
-  { $id: 'Warning', title: 'Warning', description: 'A connection that could not contribute to this page.', additionalProperties: false },
+  {
+    $id: 'Warning',
+    title: 'Warning',
+    description: 'A connection that could not contribute to this page.',
+    additionalProperties: false,
+    examples: [{ source: 'snappy', connection: 'snappy', code: 'rate_limited', detail: 'The rate budget of snappy is exhausted; retry in 12 s' }],
+  },
 )
 export type Warning = Static<typeof WarningSchema>
 
@@ -122,5 +157,11 @@ export const MessageListSchema = Type.Object(
     nextCursor: Nullable(Type.String({ description: 'Pass as `cursor` for the next page; null on the last page.' })),
     warnings: Type.Optional(Type.Array(Type.Unsafe<Warning>({ $ref: 'Warning#' }))),
   },
-  { $id: 'MessageList', title: 'MessageList', additionalProperties: false },
+  {
+    $id: 'MessageList',
+    title: 'MessageList',
+    description: 'A page of messages, newest first.',
+    additionalProperties: false,
+    examples: [{ data: [], nextCursor: 'eyJ2IjoxLCJwIjp7ImJhdGNoYm9vayI6MjV9LCJkIjpbXX0', warnings: [{ source: 'snappy', connection: 'snappy', code: 'upstream_timeout', detail: 'snappy did not answer in time' }] }],
+  },
 )

@@ -49,9 +49,12 @@ export function exampleId(kind: IdKind, ...parts: string[]): string {
   return encodeId(kind, { source: 'snappy', connection: 'snappy', parts })
 }
 
-/** `limit` and `cursor` of a list route. */
+/** Page size when a list request names none. */
+export const DEFAULT_PAGE_SIZE = 25
+
+/** `limit` and `cursor` of a list route. `limit` is optional for clients; validation fills in the default. */
 export const pageQuery = {
-  limit: Type.Integer({ minimum: 1, maximum: 100, default: 25, description: 'Page size, 1 to 100.' }),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: DEFAULT_PAGE_SIZE, description: 'Page size, 1 to 100 (default 25).' })),
   cursor: Type.Optional(Type.String({ maxLength: 512, description: 'The `nextCursor` of the previous page.' })),
 }
 

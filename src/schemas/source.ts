@@ -22,6 +22,7 @@ export const CapabilitiesSchema = Type.Object(
     title: 'Capabilities',
     description: 'What Switchboard can do with this connection. Operations marked false answer 405 `unsupported_by_source`.',
     additionalProperties: false,
+    examples: [{ messages: { list: true, read: true, create: true, update: true, delete: true, participants: true, tags: true, comments: true } }],
   },
 )
 export type Capabilities = Static<typeof CapabilitiesSchema>
@@ -52,11 +53,11 @@ export const SourceSchema = Type.Object(
       { additionalProperties: false },
     ),
   },
-  { $id: 'Source', title: 'Source', additionalProperties: false },
+  { $id: 'Source', title: 'Source', description: 'A configured upstream connection.', additionalProperties: false, examples: [{ name: 'batchbook', source: 'batchbook', sandbox: false, capabilities: { messages: { list: true, read: true, create: true, update: true, delete: true, participants: true, tags: true, comments: true } }, rateLimit: { limit: 1, windowSeconds: 1, remaining: 1, resetSeconds: 0, queued: 0 }, circuit: { state: 'closed', consecutiveFailures: 0 } }] },
 )
 export type Source = Static<typeof SourceSchema>
 
 export const SourceListSchema = Type.Object(
   { data: Type.Array(Type.Unsafe<Source>({ $ref: 'Source#' })) },
-  { $id: 'SourceList', title: 'SourceList', additionalProperties: false },
+  { $id: 'SourceList', title: 'SourceList', additionalProperties: false, examples: [{ data: [{ name: 'batchbook', source: 'batchbook', sandbox: false, capabilities: { messages: { list: true, read: true, create: true, update: true, delete: true, participants: true, tags: true, comments: true } }, rateLimit: { limit: 1, windowSeconds: 1, remaining: 1, resetSeconds: 0, queued: 0 }, circuit: { state: 'closed', consecutiveFailures: 0 } }] }] },
 )

@@ -9,7 +9,13 @@ export const WallAuthorSchema = Type.Object(
     staffId: IdOf('staff', 'The staff member (`stf_…`).'),
     name: Nullable(Type.String()),
   },
-  { $id: 'WallAuthor', title: 'WallAuthor', description: 'The staff member who wrote or liked something.', additionalProperties: false },
+  {
+    $id: 'WallAuthor',
+    title: 'WallAuthor',
+    description: 'The staff member who wrote or liked something.',
+    additionalProperties: false,
+    examples: [{ staffId: exampleId('staff', '58'), name: 'Mike Jones' }],
+  },
 )
 export type WallAuthor = Static<typeof WallAuthorSchema>
 

@@ -6,6 +6,7 @@
 import { encodeCursor, type CursorState } from '../cursor.js'
 import { ProblemError } from '../errors.js'
 import type { Message, Warning } from '../schemas/message.js'
+import { compareNewestFirst } from '../upstreams/message-order.js'
 import type { MessageFilters, MessageReadOptions, SourceAdapter } from '../upstreams/adapter.js'
 
 export interface TimelinePage {
@@ -18,13 +19,6 @@ type Listable = SourceAdapter & Required<Pick<SourceAdapter, 'listMessages'>>
 
 export function canList(adapter: SourceAdapter): adapter is Listable {
   return adapter.listMessages !== undefined
-}
-
-/** Newest first; ties broken by connection and remote id so the order is total. */
-export function compareNewestFirst(a: Message, b: Message): number {
-  if (a.sentAt !== b.sentAt) return a.sentAt < b.sentAt ? 1 : -1
-  if (a.connection !== b.connection) return a.connection < b.connection ? -1 : 1
-  return b.remoteId.length - a.remoteId.length || (a.remoteId < b.remoteId ? 1 : a.remoteId > b.remoteId ? -1 : 0)
 }
 
 export interface TimelineQuery {

@@ -46,3 +46,49 @@ describe('OpenAPI document and reference page', () => {
     }
   })
 })
+
+interface Operation {
+  summary?: string
+  responses: Record<string, unknown>
+  security?: unknown[]
+}
+interface Document {
+  security: unknown[]
+  paths: Record<string, Record<string, Operation>>
+  components: { schemas: Record<string, { examples?: unknown[] }> }
+}
+
+describe('OpenAPI document quality', () => {
+  const doc = async () => (await getJson(`${gw.url}/openapi.json`, {})).body as unknown as Document
+
+  it('gives every operation a summary, a 4xx problem response and a security requirement', async () => {
+    const document = await doc()
+    expect(document.security).toEqual([{ bearerAuth: [] }, { apiKeyHeader: [] }])
+    for (const [path, operations] of Object.entries(document.paths)) {
+      for (const [method, op] of Object.entries(operations)) {
+        const where = `${method.toUpperCase()} ${path}`
+        expect(op.summary, where).toBeTruthy()
+        expect(Object.keys(op.responses).some((status) => /^4\d\d$/.test(status)), where).toBe(true)
+        // Public routes opt out explicitly; every other operation inherits the global requirement.
+        if (op.security !== undefined) expect(op.security, where).toEqual([])
+      }
+    }
+  })
+
+  it('documents every shared schema as a named component with examples', async () => {
+    const document = await doc()
+    for (const [name, schema] of Object.entries(document.components.schemas)) {
+      expect(schema.examples?.length, name).toBeGreaterThan(0)
+    }
+  })
+
+  it('uses ids in its examples that decode like real ones', async () => {
+    const text = JSON.stringify(await doc())
+    const ids = [...text.matchAll(/"((msg|conv|ctc|acct|cmt|mbx|stf|doc|att|wpost|wcmt|faq|ftop|fqst)_[A-Za-z0-9_-]+)"/g)].map((m) => m[1] as string)
+    expect(ids.length).toBeGreaterThan(10)
+    for (const id of ids) {
+      const decoded = JSON.parse(Buffer.from(id.slice(id.indexOf('_') + 1), 'base64url').toString('utf8')) as unknown[]
+      expect(Array.isArray(decoded) && ['batchbook', 'snappy'].includes(decoded[0] as string), id).toBe(true)
+    }
+  })
+})

@@ -5,7 +5,7 @@ import { ProblemError } from '../../errors.js'
 import { ConversationListSchema } from '../../schemas/conversation.js'
 import { ref } from '../../schemas/ref.js'
 import { UPSTREAM_PROBLEMS, problemResponses } from '../../schemas/responses.js'
-import { IdOf, pageQuery } from '../../schemas/snappy-common.js'
+import { DEFAULT_PAGE_SIZE, IdOf, pageQuery } from '../../schemas/snappy-common.js'
 import { type Resolved, resolveId } from '../../upstreams/snappy/access.js'
 import { searchConversations } from '../../upstreams/snappy/conversation-search.js'
 import { slicePage } from '../../upstreams/snappy/paging.js'
@@ -49,7 +49,8 @@ export default async function conversationListRoute(app: FastifyInstance): Promi
       },
     },
     async (request) => {
-      const { queue, q, limit, cursor } = request.query
+      const { queue, q, cursor } = request.query
+      const limit = request.query.limit ?? DEFAULT_PAGE_SIZE
       const options = { includeRemote: request.query.include === 'remote' }
       const account = request.query.account === undefined ? undefined : resolveId(app, request, 'account', request.query.account, 1)
       const mailbox = request.query.mailbox === undefined ? undefined : resolveId(app, request, 'mailbox', request.query.mailbox, 2)

@@ -15,7 +15,7 @@ const ListQuery = Type.Object(pageQuery, { additionalProperties: false })
 const SearchQuery = Type.Object(
   {
     q: Type.String({ minLength: 1, maxLength: 500, description: 'What to look for in questions and answers.' }),
-    page: Type.Integer({ minimum: 1, maximum: 10_000, default: 1, description: 'Page number, as Snappy pages search results.' }),
+    page: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, default: 1, description: 'Page number, as Snappy pages search results (default 1).' })),
     cursor: Type.Optional(Type.String({ maxLength: 512, description: 'The `nextCursor` of the previous page (instead of `page`).' })),
   },
   { additionalProperties: false },

@@ -17,6 +17,10 @@ const CreateBodySchema = Type.Unsafe<CreateBody>({
   oneOf: [{ $ref: 'BatchBookMessageInput#' }, { $ref: 'SnappyMessageInput#' }],
   discriminator: { propertyName: 'source' },
   description: 'A BatchBook communication or a Snappy note, told apart by `source`.',
+  examples: [
+    { source: 'batchbook', kind: 'phone', subject: 'Renewal call', body: 'Talked through the Q3 plan.', tags: ['renewal'] },
+    { source: 'snappy', mailboxId: 'mbx_WyJzbmFwcHkiLCJzbmFwcHkiLCIzMjQ5IiwiMzY0MiJd', from: [{ name: 'John Smith', address: 'john.smith@example.com' }], subject: 'Where is my order?', body: 'It has not arrived yet.' },
+  ],
 })
 
 /** The connection to write to: the one named, or the only one of that source the key may use. */

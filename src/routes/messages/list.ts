@@ -6,6 +6,7 @@ import { decodeId, idPattern } from '../../ids.js'
 import { mayUse } from '../../plugins/auth.js'
 import { MessageKind, MessageListSchema, SourceName } from '../../schemas/message.js'
 import { ref } from '../../schemas/ref.js'
+import { DEFAULT_PAGE_SIZE, pageQuery } from '../../schemas/snappy-common.js'
 import { UPSTREAM_PROBLEMS, problemResponses } from '../../schemas/responses.js'
 import { canList, listTimeline } from '../../services/message-timeline.js'
 import type { MessageFilters } from '../../upstreams/adapter.js'
@@ -25,7 +26,7 @@ const ListQuery = Type.Object(
     createdBefore: DateTime('Created before this instant.'),
     updatedSince: DateTime('Updated at or after this instant.'),
     updatedBefore: DateTime('Updated before this instant.'),
-    limit: Type.Integer({ minimum: 1, maximum: 100, default: 25, description: 'Page size, 1 to 100.' }),
+    limit: pageQuery.limit,
     cursor: Type.Optional(Type.String({ maxLength: 2048, description: 'The `nextCursor` of the previous page.' })),
     ...ReadOptionsQuery,
   },
@@ -92,7 +93,7 @@ export default async function listMessagesRoute(app: FastifyInstance): Promise<v
         .filter((a) => query.conversation === undefined || a.connection.source === 'snappy')
         .filter(canList)
       const cursor = query.cursor === undefined ? { positions: {}, done: [] } : decodeCursor(query.cursor)
-      return listTimeline(adapters, { cursor, limit: query.limit, filters, options: readOptions(query, false) })
+      return listTimeline(adapters, { cursor, limit: query.limit ?? DEFAULT_PAGE_SIZE, filters, options: readOptions(query, false) })
     },
   )
 }

@@ -1,14 +1,14 @@
 /**
- * Snappy behind the SourceAdapter interface: a note is a Message (read one, or send one
- * with `POST /note`). Snappy's other resources hang off the adapter as one class each.
- * Snappy has no global note listing, so `listMessages` is not offered here.
+ * Snappy behind the SourceAdapter interface: a note is a Message (list them across the
+ * account queues, read one, or send one with `POST /note`). Snappy's other resources hang
+ * off the adapter as one class each.
  */
 import type { ConnectionConfig } from '../../config.js'
 import { ProblemError } from '../../errors.js'
 import { decodeIdFor } from '../../ids.js'
 import type { Message } from '../../schemas/message.js'
 import type { BatchBookMessageInput, SnappyMessageInput } from '../../schemas/message-input.js'
-import type { MessageReadOptions, SourceAdapter } from '../adapter.js'
+import type { MessagePage, MessagePageQuery, MessageReadOptions, SourceAdapter } from '../adapter.js'
 import type { UpstreamClient } from '../client.js'
 import { SnappyDirectory } from './directory.js'
 import { SnappyDocuments } from './documents.js'
@@ -16,6 +16,7 @@ import { SnappyFaqs } from './faqs.js'
 import { noteRequest, readNonce } from './note.js'
 import { describeSnappy, notFound } from './resource.js'
 import { SnappyTickets, invalidationOf } from './tickets.js'
+import { listSnappyMessages } from './timeline.js'
 import { SnappyWall } from './wall.js'
 
 export class SnappyAdapter implements SourceAdapter {
@@ -35,6 +36,10 @@ export class SnappyAdapter implements SourceAdapter {
     this.documents = new SnappyDocuments(client)
     this.wall = new SnappyWall(client)
     this.faqs = new SnappyFaqs(client)
+  }
+
+  listMessages(query: MessagePageQuery, options: MessageReadOptions): Promise<MessagePage> {
+    return listSnappyMessages({ connection: this.connection.name, directory: this.directory, tickets: this.tickets }, query, options)
   }
 
   /** `parts` = [ticketId, noteId]. Snappy has no note endpoint: the ticket's notes are read. */

@@ -37,7 +37,7 @@ export function slugify(title: string): string {
 }
 
 export class SnappyFaqs extends SnappyResource {
-  async search(account: string, query: string, page: number): Promise<FaqSearchPage> {
+  async search(account: string, query: string, page = 1): Promise<FaqSearchPage> {
     return this.read(`/account/${num(account)}/faqs/search`, {
       kind: 'list',
       tags: [`faqs:${account}`],

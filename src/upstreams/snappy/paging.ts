@@ -3,6 +3,7 @@
  * search pages, the wall "after" a post), so each list's cursor says which kind it is and
  * holds non-negative integers only: opaque to clients, checked strictly when it comes back.
  */
+import { DEFAULT_PAGE_SIZE } from '../../schemas/snappy-common.js'
 import { ProblemError } from '../../errors.js'
 
 const MAX_LENGTH = 512
@@ -33,7 +34,7 @@ export function decodePageCursor<K extends string>(kind: string, value: string, 
 }
 
 /** One page of an in-memory list from an offset cursor. */
-export function slicePage<T>(items: T[], kind: string, cursor: string | undefined, limit: number): { data: T[]; nextCursor: string | null } {
+export function slicePage<T>(items: T[], kind: string, cursor: string | undefined, limit = DEFAULT_PAGE_SIZE): { data: T[]; nextCursor: string | null } {
   const offset = cursor === undefined ? 0 : decodePageCursor(kind, cursor, ['o']).o
   const data = items.slice(offset, offset + limit)
   const next = offset + data.length

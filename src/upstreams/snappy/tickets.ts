@@ -84,11 +84,12 @@ export class SnappyTickets extends SnappyResource {
   }
 
   /**
-   * The ticket's notes as Messages, newest first, with the ticket's tags. The ticket is read
-   * alongside for its tags only: if that read fails while the notes answered, the notes are
-   * still served, without tags ("the ticket's tags when known").
+   * The ticket's notes as Messages, newest first, with the ticket's tags. Unless the caller
+   * already knows them (a queue listing carries them), the ticket is read alongside for its
+   * tags only: if that read fails while the notes answered, the notes are still served,
+   * without tags ("the ticket's tags when known").
    */
-  async notes(ref: string, options: ReadOptions): Promise<Message[]> {
+  async notes(ref: string, options: ReadOptions, knownTags?: string[]): Promise<Message[]> {
     const segment = ticketSegment(ref)
     const [notes, ticket] = await Promise.all([
       this.read(`/ticket/${segment}/notes`, {
@@ -96,12 +97,14 @@ export class SnappyTickets extends SnappyResource {
         tags: this.#readTags(segment),
         map: (json) => asArray(json, 'notes').map((n) => toMessage(n, this.connection, { includeRemote: true })),
       }),
-      this.#read(segment).catch((err: unknown) => {
-        if (err instanceof ProblemError) return undefined
-        throw err
-      }),
+      knownTags !== undefined
+        ? undefined
+        : this.#read(segment).catch((err: unknown) => {
+            if (err instanceof ProblemError) return undefined
+            throw err
+          }),
     ])
-    const tags = ticket?.conversation.tags ?? []
+    const tags = knownTags ?? ticket?.conversation.tags ?? []
     return notes.map((m) => withoutRemote({ ...m, tags: [...tags] }, options)).sort(newestFirst)
   }
 

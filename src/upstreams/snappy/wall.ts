@@ -3,6 +3,7 @@
  * the 25 newest older than that post; so `after = id + 1` starts at the post itself, which
  * is how one post is read. Every wall write invalidates the account's wall.
  */
+import { DEFAULT_PAGE_SIZE } from '../../schemas/snappy-common.js'
 import type { WallComment, WallPost } from '../../schemas/wall.js'
 import { asArray, isObject } from './codec.js'
 import { toWallComment, toWallPost } from './mapping/wall.js'
@@ -27,7 +28,7 @@ export interface NewWallPost {
 
 export class SnappyWall extends SnappyResource {
   /** Up to `limit` posts older than post `after` (from the newest without it). */
-  async list(account: string, after: string | undefined, limit: number): Promise<WallPage> {
+  async list(account: string, after: string | undefined, limit = DEFAULT_PAGE_SIZE): Promise<WallPage> {
     const items: WallPost[] = []
     let from = after
     for (;;) {
