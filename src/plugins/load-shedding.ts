@@ -9,10 +9,17 @@ import fp from 'fastify-plugin'
 import { ProblemError } from '../errors.js'
 import { sendProblem } from './problems.js'
 
-/** Compiling schemas at start-up stalls the loop once; that is not load worth shedding. */
-const GRACE_MS = 5_000
+export interface LoadSheddingOptions {
+  maxEventLoopDelayMs: number
+  maxEventLoopUtilization: number
+  /** How often the loop is measured (under-pressure's default: every second). */
+  sampleIntervalMs?: number
+  /** Compiling schemas at start-up stalls the loop once; that is not load worth shedding. */
+  graceMs?: number
+}
 
-async function loadShedding(app: FastifyInstance, options: { maxEventLoopDelayMs: number; maxEventLoopUtilization: number }): Promise<void> {
+async function loadShedding(app: FastifyInstance, options: LoadSheddingOptions): Promise<void> {
+  const graceMs = options.graceMs ?? 5_000
   let readyAt = Number.POSITIVE_INFINITY
   app.addHook('onReady', async () => {
     readyAt = Date.now()
@@ -21,10 +28,11 @@ async function loadShedding(app: FastifyInstance, options: { maxEventLoopDelayMs
     maxEventLoopDelay: options.maxEventLoopDelayMs,
     maxEventLoopUtilization: options.maxEventLoopUtilization,
     retryAfter: 5,
+    ...(options.sampleIntervalMs === undefined ? {} : { sampleInterval: options.sampleIntervalMs }),
     pressureHandler: (request, reply, type, value) => {
       // Not answering here lets the request through: health and metrics must stay reachable,
       // and the stall of start-up itself is not load.
-      if (request.routeOptions.config.public === true || Date.now() - readyAt < GRACE_MS) return
+      if (request.routeOptions.config.public === true || Date.now() - readyAt < graceMs) return
       sendProblem(
         request,
         reply,
