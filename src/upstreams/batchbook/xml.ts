@@ -5,8 +5,8 @@
  * parser. Rails' `type` attributes (integer, boolean, array, datetime) and `nil` are applied,
  * and both empty-array forms (`<x type="array"/>` and whitespace only) become [].
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser'
-import { xmlEntityDecoder } from './xml-entities.js'
+import { XMLValidator } from 'fast-xml-parser'
+import { createBatchBookXmlParser } from './xml-parser.js'
 
 export type XmlValue = string | number | boolean | null | XmlValue[] | XmlObject
 export interface XmlObject {
@@ -20,20 +20,7 @@ export class XmlDecodeError extends Error {
 const DOCTYPE = /<!DOCTYPE/i
 const INTEGER = /^-?\d+$/
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  parseTagValue: false,
-  parseAttributeValue: false,
-  // Text is kept exactly (bodies may end in spaces or newlines); layout whitespace is
-  // dropped below where an element holds elements.
-  trimValues: false,
-  processEntities: true,
-  entityDecoder: xmlEntityDecoder,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  maxNestedTags: 32,
-})
+const parser = createBatchBookXmlParser()
 
 /** Parses a document and returns its root element's name and typed value. */
 export function decodeXml(input: Buffer | string, maxBytes: number): { root: string; value: XmlValue } {

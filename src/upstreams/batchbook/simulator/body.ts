@@ -3,8 +3,7 @@
  * the resource (`<communication>…</communication>`), or form fields (`communication[subject]=…`)
  * as the PHP client sends. Both end up as plain strings per field.
  */
-import { XMLParser } from 'fast-xml-parser'
-import { xmlEntityDecoder } from '../xml-entities.js'
+import { createBatchBookXmlParser } from '../xml-parser.js'
 import { RequestError, unprocessable } from './errors.js'
 
 export type XmlValue = string | XmlObject | XmlValue[]
@@ -17,18 +16,7 @@ export type RequestBody =
   | { kind: 'xml'; root: string; content: XmlValue }
   | { kind: 'form'; fields: URLSearchParams }
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@_',
-  // Values stay strings: "007" is a subject, not the number 7.
-  parseTagValue: false,
-  parseAttributeValue: false,
-  // Subjects and bodies keep their exact whitespace; fields that must not are trimmed where read.
-  trimValues: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  entityDecoder: xmlEntityDecoder,
-})
+const parser = createBatchBookXmlParser()
 
 export function readBody(contentType: string | undefined, raw: unknown): RequestBody {
   const text = typeof raw === 'string' ? raw : ''

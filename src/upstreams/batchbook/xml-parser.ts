@@ -3,7 +3,7 @@
  * and numeric character references (Rails writes non-ASCII text as `&#233;`), and nothing
  * else. Entities a document declares in a DOCTYPE are never expanded; they stay literal text.
  */
-import type { EntityDecoderOptions } from 'fast-xml-parser'
+import { type EntityDecoderOptions, XMLParser } from 'fast-xml-parser'
 
 const PREDEFINED: Record<string, string> = { amp: '&', apos: "'", gt: '>', lt: '<', quot: '"' }
 const REFERENCE = /&(?:#(\d{1,7})|#x([0-9a-fA-F]{1,6})|(amp|apos|gt|lt|quot));/g
@@ -31,4 +31,25 @@ export const xmlEntityDecoder: EntityDecoderOptions = {
       : text.replace(REFERENCE, (_all, dec?: string, hex?: string, name?: string) =>
           name !== undefined ? (PREDEFINED[name] as string) : xmlChar(dec !== undefined ? Number(dec) : parseInt(hex as string, 16)),
         ),
+}
+
+/**
+ * The parser both ends use: attributes kept (Rails' `type`), values left as strings ("007" is
+ * a subject, not the number 7), text kept exactly (bodies may end in spaces or newlines),
+ * declarations and processing instructions dropped, only the entities above decoded, and
+ * nesting bounded.
+ */
+export function createBatchBookXmlParser(): XMLParser {
+  return new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    parseTagValue: false,
+    parseAttributeValue: false,
+    trimValues: false,
+    processEntities: true,
+    entityDecoder: xmlEntityDecoder,
+    ignoreDeclaration: true,
+    ignorePiTags: true,
+    maxNestedTags: 32,
+  })
 }
