@@ -18,6 +18,7 @@ import requestLog from './plugins/request-log.js'
 import requestContext from './plugins/request-context.js'
 import routes from './routes/index.js'
 import { registerSchemas } from './schemas/index.js'
+import { schemaController } from './validation.js'
 import { createSharedState, type SharedState } from './upstreams/redis/index.js'
 import { UpstreamRegistry, type Stores } from './upstreams/registry.js'
 
@@ -74,7 +75,7 @@ export function serverOptions(options: AppOptions): FastifyServerOptions {
     },
     // Fastify's own two lines per request give way to one completion line with more in it.
     logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
-    ajv: { customOptions: { coerceTypes: 'array', useDefaults: true, removeAdditional: false, discriminator: true } },
+    schemaController,
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
     forceCloseConnections: 'idle',

@@ -69,6 +69,8 @@ describe('POST /v1/messages (BatchBook)', () => {
     ['an unknown field', { source: 'batchbook', kind: 'note', body: 'x', colour: 'red' }],
     ['a control character XML cannot carry', { source: 'batchbook', kind: 'note', body: 'bell\u0007' }],
     ['a malformed date', { source: 'batchbook', kind: 'note', body: 'x', sentAt: 'yesterday' }],
+    ['a string where a list belongs (bodies are not coerced)', { source: 'batchbook', kind: 'note', body: 'x', tags: 'vip' }],
+    ['a number where text belongs', { source: 'batchbook', kind: 'note', body: 42 }],
   ])('answers 400 validation_failed for %s', async (_what, payload) => {
     const before = bb().stats.requests
     expect(await call('POST', `${gw.url}/v1/messages`, payload)).toMatchObject({ status: 400, body: { code: 'validation_failed' } })
