@@ -13,10 +13,17 @@ const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/
 const ZERO_TRACE = '0'.repeat(32)
 const ZERO_SPAN = '0'.repeat(16)
 
-export function acceptTraceparent(header: string | string[] | undefined): TraceContext {
+/** The caller's trace, or null when it sent none (or a malformed one). */
+export function acceptTraceparent(header: string | string[] | undefined): TraceContext | null {
+  if (header === undefined) return null
   const value = Array.isArray(header) ? header[0] : header
   const match = value === undefined ? null : TRACEPARENT.exec(value.trim().toLowerCase())
   if (match !== null && match[1] !== ZERO_TRACE && match[2] !== ZERO_SPAN) return { traceId: match[1] as string, flags: match[3] as string }
+  return null
+}
+
+/** A new trace, started when a request without one first calls upstream. */
+export function newTrace(): TraceContext {
   return { traceId: randomBytes(16).toString('hex'), flags: '01' }
 }
 

@@ -9,7 +9,7 @@ import { Readable } from 'node:stream'
 import type { ConnectionConfig } from '../config.js'
 import { ProblemError } from '../errors.js'
 import { currentContext } from '../request-context.js'
-import { childTraceparent } from '../tracing.js'
+import { childTraceparent, newTrace } from '../tracing.js'
 import { transportFailure, type UpstreamFailureContext } from './failures.js'
 
 export type UpstreamMethod = 'GET' | 'POST' | 'PUT' | 'DELETE'
@@ -64,8 +64,8 @@ export class UpstreamTransport {
   /** Caller headers, our credentials, and the request's trace for the upstream to join. */
   #headers(given: Record<string, string> | undefined): Record<string, string> {
     const headers: Record<string, string> = { accept: '*/*', ...given, authorization: this.#authorization }
-    const trace = currentContext()?.trace
-    if (trace != null) headers.traceparent = childTraceparent(trace)
+    const context = currentContext()
+    if (context !== undefined) headers.traceparent = childTraceparent((context.trace ??= newTrace()))
     return headers
   }
 

@@ -35,6 +35,12 @@ const ACCEPT_XML = { accept: 'application/xml' }
 const LIST_TAG = 'communications'
 const recordTag = (id: string) => `communication:${id}`
 
+/** What is cached of a communication: its message (without participants) and its decoded record. */
+interface Mapped {
+  message: Message
+  record: XmlObject
+}
+
 export interface BatchBookAdapterOptions {
   maxDocumentBytes: number
 }
@@ -53,14 +59,14 @@ export class BatchBookAdapter implements SourceAdapter {
   /** List and search share one route; upstream pages of at most 10 are read until `limit` are in hand. */
   async listMessages(query: MessagePageQuery, options: MessageReadOptions): Promise<MessagePage> {
     const search = searchParameters(query.filters)
-    const records: XmlObject[] = []
+    const records: Mapped[] = []
     let offset = query.offset
     let exhausted = false
     while (records.length < query.limit) {
       const want = Math.min(BATCHBOOK_PAGE_SIZE, query.limit - records.length)
       const page = await this.client.read(
         { method: 'GET', path: paths.communications, query: { ...search, offset, limit: want }, headers: ACCEPT_XML },
-        { kind: 'list', tags: [LIST_TAG], decode: (res) => this.#decodeRoot(res, 'communications', (v) => asArray(v, 'communications').map((c) => asObject(c, 'communication'))), describe: this.#describe },
+        { kind: 'list', tags: [LIST_TAG], decode: (res) => this.#decodeRoot(res, 'communications', (v) => asArray(v, 'communications').map((c) => this.#mapped(c))), describe: this.#describe },
       )
       records.push(...page)
       offset += page.length
@@ -71,7 +77,7 @@ export class BatchBookAdapter implements SourceAdapter {
     }
     const items = await Promise.all(
       records.map(async (record) => {
-        const participants = options.expandParticipants ? await this.#participants(String(record.id)) : undefined
+        const participants = options.expandParticipants ? await this.#participants(record.message.remoteId) : undefined
         return this.#message(record, { participants, includeRemote: options.includeRemote })
       }),
     )
@@ -217,17 +223,28 @@ export class BatchBookAdapter implements SourceAdapter {
     await this.client.write({ method: 'DELETE', path: paths.comment(commentId), headers: ACCEPT_XML }, { invalidate: [LIST_TAG, recordTag(id)], describe: this.#describe })
   }
 
-  #message(record: XmlObject, options: { participants?: Participant[] | undefined; includeRemote?: boolean }): Message {
-    return toMessage(record, this.connection.name, {
-      ...(options.participants === undefined ? {} : { participants: options.participants }),
-      includeRemote: options.includeRemote === true,
-    })
+  /** A cached record as a message: participants and the upstream record added as asked. */
+  #message(mapped: Mapped, options: { participants?: Participant[] | undefined; includeRemote?: boolean }): Message {
+    const message = { ...mapped.message }
+    if (options.participants !== undefined) {
+      message.participants = options.participants
+      message.author = options.participants.find((p) => p.role === 'from') ?? null
+    }
+    // BatchBook records carry no credentials; the decoded record is passed on as it came.
+    if (options.includeRemote === true) message.remote = { format: 'xml', data: mapped.record }
+    return message
   }
 
-  #record(id: string): Promise<XmlObject> {
+  /** Mapping happens once, when the record is decoded; cache hits reuse it. */
+  #mapped(value: XmlValue): Mapped {
+    const record = asObject(value, 'communication')
+    return { message: toMessage(record, this.connection.name), record }
+  }
+
+  #record(id: string): Promise<Mapped> {
     return this.client.read(
       { method: 'GET', path: paths.communication(id), headers: ACCEPT_XML },
-      { kind: 'record', tags: [recordTag(id)], decode: (res) => this.#decodeRoot(res, 'communication', (v) => asObject(v, 'communication')), describe: this.#describe },
+      { kind: 'record', tags: [recordTag(id)], decode: (res) => this.#decodeRoot(res, 'communication', (v) => this.#mapped(v)), describe: this.#describe },
     )
   }
 

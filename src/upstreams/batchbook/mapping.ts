@@ -1,18 +1,13 @@
 /** BatchBook communication XML (already decoded) → the normalized Message. */
 import { encodeId } from '../../ids.js'
-import type { Comment, Message, Participant } from '../../schemas/message.js'
+import type { Comment, Message } from '../../schemas/message.js'
 import { parseBatchBookDate } from './dates.js'
 import { type XmlValue, XmlDecodeError, asArray, asObject, asText, decodeXml } from './xml.js'
 
 const KINDS: Record<string, Message['kind']> = { email: 'email', note: 'note', phone: 'phone', chat: 'chat' }
 
-export interface ToMessageOptions {
-  /** Participants from `participants.xml`, when they were loaded. */
-  participants?: Participant[]
-  includeRemote?: boolean
-}
-
-export function toMessage(value: XmlValue, connection: string, options: ToMessageOptions = {}): Message {
+/** A communication as a message; participants (a separate call) are added by the adapter. */
+export function toMessage(value: XmlValue, connection: string): Message {
   const record = asObject(value, 'communication')
   const remoteId = requiredId(record.id, 'communication id')
   const ctype = (asText(record.ctype) ?? '').trim().toLowerCase()
@@ -32,13 +27,11 @@ export function toMessage(value: XmlValue, connection: string, options: ToMessag
     sentAt: optionalDate(record.date) ?? createdAt,
     createdAt,
     updatedAt: optionalDate(record.updated_at) ?? createdAt,
-    author: options.participants?.find((p) => p.role === 'from') ?? null,
-    participants: options.participants ?? [],
+    author: null,
+    participants: [],
     tags: asArray(record.tags, 'tags').map(tagName).filter((name): name is string => name !== null),
     comments: asArray(record.mega_comments, 'mega_comments').map((c) => toComment(c, connection, remoteId)),
     attachments: [],
-    // BatchBook records carry no credentials; the decoded record is passed on as it came.
-    ...(options.includeRemote === true ? { remote: { format: 'xml' as const, data: record } } : {}),
   }
 }
 
