@@ -1,0 +1,28 @@
+/** Both upstream simulators in one process (`startSandbox`), for the gateway and the proxies to call. */
+import type { ConnectionConfig, RateLimit } from '../../src/config.js'
+import { startSandbox } from '../../src/sandbox.js'
+import { serveChild } from '../lib/child.js'
+
+export interface SandboxServerOptions {
+  timeoutMs: number
+  /** No simulator rate limits (the benchmark). */
+  unlimited: boolean
+  /** Limits for simulators and gateway alike when not unlimited (the soak). */
+  limits?: { batchbook?: RateLimit; snappy?: RateLimit }
+}
+
+export interface SandboxInfo {
+  connections: ConnectionConfig[]
+  batchbookOrigin: string
+  snappyOrigin: string
+}
+
+serveChild<SandboxServerOptions>(async (options) => {
+  const sandbox = await startSandbox({
+    timeoutMs: options.timeoutMs,
+    unlimited: options.unlimited,
+    ...(options.limits === undefined ? {} : { limits: options.limits }),
+  })
+  const info: SandboxInfo = { connections: sandbox.connections, batchbookOrigin: sandbox.batchbook.origin, snappyOrigin: sandbox.snappy.origin }
+  return { url: sandbox.batchbook.origin, info, close: () => sandbox.close() }
+})
