@@ -5,7 +5,9 @@
  * Options (after `npm run bench --`): --duration=S (timed run, default 5), --warmup=S
  * (default 1), --rounds=N (default 2; sides alternate which goes first), --connections=N
  * (default 10), --profile=misses|all|none (default misses), --log-level=LEVEL (the
- * gateway's, default info), --only=id,id (scenarios), --no-doc (print only).
+ * gateway's, default info), --only=id,id (scenarios), --no-doc (print only),
+ * --against=REF (also run the gateway of that git commit in every scenario and print this
+ * gateway's throughput relative to it; implies --no-doc).
  */
 import { mkdir, rm } from 'node:fs/promises'
 import os from 'node:os'
@@ -13,6 +15,7 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { encodeCursor } from '../src/cursor.js'
 import { decodeId } from '../src/ids.js'
+import { checkoutBaseline, type Baseline } from './lib/baseline.js'
 import { DOC_PATH, block, blockOf, mib, readDoc, table, writeDoc } from './lib/doc.js'
 import { measure, type LoadSpec, type Measurement } from './lib/load.js'
 import { describeMachine, gitRevision, machineLines } from './lib/machine.js'
@@ -42,6 +45,7 @@ const { values: args } = parseArgs({
     'log-level': { type: 'string', default: 'info' },
     only: { type: 'string' },
     'no-doc': { type: 'boolean', default: false },
+    against: { type: 'string' },
   },
 })
 
@@ -58,6 +62,8 @@ const profileMode = args.profile ?? 'misses'
 if (!['misses', 'all', 'none'].includes(profileMode)) throw new Error('--profile must be misses, all or none')
 const logLevel = args['log-level'] ?? 'info'
 const only = args.only === undefined ? null : new Set(args.only.split(','))
+const baseline: Baseline | null = args.against === undefined ? null : checkoutBaseline(args.against)
+const writesDoc = args['no-doc'] !== true && baseline === null
 
 /** The pool size the gateway gives every upstream origin (src/upstreams/pools.ts); the proxies get the same. */
 const UPSTREAM_SOCKETS = 8
@@ -77,6 +83,8 @@ interface Scenario {
   what: string
   gateway: Side
   peer: Side
+  /** The gateway of the `--against` commit, when one is given. */
+  baseline: Side | null
   peerKind: string
   /** Least acceptable gateway/peer ratio of requests per second; null: reported only. */
   target: number | null
@@ -88,6 +96,7 @@ interface Outcome {
   scenario: Scenario
   gateway: Measurement[]
   peer: Measurement[]
+  baseline: Measurement[]
 }
 
 const log = (line: string) => process.stdout.write(`${line}\n`)
@@ -98,6 +107,7 @@ const revision = gitRevision(ROOT)
 if (loadBefore > 0.5) log(`  note: the machine is busy (load average ${loadBefore.toFixed(2)}); figures will be lower and noisier`)
 log(`Switchboard benchmark: ${machine.cpu}, ${machine.cores} cores, Node.js ${machine.node}`)
 log(`  ${rounds} round(s) of ${warmupS} s warm-up + ${durationS} s per side, ${connections} connections`)
+if (baseline !== null) log(`  against the gateway at commit ${baseline.revision}`)
 
 const servers: ServerProcess[] = []
 const track = async <T extends ServerProcess>(p: Promise<T>): Promise<T> => {
@@ -150,8 +160,10 @@ try {
     `/v1/messages?source=batchbook&limit=10${offset === 0 ? '' : `&cursor=${encodeCursor({ positions: { batchbook: offset }, done: [] })}`}`
 
   // Every scenario has processes of its own, so that each peak RSS is that scenario's alone.
-  const gatewayFor = (id: string, cached: boolean) =>
-    track(startGatewayProcess(`gateway ${cached ? '(cached)' : '(cache off)'} for ${id}`, cached ? warmConfig : coldConfig, sandbox))
+  const gatewayFor = (id: string, cached: boolean, root?: string) =>
+    track(
+      startGatewayProcess(`gateway ${cached ? '(cached)' : '(cache off)'} for ${id}`, cached ? warmConfig : coldConfig, sandbox, root === undefined ? {} : { root }),
+    )
   const bareFor = (id: string, path: string, body: unknown) =>
     track(startServer(`bare Fastify for ${id}`, 'bare.ts', { routes: ['/v1/messages/:id', '/v1/messages'], bodies: { [path]: body } } satisfies BareServerOptions))
   const proxyFor = (id: string, upstream: 'batchbook' | 'snappy') =>
@@ -170,7 +182,7 @@ try {
     countUpstream,
   })
 
-  interface Plan extends Omit<Scenario, 'gateway' | 'peer'> {
+  interface Plan extends Omit<Scenario, 'gateway' | 'peer' | 'baseline'> {
     gatewayPaths: string[]
     peer: () => Promise<Side>
   }
@@ -247,11 +259,15 @@ try {
         ...p,
         gateway: side(p.cached ? 'gateway (cached)' : 'gateway (cache off)', await gatewayFor(p.id, p.cached), gatewayPaths, true, AUTH),
         peer: await peer(),
+        baseline:
+          baseline === null
+            ? null
+            : side(`gateway at ${baseline.revision}`, await gatewayFor(p.id, p.cached, baseline.root), gatewayPaths, true, AUTH),
       })),
   )
 
   const counter = () => upstreamRequests(sandbox)
-  const outcomes = new Map<string, Outcome>(scenarios.map((s) => [s.id, { scenario: s, gateway: [], peer: [] }]))
+  const outcomes = new Map<string, Outcome>(scenarios.map((s) => [s.id, { scenario: s, gateway: [], peer: [], baseline: [] }]))
   const run = async (s: Side): Promise<Measurement> => {
     const m = await measure(s.server, s.spec, { warmupS, durationS, connections, ...(s.countUpstream ? { counter } : {}) })
     const bad = m.non2xx + m.errors + m.timeouts
@@ -277,8 +293,11 @@ try {
     for (const scenario of scenarios) {
       log(`  ${scenario.title}`)
       const outcome = outcomes.get(scenario.id) as Outcome
-      const order: Array<'gateway' | 'peer'> = round % 2 === 1 ? ['peer', 'gateway'] : ['gateway', 'peer']
-      for (const which of order) outcome[which].push(await once(scenario[which]))
+      const order: Array<'gateway' | 'peer' | 'baseline'> = round % 2 === 1 ? ['peer', 'gateway', 'baseline'] : ['baseline', 'gateway', 'peer']
+      for (const which of order) {
+        const s = scenario[which]
+        if (s !== null) outcome[which].push(await once(s))
+      }
     }
   }
 
@@ -315,15 +334,22 @@ try {
   for (const s of summaries) {
     log(`${s.outcome.scenario.title}: gateway/${s.outcome.scenario.peerKind} = ${s.ratio.toFixed(2)}${s.met === null ? '' : ` (target ${s.outcome.scenario.target}: ${s.met ? 'met' : 'missed'})`}`)
   }
+  if (baseline !== null) {
+    for (const s of summaries) {
+      const before = aggregate(s.outcome.baseline)
+      log(`${s.outcome.scenario.title}: gateway/gateway at ${baseline.revision} = ${(s.gateway.rps / before.rps).toFixed(2)} (${s.gateway.rps.toFixed(0)} against ${before.rps.toFixed(0)} req/s)`)
+    }
+  }
   log(`Total ${elapsedS.toFixed(0)} s`)
 
-  if (args['no-doc'] !== true) {
+  if (writesDoc) {
     const previous = await readDoc()
     await writeDoc(render(summaries, profiles, elapsedS, previous))
     log(`Wrote ${path.relative(ROOT, DOC_PATH)}`)
   }
 } finally {
   await Promise.allSettled(servers.reverse().map((s) => s.stop()))
+  baseline?.remove()
 }
 
 interface Summary {

@@ -4,6 +4,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
+import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { ChildMessage, ParentMessage } from './protocol.js'
 
@@ -39,6 +40,8 @@ export interface StartOptions {
   /** Extra node flags (`--cpu-prof`, `--expose-gc`). */
   execArgv?: string[]
   readyTimeoutMs?: number
+  /** Another checkout of this repository whose `bench/servers/` file runs instead (see baseline.ts). */
+  root?: string
 }
 
 const live = new Set<ChildProcess>()
@@ -48,8 +51,9 @@ process.on('exit', () => {
 })
 
 export async function startServer<I = unknown>(name: string, file: string, options: unknown, start: StartOptions = {}): Promise<ServerProcess<I>> {
-  const child = fork(fileURLToPath(new URL(`../servers/${file}`, import.meta.url)), [], {
-    cwd: ROOT,
+  const root = start.root ?? ROOT
+  const child = fork(path.join(root, 'bench', 'servers', file), [], {
+    cwd: root,
     execArgv: ['--import', 'tsx', ...(start.execArgv ?? [])],
     // Log lines go nowhere: writing them still costs what it costs in production.
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
