@@ -108,8 +108,9 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
     await upstreams.close()
     await shared?.close()
   })
-  instance.addHook('onRequest', async (request, reply) => {
+  instance.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id)
+    done()
   })
 
   registerSchemas(instance)

@@ -20,4 +20,13 @@ describe('opaque ids', () => {
   ])('rejects %s with invalid_id', (_what, value) => {
     expect(() => decodeId('message', value, 1)).toThrowError(expect.objectContaining({ code: 'invalid_id', status: 400 }))
   })
+
+  it('checks kind and part count again when an id it has decoded before comes back', () => {
+    const id = encodeId('message', { source: 'batchbook', connection: 'batchbook', parts: ['7'] })
+    const first = decodeId('message', id, 1)
+    expect(Object.isFrozen(first.parts)).toBe(true)
+    expect(() => decodeId('message', id, 2)).toThrowError(expect.objectContaining({ code: 'invalid_id' }))
+    expect(() => decodeId('conversation', id, 1)).toThrowError(expect.objectContaining({ code: 'invalid_id' }))
+    expect(decodeId('message', id, 1)).toBe(first)
+  })
 })

@@ -12,9 +12,9 @@ async function gracefulClose(app: FastifyInstance): Promise<void> {
     closing = true
     app.server.closeIdleConnections()
   })
-  app.addHook('onSend', async (_request, reply, payload) => {
+  app.addHook('onSend', (_request, reply, payload, done) => {
     if (closing) reply.header('connection', 'close')
-    return payload
+    done(null, payload)
   })
 }
 

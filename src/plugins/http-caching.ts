@@ -4,13 +4,13 @@
  * `If-None-Match` gets `304 Not Modified`, and `X-Cache` says how the upstream reads behind
  * the answer were served (HIT, MISS, or STALE when an upstream failed and cached data answered).
  */
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { currentContext } from '../request-context.js'
 
 export function etagOf(body: string | Buffer): string {
-  return `"${createHash('sha1').update(body).digest('base64url')}"`
+  return `"${hash('sha1', body, 'base64url')}"`
 }
 
 function matches(ifNoneMatch: string, etag: string): boolean {
@@ -21,11 +21,13 @@ function matches(ifNoneMatch: string, etag: string): boolean {
 }
 
 async function httpCaching(app: FastifyInstance): Promise<void> {
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     const context = currentContext()
     if (context?.cache != null) reply.header('x-cache', context.cache)
-    if ((request.method !== 'GET' && request.method !== 'HEAD') || reply.statusCode !== 200) return payload
-    if (typeof payload !== 'string' && !Buffer.isBuffer(payload)) return payload
+    if ((request.method !== 'GET' && request.method !== 'HEAD') || reply.statusCode !== 200 || (typeof payload !== 'string' && !Buffer.isBuffer(payload))) {
+      done(null, payload)
+      return
+    }
     const etag = etagOf(payload)
     reply.header('etag', etag)
     reply.header('cache-control', 'private')
@@ -34,9 +36,10 @@ async function httpCaching(app: FastifyInstance): Promise<void> {
       reply.code(304)
       reply.removeHeader('content-type')
       reply.removeHeader('content-length')
-      return ''
+      done(null, '')
+      return
     }
-    return payload
+    done(null, payload)
   })
 }
 

@@ -7,7 +7,7 @@
  * failure or not, because a retry could write twice.
  */
 import { createHash } from 'node:crypto'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { ProblemError } from '../errors.js'
 import { currentContext } from '../request-context.js'
@@ -30,10 +30,7 @@ async function idempotency(app: FastifyInstance, options: { store: IdempotencySt
   const store = options.store
   app.decorateRequest('idempotency', null)
 
-  app.addHook('preHandler', async (request, reply) => {
-    if (request.routeOptions.config.idempotent !== true) return
-    const given = request.headers['idempotency-key']
-    if (given === undefined) return
+  const reserve = async (request: FastifyRequest, reply: FastifyReply, given: string | string[]): Promise<void> => {
     if (typeof given !== 'string' || !KEY.test(given)) {
       throw new ProblemError('validation_failed', 'Idempotency-Key must be 1 to 255 visible ASCII characters')
     }
@@ -52,19 +49,18 @@ async function idempotency(app: FastifyInstance, options: { store: IdempotencySt
       case 'completed': {
         const { status, headers, body } = reservation.response
         for (const [name, value] of Object.entries(headers)) reply.header(name, value)
-        return reply.code(status).header('idempotent-replayed', 'true').send(body)
+        // A reply is thenable: awaiting it waits until the answer is sent, so the hook below
+        // sees `reply.sent` and does not run the handler.
+        await reply.code(status).header('idempotent-replayed', 'true').send(body)
       }
     }
-  })
+  }
 
-  app.addHook('onSend', async (request, reply, payload) => {
-    const pending = request.idempotency
-    if (pending === null) return payload
-    request.idempotency = null
+  const settle = async (pending: { key: string; fingerprint: string }, reply: FastifyReply, payload: unknown): Promise<void> => {
     const wrote = currentContext()?.wrote === true
     if (reply.statusCode >= 400 && reply.statusCode < 500 && !wrote) {
       await store.release(pending.key)
-      return payload
+      return
     }
     const headers: Record<string, string> = {}
     for (const name of KEPT_HEADERS) {
@@ -72,7 +68,28 @@ async function idempotency(app: FastifyInstance, options: { store: IdempotencySt
       if (value !== undefined) headers[name] = String(value)
     }
     await store.complete(pending.key, pending.fingerprint, { status: reply.statusCode, headers, body: String(payload) }, IDEMPOTENCY_TTL_MS)
-    return payload
+  }
+
+  // Callback hooks: requests without a key (every read) pass without a promise or a tick.
+  app.addHook('preHandler', (request, reply, done) => {
+    const given = request.routeOptions.config.idempotent === true ? request.headers['idempotency-key'] : undefined
+    if (given === undefined) {
+      done()
+      return
+    }
+    reserve(request, reply, given).then(() => {
+      if (!reply.sent) done()
+    }, done)
+  })
+
+  app.addHook('onSend', (request, reply, payload, done) => {
+    const pending = request.idempotency
+    if (pending === null) {
+      done(null, payload)
+      return
+    }
+    request.idempotency = null
+    settle(pending, reply, payload).then(() => done(null, payload), done)
   })
 }
 

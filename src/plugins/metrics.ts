@@ -129,10 +129,11 @@ async function metrics(app: FastifyInstance): Promise<void> {
     for (const [name, listener] of subscriptions) diagnostics.unsubscribe(name, listener)
   })
 
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     // Unmatched routes share one label, so scanners cannot blow up the label space.
     const route = request.routeOptions.url ?? 'unmatched'
     requestDuration.observe({ method: request.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000)
+    done()
   })
 
   app.get(

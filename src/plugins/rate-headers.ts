@@ -3,30 +3,60 @@
  * `X-RateLimit-Limit`, `-Remaining`, `-Reset` (epoch seconds) and `-Resource` (the
  * connection). When several connections answered, the one with the least budget left is shown.
  */
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 import fp from 'fastify-plugin'
 import { currentContext } from '../request-context.js'
+import type { BudgetStatus } from '../upstreams/budget/store.js'
+
+interface Budget {
+  name: string
+  limit: number
+  status: BudgetStatus
+}
+
+function setHeaders(reply: FastifyReply, budgets: Budget[]): void {
+  let tightest: Budget | undefined
+  for (const b of budgets) {
+    if (tightest === undefined || b.status.remaining / b.limit < tightest.status.remaining / tightest.limit) tightest = b
+  }
+  if (tightest === undefined) return
+  reply.header('x-ratelimit-limit', String(tightest.limit))
+  reply.header('x-ratelimit-remaining', String(tightest.status.remaining))
+  reply.header('x-ratelimit-reset', String(Math.ceil((Date.now() + tightest.status.resetMs) / 1000)))
+  reply.header('x-ratelimit-resource', tightest.name)
+}
 
 async function rateHeaders(app: FastifyInstance): Promise<void> {
-  app.addHook('onSend', async (_request, reply, payload) => {
+  // A callback hook: most answers reuse a recent status and need not wait for anything.
+  app.addHook('onSend', (_request, reply, payload, done) => {
     const used = currentContext()?.connections
-    if (used === undefined || used.size === 0) return payload
-    let tightest: { name: string; limit: number; remaining: number; resetMs: number } | undefined
+    if (used === undefined || used.size === 0) {
+      done(null, payload)
+      return
+    }
+    const budgets: Budget[] = []
+    const pending: Array<Promise<Budget>> = []
     for (const name of used) {
       const adapter = app.upstreams.get(name)
       if (adapter === undefined) continue
-      const status = await adapter.client.scheduler.status()
       const limit = adapter.connection.rateLimit.max
-      if (tightest === undefined || status.remaining / limit < tightest.remaining / tightest.limit) {
-        tightest = { name, limit, ...status }
-      }
+      const scheduler = adapter.client.scheduler
+      const recent = scheduler.recentStatus()
+      if (recent !== null) budgets.push({ name, limit, status: recent })
+      else pending.push(scheduler.status().then((status) => ({ name, limit, status })))
     }
-    if (tightest === undefined) return payload
-    reply.header('x-ratelimit-limit', String(tightest.limit))
-    reply.header('x-ratelimit-remaining', String(tightest.remaining))
-    reply.header('x-ratelimit-reset', String(Math.ceil((Date.now() + tightest.resetMs) / 1000)))
-    reply.header('x-ratelimit-resource', tightest.name)
-    return payload
+    if (pending.length === 0) {
+      setHeaders(reply, budgets)
+      done(null, payload)
+      return
+    }
+    Promise.all(pending).then(
+      (fetched) => {
+        setHeaders(reply, budgets.concat(fetched))
+        done(null, payload)
+      },
+      (err: unknown) => done(err as Error),
+    )
   })
 }
 

@@ -7,10 +7,14 @@ import fp from 'fastify-plugin'
 import { currentContext } from '../request-context.js'
 
 async function requestLog(app: FastifyInstance): Promise<void> {
-  app.addHook('onResponse', async (request, reply) => {
+  // The line is built from the fixed, secret-free fields below, so it skips the wildcard
+  // redaction every other line gets: that walk over every key was a tenth of a cache hit.
+  const lines = app.log.child({}, { redact: [] })
+  app.addHook('onResponse', (request, reply, done) => {
     const context = currentContext()
-    request.log.info(
+    lines.info(
       {
+        requestId: request.id,
         method: request.method,
         route: request.routeOptions.url ?? null,
         statusCode: reply.statusCode,
@@ -20,6 +24,7 @@ async function requestLog(app: FastifyInstance): Promise<void> {
       },
       'request completed',
     )
+    done()
   })
 }
 

@@ -13,9 +13,9 @@ import type { UpstreamClient } from './client.js'
 export interface MessageFilters {
   kind?: Message['kind']
   /** Upstream ids of a contact of this connection. */
-  contactParts?: string[]
+  contactParts?: readonly string[]
   /** Upstream ids of a conversation of this connection. */
-  conversationParts?: string[]
+  conversationParts?: readonly string[]
   createdSince?: string
   createdBefore?: string
   updatedSince?: string
@@ -57,23 +57,23 @@ export interface SourceAdapter {
   readonly client: UpstreamClient
 
   listMessages?(query: MessagePageQuery, options: MessageReadOptions): Promise<MessagePage>
-  getMessage?(parts: string[], options: MessageReadOptions): Promise<Message>
+  getMessage?(parts: readonly string[], options: MessageReadOptions): Promise<Message>
   createMessage?(input: BatchBookMessageInput | SnappyMessageInput, options: MessageReadOptions): Promise<Message>
-  updateMessage?(parts: string[], patch: MessagePatch, options: MessageReadOptions): Promise<Message>
-  deleteMessage?(parts: string[]): Promise<void>
+  updateMessage?(parts: readonly string[], patch: MessagePatch, options: MessageReadOptions): Promise<Message>
+  deleteMessage?(parts: readonly string[]): Promise<void>
 
-  listParticipants?(parts: string[], role?: ParticipantRole): Promise<Participant[]>
-  addParticipant?(parts: string[], contactParts: string[], role: ParticipantRole): Promise<Participant[]>
-  removeParticipant?(parts: string[], contactParts: string[], role: ParticipantRole): Promise<void>
+  listParticipants?(parts: readonly string[], role?: ParticipantRole): Promise<Participant[]>
+  addParticipant?(parts: readonly string[], contactParts: readonly string[], role: ParticipantRole): Promise<Participant[]>
+  removeParticipant?(parts: readonly string[], contactParts: readonly string[], role: ParticipantRole): Promise<void>
 
-  listTags?(parts: string[]): Promise<string[]>
-  addTag?(parts: string[], tag: string): Promise<string[]>
-  removeTag?(parts: string[], tag: string): Promise<string[]>
+  listTags?(parts: readonly string[]): Promise<string[]>
+  addTag?(parts: readonly string[], tag: string): Promise<string[]>
+  removeTag?(parts: readonly string[], tag: string): Promise<string[]>
 
-  listComments?(parts: string[]): Promise<Comment[]>
-  addComment?(parts: string[], body: string): Promise<Comment>
-  updateComment?(parts: string[], commentParts: string[], body: string): Promise<Comment>
-  deleteComment?(parts: string[], commentParts: string[]): Promise<void>
+  listComments?(parts: readonly string[]): Promise<Comment[]>
+  addComment?(parts: readonly string[], body: string): Promise<Comment>
+  updateComment?(parts: readonly string[], commentParts: readonly string[], body: string): Promise<Comment>
+  deleteComment?(parts: readonly string[], commentParts: readonly string[]): Promise<void>
 }
 
 /** What an adapter can do follows from the operations it has, so the two never disagree. */

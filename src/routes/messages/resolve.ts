@@ -13,7 +13,7 @@ export const CONTACT_ID_PARTS: Record<SourceKind, number> = { batchbook: 1, snap
 
 export interface ResolvedMessage {
   adapter: SourceAdapter
-  parts: string[]
+  parts: readonly string[]
 }
 
 /** The connection named in an id, checked against configuration and the caller's key. */

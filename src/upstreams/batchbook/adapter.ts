@@ -84,7 +84,7 @@ export class BatchBookAdapter implements SourceAdapter {
     return { items, exhausted }
   }
 
-  async getMessage(parts: string[], options: MessageReadOptions): Promise<Message> {
+  async getMessage(parts: readonly string[], options: MessageReadOptions): Promise<Message> {
     const id = numericId(parts[0], 'message')
     // A single message always comes with its participants: one more call, worth it for one record.
     const [record, participants] = await Promise.all([this.#record(id), this.#participants(id)])
@@ -128,7 +128,7 @@ export class BatchBookAdapter implements SourceAdapter {
     }
   }
 
-  async updateMessage(parts: string[], patch: MessagePatch, options: MessageReadOptions): Promise<Message> {
+  async updateMessage(parts: readonly string[], patch: MessagePatch, options: MessageReadOptions): Promise<Message> {
     const id = numericId(parts[0], 'message')
     await this.client.write(
       {
@@ -147,22 +147,22 @@ export class BatchBookAdapter implements SourceAdapter {
     return this.getMessage([id], options)
   }
 
-  async deleteMessage(parts: string[]): Promise<void> {
+  async deleteMessage(parts: readonly string[]): Promise<void> {
     const id = numericId(parts[0], 'message')
     await this.client.write({ method: 'DELETE', path: paths.communication(id), headers: ACCEPT_XML }, { invalidate: [LIST_TAG, recordTag(id)], describe: this.#describe })
   }
 
-  async listParticipants(parts: string[], role?: ParticipantRole): Promise<Participant[]> {
+  async listParticipants(parts: readonly string[], role?: ParticipantRole): Promise<Participant[]> {
     return this.#participants(numericId(parts[0], 'message'), role)
   }
 
-  async addParticipant(parts: string[], contactParts: string[], role: ParticipantRole): Promise<Participant[]> {
+  async addParticipant(parts: readonly string[], contactParts: readonly string[], role: ParticipantRole): Promise<Participant[]> {
     const id = numericId(parts[0], 'message')
     await this.#addParticipant(id, numericId(contactParts[0], 'contact'), role)
     return this.#participants(id)
   }
 
-  async removeParticipant(parts: string[], contactParts: string[], role: ParticipantRole): Promise<void> {
+  async removeParticipant(parts: readonly string[], contactParts: readonly string[], role: ParticipantRole): Promise<void> {
     const id = numericId(parts[0], 'message')
     await this.client.write(
       { method: 'DELETE', path: paths.removeParticipant(id), query: { contact_id: numericId(contactParts[0], 'contact'), role }, headers: ACCEPT_XML },
@@ -170,12 +170,12 @@ export class BatchBookAdapter implements SourceAdapter {
     )
   }
 
-  async listTags(parts: string[]): Promise<string[]> {
+  async listTags(parts: readonly string[]): Promise<string[]> {
     const id = numericId(parts[0], 'message')
     return this.#message(await this.#record(id), {}).tags
   }
 
-  async addTag(parts: string[], tag: string): Promise<string[]> {
+  async addTag(parts: readonly string[], tag: string): Promise<string[]> {
     const id = numericId(parts[0], 'message')
     await this.client.write(
       { method: 'PUT', path: paths.addTag(id), headers: XML_HEADERS, body: buildTagXml(tag) },
@@ -184,7 +184,7 @@ export class BatchBookAdapter implements SourceAdapter {
     return this.listTags([id])
   }
 
-  async removeTag(parts: string[], tag: string): Promise<string[]> {
+  async removeTag(parts: readonly string[], tag: string): Promise<string[]> {
     const id = numericId(parts[0], 'message')
     await this.client.write(
       { method: 'DELETE', path: paths.removeTag(id), headers: XML_HEADERS, body: buildTagXml(tag) },
@@ -193,12 +193,12 @@ export class BatchBookAdapter implements SourceAdapter {
     return this.listTags([id])
   }
 
-  async listComments(parts: string[]): Promise<Comment[]> {
+  async listComments(parts: readonly string[]): Promise<Comment[]> {
     const id = numericId(parts[0], 'message')
     return this.#message(await this.#record(id), {}).comments
   }
 
-  async addComment(parts: string[], body: string): Promise<Comment> {
+  async addComment(parts: readonly string[], body: string): Promise<Comment> {
     const id = numericId(parts[0], 'message')
     const res = await this.client.write(
       { method: 'POST', path: paths.comments(id), headers: XML_HEADERS, body: buildXml('comment', { comment: body }) },
@@ -209,7 +209,7 @@ export class BatchBookAdapter implements SourceAdapter {
     return this.#comment(id, commentId)
   }
 
-  async updateComment(parts: string[], commentParts: string[], body: string): Promise<Comment> {
+  async updateComment(parts: readonly string[], commentParts: readonly string[], body: string): Promise<Comment> {
     const [id, commentId] = this.#commentIds(parts, commentParts)
     await this.client.write(
       { method: 'PUT', path: paths.comment(commentId), headers: XML_HEADERS, body: buildXml('comment', { comment: body }) },
@@ -218,7 +218,7 @@ export class BatchBookAdapter implements SourceAdapter {
     return this.#comment(id, commentId)
   }
 
-  async deleteComment(parts: string[], commentParts: string[]): Promise<void> {
+  async deleteComment(parts: readonly string[], commentParts: readonly string[]): Promise<void> {
     const [id, commentId] = this.#commentIds(parts, commentParts)
     await this.client.write({ method: 'DELETE', path: paths.comment(commentId), headers: ACCEPT_XML }, { invalidate: [LIST_TAG, recordTag(id)], describe: this.#describe })
   }
@@ -281,7 +281,7 @@ export class BatchBookAdapter implements SourceAdapter {
   }
 
   /** A comment id carries its communication; it must be the message's own. */
-  #commentIds(parts: string[], commentParts: string[]): [string, string] {
+  #commentIds(parts: readonly string[], commentParts: readonly string[]): [string, string] {
     const id = numericId(parts[0], 'message')
     if (commentParts[0] !== id) throw new ProblemError('not_found', 'That comment does not belong to this message')
     return [id, numericId(commentParts[1], 'comment')]

@@ -35,6 +35,13 @@ export function defaultMargin(limit: RateLimit): number {
   return Math.max(100, Math.round(limit.windowMs * 0.05))
 }
 
+/**
+ * How long a budget status may be reused for the rate headers of answers. Reading it costs a
+ * Redis round trip when budgets are shared; a grant or pause here drops it at once, so only
+ * other replicas' calls and the window's sliding can make it up to this much out of date.
+ */
+export const STATUS_REUSE_MS = 250
+
 interface Waiter {
   resolve: () => void
   reject: (err: unknown) => void
@@ -49,6 +56,7 @@ export class RateScheduler {
   #pumping = false
   /** While the queue head sleeps: when the next unit frees up. Nobody queued can go sooner. */
   #blockedUntil = 0
+  #recent: { status: BudgetStatus; at: number } | null = null
 
   constructor(options: SchedulerOptions) {
     this.#options = options
@@ -63,8 +71,20 @@ export class RateScheduler {
     return this.#options.limit
   }
 
-  status(): Promise<BudgetStatus> {
-    return this.#options.store.status(this.#options.key, this.#limit)
+  /** The budget as the store has it now. */
+  async status(): Promise<BudgetStatus> {
+    const status = await this.#options.store.status(this.#options.key, this.#limit)
+    this.#recent = { status, at: Date.now() }
+    return status
+  }
+
+  /** The last `status()` if it is recent enough to reuse (see STATUS_REUSE_MS), else null. */
+  recentStatus(): BudgetStatus | null {
+    const recent = this.#recent
+    if (recent === null) return null
+    const age = Date.now() - recent.at
+    if (age > STATUS_REUSE_MS) return null
+    return { remaining: recent.status.remaining, resetMs: Math.max(0, recent.status.resetMs - age) }
   }
 
   /**
@@ -84,6 +104,7 @@ export class RateScheduler {
 
   /** The upstream asked us to back off (429/503 with Retry-After): grant nothing until then. */
   pause(ms: number): Promise<void> {
+    this.#recent = null
     return this.#options.store.pause(this.#options.key, Date.now() + ms)
   }
 
@@ -96,6 +117,7 @@ export class RateScheduler {
         const verdict = await this.#options.store.take(this.#options.key, this.#limit)
         const now = Date.now()
         if (verdict.granted) {
+          this.#recent = null
           this.#queue.shift()
           publish(channels.queueWait, { connection: this.#options.connection, waitMs: now - head.enqueuedAt, granted: true })
           head.resolve()

@@ -12,7 +12,7 @@ import { SnappyAdapter } from './adapter.js'
 
 export interface Resolved {
   adapter: SnappyAdapter
-  parts: string[]
+  parts: readonly string[]
 }
 
 /** The first element of an id's payload, when it can be read at all. */

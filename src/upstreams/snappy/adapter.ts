@@ -43,7 +43,7 @@ export class SnappyAdapter implements SourceAdapter {
   }
 
   /** `parts` = [ticketId, noteId]. Snappy has no note endpoint: the ticket's notes are read. */
-  async getMessage(parts: string[], options: MessageReadOptions): Promise<Message> {
+  async getMessage(parts: readonly string[], options: MessageReadOptions): Promise<Message> {
     const [ticket, note] = parts
     if (ticket === undefined || note === undefined) throw new ProblemError('invalid_id', 'A Snappy message id names a ticket and a note')
     const found = (await this.tickets.notes(ticket, options)).find((m) => m.remoteId === note)

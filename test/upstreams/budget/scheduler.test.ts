@@ -35,6 +35,16 @@ describe('RateScheduler', () => {
     expect(s.queued).toBe(0)
   })
 
+  it('reuses a status it just read, and forgets it once it grants a unit', async () => {
+    const s = scheduler(5_000, { max: 3, windowMs: 10_000 })
+    expect(s.recentStatus()).toBeNull()
+    expect((await s.status()).remaining).toBe(3)
+    expect(s.recentStatus()?.remaining).toBe(3)
+    await s.acquire()
+    expect(s.recentStatus()).toBeNull()
+    expect((await s.status()).remaining).toBe(2)
+  })
+
   it('refuses queued callers whose turn would come after the maximum wait', async () => {
     const s = scheduler(250, { max: 1, windowMs: 200 })
     await s.acquire()

@@ -9,7 +9,7 @@ import type { Account, Mailbox, Staff } from '../../../schemas/account.js'
 import type { Contact } from '../../../schemas/contact.js'
 import { asObject, fullName, idOf, isObject, optionalFlag, optionalString, optionalTime, requiredTime, stringOr } from '../codec.js'
 
-const snappyId = (connection: string, parts: string[]) => ({ source: 'snappy' as const, connection, parts })
+const snappyId = (connection: string, parts: readonly string[]) => ({ source: 'snappy' as const, connection, parts })
 
 export function accountId(connection: string, account: string): string {
   return encodeId('account', snappyId(connection, [account]))

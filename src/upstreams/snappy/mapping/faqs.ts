@@ -4,7 +4,7 @@ import type { Faq, FaqQuestion, FaqSearchHit, FaqTopic } from '../../../schemas/
 import { asObject, idOf, optionalFlag, optionalInteger, optionalString, requiredTime } from '../codec.js'
 import { accountId, timeOr } from './directory.js'
 
-const snappy = (connection: string, parts: string[]) => ({ source: 'snappy' as const, connection, parts })
+const snappy = (connection: string, parts: readonly string[]) => ({ source: 'snappy' as const, connection, parts })
 
 export const faqId = (connection: string, account: string, faq: string) => encodeId('faq', snappy(connection, [account, faq]))
 export const faqTopicId = (connection: string, account: string, faq: string, topic: string) =>
