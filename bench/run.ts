@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util'
 import { encodeCursor } from '../src/cursor.js'
 import { decodeId } from '../src/ids.js'
 import { checkoutBaseline, type Baseline } from './lib/baseline.js'
+import { compileServers } from './lib/build.js'
 import { DOC_PATH, block, blockOf, mib, readDoc, table, writeDoc } from './lib/doc.js'
 import { measure, type LoadSpec, type Measurement } from './lib/load.js'
 import { describeMachine, gitRevision, machineLines } from './lib/machine.js'
@@ -63,6 +64,9 @@ if (!['misses', 'all', 'none'].includes(profileMode)) throw new Error('--profile
 const logLevel = args['log-level'] ?? 'info'
 const only = args.only === undefined ? null : new Set(args.only.split(','))
 const baseline: Baseline | null = args.against === undefined ? null : checkoutBaseline(args.against)
+const build = compileServers()
+const baselineBuild = baseline === null ? null : compileServers(baseline.root)
+const compiled = { build }
 const writesDoc = args['no-doc'] !== true && baseline === null
 
 /** The pool size the gateway gives every upstream origin (src/upstreams/pools.ts); the proxies get the same. */
@@ -117,7 +121,7 @@ const track = async <T extends ServerProcess>(p: Promise<T>): Promise<T> => {
 }
 
 try {
-  const sandboxServer = await track(startSandboxProcess({ timeoutMs: 10_000, unlimited: true }))
+  const sandboxServer = await track(startSandboxProcess({ timeoutMs: 10_000, unlimited: true }, compiled))
   const sandbox = sandboxServer.info as SandboxInfo
   const batchbook = sandbox.connections.find((c) => c.source === 'batchbook')
   const snappy = sandbox.connections.find((c) => c.source === 'snappy')
@@ -131,7 +135,7 @@ try {
   const warmConfig = gatewayConfig(sandbox.connections, warmEnv, RAISED_LIMIT)
   const coldConfig = gatewayConfig(sandbox.connections, coldEnv, RAISED_LIMIT)
   // Fixtures, read through a gateway of their own (then stopped: every scenario gets fresh servers).
-  const fixtures = await startGatewayProcess('gateway (fixtures)', warmConfig, sandbox)
+  const fixtures = await startGatewayProcess('gateway (fixtures)', warmConfig, sandbox, compiled)
   type Listed = { data: Array<{ id: string; remoteId: string; conversationId: string | null }> }
   let bbMessages: Listed['data']
   let snMessages: Listed['data']
@@ -160,12 +164,10 @@ try {
     `/v1/messages?source=batchbook&limit=10${offset === 0 ? '' : `&cursor=${encodeCursor({ positions: { batchbook: offset }, done: [] })}`}`
 
   // Every scenario has processes of its own, so that each peak RSS is that scenario's alone.
-  const gatewayFor = (id: string, cached: boolean, root?: string) =>
-    track(
-      startGatewayProcess(`gateway ${cached ? '(cached)' : '(cache off)'} for ${id}`, cached ? warmConfig : coldConfig, sandbox, root === undefined ? {} : { root }),
-    )
+  const gatewayFor = (id: string, cached: boolean, from = build) =>
+    track(startGatewayProcess(`gateway ${cached ? '(cached)' : '(cache off)'} for ${id}`, cached ? warmConfig : coldConfig, sandbox, { build: from }))
   const bareFor = (id: string, path: string, body: unknown) =>
-    track(startServer(`bare Fastify for ${id}`, 'bare.ts', { routes: ['/v1/messages/:id', '/v1/messages'], bodies: { [path]: body } } satisfies BareServerOptions))
+    track(startServer(`bare Fastify for ${id}`, 'bare.ts', { routes: ['/v1/messages/:id', '/v1/messages'], bodies: { [path]: body } } satisfies BareServerOptions, compiled))
   const proxyFor = (id: string, upstream: 'batchbook' | 'snappy') =>
     track(
       startServer(`reply-from for ${id}`, 'proxy.ts', {
@@ -173,7 +175,7 @@ try {
         authorization: upstreamAuthorization(upstream === 'batchbook' ? batchbook : snappy),
         routes: [upstream === 'batchbook' ? '/service/*' : '/api/v1/*'],
         connections: UPSTREAM_SOCKETS,
-      } satisfies ProxyServerOptions),
+      } satisfies ProxyServerOptions, compiled),
     )
   const side = (label: string, server: ServerProcess, paths: string[], countUpstream: boolean, headers: Record<string, string> = {}): Side => ({
     label,
@@ -260,9 +262,9 @@ try {
         gateway: side(p.cached ? 'gateway (cached)' : 'gateway (cache off)', await gatewayFor(p.id, p.cached), gatewayPaths, true, AUTH),
         peer: await peer(),
         baseline:
-          baseline === null
+          baseline === null || baselineBuild === null
             ? null
-            : side(`gateway at ${baseline.revision}`, await gatewayFor(p.id, p.cached, baseline.root), gatewayPaths, true, AUTH),
+            : side(`gateway at ${baseline.revision}`, await gatewayFor(p.id, p.cached, baselineBuild), gatewayPaths, true, AUTH),
       })),
   )
 
@@ -314,7 +316,7 @@ try {
     const { scenario } = summary.outcome
     log(`Profiling the gateway: ${scenario.title}`)
     const file = path.join(PROFILE_DIR, `${scenario.id}.cpuprofile`)
-    const profiled = await startGatewayProcess(`gateway (profiled, ${scenario.id})`, scenario.cached ? warmConfig : coldConfig, sandbox)
+    const profiled = await startGatewayProcess(`gateway (profiled, ${scenario.id})`, scenario.cached ? warmConfig : coldConfig, sandbox, compiled)
     try {
       const m = await measure(profiled, scenario.gateway.spec, {
         warmupS,
@@ -326,7 +328,7 @@ try {
     } finally {
       await profiled.stop()
     }
-    profiles.set(scenario.id, await summarizeProfile(file, ROOT))
+    profiles.set(scenario.id, await summarizeProfile(file, ROOT, build.dir))
   }
 
   const elapsedS = (Date.now() - began) / 1000
@@ -349,6 +351,8 @@ try {
   }
 } finally {
   await Promise.allSettled(servers.reverse().map((s) => s.stop()))
+  build.remove()
+  baselineBuild?.remove()
   baseline?.remove()
 }
 
@@ -430,7 +434,7 @@ function render(summaries: Summary[], profiles: Map<string, ProfileSummary>, ela
     '',
     '## How it is measured',
     '',
-    `- Every server runs in a process of its own (forked with \`node --import tsx\`), and every scenario has its own gateway and peer processes, so a peak RSS is that scenario's alone: the simulators of both upstreams (\`startSandbox({ unlimited: true })\`, no rate limits, one process shared by all), the gateway with its cache (\`gateway (cached)\`) or with \`CACHE_MAX_BYTES=0\` (\`gateway (cache off)\`), bare Fastify, and @fastify/reply-from. All run under tsx, whose loader thread adds the same few tens of MiB to every RSS. The load generator (autocannon, used as a library) runs in the driver process. All of them share the machine's ${machine.cores} cores, so every figure includes the cost of the simulators the servers call.`,
+    `- Every server runs in a process of its own, compiled by tsc to plain JavaScript first and run with \`node\` as the Dockerfile runs the gateway (\`bench/lib/build.ts\`; not through tsx, whose transform adds work to every closure), and every scenario has its own gateway and peer processes, so a peak RSS is that scenario's alone: the simulators of both upstreams (\`startSandbox({ unlimited: true })\`, no rate limits, one process shared by all), the gateway with its cache (\`gateway (cached)\`) or with \`CACHE_MAX_BYTES=0\` (\`gateway (cache off)\`), bare Fastify, and @fastify/reply-from. The load generator (autocannon, used as a library) runs in the driver process. All of them share the machine's ${machine.cores} cores, so every figure includes the cost of the simulators the servers call.`,
     `- Each side: ${warmupS} s of warm-up (not counted), then ${durationS} s timed with ${connections} keep-alive connections, no pipelining. ${rounds} round(s); the order of gateway and peer alternates between rounds. req/s counts 2xx answers only and is the mean of the rounds (each round's figure in brackets); p50/p99 latencies are means of the rounds' percentiles; peak RSS is the highest \`VmRSS\` of the server's process sampled every 100 ms during the timed runs.`,
     '- The gateway runs with its production defaults (pino logging at `info`, to /dev/null; metrics, request context, ETags, auth), except: load shedding is off (a saturated event loop is what a benchmark makes), every connection\'s rate budget is `{ max: 1000000, windowMs: 1000 }` (the scheduler still runs, it never waits), and the cached gateway\'s TTLs are one hour so that "warm" stays warm.',
     '- Requests walk their list of paths round-robin across all connections, so concurrent misses ask for different records: the gateway\'s coalescing of identical reads in flight (which a proxy does not have) cannot make a miss cheaper. The column "upstream/req" is the number of requests the simulators received per answered request during the timed run.',

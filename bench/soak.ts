@@ -18,6 +18,7 @@ import type { Fault } from '../src/upstreams/simulator/faults.js'
 import { DOC_PATH, mib, readDoc, table, withBlock, writeDoc } from './lib/doc.js'
 import { describeMachine, gitRevision } from './lib/machine.js'
 import { ROOT, type ServerProcess } from './lib/processes.js'
+import { compileServers } from './lib/build.js'
 import { AUTH, gatewayConfig, getJson, startGatewayProcess, startSandboxProcess } from './lib/setup.js'
 import type { SandboxInfo } from './servers/sandbox.js'
 
@@ -151,8 +152,9 @@ log(`Switchboard soak: ${durationS} s at ${rate} req/s (at most ${concurrency} i
 
 const servers: ServerProcess[] = []
 let pool: Pool | undefined
+const build = compileServers()
 try {
-  const sandboxServer = await startSandboxProcess({ timeoutMs: TIMEOUT_MS, unlimited: false, limits: LIMITS })
+  const sandboxServer = await startSandboxProcess({ timeoutMs: TIMEOUT_MS, unlimited: false, limits: LIMITS }, { build })
   servers.push(sandboxServer)
   const sandbox = sandboxServer.info as SandboxInfo
   const originOf = (source: Source) => (source === 'batchbook' ? sandbox.batchbookOrigin : sandbox.snappyOrigin)
@@ -174,7 +176,7 @@ try {
     { LOG_LEVEL: 'info', UPSTREAM_TIMEOUT_MS: String(TIMEOUT_MS), BREAKER_COOLDOWN_MS: String(COOLDOWN_MS) },
     null,
   )
-  const gateway = await startGatewayProcess('gateway', config, sandbox, { execArgv: ['--expose-gc'] })
+  const gateway = await startGatewayProcess('gateway', config, sandbox, { execArgv: ['--expose-gc'], build })
   servers.push(gateway)
 
   type Listed = { data: Array<{ id: string; conversationId: string | null }> }
@@ -445,6 +447,7 @@ try {
 } finally {
   await pool?.close()
   await Promise.allSettled(servers.reverse().map((s) => s.stop()))
+  build.remove()
 }
 
 async function sleepUntil(at: number): Promise<void> {

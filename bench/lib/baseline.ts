@@ -12,7 +12,7 @@ import { ROOT } from './processes.js'
 export interface Baseline {
   /** The commit checked out (short form). */
   revision: string
-  /** The worktree: pass it as `root` to startServer. */
+  /** The worktree (compile its servers with build.ts). */
   root: string
   remove(): void
 }

@@ -1,11 +1,12 @@
 /**
- * The driver side of the server processes: fork one with tsx, hand it its options, wait until
+ * The driver side of the server processes: fork one (compiled, or with tsx), hand it its options, wait until
  * it listens, read its memory (from /proc where there is one, else over IPC) and stop it.
  */
 import { fork, type ChildProcess } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { Build } from './build.js'
 import type { ChildMessage, ParentMessage } from './protocol.js'
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -40,8 +41,8 @@ export interface StartOptions {
   /** Extra node flags (`--cpu-prof`, `--expose-gc`). */
   execArgv?: string[]
   readyTimeoutMs?: number
-  /** Another checkout of this repository whose `bench/servers/` file runs instead (see baseline.ts). */
-  root?: string
+  /** Run the server compiled (see build.ts) rather than through tsx. */
+  build?: Build
 }
 
 const live = new Set<ChildProcess>()
@@ -51,13 +52,16 @@ process.on('exit', () => {
 })
 
 export async function startServer<I = unknown>(name: string, file: string, options: unknown, start: StartOptions = {}): Promise<ServerProcess<I>> {
-  const root = start.root ?? ROOT
-  const child = fork(path.join(root, 'bench', 'servers', file), [], {
-    cwd: root,
-    execArgv: ['--import', 'tsx', ...(start.execArgv ?? [])],
-    // Log lines go nowhere: writing them still costs what it costs in production.
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-  })
+  const child = fork(
+    start.build === undefined ? path.join(ROOT, 'bench', 'servers', file) : path.join(start.build.dir, 'bench', 'servers', file.replace(/\.ts$/, '.js')),
+    [],
+    {
+      cwd: start.build?.dir ?? ROOT,
+      execArgv: [...(start.build === undefined ? ['--import', 'tsx'] : []), ...(start.execArgv ?? [])],
+      // Log lines go nowhere: writing them still costs what it costs in production.
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    },
+  )
   live.add(child)
   const pid = child.pid
   if (pid === undefined) throw new Error(`${name}: could not start`)

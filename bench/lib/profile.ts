@@ -43,7 +43,10 @@ export interface ProfileSummary {
   inclusiveSrc: ProfileRow[]
 }
 
-/** `src/upstreams/client.ts`, `fastify`, `node:internal/...` — short enough for a table. */
+/**
+ * `src/upstreams/client.ts`, `fastify`, `node:internal/...` — short enough for a table. Files
+ * under `root` are named relative to it, compiled `.js` by their `.ts` source.
+ */
 export function moduleOf(url: string, root: string): string {
   if (url === '') return '(native)'
   let file = url.startsWith('file://') ? decodeURIComponent(new URL(url).pathname) : url
@@ -52,7 +55,10 @@ export function moduleOf(url: string, root: string): string {
     const rest = file.slice(nm + '/node_modules/'.length).split('/')
     return rest[0]?.startsWith('@') === true ? `${rest[0]}/${rest[1]}` : (rest[0] ?? file)
   }
-  if (file.startsWith(root)) file = path.relative(root, file)
+  if (file.startsWith(root)) {
+    file = path.relative(root, file)
+    if (file.endsWith('.js')) file = `${file.slice(0, -3)}.ts`
+  }
   if (file.startsWith('node:')) return file.split('/').slice(0, 2).join('/')
   return file
 }
@@ -61,7 +67,7 @@ const sources = new Map<string, string[]>()
 
 /**
  * Where a function of the gateway is defined (1-based), looked up by name in its TypeScript
- * source: tsx runs transpiled code, whose positions are not the source's.
+ * source: the profiled code is compiled, whose positions are not the source's.
  */
 function definitionLine(root: string, module: string, name: string): number | null {
   if (name === '(anonymous)') return null
@@ -91,7 +97,8 @@ function place(root: string, module: string, url: string, name: string, lineNumb
   return `${module}:${lineNumber + 1}`
 }
 
-export async function summarizeProfile(file: string, root: string, top = 15): Promise<ProfileSummary> {
+/** `sourceRoot` holds the TypeScript sources; `runRoot` the files the profiled process ran (compiled or not). */
+export async function summarizeProfile(file: string, sourceRoot: string, runRoot = sourceRoot, top = 15): Promise<ProfileSummary> {
   const profile = JSON.parse(await readFile(file, 'utf8')) as CpuProfile
   const byId = new Map(profile.nodes.map((n) => [n.id, n]))
   const parent = new Map<number, number>()
@@ -124,10 +131,10 @@ export async function summarizeProfile(file: string, root: string, top = 15): Pr
       continue
     }
     if (functionName === '(garbage collector)') gcUs += us
-    const where = moduleOf(url, root)
+    const where = moduleOf(url, runRoot)
     const name = functionName === '' ? '(anonymous)' : functionName
     const key = `${name}|${url}|${lineNumber}`
-    const entry = fnSelf.get(key) ?? { name, where: place(root, where, url, name, lineNumber), us: 0 }
+    const entry = fnSelf.get(key) ?? { name, where: place(sourceRoot, where, url, name, lineNumber), us: 0 }
     entry.us += us
     fnSelf.set(key, entry)
     modSelf.set(where, (modSelf.get(where) ?? 0) + us)
@@ -137,13 +144,13 @@ export async function summarizeProfile(file: string, root: string, top = 15): Pr
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
       const frame = byId.get(at)?.callFrame
       if (frame === undefined) break
-      const module = moduleOf(frame.url, root)
+      const module = moduleOf(frame.url, runRoot)
       if (!module.startsWith('src/')) continue
       const fname = frame.functionName === '' ? '(anonymous)' : frame.functionName
       const fkey = `${fname}|${frame.url}|${frame.lineNumber}`
       if (seen.has(fkey)) continue
       seen.add(fkey)
-      const e = srcInclusive.get(fkey) ?? { name: fname, where: place(root, module, frame.url, fname, frame.lineNumber), us: 0 }
+      const e = srcInclusive.get(fkey) ?? { name: fname, where: place(sourceRoot, module, frame.url, fname, frame.lineNumber), us: 0 }
       e.us += us
       srcInclusive.set(fkey, e)
     }

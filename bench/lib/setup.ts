@@ -12,8 +12,8 @@ export const AUTH = { authorization: `Bearer ${API_KEY}` }
 /** A budget no benchmark reaches: the gateway's rate scheduler still runs, it just never waits. */
 export const RAISED_LIMIT: RateLimit = { max: 1_000_000, windowMs: 1000 }
 
-export function startSandboxProcess(options: SandboxServerOptions): Promise<ServerProcess<SandboxInfo>> {
-  return startServer<SandboxInfo>('simulators', 'sandbox.ts', options)
+export function startSandboxProcess(options: SandboxServerOptions, start: StartOptions = {}): Promise<ServerProcess<SandboxInfo>> {
+  return startServer<SandboxInfo>('simulators', 'sandbox.ts', options, start)
 }
 
 /**
