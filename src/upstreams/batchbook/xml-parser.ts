@@ -1,7 +1,8 @@
 /**
- * The entity decoding both ends of the BatchBook wire use: the five predefined XML entities
- * and numeric character references (Rails writes non-ASCII text as `&#233;`), and nothing
- * else. Entities a document declares in a DOCTYPE are never expanded; they stay literal text.
+ * The entity decoding both ends of the BatchBook wire use (the gateway's reader in xml.ts and
+ * the simulator's request parser below): the five predefined XML entities and numeric
+ * character references (Rails writes non-ASCII text as `&#233;`), and nothing else. Entities
+ * a document declares in a DOCTYPE are never expanded; they stay literal text.
  */
 import { type EntityDecoderOptions, XMLParser } from 'fast-xml-parser'
 
@@ -20,21 +21,25 @@ function xmlChar(codePoint: number): string {
   return allowed ? String.fromCodePoint(codePoint) : '\ufffd'
 }
 
-export const xmlEntityDecoder: EntityDecoderOptions = {
+/** Decodes the references above in raw text or attribute values; the rest stays as it is. */
+export function decodeXmlEntities(text: string): string {
+  return text.indexOf('&') === -1
+    ? text
+    : text.replace(REFERENCE, (_all, dec?: string, hex?: string, name?: string) =>
+        name !== undefined ? (PREDEFINED[name] as string) : xmlChar(dec !== undefined ? Number(dec) : parseInt(hex as string, 16)),
+      )
+}
+
+const xmlEntityDecoder: EntityDecoderOptions = {
   setExternalEntities: () => undefined,
   addInputEntities: () => undefined,
   reset: () => undefined,
   setXmlVersion: () => undefined,
-  decode: (text: string): string =>
-    text.indexOf('&') === -1
-      ? text
-      : text.replace(REFERENCE, (_all, dec?: string, hex?: string, name?: string) =>
-          name !== undefined ? (PREDEFINED[name] as string) : xmlChar(dec !== undefined ? Number(dec) : parseInt(hex as string, 16)),
-        ),
+  decode: decodeXmlEntities,
 }
 
 /**
- * The parser both ends use: attributes kept (Rails' `type`), values left as strings ("007" is
+ * The parser the simulator reads request bodies with: attributes kept (Rails' `type`), values left as strings ("007" is
  * a subject, not the number 7), text kept exactly (bodies may end in spaces or newlines),
  * declarations and processing instructions dropped, only the entities above decoded, and
  * nesting bounded.

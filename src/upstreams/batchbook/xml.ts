@@ -1,12 +1,19 @@
 /**
  * The BatchBook XML codec. Upstream XML is hostile until proven otherwise: documents are
- * size-bounded, must be well-formed, may not carry a DOCTYPE (so no entity can be declared,
- * let alone expanded), and names that could reach object prototypes are refused by the
- * parser. Rails' `type` attributes (integer, boolean, array, datetime) and `nil` are applied,
- * and both empty-array forms (`<x type="array"/>` and whitespace only) become [].
+ * size-bounded, must be well-formed, may not carry a DOCTYPE or any other declaration (so no
+ * entity can be declared, let alone expanded), nesting is bounded, and element names that
+ * could reach object prototypes are refused. Rails' `type` attributes (integer, boolean,
+ * array, datetime) and `nil` are applied, and both empty-array forms (`<x type="array"/>` and
+ * whitespace only) become [].
+ *
+ * htmlparser2's tokenizer (in XML mode, entities left to `decodeXmlEntities`) finds the
+ * tags, attributes and text, and the typed value is built in the same single pass: no
+ * general-purpose tree is built and then converted, and no separate validation pass is run.
+ * The well-formedness rules the tokenizer does not enforce itself (matching end tags, quoted
+ * attribute values, one root, nothing but whitespace outside it) are checked here.
  */
-import { XMLValidator } from 'fast-xml-parser'
-import { createBatchBookXmlParser } from './xml-parser.js'
+import { QuoteType, Tokenizer, type TokenizerCallbacks } from 'htmlparser2'
+import { decodeXmlEntities } from './xml-parser.js'
 
 export type XmlValue = string | number | boolean | null | XmlValue[] | XmlObject
 export interface XmlObject {
@@ -17,74 +24,206 @@ export class XmlDecodeError extends Error {
   override name = 'XmlDecodeError'
 }
 
-const DOCTYPE = /<!DOCTYPE/i
 const INTEGER = /^-?\d+$/
+const NAME = /^[A-Za-z_:\u00C0-\uFFFF][-A-Za-z0-9._:\u00B7\u00C0-\uFFFF]*$/
+const WHITESPACE = /^[ \t\r\n]*$/
+/** Names that would reach an object's prototype if they became keys. */
+const FORBIDDEN_NAMES = new Set(['__proto__', 'constructor', 'prototype'])
+const MAX_DEPTH = 32
 
-const parser = createBatchBookXmlParser()
+/** An element being read. */
+interface Frame {
+  name: string
+  /** Rails' `type` attribute. */
+  type: string | undefined
+  nil: boolean
+  /** Attributes other than `type`, as `@name` keys. */
+  attributes: XmlObject | null
+  /** Child elements by name (not for `type="array"`). */
+  children: XmlObject | null
+  /** Names seen more than once among `children`: their value is the list of them. */
+  repeated: Set<string> | null
+  /** The values of the child elements of a `type="array"` element, in order. */
+  items: XmlValue[] | null
+  text: string
+}
+
+class DocumentReader implements TokenizerCallbacks {
+  readonly #text: string
+  readonly #stack: Frame[] = []
+  #root: { name: string; value: XmlValue } | null = null
+  #attribute = ''
+  #attributeValue = ''
+  /** The element whose start tag is being read (its attributes still arriving). */
+  #opening: Frame | null = null
+
+  constructor(text: string) {
+    this.#text = text
+  }
+
+  result(): { root: string; value: XmlValue } {
+    if (this.#stack.length > 0 || this.#opening !== null) throw new XmlDecodeError(`document is truncated (<${(this.#opening ?? this.#stack.at(-1))?.name}> is not closed)`)
+    if (this.#root === null) throw new XmlDecodeError('document has no root element')
+    return { root: this.#root.name, value: this.#root.value }
+  }
+
+  onopentagname(start: number, end: number): void {
+    const name = this.#name(start, end)
+    if (this.#stack.length === 0 && this.#root !== null) throw new XmlDecodeError('document must have exactly one root element')
+    if (this.#stack.length >= MAX_DEPTH) throw new XmlDecodeError(`elements are nested more than ${MAX_DEPTH} deep`)
+    this.#opening = { name, type: undefined, nil: false, attributes: null, children: null, repeated: null, items: null, text: '' }
+  }
+
+  onattribname(start: number, end: number): void {
+    this.#attribute = this.#name(start, end)
+    this.#attributeValue = ''
+  }
+
+  onattribdata(start: number, end: number): void {
+    this.#attributeValue += this.#text.slice(start, end)
+  }
+
+  onattribentity(): void {
+    // Entities are decoded from the raw value in onattribend (the tokenizer does not decode them).
+  }
+
+  onattribend(quote: QuoteType): void {
+    const frame = this.#opening as Frame
+    if (quote === QuoteType.NoValue || quote === QuoteType.Unquoted) throw new XmlDecodeError(`attribute ${this.#attribute} of <${frame.name}> has no quoted value`)
+    const value = decodeXmlEntities(this.#attributeValue)
+    const name = this.#attribute
+    if (name === 'type') {
+      if (frame.type !== undefined) throw this.#duplicate(frame, name)
+      frame.type = value
+      if (value === 'array') frame.items = []
+      return
+    }
+    if (name === 'nil' && value === 'true') frame.nil = true
+    const attributes = (frame.attributes ??= {})
+    const key = `@${name}`
+    if (key in attributes) throw this.#duplicate(frame, name)
+    attributes[key] = value
+  }
+
+  onopentagend(): void {
+    this.#stack.push(this.#opening as Frame)
+    this.#opening = null
+  }
+
+  onselfclosingtag(): void {
+    const frame = this.#opening as Frame
+    this.#opening = null
+    this.#close(frame)
+  }
+
+  onclosetag(start: number, end: number): void {
+    const name = this.#text.slice(start, end)
+    const frame = this.#stack.pop()
+    if (frame === undefined || frame.name !== name) {
+      throw new XmlDecodeError(frame === undefined ? `</${name.slice(0, 64)}> closes nothing` : `</${name.slice(0, 64)}> does not close <${frame.name}>`)
+    }
+    this.#close(frame)
+  }
+
+  ontext(start: number, end: number): void {
+    const raw = this.#text.slice(start, end)
+    const frame = this.#stack.at(-1)
+    if (frame === undefined) {
+      if (!WHITESPACE.test(raw)) throw new XmlDecodeError('document has text outside its root element')
+      return
+    }
+    frame.text += decodeXmlEntities(raw)
+  }
+
+  ontextentity(): void {
+    // Not called: the tokenizer leaves entities in the text, decoded in ontext.
+  }
+
+  oncdata(start: number, end: number, offset: number): void {
+    const frame = this.#stack.at(-1)
+    if (frame === undefined) throw new XmlDecodeError('document has CDATA outside its root element')
+    frame.text += this.#text.slice(start, end - offset)
+  }
+
+  oncomment(): void {}
+
+  ondeclaration(start: number, end: number): void {
+    const declaration = this.#text.slice(start, Math.min(end, start + 16))
+    throw new XmlDecodeError(/^doctype/i.test(declaration) ? 'document declares a DOCTYPE' : 'document holds a declaration')
+  }
+
+  onprocessinginstruction(): void {
+    // `<?xml version="1.0"?>` and the like carry nothing the codec reads.
+  }
+
+  onend(): void {}
+
+  #name(start: number, end: number): string {
+    const name = this.#text.slice(start, end)
+    if (!NAME.test(name)) throw new XmlDecodeError(`'${name.slice(0, 64)}' is not an XML name`)
+    if (FORBIDDEN_NAMES.has(name)) throw new XmlDecodeError(`the name '${name}' is not allowed`)
+    return name
+  }
+
+  #duplicate(frame: Frame, attribute: string): XmlDecodeError {
+    return new XmlDecodeError(`<${frame.name}> has the attribute ${attribute} twice`)
+  }
+
+  /** The element is complete: its typed value goes to its parent (or becomes the root's). */
+  #close(frame: Frame): void {
+    const value = valueOf(frame)
+    const parent = this.#stack.at(-1)
+    if (parent === undefined) {
+      this.#root = { name: frame.name, value }
+      return
+    }
+    if (parent.items !== null) {
+      parent.items.push(value)
+      return
+    }
+    const children = (parent.children ??= {})
+    if (!(frame.name in children)) {
+      children[frame.name] = value
+    } else if (parent.repeated?.has(frame.name) === true) {
+      ;(children[frame.name] as XmlValue[]).push(value)
+    } else {
+      children[frame.name] = [children[frame.name] as XmlValue, value]
+      ;(parent.repeated ??= new Set()).add(frame.name)
+    }
+  }
+}
+
+function valueOf(frame: Frame): XmlValue {
+  if (frame.nil) return null
+  switch (frame.type) {
+    case 'array':
+      return frame.items as XmlValue[]
+    case 'integer': {
+      const trimmed = frame.text.trim()
+      if (!INTEGER.test(trimmed)) throw new XmlDecodeError(`'${trimmed.slice(0, 20)}' is not an integer`)
+      return Number(trimmed)
+    }
+    case 'boolean':
+      return frame.text.trim() === 'true'
+    case 'datetime':
+      return frame.text.trim()
+  }
+  // An element without child elements or attributes is its text; otherwise an object of both
+  // (mixed content is not part of BatchBook's documents: its text is dropped).
+  if (frame.children === null) return frame.attributes ?? frame.text
+  return frame.attributes === null ? frame.children : { ...frame.attributes, ...frame.children }
+}
 
 /** Parses a document and returns its root element's name and typed value. */
 export function decodeXml(input: Buffer | string, maxBytes: number): { root: string; value: XmlValue } {
   const size = typeof input === 'string' ? Buffer.byteLength(input) : input.length
   if (size > maxBytes) throw new XmlDecodeError(`document is larger than ${maxBytes} bytes`)
   const text = typeof input === 'string' ? input : input.toString('utf8')
-  if (DOCTYPE.test(text)) throw new XmlDecodeError('document declares a DOCTYPE')
-  const valid = XMLValidator.validate(text)
-  if (valid !== true) throw new XmlDecodeError(`document is not well-formed (${valid.err.msg})`)
-  let parsed: Record<string, unknown>
-  try {
-    parsed = parser.parse(text) as Record<string, unknown>
-  } catch (err) {
-    throw new XmlDecodeError(`document cannot be parsed (${(err as Error).message})`)
-  }
-  const roots = Object.keys(parsed).filter((k) => !k.startsWith('?'))
-  if (roots.length !== 1) throw new XmlDecodeError('document must have exactly one root element')
-  const root = roots[0] as string
-  return { root, value: typed(parsed[root]) }
-}
-
-function typed(node: unknown): XmlValue {
-  if (typeof node === 'string') return node
-  if (node === null || typeof node !== 'object') return ''
-  const element = node as Record<string, unknown>
-  if (element['@_nil'] === 'true') return null
-  const type = element['@_type']
-  const text = typeof element['#text'] === 'string' ? (element['#text'] as string) : ''
-  switch (type) {
-    case 'array':
-      return childValues(element).map(typed)
-    case 'integer': {
-      const trimmed = text.trim()
-      if (!INTEGER.test(trimmed)) throw new XmlDecodeError(`'${trimmed.slice(0, 20)}' is not an integer`)
-      return Number(trimmed)
-    }
-    case 'boolean':
-      return text.trim() === 'true'
-    case 'datetime':
-      return text.trim()
-  }
-  const object: XmlObject = {}
-  let hasChildren = false
-  for (const [key, value] of Object.entries(element)) {
-    if (key === '#text' || key === '@_type') continue
-    if (key.startsWith('@_')) {
-      object[`@${key.slice(2)}`] = String(value)
-      continue
-    }
-    hasChildren = true
-    object[key] = Array.isArray(value) ? value.map(typed) : typed(value)
-  }
-  if (!hasChildren && Object.keys(object).length === 0) return text
-  return object
-}
-
-function childValues(element: Record<string, unknown>): unknown[] {
-  const out: unknown[] = []
-  for (const [key, value] of Object.entries(element)) {
-    if (key === '#text' || key.startsWith('@_')) continue
-    if (Array.isArray(value)) out.push(...value)
-    else out.push(value)
-  }
-  return out
+  const reader = new DocumentReader(text)
+  const tokenizer = new Tokenizer({ xmlMode: true, decodeEntities: false }, reader)
+  tokenizer.write(text)
+  tokenizer.end()
+  return reader.result()
 }
 
 /** Reads an element as an object, or throws when the shape is not one. */

@@ -26,6 +26,19 @@ describe('decodeXml', () => {
     expect(value).toEqual({ subject: 'Q3 <draft> & "final" Tom\'s été 山田', body: ' two\nlines ' })
   })
 
+  it('keeps CDATA as it is, ignores comments and processing instructions, and keeps repeated elements in order', () => {
+    const { value } = decodeXml(
+      '<?xml version="1.0"?><!-- note --><c><body><![CDATA[a <b> &amp; c]]></body><tag>one</tag><!-- x --><tag>two</tag><tag>three</tag></c>',
+      MAX,
+    )
+    expect(value).toEqual({ body: 'a <b> &amp; c', tag: ['one', 'two', 'three'] })
+  })
+
+  it('keeps attributes other than type and nil as @-keys', () => {
+    const { value } = decodeXml('<c><owner kind="person" id="7"/><n type="decimal">1.5</n></c>', MAX)
+    expect(value).toEqual({ owner: { '@kind': 'person', '@id': '7' }, n: '1.5' })
+  })
+
   it('reads a one-element array as an array', () => {
     const { value } = decodeXml('<communications type="array"><communication><id type="integer">1</id></communication></communications>', MAX)
     expect(value).toEqual([{ id: 1 }])
@@ -39,6 +52,15 @@ describe('decodeXml', () => {
     ['a constructor key', '<communication><constructor>x</constructor></communication>'],
     ['a non-integer integer', '<c><id type="integer">12abc</id></c>'],
     ['two roots', '<a/><b/>'],
+    ['an end tag that closes another element', '<c><subject>x</body></c>'],
+    ['an end tag that closes nothing', '<c></c></d>'],
+    ['an attribute without a value', '<c><tags type>x</tags></c>'],
+    ['an unquoted attribute value', '<c><tags type=array></tags></c>'],
+    ['the same attribute twice', '<c><id type="integer" type="integer">1</id></c>'],
+    ['text outside the root element', '<c>x</c>trailing'],
+    ['a declaration other than DOCTYPE', '<!ELEMENT c ANY><c/>'],
+    ['an invalid element name', '<c><1st>x</1st></c>'],
+    ['no root element', '<?xml version="1.0"?>  '],
   ])('refuses %s', (_what, xml) => {
     expect(() => decodeXml(xml, MAX)).toThrow(XmlDecodeError)
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
