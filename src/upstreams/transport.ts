@@ -4,6 +4,7 @@
  * The upstream `Authorization` header is built here and nowhere else.
  */
 import type { Dispatcher, Pool } from 'undici'
+import { EventEmitter } from 'node:events'
 import type { IncomingHttpHeaders } from 'node:http'
 import { Readable } from 'node:stream'
 import type { ConnectionConfig } from '../config.js'
@@ -45,6 +46,32 @@ export interface TransportOptions {
   maxResponseBytes: number
 }
 
+/**
+ * The total deadline of one call, handed to undici as its `signal`. undici takes an
+ * EventEmitter as well as an AbortSignal, and this one costs a plain timer cleared when the
+ * call ends, where `AbortSignal.timeout()` costs an EventTarget and a timer that lives on until
+ * it fires: several microseconds per call on Node 20, for every upstream call.
+ */
+class Deadline extends EventEmitter {
+  aborted = false
+  reason: Error | undefined
+  readonly #timer: NodeJS.Timeout
+
+  constructor(ms: number) {
+    super()
+    this.#timer = setTimeout(() => {
+      this.aborted = true
+      this.reason = new Error('the upstream deadline passed')
+      this.emit('abort')
+    }, Math.max(1, ms))
+    this.#timer.unref()
+  }
+
+  clear(): void {
+    clearTimeout(this.#timer)
+  }
+}
+
 export class UpstreamTransport {
   readonly #pool: Pool
   readonly #basePath: string
@@ -79,7 +106,7 @@ export class UpstreamTransport {
    * returned, not thrown; failures without an answer are thrown as problems.
    */
   async send(req: UpstreamRequest, timeoutMs: number): Promise<UpstreamResponse> {
-    const deadline = AbortSignal.timeout(Math.max(1, timeoutMs))
+    const deadline = new Deadline(timeoutMs)
     const options: Dispatcher.RequestOptions = {
       method: req.method,
       path: this.target(req),
@@ -93,6 +120,8 @@ export class UpstreamTransport {
       return { status: res.statusCode, headers: res.headers, body }
     } catch (err) {
       throw transportFailure(err, this.#ctx, deadline.aborted)
+    } finally {
+      deadline.clear()
     }
   }
 

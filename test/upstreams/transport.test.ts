@@ -54,6 +54,15 @@ describe('UpstreamTransport', () => {
     await expect(t.send({ method: 'GET', path: '/' }, 100)).rejects.toMatchObject({ code: 'upstream_timeout', status: 504 })
   })
 
+  it('counts the body in the deadline: headers in time and a body too slow is a 504 problem', async () => {
+    const t = await upstream((_req, res) => {
+      res.writeHead(200, { 'content-length': '1000' })
+      res.write('partial')
+      setTimeout(() => res.end('x'.repeat(993)), 1_000)
+    })
+    await expect(t.send({ method: 'GET', path: '/' }, 100)).rejects.toMatchObject({ code: 'upstream_timeout', status: 504 })
+  })
+
   it('cuts off a response over the size bound with a 502 problem', async () => {
     const t = await upstream((_req, res) => {
       res.write('a'.repeat(800))
