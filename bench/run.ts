@@ -23,6 +23,7 @@ import { describeMachine, gitRevision, machineLines } from './lib/machine.js'
 import { summarizeProfile, type ProfileSummary } from './lib/profile.js'
 import { ROOT, startServer, type ServerProcess } from './lib/processes.js'
 import {
+  API_KEY,
   AUTH,
   RAISED_LIMIT,
   gatewayConfig,
@@ -166,8 +167,15 @@ try {
   // Every scenario has processes of its own, so that each peak RSS is that scenario's alone.
   const gatewayFor = (id: string, cached: boolean, from = build) =>
     track(startGatewayProcess(`gateway ${cached ? '(cached)' : '(cache off)'} for ${id}`, cached ? warmConfig : coldConfig, sandbox, { build: from }))
-  const bareFor = (id: string, path: string, body: unknown) =>
-    track(startServer(`bare Fastify for ${id}`, 'bare.ts', { routes: ['/v1/messages/:id', '/v1/messages'], bodies: { [path]: body } } satisfies BareServerOptions, compiled))
+  const bareFor = (id: string, path: string, body: unknown, bookkeeping = false) =>
+    track(
+      startServer(
+        `bare Fastify for ${id}`,
+        'bare.ts',
+        { routes: ['/v1/messages/:id', '/v1/messages'], bodies: { [path]: body }, ...(bookkeeping ? { bookkeeping: { apiKey: API_KEY } } : {}) } satisfies BareServerOptions,
+        compiled,
+      ),
+    )
   const proxyFor = (id: string, upstream: 'batchbook' | 'snappy') =>
     track(
       startServer(`reply-from for ${id}`, 'proxy.ts', {
@@ -201,6 +209,16 @@ try {
       peerKind: 'bare Fastify',
       gatewayPaths: [hitPath],
       peer: async () => side('bare Fastify', await bareFor('cache-hit', hitPath, hitBody), [hitPath], false),
+    },
+    {
+      id: 'hit-bookkeeping',
+      title: 'Cache hit, against Fastify with the same bookkeeping',
+      what: '`GET /v1/messages/{id}` as in "Cache hit", against Fastify answering the same JSON from memory with a JSON log line per request, a request id, a constant-time key check and an ETag (`bench/servers/bare.ts`)',
+      cached: true,
+      target: null,
+      peerKind: 'Fastify with bookkeeping',
+      gatewayPaths: [hitPath],
+      peer: async () => side('Fastify + bookkeeping', await bareFor('hit-bookkeeping', hitPath, hitBody, true), [hitPath], false, AUTH),
     },
     {
       id: 'json-miss',
