@@ -190,12 +190,14 @@ export class UpstreamTransport {
 
 function queryString(query: UpstreamRequest['query']): string {
   if (query === undefined) return ''
-  const params = new URLSearchParams()
-  for (const [key, value] of Object.entries(query)) {
-    if (value !== undefined) params.append(key, String(value))
+  // Built on every cached read too (it is part of the cache key): no URLSearchParams unless
+  // there is something to encode.
+  let params: URLSearchParams | undefined
+  for (const key in query) {
+    const value = query[key]
+    if (value !== undefined) (params ??= new URLSearchParams()).append(key, String(value))
   }
-  const text = params.toString()
-  return text === '' ? '' : `?${text}`
+  return params === undefined ? '' : `?${params.toString()}`
 }
 
 async function readBounded(
