@@ -34,6 +34,15 @@ describe('decodeXml', () => {
     expect(value).toEqual({ body: 'a <b> &amp; c', tag: ['one', 'two', 'three'] })
   })
 
+  it('reads names that exist on Object.prototype as plain elements, never as inherited values', () => {
+    expect(() => decodeXml('<c><toString>x</toString></c>', MAX)).toThrow(XmlDecodeError)
+    expect(decodeXml('<c><a>1</a><a>2</a></c>', MAX).value).toEqual({ a: ['1', '2'] })
+  })
+
+  it('normalizes line ends and drops a byte order mark, as XML requires', () => {
+    expect(decodeXml('\ufeff<c><body>a\r\nb\rc</body></c>', MAX).value).toEqual({ body: 'a\nb\nc' })
+  })
+
   it('keeps attributes other than type and nil as @-keys', () => {
     const { value } = decodeXml('<c><owner kind="person" id="7"/><n type="decimal">1.5</n></c>', MAX)
     expect(value).toEqual({ owner: { '@kind': 'person', '@id': '7' }, n: '1.5' })
@@ -61,6 +70,19 @@ describe('decodeXml', () => {
     ['a declaration other than DOCTYPE', '<!ELEMENT c ANY><c/>'],
     ['an invalid element name', '<c><1st>x</1st></c>'],
     ['no root element', '<?xml version="1.0"?>  '],
+    ['an end tag cut off at the end', '<c>x</c '],
+    ['an unterminated comment after the root', '<c>x</c><!-- x'],
+    ['an unterminated CDATA section', '<c/><![CDATA['],
+    ['a tag cut off at the end', '<c>x</c><x'],
+    ['an end tag with attributes', '<c><a>1</a x="y"></c>'],
+    ['an end tag that swallows markup', '<c><a>1</a <b>2</c>'],
+    ['a bare < in text', '<c>a < b</c>'],
+    ['a bare & in text', '<c>AT&T</c>'],
+    ['attributes without whitespace between them', '<c a="1"b="2"/>'],
+    ['a slash inside a start tag', '<c><a /type="integer">5</a></c>'],
+    ['a comment that ends where it starts', '<c><!--><a>1</a>--></c>'],
+    ['a processing instruction ended by > alone', '<c><?x ><evil>1</evil>?></c>'],
+    ['an XML declaration after the start', '<c><?xml version="1.0"?></c>'],
   ])('refuses %s', (_what, xml) => {
     expect(() => decodeXml(xml, MAX)).toThrow(XmlDecodeError)
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
