@@ -218,7 +218,7 @@ try {
       target: null,
       peerKind: 'Fastify with bookkeeping',
       gatewayPaths: [hitPath],
-      peer: async () => side('Fastify + bookkeeping', await bareFor('hit-bookkeeping', hitPath, hitBody, true), [hitPath], false, AUTH),
+      peer: async () => side('Fastify with bookkeeping', await bareFor('hit-bookkeeping', hitPath, hitBody, true), [hitPath], false, AUTH),
     },
     {
       id: 'json-miss',

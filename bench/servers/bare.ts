@@ -12,6 +12,7 @@ import { hash, randomUUID, timingSafeEqual } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
 import Fastify from 'fastify'
 import { destination } from 'pino'
+import { requestFields } from '../../src/plugins/request-log.js'
 import { serveChild } from '../lib/child.js'
 
 export interface BareServerOptions {
@@ -52,16 +53,7 @@ serveChild<BareServerOptions>(async ({ routes, bodies, bookkeeping }) => {
       done(null, payload)
     })
     app.addHook('onResponse', (request, reply, done) => {
-      lines.info(
-        {
-          requestId: request.id,
-          method: request.method,
-          route: request.routeOptions.url ?? null,
-          statusCode: reply.statusCode,
-          durationMs: Math.round(reply.elapsedTime * 10) / 10,
-        },
-        'request completed',
-      )
+      lines.info(requestFields(request, reply), 'request completed')
       done()
     })
   }

@@ -2,9 +2,20 @@
  * One log line per request, when it completes: request id, route, status, duration, and the
  * upstream calls made for it with their total time and the trace id they carried.
  */
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { currentContext } from '../request-context.js'
+
+/** The fields of the completion line that every request has, upstream calls or not. */
+export function requestFields(request: FastifyRequest, reply: FastifyReply) {
+  return {
+    requestId: request.id,
+    method: request.method,
+    route: request.routeOptions.url ?? null,
+    statusCode: reply.statusCode,
+    durationMs: Math.round(reply.elapsedTime * 10) / 10,
+  }
+}
 
 async function requestLog(app: FastifyInstance): Promise<void> {
   // The line is built from the fixed, secret-free fields below, so it skips the wildcard
@@ -14,11 +25,7 @@ async function requestLog(app: FastifyInstance): Promise<void> {
     const context = currentContext()
     lines.info(
       {
-        requestId: request.id,
-        method: request.method,
-        route: request.routeOptions.url ?? null,
-        statusCode: reply.statusCode,
-        durationMs: Math.round(reply.elapsedTime * 10) / 10,
+        ...requestFields(request, reply),
         upstream: context === undefined ? undefined : { calls: context.upstreamCalls, ms: Math.round(context.upstreamMs * 10) / 10, cache: context.cache },
         traceId: context?.trace?.traceId,
       },
