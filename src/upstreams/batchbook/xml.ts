@@ -38,6 +38,9 @@ const FORBIDDEN_NAMES = new Set([...Object.getOwnPropertyNames(Object.prototype)
 const BAD_AMPERSAND = /&(?!#\d+;|#x[0-9a-fA-F]+;|[A-Za-z_:][-A-Za-z0-9._:]*;)/
 const isXmlSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d
 const MAX_DEPTH = 32
+const DOCTYPE = /^doctype/i
+const PI_TARGET_START = /^[A-Za-z_:]/
+const XML_DECLARATION = /^xml(?![-A-Za-z0-9._:])/i
 
 /** An element being read. */
 interface Frame {
@@ -190,12 +193,12 @@ class DocumentReader implements TokenizerCallbacks {
 
   ondeclaration(start: number, end: number): void {
     const declaration = this.#text.slice(start, Math.min(end, start + 16))
-    throw new XmlDecodeError(/^doctype/i.test(declaration) ? 'document declares a DOCTYPE' : 'document holds a declaration')
+    throw new XmlDecodeError(DOCTYPE.test(declaration) ? 'document declares a DOCTYPE' : 'document holds a declaration')
   }
 
   onprocessinginstruction(start: number, end: number): void {
-    if (end - 1 <= start || this.#text.charCodeAt(end - 1) !== 0x3f || !/^[A-Za-z_:]/.test(this.#text[start] as string)) throw new XmlDecodeError('malformed processing instruction')
-    if (start !== 2 && /^xml(?![-A-Za-z0-9._:])/i.test(this.#text.slice(start, start + 4))) throw new XmlDecodeError('the XML declaration must come first')
+    if (end - 1 <= start || this.#text.charCodeAt(end - 1) !== 0x3f || !PI_TARGET_START.test(this.#text[start] as string)) throw new XmlDecodeError('malformed processing instruction')
+    if (start !== 2 && XML_DECLARATION.test(this.#text.slice(start, start + 4))) throw new XmlDecodeError('the XML declaration must come first')
     this.#consumed = end + 1
     // `<?xml version="1.0"?>` and the like carry nothing the codec reads.
   }
