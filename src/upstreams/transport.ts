@@ -47,24 +47,24 @@ export interface TransportOptions {
 }
 
 /**
- * The total deadline of one call, handed to undici as its `signal`. undici takes an
- * EventEmitter as well as an AbortSignal, and this one costs a plain timer cleared when the
- * call ends, where `AbortSignal.timeout()` costs an EventTarget and a timer that lives on until
- * it fires: several microseconds per call on Node 20, for every upstream call.
+ * The deadline of one call, handed to undici as its `signal`. undici takes an EventEmitter as
+ * well as an AbortSignal, and this one costs a plain timer cleared when the call ends, where
+ * `AbortSignal.timeout()` costs an EventTarget and a timer that lives on until it fires:
+ * several microseconds per call on Node 20, for every upstream call. The timer starts when
+ * armed (a streamed upload arms it only once its body is sent); arming again changes nothing.
  */
 class Deadline extends EventEmitter {
   aborted = false
   reason: Error | undefined
-  readonly #timer: NodeJS.Timeout
+  #timer: NodeJS.Timeout | undefined
 
-  constructor(ms: number) {
-    super()
-    this.#timer = setTimeout(() => {
+  arm(ms: number): this {
+    this.#timer ??= setTimeout(() => {
       this.aborted = true
       this.reason = new Error('the upstream deadline passed')
       this.emit('abort')
-    }, Math.max(1, ms))
-    this.#timer.unref()
+    }, Math.max(1, ms)).unref()
+    return this
   }
 
   clear(): void {
@@ -106,7 +106,7 @@ export class UpstreamTransport {
    * returned, not thrown; failures without an answer are thrown as problems.
    */
   async send(req: UpstreamRequest, timeoutMs: number): Promise<UpstreamResponse> {
-    const deadline = new Deadline(timeoutMs)
+    const deadline = new Deadline().arm(timeoutMs)
     const options: Dispatcher.RequestOptions = {
       method: req.method,
       path: this.target(req),
@@ -134,22 +134,15 @@ export class UpstreamTransport {
    * refused half-way), its own error is thrown, not an upstream failure.
    */
   async openStream(req: StreamRequest, timeoutMs: number): Promise<StreamedResponse> {
-    const controller = new AbortController()
-    let timer: NodeJS.Timeout | undefined
-    let timedOut = false
-    const arm = () => {
-      timer ??= setTimeout(() => {
-        timedOut = true
-        controller.abort()
-      }, Math.max(1, timeoutMs))
-    }
+    const deadline = new Deadline()
+    const arm = () => deadline.arm(timeoutMs)
     let sourceFailed = false
     let sourceError: unknown
     const options: Dispatcher.RequestOptions = {
       method: req.method,
       path: this.target({ method: req.method, path: req.path, query: req.query }),
       headers: this.#headers(req.headers),
-      signal: controller.signal,
+      signal: deadline,
     }
     const source = req.body
     if (source === undefined) {
@@ -169,12 +162,12 @@ export class UpstreamTransport {
     }
     try {
       const res = await this.#pool.request(options)
-      clearTimeout(timer)
+      deadline.clear()
       return { status: res.statusCode, headers: res.headers, body: res.body }
     } catch (err) {
-      clearTimeout(timer)
+      deadline.clear()
       if (sourceFailed) throw sourceError
-      throw transportFailure(err, this.#ctx, timedOut)
+      throw transportFailure(err, this.#ctx, deadline.aborted)
     }
   }
 
