@@ -8,6 +8,7 @@ import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
 import { DEFAULT_BATCHBOOK_LIMIT, batchBookBaseUrl, isValidAccountName } from './upstreams/batchbook/account.js'
 import { DEFAULT_SNAPPY_BASE_URL, DEFAULT_SNAPPY_LIMIT, isValidSnappyKey } from './upstreams/snappy/account.js'
+import type { FairShare } from './upstreams/budget/scheduler.js'
 import type { SourceKind } from './upstreams/source.js'
 
 export interface RateLimit {
@@ -53,6 +54,8 @@ export interface Config {
     maxQueueWaitMs: number
     /** Attempts per idempotent read, the first included. */
     retryAttempts: number
+    /** How waiting client work of different API keys shares a connection's budget. */
+    fairShare: FairShare
   }
   cache: {
     /** 0 disables the read cache. */
@@ -127,6 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): C
   const maxResponseBytes = integerVar(env, 'UPSTREAM_MAX_RESPONSE_BYTES', 8 * 1024 * 1024, 1024, 1024 ** 3, problems)
   const maxQueueWaitMs = integerVar(env, 'RATE_LIMIT_MAX_WAIT_MS', 2_000, 0, 60_000, problems)
   const retryAttempts = integerVar(env, 'RETRY_MAX_ATTEMPTS', 3, 1, 10, problems)
+  const fairShare = parseFairShare(env, problems)
   const cache = {
     maxBytes: integerVar(env, 'CACHE_MAX_BYTES', 64 * 1024 * 1024, 0, 16 * 1024 ** 3, problems),
     ttlMs: {
@@ -190,12 +194,29 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): C
     redisUrl,
     redisKeyPrefix,
     replicas,
-    upstream: { timeoutMs, maxResponseBytes, maxQueueWaitMs, retryAttempts },
+    upstream: { timeoutMs, maxResponseBytes, maxQueueWaitMs, retryAttempts, fairShare },
     cache,
     breaker,
     uploads,
     loadShedding,
   }
+}
+
+/** `RATE_FAIR_SHARE` (round-robin or fifo) and `RATE_KEY_WEIGHTS` (`name:weight,...`). */
+function parseFairShare(env: NodeJS.ProcessEnv, problems: string[]): FairShare {
+  const mode = nonEmpty(env.RATE_FAIR_SHARE) ?? 'round-robin'
+  if (mode !== 'round-robin' && mode !== 'fifo') problems.push(`RATE_FAIR_SHARE: '${printable(mode)}' is not one of round-robin, fifo`)
+  const weights: Record<string, number> = {}
+  for (const entry of (nonEmpty(env.RATE_KEY_WEIGHTS) ?? '').split(',').filter((e) => e.trim() !== '')) {
+    const [name, weight, ...rest] = entry.trim().split(':')
+    const n = Number(weight)
+    if (name === undefined || !apiKeyName.test(name) || rest.length > 0 || !Number.isInteger(n) || n < 1 || n > 100) {
+      problems.push(`RATE_KEY_WEIGHTS: '${printable(entry.trim())}' is not name:weight with a weight from 1 to 100`)
+      continue
+    }
+    weights[name] = n
+  }
+  return { mode: mode === 'fifo' ? 'fifo' : 'round-robin', weights }
 }
 
 function hasAnyUpstreamVariable(env: NodeJS.ProcessEnv): boolean {

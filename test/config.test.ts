@@ -110,4 +110,21 @@ describe('loadConfig', () => {
     expect(problemsOf({ ...base, BATCHBOOK_BASE_URL: 'http://127.0.0.1/?a=1' })).toEqual(['BATCHBOOK_BASE_URL: must not have a query or fragment'])
     expect(problemsOf({ ...base, BATCHBOOK_BASE_URL: 'ftp://127.0.0.1' })).toEqual(['BATCHBOOK_BASE_URL: must be an http or https URL'])
   })
+
+  it('shares the budget between keys round-robin with weight 1 unless told otherwise', () => {
+    expect(loadConfig({}).upstream.fairShare).toEqual({ mode: 'round-robin', weights: {} })
+    expect(loadConfig({ RATE_FAIR_SHARE: 'fifo', RATE_KEY_WEIGHTS: 'dashboard:3, batch:1' }).upstream.fairShare).toEqual({
+      mode: 'fifo',
+      weights: { dashboard: 3, batch: 1 },
+    })
+  })
+
+  it('rejects an unknown fair-share mode and malformed key weights', () => {
+    expect(problemsOf({ RATE_FAIR_SHARE: 'lottery', RATE_KEY_WEIGHTS: 'a:0,b:x,c' })).toEqual([
+      "RATE_FAIR_SHARE: 'lottery' is not one of round-robin, fifo",
+      "RATE_KEY_WEIGHTS: 'a:0' is not name:weight with a weight from 1 to 100",
+      "RATE_KEY_WEIGHTS: 'b:x' is not name:weight with a weight from 1 to 100",
+      "RATE_KEY_WEIGHTS: 'c' is not name:weight with a weight from 1 to 100",
+    ])
+  })
 })

@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { ApiKeyConfig } from '../config.js'
 import { ProblemError } from '../errors.js'
+import { noteParty } from '../request-context.js'
 
 export interface Caller {
   name: string
@@ -78,6 +79,7 @@ async function auth(app: FastifyInstance, options: { keys: ApiKeyConfig[] }): Pr
       return
     }
     request.caller = match
+    noteParty(match.name)
     done()
   })
 }

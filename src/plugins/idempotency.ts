@@ -2,9 +2,12 @@
  * `Idempotency-Key` for writes: routes marked `config: { idempotent: true }` answer a repeat of
  * a request (same key, same caller, same body) with the first answer instead of writing
  * again; the same key with another body is a 422, and a key whose first request is still
- * running a 409. Answers are kept 24 hours. A request that failed before any upstream write
- * frees its key so it can be retried; once something was written, its answer is kept,
- * failure or not, because a retry could write twice.
+ * running a 409. Answers are kept 24 hours.
+ *
+ * Only outcomes after an upstream write was attempted are kept, failure or not, because a
+ * retry of those could write twice. Any answer given before that (a 400, a 429 or 503 for an
+ * exhausted budget or an open circuit, a 502 or 504 of a read that came first...) frees the
+ * key: nothing was written, so the retry the client is told to make must be able to write.
  */
 import { createHash } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
@@ -23,8 +26,27 @@ declare module 'fastify' {
 }
 
 const KEY = /^[\x21-\x7e]{1,255}$/
-/** Answer headers worth replaying. */
-const KEPT_HEADERS = ['content-type', 'location']
+/** Answer headers worth replaying: what the body is, where the record is, when to come back. */
+const KEPT_HEADERS = ['content-type', 'location', 'retry-after']
+
+/**
+ * What identifies "the same request". A multipart body is streamed to the upstream by the
+ * handler, so at this point it is not a value to hash: its media type and declared length
+ * stand in for it. A different upload under a reused key is recognised when its length
+ * differs (or it is not multipart at all); one of exactly the same length, or one sent chunked
+ * without `Content-Length`, is taken for a repeat and gets the first upload's answer. The
+ * boundary is left out: clients draw a new one each time they build the form, so a faithful
+ * retry would otherwise never match.
+ */
+function fingerprintOf(request: FastifyRequest): string {
+  const hash = createHash('sha256').update(request.url).update('\n').update(JSON.stringify(request.body ?? null))
+  const type = request.headers['content-type']
+  if (type !== undefined && /^multipart\//i.test(type)) {
+    const mediaType = (type.split(';')[0] ?? '').trim().toLowerCase()
+    hash.update('\n').update(mediaType).update('\n').update(request.headers['content-length'] ?? '-')
+  }
+  return hash.digest('base64url')
+}
 
 async function idempotency(app: FastifyInstance, options: { store: IdempotencyStore }): Promise<void> {
   const store = options.store
@@ -36,7 +58,7 @@ async function idempotency(app: FastifyInstance, options: { store: IdempotencySt
     }
     // Keys are the caller's own: two clients choosing the same key never meet.
     const key = `${request.caller?.name ?? '-'}|${request.method} ${request.routeOptions.url}|${given}`
-    const fingerprint = createHash('sha256').update(request.url).update('\n').update(JSON.stringify(request.body ?? null)).digest('base64url')
+    const fingerprint = fingerprintOf(request)
     const reservation = await store.reserve(key, fingerprint, IDEMPOTENCY_LOCK_MS)
     switch (reservation.state) {
       case 'reserved':
@@ -57,8 +79,7 @@ async function idempotency(app: FastifyInstance, options: { store: IdempotencySt
   }
 
   const settle = async (pending: { key: string; fingerprint: string }, reply: FastifyReply, payload: unknown): Promise<void> => {
-    const wrote = currentContext()?.wrote === true
-    if (reply.statusCode >= 400 && reply.statusCode < 500 && !wrote) {
+    if (currentContext()?.wrote !== true) {
       await store.release(pending.key)
       return
     }

@@ -47,9 +47,15 @@ async function metrics(app: FastifyInstance): Promise<void> {
   })
   const queueWait = new Histogram({
     name: 'switchboard_rate_queue_wait_seconds',
-    help: 'Time calls waited for rate budget, by whether they were granted or refused.',
-    labelNames: ['connection', 'granted'],
-    buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5],
+    help: 'Time calls waited for rate budget, by lane (committed, client, background) and whether they were granted or refused.',
+    labelNames: ['connection', 'lane', 'granted'],
+    buckets: [0.001, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+    registers: [registry],
+  })
+  const grants = new Counter({
+    name: 'switchboard_rate_grants_total',
+    help: 'Rate-budget decisions by connection, lane and API key (party; "-" for work of no key): the fair share between keys.',
+    labelNames: ['connection', 'lane', 'party', 'granted'],
     registers: [registry],
   })
   const breakerTransitions = new Counter({
@@ -88,11 +94,15 @@ async function metrics(app: FastifyInstance): Promise<void> {
   })
   new Gauge({
     name: 'switchboard_rate_budget_queued',
-    help: 'Calls waiting for rate budget now, by connection.',
-    labelNames: ['connection'],
+    help: 'Calls waiting for rate budget now, by connection, lane and API key (party).',
+    labelNames: ['connection', 'lane', 'party'],
     registers: [registry],
     collect() {
-      for (const adapter of app.upstreams.all()) this.set({ connection: adapter.connection.name }, adapter.client.scheduler.queued)
+      // Parties that stopped waiting must read 0, not their last count.
+      this.reset()
+      for (const adapter of app.upstreams.all()) {
+        for (const work of adapter.client.scheduler.queuedWork()) this.set({ connection: adapter.connection.name, lane: work.lane, party: work.party }, work.count)
+      }
     },
   })
   new Gauge({
@@ -119,7 +129,8 @@ async function metrics(app: FastifyInstance): Promise<void> {
       'switchboard:upstream:queue-wait',
       (m) => {
         const e = m as QueueWaitEvent
-        queueWait.observe({ connection: e.connection, granted: String(e.granted) }, e.waitMs / 1000)
+        queueWait.observe({ connection: e.connection, lane: e.lane, granted: String(e.granted) }, e.waitMs / 1000)
+        grants.inc({ connection: e.connection, lane: e.lane, party: e.party, granted: String(e.granted) })
       },
     ],
     ['switchboard:upstream:breaker', (m) => breakerTransitions.inc({ connection: (m as BreakerEvent).connection, to: (m as BreakerEvent).to })],

@@ -23,14 +23,14 @@ async function requestLog(app: FastifyInstance): Promise<void> {
   const lines = app.log.child({}, { redact: [] })
   app.addHook('onResponse', (request, reply, done) => {
     const context = currentContext()
-    lines.info(
-      {
-        ...requestFields(request, reply),
-        upstream: context === undefined ? undefined : { calls: context.upstreamCalls, ms: Math.round(context.upstreamMs * 10) / 10, cache: context.cache },
-        traceId: context?.trace?.traceId,
-      },
-      'request completed',
-    )
+    const fields = {
+      ...requestFields(request, reply),
+      upstream: context === undefined ? undefined : { calls: context.upstreamCalls, ms: Math.round(context.upstreamMs * 10) / 10, cache: context.cache },
+      traceId: context?.trace?.traceId,
+    }
+    // A write the upstream accepted whose later steps did not all complete: worth a look.
+    if (context !== undefined && context.warnings.length > 0) lines.warn({ ...fields, warnings: context.warnings }, 'write accepted with incomplete steps')
+    else lines.info(fields, 'request completed')
     done()
   })
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { AttachmentSchema, CommentSchema, MessageListSchema, MessageSchema, ParticipantSchema, WarningSchema } from './message.js'
+import { AttachmentSchema, CommentSchema, MessageListSchema, MessageSchema, ParticipantSchema, WarningSchema, WriteAcceptedSchema } from './message.js'
 import { BatchBookMessageInputSchema, SnappyMessageInputSchema } from './message-input.js'
 import { CommentInputSchema, CommentListSchema, MessagePatchSchema, ParticipantInputSchema, ParticipantListSchema, TagListSchema } from './message-parts.js'
 import { ProblemSchema } from './problem.js'
@@ -36,6 +36,7 @@ export const SHARED_SCHEMAS = [
   AttachmentSchema,
   MessageSchema,
   WarningSchema,
+  WriteAcceptedSchema,
   MessageListSchema,
   BatchBookMessageInputSchema,
   SnappyMessageInputSchema,

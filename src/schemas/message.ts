@@ -2,6 +2,14 @@ import { Type, type Static } from 'typebox'
 import { idPattern } from '../ids.js'
 import { Nullable } from './ref.js'
 
+export interface Warning {
+  source: string
+  connection: string
+  code: string
+  detail: string
+  step?: string
+}
+
 const IsoDate = (description: string) => Type.String({ format: 'date-time', description })
 
 export const ParticipantSchema = Type.Object(
@@ -101,6 +109,12 @@ export const MessageSchema = Type.Object(
         { additionalProperties: false, description: 'Only with `?include=remote`.' },
       ),
     ),
+    warnings: Type.Optional(
+      Type.Array(Type.Unsafe<Warning>({ $ref: 'Warning#' }), {
+        description:
+          'Only on the answer to a write the upstream accepted while a later step (a participant, the tags, the read-back) did not complete: the message exists, without what is named here. Do not retry the write; complete the step instead.',
+      }),
+    ),
   },
   {
     $id: 'Message',
@@ -140,16 +154,18 @@ export const WarningSchema = Type.Object(
     connection: Type.String(),
     code: Type.String({ description: 'A problem code, e.g. `upstream_timeout` or `rate_limited`.' }),
     detail: Type.String(),
+    step: Type.Optional(
+      Type.String({ description: 'On a write’s answer: the step after the accepted write that did not complete (`participants`, `tags`, `read-back`).' }),
+    ),
   },
   {
     $id: 'Warning',
     title: 'Warning',
-    description: 'A connection that could not contribute to this page.',
+    description: 'A connection that could not contribute to a page, or a step of an accepted write that did not complete.',
     additionalProperties: false,
     examples: [{ source: 'snappy', connection: 'snappy', code: 'rate_limited', detail: 'The rate budget of snappy is exhausted; retry in 12 s' }],
   },
 )
-export type Warning = Static<typeof WarningSchema>
 
 export const MessageListSchema = Type.Object(
   {
@@ -165,3 +181,28 @@ export const MessageListSchema = Type.Object(
     examples: [{ data: [], nextCursor: 'eyJ2IjoxLCJwIjp7ImJhdGNoYm9vayI6MjV9LCJkIjpbXX0', warnings: [{ source: 'snappy', connection: 'snappy', code: 'upstream_timeout', detail: 'snappy did not answer in time' }] }],
   },
 )
+
+export const WriteAcceptedSchema = Type.Object(
+  {
+    status: Type.Literal('accepted', { description: 'The upstream accepted the write.' }),
+    detail: Type.String({ description: 'What was done, and which later step did not complete.' }),
+    requestId: Type.String({ description: 'Echoes `X-Request-Id`.' }),
+    warnings: Type.Array(Type.Unsafe<Warning>({ $ref: 'Warning#' })),
+  },
+  {
+    $id: 'WriteAccepted',
+    title: 'WriteAccepted',
+    description:
+      'The answer to a write the upstream accepted when a later step (reading the record back, for example) did not complete, so the record cannot be shown. The write is done: do not retry it; read the record later.',
+    additionalProperties: false,
+    examples: [
+      {
+        status: 'accepted',
+        detail: 'batchbook accepted the write, but a later step did not complete: batchbook did not answer in time',
+        requestId: 'req-1',
+        warnings: [{ source: 'batchbook', connection: 'batchbook', step: 'read-back', code: 'upstream_timeout', detail: 'batchbook did not answer in time' }],
+      },
+    ],
+  },
+)
+export type WriteAccepted = Static<typeof WriteAcceptedSchema>

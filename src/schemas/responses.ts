@@ -40,3 +40,16 @@ export const UPSTREAM_PROBLEMS = [400, 401, 403, 429, 500, 502, 503, 504]
 export function statusOf(code: ErrorCode): number {
   return ERROR_CODES[code].status
 }
+
+/**
+ * What every write route may answer besides its success: 202 when the upstream accepted the
+ * write but a later step failed (see the problems plugin), and 422 for an upstream refusal.
+ */
+export const WRITE_RESPONSES = {
+  202: {
+    description:
+      'The upstream accepted the write, but a later step (reading the record back) did not complete: the write is done, do not retry it (`WriteAccepted`, with `warnings`).',
+    content: { 'application/json': { schema: { $ref: 'WriteAccepted#' } } },
+  },
+  ...problemResponses(422),
+}

@@ -68,7 +68,7 @@ export interface SourceAdapter {
 
   listTags?(parts: readonly string[]): Promise<string[]>
   addTag?(parts: readonly string[], tag: string): Promise<string[]>
-  removeTag?(parts: readonly string[], tag: string): Promise<string[]>
+  removeTag?(parts: readonly string[], tag: string): Promise<void>
 
   listComments?(parts: readonly string[]): Promise<Comment[]>
   addComment?(parts: readonly string[], body: string): Promise<Comment>

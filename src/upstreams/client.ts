@@ -13,7 +13,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { ConnectionConfig } from '../config.js'
 import { ProblemError } from '../errors.js'
-import { noteCall, noteRead, noteUpstreamTime, noteWrite } from '../request-context.js'
+import { currentContext, noteCall, noteCommitted, noteRead, noteUpstreamTime, noteWrite } from '../request-context.js'
 import type { CircuitBreaker } from './breaker.js'
 import type { RateScheduler } from './budget/scheduler.js'
 import type { CacheStore } from './cache/store.js'
@@ -39,6 +39,11 @@ export interface ReadOptions<T> {
   decode: (res: UpstreamResponse) => T
   /** Extracts the upstream's own message from a 422-style answer. */
   describe?: (res: UpstreamResponse) => string | undefined
+  /**
+   * Read the upstream now: no cache entry and no read already in flight answers it (the
+   * read-back after a write, which must see that write). The answer is cached as usual.
+   */
+  fresh?: boolean
 }
 
 export interface DownloadOptions {
@@ -83,6 +88,7 @@ export class UpstreamClient {
   /** A cached, coalesced, retried read. `req.method` must be GET. */
   async read<T>(req: UpstreamRequest, options: ReadOptions<T>): Promise<T> {
     const key = `${this.#scope}|${req.method} ${this.#transport.target(req)}`
+    if (options.fresh === true) return this.#freshRead(key, req, options)
     const joined = this.#inflight.get(key) as Promise<Loaded<T>> | undefined
     if (joined !== undefined) return this.#follow(joined)
 
@@ -109,11 +115,24 @@ export class UpstreamClient {
     }
   }
 
-  /** A write: sent once, never retried; invalidates its tags whatever the outcome. */
+  /** A read that must see the upstream as it is now: neither the cache nor a read in flight answers it. */
+  async #freshRead<T>(key: string, req: UpstreamRequest, options: ReadOptions<T>): Promise<T> {
+    const loaded = await this.#load(key, req, options, undefined, false)
+    publish(channels.cache, { connection: this.connection.name, result: 'miss' })
+    noteRead(this.connection.name, loaded.result)
+    return loaded.value
+  }
+
+  /**
+   * A write: sent once, never retried; invalidates its tags whatever the outcome. Once the
+   * upstream accepted it, the rest of the request's calls go in the committed lane.
+   */
   async write(req: UpstreamRequest, options: WriteOptions): Promise<UpstreamResponse> {
-    noteWrite(this.connection.name)
+    noteCall(this.connection.name)
     try {
-      return await this.#attempt(req, Date.now() + this.connection.timeoutMs, 1, (res) => res, options.describe)
+      const res = await this.#attempt(req, Date.now() + this.connection.timeoutMs, 1, (r) => r, options.describe)
+      noteCommitted()
+      return res
     } finally {
       await this.#invalidate(options.invalidate)
     }
@@ -138,7 +157,7 @@ export class UpstreamClient {
    * connection's deadline; the answer must come within that deadline after the last byte.
    */
   async upload(req: StreamRequest, options: WriteOptions): Promise<UpstreamResponse> {
-    noteWrite(this.connection.name)
+    noteCall(this.connection.name)
     try {
       const res = await this.#openStream(req, Date.now() + this.connection.timeoutMs, () => this.connection.timeoutMs, 1, options.describe)
       return { status: res.status, headers: res.headers, body: await this.#transport.readAll(res) }
@@ -156,6 +175,8 @@ export class UpstreamClient {
     describe?: (res: UpstreamResponse) => string | undefined,
   ): Promise<StreamedResponse> {
     await this.#admit(admissionDeadline)
+    // From here on the write may reach the upstream: a failure no longer proves nothing was written.
+    if (req.method !== 'GET') noteWrite(this.connection.name)
     const report = this.#reporter(req.method, attempt)
     let res: StreamedResponse
     try {
@@ -235,11 +256,12 @@ export class UpstreamClient {
     decode: (res: UpstreamResponse) => T,
     describe?: (res: UpstreamResponse) => string | undefined,
   ): Promise<T> {
-    await this.#admit(deadline)
+    const sendBy = await this.#admit(deadline)
+    if (req.method !== 'GET') noteWrite(this.connection.name)
     const report = this.#reporter(req.method, attempt)
     let res: UpstreamResponse
     try {
-      res = await this.#transport.send(req, deadline - Date.now())
+      res = await this.#transport.send(req, sendBy - Date.now())
     } catch (err) {
       this.#failed(report)
       throw err
@@ -264,8 +286,12 @@ export class UpstreamClient {
     throw this.#rejected(res, report, describe)
   }
 
-  /** The breaker, then the rate budget (waiting at most until `deadline`). */
-  async #admit(deadline: number): Promise<void> {
+  /**
+   * The breaker, then the rate budget in the request's lane: a client call waits at most until
+   * `deadline`; committed and background work wait their turn however long, and then get the
+   * whole call timeout. Returns the deadline of the call itself.
+   */
+  async #admit(deadline: number): Promise<number> {
     const admission = this.breaker.admit()
     if (!admission.allowed) {
       throw new ProblemError('circuit_open', `${this.connection.name} is paused after repeated failures`, {
@@ -274,12 +300,17 @@ export class UpstreamClient {
         upstream: { source: this.connection.source, status: null },
       })
     }
+    const context = currentContext()
+    const lane = context?.lane ?? 'client'
     try {
-      await this.scheduler.acquire(deadline - Date.now())
+      await this.scheduler.acquire({ lane, party: context?.party, maxWaitMs: deadline - Date.now(), request: context })
     } catch (err) {
       this.breaker.release()
       throw err
     }
+    // A call that waited its turn without refusal (committed or background work, or the later
+    // calls of a client request already under way) still gets the whole timeout once granted.
+    return Math.max(deadline, Date.now() + this.connection.timeoutMs)
   }
 
   /** Reports one upstream attempt (for metrics and the request's log line) when it ends. */

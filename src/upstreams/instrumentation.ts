@@ -25,6 +25,9 @@ export interface CacheEvent {
 
 export interface QueueWaitEvent {
   connection: string
+  lane: 'committed' | 'client' | 'background'
+  /** The API key's name for client work, '-' otherwise. */
+  party: string
   waitMs: number
   granted: boolean
 }

@@ -84,6 +84,7 @@ export class UpstreamRegistry {
       key: `${connection.source}:${url.host}:${credentialFingerprint(connection.credential)}`,
       limit: connection.rateLimit,
       maxWaitMs: config.upstream.maxQueueWaitMs,
+      fairShare: config.upstream.fairShare,
       connection: connection.name,
       source: connection.source,
     })

@@ -34,11 +34,15 @@ export async function runScenario(baseUrl: string, apiKey: string): Promise<Scen
     body: { source: 'batchbook', kind: 'phone', subject: 'Generated client call', body: 'Logged from a generated client.', tags: ['client'] },
   })
   if (created.error !== undefined) throw new Error(`create failed: ${created.error.code}`)
+  // A write's 2xx is the record, or a WriteAccepted (202) when the upstream took the write but
+  // the record could not be read back: the generated types make the client tell them apart.
+  if (!('id' in created.data)) throw new Error(`created without the record: ${created.data.detail}`)
   const id = created.data.id
   const read = await client.GET('/v1/messages/{id}', { params: { path: { id } } })
   if (read.error !== undefined || read.data.id !== id) throw new Error('read back failed')
   const updated = await client.PATCH('/v1/messages/{id}', { params: { path: { id } }, body: { subject: 'Generated client call (edited)' } })
   if (updated.error !== undefined) throw new Error(`update failed: ${updated.error.code}`)
+  if (!('id' in updated.data)) throw new Error(`updated without the record: ${updated.data.detail}`)
   const deleted = await client.DELETE('/v1/messages/{id}', { params: { path: { id } } })
   const gone = await client.GET('/v1/messages/{id}', { params: { path: { id } } })
 
@@ -53,12 +57,14 @@ export async function runScenario(baseUrl: string, apiKey: string): Promise<Scen
     body: { source: 'snappy', mailboxId: mailbox.id, from: [{ name: 'Grace Hopper', address: 'grace@example.com' }], subject: 'From the generated client', body: 'Hello there.' },
   })
   if (note.error !== undefined) throw new Error(`note failed: ${note.error.code}`)
+  if (!('id' in note.data)) throw new Error(`note sent without the record: ${note.data.detail}`)
   const conversationId = note.data.conversationId
   if (conversationId === null) throw new Error('a note without a conversation')
   const reply = await client.POST('/v1/messages', {
     body: { source: 'snappy', mailboxId: mailbox.id, conversationId, from: [{ name: 'Grace Hopper', address: 'grace@example.com' }], body: 'A follow-up.' },
   })
   if (reply.error !== undefined) throw new Error(`reply failed: ${reply.error.code}`)
+  if (!('id' in reply.data)) throw new Error(`reply sent without the record: ${reply.data.detail}`)
   const edit = await client.PATCH('/v1/messages/{id}', { params: { path: { id: note.data.id } }, body: { subject: 'x' } })
   const conversation = await client.GET('/v1/conversations/{id}', { params: { path: { id: conversationId } } })
   if (conversation.error !== undefined) throw new Error(`conversation failed: ${conversation.error.code}`)

@@ -43,8 +43,9 @@ describe('GET /metrics after traffic', () => {
 
   it('has the rate budget and the queue wait', () => {
     expect(line(/^switchboard_rate_budget_remaining\{connection="batchbook"\} [01]$/)).toBeDefined()
-    expect(line(/^switchboard_rate_budget_queued\{connection="snappy"\} 0$/)).toBeDefined()
-    expect(line(/^switchboard_rate_queue_wait_seconds_count\{connection="batchbook",granted="true"\} 1$/)).toBeDefined()
+    expect(line(/^switchboard_rate_budget_queued\{connection="snappy",lane="committed",party="-"\} 0$/)).toBeDefined()
+    expect(line(/^switchboard_rate_queue_wait_seconds_count\{connection="batchbook",lane="client",granted="true"\} 1$/)).toBeDefined()
+    expect(line(/^switchboard_rate_grants_total\{connection="batchbook",lane="client",party="tester",granted="true"\} 1$/)).toBeDefined()
   })
 
   it('has the breaker state and its transitions', () => {

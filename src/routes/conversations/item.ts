@@ -10,7 +10,7 @@ import {
 } from '../../schemas/conversation.js'
 import { MessageListSchema } from '../../schemas/message.js'
 import { ref } from '../../schemas/ref.js'
-import { UPSTREAM_PROBLEMS, problemResponses } from '../../schemas/responses.js'
+import { UPSTREAM_PROBLEMS, WRITE_RESPONSES, problemResponses } from '../../schemas/responses.js'
 import { ConversationRef, connectionQuery, pageQuery } from '../../schemas/snappy-common.js'
 import { resolveConversation } from '../../upstreams/snappy/access.js'
 import { slicePage } from '../../upstreams/snappy/paging.js'
@@ -56,7 +56,7 @@ export default async function conversationItemRoutes(app: FastifyInstance): Prom
         tags: ['Conversations'],
         params: Params,
         querystring: WriteQuery,
-        response: { 204: Type.Null({ description: 'Deleted.' }), ...PROBLEMS },
+        response: { 204: Type.Null({ description: 'Deleted.' }), ...PROBLEMS, ...WRITE_RESPONSES },
       },
     },
     async (request, reply) => {
@@ -97,7 +97,7 @@ export default async function conversationItemRoutes(app: FastifyInstance): Prom
         params: Params,
         querystring: WriteQuery,
         body: ref(ConversationTagsInputSchema),
-        response: { 200: ref(ConversationSchema), ...PROBLEMS, ...problemResponses(422) },
+        response: { 200: ref(ConversationSchema), ...PROBLEMS, ...WRITE_RESPONSES },
       },
     },
     async (request) => {
@@ -117,7 +117,7 @@ export default async function conversationItemRoutes(app: FastifyInstance): Prom
         params: Params,
         querystring: WriteQuery,
         body: ref(ConversationStatusInputSchema),
-        response: { 200: ref(ConversationSchema), ...PROBLEMS, ...problemResponses(422) },
+        response: { 200: ref(ConversationSchema), ...PROBLEMS, ...WRITE_RESPONSES },
       },
     },
     async (request) => {

@@ -4,7 +4,8 @@ import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from 'typebox'
 import { DocumentListSchema, DocumentSchema } from '../../schemas/document.js'
 import { ref } from '../../schemas/ref.js'
-import { UPSTREAM_PROBLEMS, problemResponses } from '../../schemas/responses.js'
+import { IdempotencyHeaders } from '../../schemas/idempotency.js'
+import { UPSTREAM_PROBLEMS, WRITE_RESPONSES, problemResponses } from '../../schemas/responses.js'
 import { IdOf, fileResponse, pageQuery } from '../../schemas/snappy-common.js'
 import { resolveId } from '../../upstreams/snappy/access.js'
 import { sendUpstreamFile } from '../../upstreams/snappy/download.js'
@@ -62,10 +63,14 @@ export default async function documentRoutes(app: FastifyInstance): Promise<void
           `A multipart upload with the file in \`document\` and optional \`tags\`. The file is streamed to Snappy as it arrives, never held whole; ` +
           `files larger than the configured bound (\`MAX_UPLOAD_BYTES\`, ${maxBytes} bytes here) are refused with 413. Answers 201 with the document.`,
         tags: ['Documents'],
+        headers: IdempotencyHeaders,
         params: AccountParams,
         body: { content: { 'multipart/form-data': { schema: UploadForm } } },
-        response: { 201: ref(DocumentSchema), ...PROBLEMS, ...problemResponses(413, 415, 422) },
+        response: { 201: ref(DocumentSchema), ...PROBLEMS, ...WRITE_RESPONSES, ...problemResponses(409, 413, 415) },
       },
+      // The upload is streamed, so a repeated key is matched on the URL, media type and
+      // Content-Length, not on the file (see the idempotency plugin).
+      config: { idempotent: true },
       preValidation: async (request) => {
         if (request.isMultipart()) request.body = STREAMED_FORM
       },

@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from 'typebox'
 import { FaqInputSchema, FaqListSchema, FaqPatchSchema, FaqSchema, FaqSearchResultSchema, type FaqInput, type FaqPatch } from '../../schemas/faq.js'
 import { ref } from '../../schemas/ref.js'
-import { UPSTREAM_PROBLEMS, problemResponses } from '../../schemas/responses.js'
+import { IdempotencyHeaders } from '../../schemas/idempotency.js'
+import { UPSTREAM_PROBLEMS, WRITE_RESPONSES, problemResponses } from '../../schemas/responses.js'
 import { IdOf, pageQuery } from '../../schemas/snappy-common.js'
 import { resolveId } from '../../upstreams/snappy/access.js'
 import { decodePageCursor, encodePageCursor, slicePage } from '../../upstreams/snappy/paging.js'
@@ -45,10 +46,12 @@ export default async function faqRoutes(app: FastifyInstance): Promise<void> {
         summary: 'Create an FAQ',
         description: 'Answers 201 with the FAQ.',
         tags: ['FAQs'],
+        headers: IdempotencyHeaders,
         params: AccountParams,
         body: ref(FaqInputSchema),
-        response: { 201: ref(FaqSchema), ...PROBLEMS, ...problemResponses(422) },
+        response: { 201: ref(FaqSchema), ...PROBLEMS, ...WRITE_RESPONSES, ...problemResponses(409) },
       },
+      config: { idempotent: true },
     },
     async (request, reply) => {
       const { adapter, parts } = resolveId(app, request, 'account', request.params.accountId, 1)
@@ -100,7 +103,7 @@ export default async function faqRoutes(app: FastifyInstance): Promise<void> {
         tags: ['FAQs'],
         params: FaqParams,
         body: ref(FaqPatchSchema),
-        response: { 200: ref(FaqSchema), ...PROBLEMS, ...problemResponses(422) },
+        response: { 200: ref(FaqSchema), ...PROBLEMS, ...WRITE_RESPONSES },
       },
     },
     async (request) => {
@@ -112,7 +115,7 @@ export default async function faqRoutes(app: FastifyInstance): Promise<void> {
   app.delete<{ Params: FaqP }>(
     '/v1/faqs/:faqId',
     {
-      schema: { operationId: 'deleteFaq', summary: 'Delete an FAQ', description: 'Deletes the FAQ with its topics and questions.', tags: ['FAQs'], params: FaqParams, response: { 204: Type.Null({ description: 'Deleted.' }), ...PROBLEMS } },
+      schema: { operationId: 'deleteFaq', summary: 'Delete an FAQ', description: 'Deletes the FAQ with its topics and questions.', tags: ['FAQs'], params: FaqParams, response: { 204: Type.Null({ description: 'Deleted.' }), ...PROBLEMS, ...WRITE_RESPONSES } },
     },
     async (request, reply) => {
       const { adapter, account, faq } = faqOf(app, request, request.params.faqId)

@@ -13,7 +13,8 @@ import {
   type FaqQuestionTopicsInput,
 } from '../../schemas/faq.js'
 import { ref } from '../../schemas/ref.js'
-import { UPSTREAM_PROBLEMS, problemResponses } from '../../schemas/responses.js'
+import { IdempotencyHeaders } from '../../schemas/idempotency.js'
+import { UPSTREAM_PROBLEMS, WRITE_RESPONSES, problemResponses } from '../../schemas/responses.js'
 import { IdOf, pageQuery } from '../../schemas/snappy-common.js'
 import { slicePage } from '../../upstreams/snappy/paging.js'
 import { questionOf, topicOf, topicsOfSameFaq } from './resolve.js'
@@ -52,10 +53,12 @@ export default async function faqQuestionRoutes(app: FastifyInstance): Promise<v
         summary: 'Create a question',
         description: 'Adds a question and its answer to the topic. Answers 201 with the question.',
         tags: ['FAQs'],
+        headers: IdempotencyHeaders,
         params: TopicParams,
         body: ref(FaqQuestionInputSchema),
-        response: { 201: ref(FaqQuestionSchema), ...PROBLEMS, ...problemResponses(422) },
+        response: { 201: ref(FaqQuestionSchema), ...PROBLEMS, ...WRITE_RESPONSES, ...problemResponses(409) },
       },
+      config: { idempotent: true },
     },
     async (request, reply) => {
       const { adapter, at } = topicOf(app, request, request.params.topicId)
@@ -83,7 +86,7 @@ export default async function faqQuestionRoutes(app: FastifyInstance): Promise<v
         tags: ['FAQs'],
         params: QuestionParams,
         body: ref(FaqQuestionPatchSchema),
-        response: { 200: ref(FaqQuestionSchema), ...PROBLEMS, ...problemResponses(422) },
+        response: { 200: ref(FaqQuestionSchema), ...PROBLEMS, ...WRITE_RESPONSES },
       },
     },
     async (request) => {
@@ -95,7 +98,7 @@ export default async function faqQuestionRoutes(app: FastifyInstance): Promise<v
   app.delete<{ Params: QuestionP }>(
     '/v1/faq-questions/:questionId',
     {
-      schema: { operationId: 'deleteFaqQuestion', summary: 'Delete a question', description: 'Deletes the question from the FAQ.', tags: ['FAQs'], params: QuestionParams, response: { 204: Type.Null({ description: 'Deleted.' }), ...PROBLEMS } },
+      schema: { operationId: 'deleteFaqQuestion', summary: 'Delete a question', description: 'Deletes the question from the FAQ.', tags: ['FAQs'], params: QuestionParams, response: { 204: Type.Null({ description: 'Deleted.' }), ...PROBLEMS, ...WRITE_RESPONSES } },
     },
     async (request, reply) => {
       const { adapter, at, question } = questionOf(app, request, request.params.questionId)
@@ -114,7 +117,7 @@ export default async function faqQuestionRoutes(app: FastifyInstance): Promise<v
         tags: ['FAQs'],
         params: QuestionParams,
         body: ref(FaqQuestionTopicsInputSchema),
-        response: { 200: ref(FaqQuestionTopicsSchema), ...PROBLEMS, ...problemResponses(422) },
+        response: { 200: ref(FaqQuestionTopicsSchema), ...PROBLEMS, ...WRITE_RESPONSES },
       },
     },
     async (request) => {

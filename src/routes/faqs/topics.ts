@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from 'typebox'
 import { FaqTopicInputSchema, FaqTopicListSchema, FaqTopicSchema, type FaqTopicInput } from '../../schemas/faq.js'
 import { ref } from '../../schemas/ref.js'
-import { UPSTREAM_PROBLEMS, problemResponses } from '../../schemas/responses.js'
+import { IdempotencyHeaders } from '../../schemas/idempotency.js'
+import { UPSTREAM_PROBLEMS, WRITE_RESPONSES, problemResponses } from '../../schemas/responses.js'
 import { IdOf, pageQuery } from '../../schemas/snappy-common.js'
 import { slicePage } from '../../upstreams/snappy/paging.js'
 import { faqOf, topicOf } from './resolve.js'
@@ -34,10 +35,12 @@ export default async function faqTopicRoutes(app: FastifyInstance): Promise<void
         summary: 'Create an FAQ topic',
         description: 'Answers 201 with the topic.',
         tags: ['FAQs'],
+        headers: IdempotencyHeaders,
         params: FaqParams,
         body: ref(FaqTopicInputSchema),
-        response: { 201: ref(FaqTopicSchema), ...PROBLEMS, ...problemResponses(422) },
+        response: { 201: ref(FaqTopicSchema), ...PROBLEMS, ...WRITE_RESPONSES, ...problemResponses(409) },
       },
+      config: { idempotent: true },
     },
     async (request, reply) => {
       const { adapter, account, faq } = faqOf(app, request, request.params.faqId)
@@ -65,7 +68,7 @@ export default async function faqTopicRoutes(app: FastifyInstance): Promise<void
         tags: ['FAQs'],
         params: TopicParams,
         body: ref(FaqTopicInputSchema),
-        response: { 200: ref(FaqTopicSchema), ...PROBLEMS, ...problemResponses(422) },
+        response: { 200: ref(FaqTopicSchema), ...PROBLEMS, ...WRITE_RESPONSES },
       },
     },
     async (request) => {
@@ -83,7 +86,7 @@ export default async function faqTopicRoutes(app: FastifyInstance): Promise<void
         description: 'Deletes the topic; questions left in no topic go with it.',
         tags: ['FAQs'],
         params: TopicParams,
-        response: { 204: Type.Null({ description: 'Deleted.' }), ...PROBLEMS },
+        response: { 204: Type.Null({ description: 'Deleted.' }), ...PROBLEMS, ...WRITE_RESPONSES },
       },
     },
     async (request, reply) => {

@@ -4,12 +4,14 @@ import { decodeIdFor, idPattern } from '../../ids.js'
 import { CommentSchema } from '../../schemas/message.js'
 import { CommentInputSchema, CommentListSchema } from '../../schemas/message-parts.js'
 import { ref } from '../../schemas/ref.js'
-import { UPSTREAM_PROBLEMS, problemResponses } from '../../schemas/responses.js'
+import { IdempotencyHeaders } from '../../schemas/idempotency.js'
+import { UPSTREAM_PROBLEMS, WRITE_RESPONSES, problemResponses } from '../../schemas/responses.js'
 import { MessageIdParams } from './query.js'
 import { operation, resolveMessage } from './resolve.js'
 
 type Params = Static<typeof MessageIdParams>
 const PROBLEMS = problemResponses(...UPSTREAM_PROBLEMS, 404, 405, 422)
+const WRITE_PROBLEMS = { ...WRITE_RESPONSES, ...problemResponses(...UPSTREAM_PROBLEMS, 404, 405) }
 const CommentParams = Type.Object(
   { id: MessageIdParams.properties.id, commentId: Type.String({ pattern: idPattern('comment'), description: 'A comment id (`cmt_…`).' }) },
   { additionalProperties: false },
@@ -45,10 +47,12 @@ export default async function commentRoutes(app: FastifyInstance): Promise<void>
         operationId: 'addMessageComment',
         summary: 'Comment on a message',
         tags: ['Messages'],
+        headers: IdempotencyHeaders,
         params: MessageIdParams,
         body: CommentBody,
-        response: { 201: ref(CommentSchema), ...PROBLEMS },
+        response: { 201: ref(CommentSchema), ...WRITE_PROBLEMS, ...problemResponses(409) },
       },
+      config: { idempotent: true },
     },
     async (request, reply) => {
       const { adapter, parts } = resolveMessage(app, request, request.params.id)
@@ -66,7 +70,7 @@ export default async function commentRoutes(app: FastifyInstance): Promise<void>
         tags: ['Messages'],
         params: CommentParams,
         body: CommentBody,
-        response: { 200: ref(CommentSchema), ...PROBLEMS },
+        response: { 200: ref(CommentSchema), ...WRITE_PROBLEMS },
       },
     },
     async (request) => {
@@ -84,7 +88,7 @@ export default async function commentRoutes(app: FastifyInstance): Promise<void>
         summary: 'Delete a comment',
         tags: ['Messages'],
         params: CommentParams,
-        response: { 204: Type.Null({ description: 'Deleted.' }), ...PROBLEMS },
+        response: { 204: Type.Null({ description: 'Deleted.' }), ...WRITE_PROBLEMS },
       },
     },
     async (request, reply) => {

@@ -2,10 +2,12 @@ import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import { ProblemError } from '../../errors.js'
 import { mayUse } from '../../plugins/auth.js'
+import { currentContext } from '../../request-context.js'
 import { MessageSchema } from '../../schemas/message.js'
 import type { BatchBookMessageInput, SnappyMessageInput } from '../../schemas/message-input.js'
+import { IdempotencyHeaders } from '../../schemas/idempotency.js'
 import { ref } from '../../schemas/ref.js'
-import { UPSTREAM_PROBLEMS, problemResponses } from '../../schemas/responses.js'
+import { UPSTREAM_PROBLEMS, WRITE_RESPONSES, problemResponses } from '../../schemas/responses.js'
 import type { SourceAdapter } from '../../upstreams/adapter.js'
 import { ReadOptionsQuery, readOptions } from './query.js'
 import { operation } from './resolve.js'
@@ -56,18 +58,10 @@ export default async function createMessageRoute(app: FastifyInstance): Promise<
           'Logs a BatchBook communication, or sends a Snappy note (opening a conversation, or replying into `conversationId`). ' +
           'Answers 201 with the created message and its `Location`.',
         tags: ['Messages'],
-        headers: Type.Object({
-          'idempotency-key': Type.Optional(
-            Type.String({
-              minLength: 1,
-              maxLength: 255,
-              description: 'Repeat a request with the same key (and body) to get its first answer instead of a second message. Kept 24 hours.',
-            }),
-          ),
-        }),
+        headers: IdempotencyHeaders,
         querystring: Type.Object({ include: ReadOptionsQuery.include }, { additionalProperties: false }),
         body: CreateBodySchema,
-        response: { 201: ref(MessageSchema), ...problemResponses(...UPSTREAM_PROBLEMS, 404, 409, 413, 415, 422) },
+        response: { 201: ref(MessageSchema), ...WRITE_RESPONSES, ...problemResponses(...UPSTREAM_PROBLEMS, 404, 409, 413, 415) },
       },
       config: { idempotent: true },
     },
@@ -75,6 +69,8 @@ export default async function createMessageRoute(app: FastifyInstance): Promise<
       const adapter = targetConnection(app, request.caller, request.body)
       const create = operation(adapter, 'createMessage', 'create messages')
       const message = await create(request.body, readOptions(request.query, true))
+      const warnings = currentContext()?.warnings ?? []
+      if (warnings.length > 0) message.warnings = warnings
       return reply.code(201).header('location', `/v1/messages/${message.id}`).send(message)
     },
   )

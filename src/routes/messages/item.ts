@@ -3,7 +3,7 @@ import { Type, type Static } from 'typebox'
 import { MessageSchema } from '../../schemas/message.js'
 import { MessagePatchSchema, type MessagePatchBody } from '../../schemas/message-parts.js'
 import { ref } from '../../schemas/ref.js'
-import { UPSTREAM_PROBLEMS, problemResponses } from '../../schemas/responses.js'
+import { UPSTREAM_PROBLEMS, WRITE_RESPONSES, problemResponses } from '../../schemas/responses.js'
 import { MessageIdParams, ReadOptionsQuery, readOptions } from './query.js'
 import { operation, resolveMessage } from './resolve.js'
 
@@ -43,7 +43,7 @@ export default async function messageItemRoutes(app: FastifyInstance): Promise<v
         params: MessageIdParams,
         querystring: ItemQuery,
         body: ref(MessagePatchSchema),
-        response: { 200: ref(MessageSchema), ...ITEM_PROBLEMS, ...problemResponses(422) },
+        response: { 200: ref(MessageSchema), ...ITEM_PROBLEMS, ...WRITE_RESPONSES },
       },
     },
     async (request) => {
@@ -61,7 +61,7 @@ export default async function messageItemRoutes(app: FastifyInstance): Promise<v
         description: 'Destroys a BatchBook communication. Snappy notes cannot be deleted (405); delete their conversation instead.',
         tags: ['Messages'],
         params: MessageIdParams,
-        response: { 204: Type.Null({ description: 'Deleted.' }), ...ITEM_PROBLEMS },
+        response: { 204: Type.Null({ description: 'Deleted.' }), ...ITEM_PROBLEMS, ...WRITE_RESPONSES },
       },
     },
     async (request, reply) => {

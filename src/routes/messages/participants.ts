@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from 'typebox'
 import { ParticipantInputSchema, ParticipantListSchema, RoleSchema } from '../../schemas/message-parts.js'
 import { ref } from '../../schemas/ref.js'
-import { UPSTREAM_PROBLEMS, problemResponses } from '../../schemas/responses.js'
+import { IdempotencyHeaders } from '../../schemas/idempotency.js'
+import { UPSTREAM_PROBLEMS, WRITE_RESPONSES, problemResponses } from '../../schemas/responses.js'
 import type { ParticipantRole } from '../../upstreams/adapter.js'
 import { decodeIdFor, idPattern } from '../../ids.js'
 import { MessageIdParams } from './query.js'
@@ -10,6 +11,7 @@ import { CONTACT_ID_PARTS, operation, resolveMessage } from './resolve.js'
 
 type Params = Static<typeof MessageIdParams>
 const PROBLEMS = problemResponses(...UPSTREAM_PROBLEMS, 404, 405, 422)
+const WRITE_PROBLEMS = { ...WRITE_RESPONSES, ...problemResponses(...UPSTREAM_PROBLEMS, 404, 405) }
 const ContactParams = Type.Object(
   { id: MessageIdParams.properties.id, contactId: Type.String({ pattern: idPattern('contact'), description: 'A contact id (`ctc_…`).' }) },
   { additionalProperties: false },
@@ -42,10 +44,12 @@ export default async function participantRoutes(app: FastifyInstance): Promise<v
         summary: 'Add a participant to a message',
         description: 'Adds a contact of the same connection in a role; answers with all participants.',
         tags: ['Messages'],
+        headers: IdempotencyHeaders,
         params: MessageIdParams,
         body: ref(ParticipantInputSchema),
-        response: { 200: ref(ParticipantListSchema), ...PROBLEMS },
+        response: { 200: ref(ParticipantListSchema), ...WRITE_PROBLEMS, ...problemResponses(409) },
       },
+      config: { idempotent: true },
     },
     async (request) => {
       const { adapter, parts } = resolveMessage(app, request, request.params.id)
@@ -65,7 +69,7 @@ export default async function participantRoutes(app: FastifyInstance): Promise<v
         tags: ['Messages'],
         params: ContactParams,
         querystring: Type.Object({ role: RoleSchema }, { additionalProperties: false }),
-        response: { 204: Type.Null({ description: 'Removed.' }), ...PROBLEMS },
+        response: { 204: Type.Null({ description: 'Removed.' }), ...WRITE_PROBLEMS },
       },
     },
     async (request, reply) => {

@@ -2,12 +2,13 @@ import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from 'typebox'
 import { TagListSchema, XML_SAFE_TEXT } from '../../schemas/message-parts.js'
 import { ref } from '../../schemas/ref.js'
-import { UPSTREAM_PROBLEMS, problemResponses } from '../../schemas/responses.js'
+import { UPSTREAM_PROBLEMS, WRITE_RESPONSES, problemResponses } from '../../schemas/responses.js'
 import { MessageIdParams } from './query.js'
 import { operation, resolveMessage } from './resolve.js'
 
 type Params = Static<typeof MessageIdParams>
 const PROBLEMS = problemResponses(...UPSTREAM_PROBLEMS, 404, 405, 422)
+const WRITE_PROBLEMS = { ...WRITE_RESPONSES, ...problemResponses(...UPSTREAM_PROBLEMS, 404, 405) }
 const TagParams = Type.Object(
   {
     id: MessageIdParams.properties.id,
@@ -44,7 +45,7 @@ export default async function tagRoutes(app: FastifyInstance): Promise<void> {
         description: 'Adds the tag (a no-op when present); answers with all tags.',
         tags: ['Messages'],
         params: TagParams,
-        response: { 200: ref(TagListSchema), ...PROBLEMS },
+        response: { 200: ref(TagListSchema), ...WRITE_PROBLEMS },
       },
     },
     async (request) => {
@@ -61,7 +62,7 @@ export default async function tagRoutes(app: FastifyInstance): Promise<void> {
         summary: 'Remove a tag from a message',
         tags: ['Messages'],
         params: TagParams,
-        response: { 204: Type.Null({ description: 'Removed.' }), ...PROBLEMS },
+        response: { 204: Type.Null({ description: 'Removed.' }), ...WRITE_PROBLEMS },
       },
     },
     async (request, reply) => {

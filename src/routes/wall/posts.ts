@@ -2,7 +2,8 @@
 import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from 'typebox'
 import { ref } from '../../schemas/ref.js'
-import { UPSTREAM_PROBLEMS, problemResponses } from '../../schemas/responses.js'
+import { IdempotencyHeaders } from '../../schemas/idempotency.js'
+import { UPSTREAM_PROBLEMS, WRITE_RESPONSES, problemResponses } from '../../schemas/responses.js'
 import { IdOf, pageQuery } from '../../schemas/snappy-common.js'
 import { WallPostInputSchema, WallPostListSchema, WallPostSchema, type WallPostInput } from '../../schemas/wall.js'
 import { resolveId } from '../../upstreams/snappy/access.js'
@@ -56,10 +57,12 @@ export default async function wallPostRoutes(app: FastifyInstance): Promise<void
         summary: 'Post to the team wall',
         description: 'Answers 201 with the post. It may refer to a conversation and a message of the same connection.',
         tags: ['Wall'],
+        headers: IdempotencyHeaders,
         params: AccountParams,
         body: ref(WallPostInputSchema),
-        response: { 201: ref(WallPostSchema), ...PROBLEMS, ...problemResponses(422) },
+        response: { 201: ref(WallPostSchema), ...PROBLEMS, ...WRITE_RESPONSES, ...problemResponses(409) },
       },
+      config: { idempotent: true },
     },
     async (request, reply) => {
       const { adapter, parts } = resolveId(app, request, 'account', request.params.accountId, 1)
@@ -106,7 +109,7 @@ export default async function wallPostRoutes(app: FastifyInstance): Promise<void
   app.delete<{ Params: PostP }>(
     '/v1/wall-posts/:postId',
     {
-      schema: { operationId: 'deleteWallPost', summary: 'Delete a wall post', description: 'Deletes the post with its comments and likes.', tags: ['Wall'], params: PostParams, response: { ...Done, ...PROBLEMS } },
+      schema: { operationId: 'deleteWallPost', summary: 'Delete a wall post', description: 'Deletes the post with its comments and likes.', tags: ['Wall'], params: PostParams, response: { ...Done, ...PROBLEMS, ...WRITE_RESPONSES } },
     },
     async (request, reply) => {
       const p = postOf(app, request, request.params.postId)

@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from 'typebox'
 import { ProblemError } from '../../errors.js'
 import { ref } from '../../schemas/ref.js'
-import { UPSTREAM_PROBLEMS, problemResponses } from '../../schemas/responses.js'
+import { IdempotencyHeaders } from '../../schemas/idempotency.js'
+import { UPSTREAM_PROBLEMS, WRITE_RESPONSES, problemResponses } from '../../schemas/responses.js'
 import { IdOf } from '../../schemas/snappy-common.js'
 import { WallCommentInputSchema, WallCommentSchema, type WallCommentInput } from '../../schemas/wall.js'
 import { resolveId } from '../../upstreams/snappy/access.js'
@@ -25,10 +26,12 @@ export default async function wallReactionRoutes(app: FastifyInstance): Promise<
         summary: 'Comment on a wall post',
         description: 'Answers 201 with the comment.',
         tags: ['Wall'],
+        headers: IdempotencyHeaders,
         params: PostParams,
         body: ref(WallCommentInputSchema),
-        response: { 201: ref(WallCommentSchema), ...PROBLEMS, ...problemResponses(422) },
+        response: { 201: ref(WallCommentSchema), ...PROBLEMS, ...WRITE_RESPONSES, ...problemResponses(409) },
       },
+      config: { idempotent: true },
     },
     async (request, reply) => {
       const p = postOf(app, request, request.params.postId)
@@ -40,7 +43,7 @@ export default async function wallReactionRoutes(app: FastifyInstance): Promise<
   app.delete<{ Params: Static<typeof CommentParams> }>(
     '/v1/wall-posts/:postId/comments/:commentId',
     {
-      schema: { operationId: 'deleteWallComment', summary: 'Delete a wall comment', description: 'Deletes one comment of the post.', tags: ['Wall'], params: CommentParams, response: { ...Done, ...PROBLEMS } },
+      schema: { operationId: 'deleteWallComment', summary: 'Delete a wall comment', description: 'Deletes one comment of the post.', tags: ['Wall'], params: CommentParams, response: { ...Done, ...PROBLEMS, ...WRITE_RESPONSES } },
     },
     async (request, reply) => {
       const p = postOf(app, request, request.params.postId)
@@ -55,7 +58,7 @@ export default async function wallReactionRoutes(app: FastifyInstance): Promise<
   app.put<{ Params: PostP }>(
     '/v1/wall-posts/:postId/like',
     {
-      schema: { operationId: 'likeWallPost', summary: 'Like a wall post', description: 'Likes the post as the connection’s staff member; liking twice keeps one like.', tags: ['Wall'], params: PostParams, response: { ...Done, ...PROBLEMS } },
+      schema: { operationId: 'likeWallPost', summary: 'Like a wall post', description: 'Likes the post as the connection’s staff member; liking twice keeps one like.', tags: ['Wall'], params: PostParams, response: { ...Done, ...PROBLEMS, ...WRITE_RESPONSES } },
     },
     async (request, reply) => {
       const p = postOf(app, request, request.params.postId)
@@ -67,7 +70,7 @@ export default async function wallReactionRoutes(app: FastifyInstance): Promise<
   app.delete<{ Params: PostP }>(
     '/v1/wall-posts/:postId/like',
     {
-      schema: { operationId: 'unlikeWallPost', summary: 'Unlike a wall post', description: 'Takes the connection’s like back.', tags: ['Wall'], params: PostParams, response: { ...Done, ...PROBLEMS } },
+      schema: { operationId: 'unlikeWallPost', summary: 'Unlike a wall post', description: 'Takes the connection’s like back.', tags: ['Wall'], params: PostParams, response: { ...Done, ...PROBLEMS, ...WRITE_RESPONSES } },
     },
     async (request, reply) => {
       const p = postOf(app, request, request.params.postId)

@@ -6,7 +6,8 @@
  */
 import type { ConnectionConfig } from '../../config.js'
 import { ProblemError } from '../../errors.js'
-import { decodeIdFor } from '../../ids.js'
+import { decodeIdFor, encodeId } from '../../ids.js'
+import { noteWarning } from '../../request-context.js'
 import type { Comment, Message, Participant } from '../../schemas/message.js'
 import type { BatchBookMessageInput, SnappyMessageInput } from '../../schemas/message-input.js'
 import type {
@@ -34,6 +35,7 @@ const XML_HEADERS = { accept: 'application/xml', 'content-type': 'application/xm
 const ACCEPT_XML = { accept: 'application/xml' }
 const LIST_TAG = 'communications'
 const recordTag = (id: string) => `communication:${id}`
+const participantsTag = (id: string) => `participants:${id}`
 
 /** What is cached of a communication: its message (without participants) and its decoded record. */
 interface Mapped {
@@ -91,40 +93,70 @@ export class BatchBookAdapter implements SourceAdapter {
     return this.#message(record, { participants, includeRemote: options.includeRemote })
   }
 
+  /**
+   * Creates the communication, then its participants and tags (one call for all tags), then
+   * reads the record back once. Participants come from what was written, not from a read:
+   * the write set them and nothing else has touched the new record (their `name` is null
+   * until the participants are next read). Once the POST is accepted every later step runs
+   * in the committed lane; a step that fails becomes a warning on the 201, never an error.
+   */
   async createMessage(input: BatchBookMessageInput | SnappyMessageInput, options: MessageReadOptions): Promise<Message> {
     if (input.source !== 'batchbook') throw new ProblemError('validation_failed', 'This connection takes BatchBook messages')
     // Every id is checked before the first upstream call, so a bad one writes nothing.
     const contacts = (input.participants ?? []).map((p) => ({
       contactId: numericId(decodeIdFor('contact', p.contactId, this.connection, 1)[0], 'contact'),
+      contactRef: p.contactId,
       role: p.role,
     }))
+    const sentAt = input.sentAt ?? new Date().toISOString()
     const res = await this.client.write(
       {
         method: 'POST',
         path: paths.communications,
         headers: XML_HEADERS,
-        body: buildXml('communication', {
-          subject: input.subject ?? '',
-          body: input.body,
-          date: formatBatchBookDate(input.sentAt ?? new Date()),
-          ctype: input.kind,
-        }),
+        body: buildXml('communication', { subject: input.subject ?? '', body: input.body, date: formatBatchBookDate(sentAt), ctype: input.kind }),
       },
       { invalidate: [LIST_TAG], describe: this.#describe },
     )
     const id = createdId(res.headers.location, 'communication')
     if (id === null) throw this.#badResponse(res, 'a created communication came back without a usable Location')
-    try {
-      for (const { contactId, role } of contacts) await this.#addParticipant(id, contactId, role)
-      if (input.tags !== undefined && input.tags.length > 0) {
-        await this.client.write(
-          { method: 'PUT', path: paths.addTag(id), headers: XML_HEADERS, body: buildTagsXml(input.tags) },
+
+    const participants: Participant[] = []
+    for (const { contactId, contactRef, role } of contacts) {
+      const added = await this.#completing('participants', () => this.#addParticipant(id, contactId, role))
+      if (added !== undefined) participants.push({ role, name: null, address: null, contactId: contactRef, kind: 'contact' })
+    }
+    const tags = input.tags ?? []
+    const tagged =
+      tags.length === 0 ||
+      (await this.#completing('tags', () =>
+        this.client.write(
+          { method: 'PUT', path: paths.addTag(id), headers: XML_HEADERS, body: buildTagsXml(tags) },
           { invalidate: [LIST_TAG, recordTag(id)], describe: this.#describe },
-        )
-      }
-      return await this.getMessage([id], options)
-    } catch (err) {
-      throw partiallyCreated(err, id)
+        ),
+      )) !== undefined
+    const record = await this.#completing('read-back', () => this.#record(id, true))
+    if (record !== undefined) return this.#message(record, { participants, includeRemote: options.includeRemote })
+    // The record could not be read back: answer with what was written.
+    const now = new Date().toISOString()
+    return {
+      id: encodeId('message', { source: 'batchbook', connection: this.connection.name, parts: [id] }),
+      source: 'batchbook',
+      connection: this.connection.name,
+      remoteId: id,
+      conversationId: null,
+      kind: input.kind,
+      visibility: null,
+      subject: input.subject ?? null,
+      body: { text: input.body, html: null },
+      sentAt: new Date(sentAt).toISOString(),
+      createdAt: now,
+      updatedAt: now,
+      author: participants.find((p) => p.role === 'from') ?? null,
+      participants,
+      tags: tagged ? [...tags] : [],
+      comments: [],
+      attachments: [],
     }
   }
 
@@ -144,12 +176,17 @@ export class BatchBookAdapter implements SourceAdapter {
       },
       { invalidate: [LIST_TAG, recordTag(id)], describe: this.#describe },
     )
-    return this.getMessage([id], options)
+    // An update leaves the participants as they were: only the record is read again.
+    const [record, participants] = await Promise.all([this.#record(id, true), this.#participants(id)])
+    return this.#message(record, { participants, includeRemote: options.includeRemote })
   }
 
   async deleteMessage(parts: readonly string[]): Promise<void> {
     const id = numericId(parts[0], 'message')
-    await this.client.write({ method: 'DELETE', path: paths.communication(id), headers: ACCEPT_XML }, { invalidate: [LIST_TAG, recordTag(id)], describe: this.#describe })
+    await this.client.write(
+      { method: 'DELETE', path: paths.communication(id), headers: ACCEPT_XML },
+      { invalidate: [LIST_TAG, recordTag(id), participantsTag(id)], describe: this.#describe },
+    )
   }
 
   async listParticipants(parts: readonly string[], role?: ParticipantRole): Promise<Participant[]> {
@@ -159,14 +196,14 @@ export class BatchBookAdapter implements SourceAdapter {
   async addParticipant(parts: readonly string[], contactParts: readonly string[], role: ParticipantRole): Promise<Participant[]> {
     const id = numericId(parts[0], 'message')
     await this.#addParticipant(id, numericId(contactParts[0], 'contact'), role)
-    return this.#participants(id)
+    return this.#participants(id, undefined, true)
   }
 
   async removeParticipant(parts: readonly string[], contactParts: readonly string[], role: ParticipantRole): Promise<void> {
     const id = numericId(parts[0], 'message')
     await this.client.write(
       { method: 'DELETE', path: paths.removeParticipant(id), query: { contact_id: numericId(contactParts[0], 'contact'), role }, headers: ACCEPT_XML },
-      { invalidate: [LIST_TAG, recordTag(id)], describe: this.#describe },
+      { invalidate: [participantsTag(id)], describe: this.#describe },
     )
   }
 
@@ -175,22 +212,26 @@ export class BatchBookAdapter implements SourceAdapter {
     return this.#message(await this.#record(id), {}).tags
   }
 
+  /** The tags as the upstream has them now, after a write to them. */
+  async #tagsAfterWrite(id: string): Promise<string[]> {
+    return this.#message(await this.#record(id, true), {}).tags
+  }
+
   async addTag(parts: readonly string[], tag: string): Promise<string[]> {
     const id = numericId(parts[0], 'message')
     await this.client.write(
       { method: 'PUT', path: paths.addTag(id), headers: XML_HEADERS, body: buildTagXml(tag) },
       { invalidate: [LIST_TAG, recordTag(id)], describe: this.#describe },
     )
-    return this.listTags([id])
+    return this.#tagsAfterWrite(id)
   }
 
-  async removeTag(parts: readonly string[], tag: string): Promise<string[]> {
+  async removeTag(parts: readonly string[], tag: string): Promise<void> {
     const id = numericId(parts[0], 'message')
     await this.client.write(
       { method: 'DELETE', path: paths.removeTag(id), headers: XML_HEADERS, body: buildTagXml(tag) },
       { invalidate: [LIST_TAG, recordTag(id)], describe: this.#describe },
     )
-    return this.listTags([id])
   }
 
   async listComments(parts: readonly string[]): Promise<Comment[]> {
@@ -206,7 +247,7 @@ export class BatchBookAdapter implements SourceAdapter {
     )
     const commentId = createdId(res.headers.location, 'comment')
     if (commentId === null) throw this.#badResponse(res, 'a created comment came back without a usable Location')
-    return this.#comment(id, commentId)
+    return this.#comment(id, commentId, true)
   }
 
   async updateComment(parts: readonly string[], commentParts: readonly string[], body: string): Promise<Comment> {
@@ -215,7 +256,7 @@ export class BatchBookAdapter implements SourceAdapter {
       { method: 'PUT', path: paths.comment(commentId), headers: XML_HEADERS, body: buildXml('comment', { comment: body }) },
       { invalidate: [LIST_TAG, recordTag(id)], describe: this.#describe },
     )
-    return this.#comment(id, commentId)
+    return this.#comment(id, commentId, true)
   }
 
   async deleteComment(parts: readonly string[], commentParts: readonly string[]): Promise<void> {
@@ -241,19 +282,28 @@ export class BatchBookAdapter implements SourceAdapter {
     return { message: toMessage(record, this.connection.name), record }
   }
 
-  #record(id: string): Promise<Mapped> {
+  /** `fresh`: the read-back after a write, which must see it (see `ReadOptions.fresh`). */
+  #record(id: string, fresh = false): Promise<Mapped> {
     return this.client.read(
       { method: 'GET', path: paths.communication(id), headers: ACCEPT_XML },
-      { kind: 'record', tags: [recordTag(id)], decode: (res) => this.#decodeRoot(res, 'communication', (v) => this.#mapped(v)), describe: this.#describe },
+      {
+        kind: 'record',
+        tags: [recordTag(id)],
+        decode: (res) => this.#decodeRoot(res, 'communication', (v) => this.#mapped(v)),
+        describe: this.#describe,
+        fresh,
+      },
     )
   }
 
-  #participants(id: string, role?: ParticipantRole): Promise<Participant[]> {
+  /** Participants are cached apart from the record: only participant writes change them. */
+  #participants(id: string, role?: ParticipantRole, fresh = false): Promise<Participant[]> {
     return this.client.read(
       { method: 'GET', path: paths.participants(id), query: { role }, headers: ACCEPT_XML },
       {
         kind: 'record',
-        tags: [recordTag(id)],
+        tags: [participantsTag(id)],
+        fresh,
         decode: (res) => this.#decodeRoot(res, 'participants', (v) => toParticipants(v, this.connection.name)),
         describe: this.#describe,
       },
@@ -264,14 +314,15 @@ export class BatchBookAdapter implements SourceAdapter {
     // There is no XML root for this call (vendor doc): the parameters travel in the query string.
     return this.client.write(
       { method: 'PUT', path: paths.addParticipant(id), query: { contact_id: contactId, role }, headers: ACCEPT_XML },
-      { invalidate: [LIST_TAG, recordTag(id)], describe: this.#describe },
+      { invalidate: [participantsTag(id)], describe: this.#describe },
     )
   }
 
-  async #comment(id: string, commentId: string): Promise<Comment> {
+  async #comment(id: string, commentId: string, fresh = false): Promise<Comment> {
     return this.client.read(
       { method: 'GET', path: paths.comment(commentId), headers: ACCEPT_XML },
       {
+        fresh,
         kind: 'record',
         tags: [recordTag(id)],
         decode: (res) => this.#decodeRoot(res, 'mega_comment', (v) => toComment(v, this.connection.name, id)),
@@ -285,6 +336,20 @@ export class BatchBookAdapter implements SourceAdapter {
     const id = numericId(parts[0], 'message')
     if (commentParts[0] !== id) throw new ProblemError('not_found', 'That comment does not belong to this message')
     return [id, numericId(commentParts[1], 'comment')]
+  }
+
+  /**
+   * A step after an accepted write: its failure is reported as a warning on the write's 2xx
+   * answer (and in the log line), never as the answer's status.
+   */
+  async #completing<T>(step: string, run: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await run()
+    } catch (err) {
+      if (!(err instanceof ProblemError)) throw err
+      noteWarning({ source: 'batchbook', connection: this.connection.name, step, code: err.code, detail: err.message })
+      return undefined
+    }
   }
 
   #decodeRoot<T>(res: UpstreamResponse, root: string, read: (value: XmlValue) => T): T {
@@ -311,15 +376,4 @@ function searchParameters(filters: MessageFilters): Record<string, string | unde
     updated_since: date(filters.updatedSince),
     updated_before: date(filters.updatedBefore),
   }
-}
-
-/** A follow-up step failed after the communication was created: say so, with its id. */
-function partiallyCreated(err: unknown, id: string): unknown {
-  if (!(err instanceof ProblemError)) return err
-  return new ProblemError(err.code, `The communication was created upstream (id ${id}), but completing it failed: ${err.message}`, {
-    status: err.status,
-    ...(err.upstream === undefined ? {} : { upstream: err.upstream }),
-    ...(err.retryAfter === undefined ? {} : { retryAfter: err.retryAfter }),
-    cause: err,
-  })
 }

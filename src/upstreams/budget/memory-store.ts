@@ -1,5 +1,6 @@
 import type { RateLimit } from '../../config.js'
-import type { BudgetStatus, BudgetStore, BudgetVerdict } from './store.js'
+import type { Lane } from './scheduler.js'
+import { type BudgetStatus, type BudgetStore, type BudgetVerdict, demandHoldMs } from './store.js'
 
 /**
  * A sliding log per key: a unit is free when fewer than `max` were taken in the last
@@ -9,19 +10,30 @@ import type { BudgetStatus, BudgetStore, BudgetVerdict } from './store.js'
 export class MemoryBudgetStore implements BudgetStore {
   readonly #log = new Map<string, number[]>()
   readonly #pausedUntil = new Map<string, number>()
+  /** Until when background work is held back because foreground work had to wait. */
+  readonly #wantedUntil = new Map<string, number>()
   readonly #now: () => number
 
   constructor(now: () => number = Date.now) {
     this.#now = now
   }
 
-  async take(key: string, limit: RateLimit): Promise<BudgetVerdict> {
-    const now = this.#now()
+  async take(key: string, limit: RateLimit, lane: Lane = 'client'): Promise<BudgetVerdict> {
+    const verdict = this.#take(key, limit, lane, this.#now())
+    if (!verdict.granted && lane !== 'background') {
+      this.#wantedUntil.set(key, this.#now() + verdict.retryAfterMs + demandHoldMs(limit))
+    }
+    return verdict
+  }
+
+  #take(key: string, limit: RateLimit, lane: Lane, now: number): BudgetVerdict {
     const paused = this.#pausedUntil.get(key)
     if (paused !== undefined) {
       if (paused > now) return { granted: false, retryAfterMs: paused - now }
       this.#pausedUntil.delete(key)
     }
+    const wanted = lane === 'background' ? (this.#wantedUntil.get(key) ?? 0) : 0
+    if (wanted > now) return { granted: false, retryAfterMs: wanted - now }
     const log = this.#prune(key, limit, now)
     if (log.length >= limit.max) {
       return { granted: false, retryAfterMs: Math.max(1, (log[0] as number) + limit.windowMs - now) }

@@ -1,13 +1,36 @@
 /**
- * Every upstream call of a connection takes rate budget here first. Callers queue FIFO and
- * wait up to `maxWaitMs`; a caller that would wait longer is refused at once with a 429
- * whose Retry-After comes from the budget, so nobody waits for nothing.
+ * Every upstream call of a connection takes rate budget here first, in one of three lanes:
+ *
+ * - `committed`: work that follows a write the upstream already accepted (adding the
+ *   participants and tags of a created record, reading it back). It goes ahead of all other
+ *   work and is never refused for budget: refusing it would report a committed write as failed.
+ * - `client`: a client's request. Its first call waits up to `maxWaitMs`; a request that would
+ *   wait longer is refused with a 429 whose Retry-After comes from the budget, so nobody waits
+ *   for nothing. Once one of its calls was granted, the request's other calls wait their turn
+ *   without refusal: refusing a read half done would waste the budget already spent on it.
+ *   Waiting work of different parties (API keys) is served in turn, weighted per party, so one
+ *   key cannot spend the whole budget while another waits.
+ * - `background`: the replica sync. It is served only when no other lane waits here, and the
+ *   budget store refuses it for a while after any replica's foreground work had to wait, so it
+ *   gets only the budget clients leave.
  */
-import { setTimeout as sleep } from 'node:timers/promises'
 import type { RateLimit } from '../../config.js'
 import { ProblemError } from '../../errors.js'
 import { channels, publish } from '../instrumentation.js'
 import type { BudgetStatus, BudgetStore } from './store.js'
+
+export type Lane = 'committed' | 'client' | 'background'
+export const LANES: readonly Lane[] = ['committed', 'client', 'background']
+
+/** How waiting client work of different parties is ordered. */
+export interface FairShare {
+  /** `round-robin`: parties in turn, `weights` grants per turn; `fifo`: arrival order only. */
+  mode: 'round-robin' | 'fifo'
+  /** Grants per turn by party name (default 1). */
+  weights: Readonly<Record<string, number>>
+}
+
+export const DEFAULT_FAIR_SHARE: FairShare = { mode: 'round-robin', weights: {} }
 
 export interface SchedulerOptions {
   store: BudgetStore
@@ -15,6 +38,7 @@ export interface SchedulerOptions {
   key: string
   limit: RateLimit
   maxWaitMs: number
+  fairShare?: FairShare
   /**
    * Added to the window so that jitter between our grant and the call's arrival upstream
    * (event-loop lag, network) cannot make two calls we spaced one window apart look closer
@@ -24,6 +48,16 @@ export interface SchedulerOptions {
   /** For problem details only. */
   connection: string
   source: string
+}
+
+export interface AcquireOptions {
+  lane: Lane
+  /** Whose work this is (an API key's name); client work of different parties is served in turn. */
+  party?: string
+  /** The caller's own bound on the wait (client lane only); never more than `maxWaitMs`. */
+  maxWaitMs?: number
+  /** The request the call belongs to: once one of its calls is granted, the others are not refused. */
+  request?: object
 }
 
 /**
@@ -42,29 +76,142 @@ export function defaultMargin(limit: RateLimit): number {
  */
 export const STATUS_REUSE_MS = 250
 
+/** The party of work that names none (calls made outside a client request). */
+const ANONYMOUS = '-'
+
 interface Waiter {
   resolve: () => void
   reject: (err: unknown) => void
+  lane: Lane
+  party: string
+  /** When a client waiter is refused; Infinity for the other lanes. */
   deadline: number
   enqueuedAt: number
+  request: object | undefined
+}
+
+/**
+ * Client waiters grouped by party, served in rounds: in each round every party with waiting
+ * work may take as many grants as its weight, in turn. A party that arrives mid-round joins
+ * it with its full share, so it goes before parties that already had theirs; a party whose
+ * queue empties keeps what it used until the round ends, so coming back does not renew it.
+ */
+class ClientQueue {
+  /** Insertion order is the order of turns; a party that used its share moves to the end. */
+  readonly #parties = new Map<string, { waiters: Waiter[]; credit: number }>()
+  readonly #weight: (party: string) => number
+  #size = 0
+
+  constructor(weight: (party: string) => number) {
+    this.#weight = weight
+  }
+
+  get size(): number {
+    return this.#size
+  }
+
+  push(waiter: Waiter): void {
+    let party = this.#parties.get(waiter.party)
+    if (party === undefined) {
+      party = { waiters: [], credit: this.#weight(waiter.party) }
+      this.#parties.set(waiter.party, party)
+    }
+    party.waiters.push(waiter)
+    this.#size++
+  }
+
+  /** The waiter to serve next, without removing it (nor starting a round). */
+  peek(): Waiter | undefined {
+    if (this.#size === 0) return undefined
+    for (const party of this.#parties.values()) {
+      if (party.credit > 0 && party.waiters.length > 0) return party.waiters[0]
+    }
+    // Everyone with waiting work has had their share: the next round starts with the first.
+    for (const party of this.#parties.values()) if (party.waiters.length > 0) return party.waiters[0]
+    return undefined
+  }
+
+  /** Removes the waiter `peek` gave, starting a new round if it belongs to one. */
+  shift(waiter: Waiter): void {
+    let party = this.#parties.get(waiter.party)
+    if (party === undefined || party.waiters[0] !== waiter) return
+    if (party.credit <= 0) {
+      for (const [name, other] of this.#parties) {
+        if (other.waiters.length === 0) this.#parties.delete(name)
+        else other.credit = this.#weight(name)
+      }
+      party = this.#parties.get(waiter.party) as { waiters: Waiter[]; credit: number }
+    }
+    party.waiters.shift()
+    this.#size--
+    party.credit--
+    if (party.credit <= 0) {
+      // To the end of the turns.
+      this.#parties.delete(waiter.party)
+      this.#parties.set(waiter.party, party)
+    }
+  }
+
+  /** Removes and returns every waiter for which `drop` is true. */
+  removeWhere(drop: (waiter: Waiter) => boolean): Waiter[] {
+    const dropped: Waiter[] = []
+    for (const party of this.#parties.values()) {
+      const kept = party.waiters.filter((w) => !drop(w) || (dropped.push(w), false))
+      party.waiters = kept
+    }
+    this.#size -= dropped.length
+    return dropped
+  }
+
+  countsByParty(): Map<string, number> {
+    const counts = new Map<string, number>()
+    for (const [name, party] of this.#parties) if (party.waiters.length > 0) counts.set(name, party.waiters.length)
+    return counts
+  }
+}
+
+export interface QueuedWork {
+  lane: Lane
+  party: string
+  count: number
 }
 
 export class RateScheduler {
   readonly #options: SchedulerOptions
   readonly #limit: RateLimit
-  readonly #queue: Waiter[] = []
+  readonly #committed: Waiter[] = []
+  readonly #client: ClientQueue
+  readonly #background: Waiter[] = []
+  readonly #fifo: boolean
   #pumping = false
-  /** While the queue head sleeps: when the next unit frees up. Nobody queued can go sooner. */
+  /** While the pump sleeps for budget: when the next unit frees up. Nobody queued can go sooner. */
   #blockedUntil = 0
+  /** Cuts a sleep short: background work sleeps only until foreground work arrives. */
+  #wake: (() => void) | null = null
   #recent: { status: BudgetStatus; at: number } | null = null
+  /** Requests that were granted a call: their other calls are no longer refused. */
+  readonly #started = new WeakSet<object>()
 
   constructor(options: SchedulerOptions) {
     this.#options = options
     this.#limit = { max: options.limit.max, windowMs: options.limit.windowMs + (options.marginMs ?? defaultMargin(options.limit)) }
+    const fairShare = options.fairShare ?? DEFAULT_FAIR_SHARE
+    this.#fifo = fairShare.mode === 'fifo'
+    this.#client = new ClientQueue((party) => Math.max(1, fairShare.weights[party] ?? 1))
   }
 
   get queued(): number {
-    return this.#queue.length
+    return this.#committed.length + this.#client.size + this.#background.length
+  }
+
+  /** Waiting work by lane and party (client work is per party; the other lanes are not). */
+  queuedWork(): QueuedWork[] {
+    const work: QueuedWork[] = [
+      { lane: 'committed', party: ANONYMOUS, count: this.#committed.length },
+      { lane: 'background', party: ANONYMOUS, count: this.#background.length },
+    ]
+    for (const [party, count] of this.#client.countsByParty()) work.push({ lane: 'client', party, count })
+    return work
   }
 
   get limit(): RateLimit {
@@ -88,16 +235,26 @@ export class RateScheduler {
   }
 
   /**
-   * Resolves when this call may go upstream; rejects with a 429 problem when that would take
-   * longer than the maximum wait (or `maxWaitMs`, when the caller's own deadline is sooner).
+   * Resolves when this call may go upstream. Client work rejects with a 429 problem when that
+   * would take longer than its wait allows; committed and background work are never refused.
    */
-  acquire(maxWaitMs = this.#options.maxWaitMs): Promise<void> {
-    const wait = Math.min(maxWaitMs, this.#options.maxWaitMs)
+  acquire(options: AcquireOptions = { lane: 'client' }): Promise<void> {
     const now = Date.now()
-    if (this.#queue.length > 0 && this.#blockedUntil > now + wait) return Promise.reject(this.#refusal(this.#blockedUntil - now))
-    // Every caller queues, even when budget is free, so grants follow arrival order exactly.
+    const lane = options.lane
+    let deadline = Number.POSITIVE_INFINITY
+    if (lane === 'client' && !(options.request !== undefined && this.#started.has(options.request))) {
+      const wait = Math.min(options.maxWaitMs ?? this.#options.maxWaitMs, this.#options.maxWaitMs)
+      deadline = now + wait
+      if (this.queued > 0 && this.#blockedUntil > deadline) return Promise.reject(this.#refusal(this.#blockedUntil - now))
+    }
+    const party = this.#fifo || options.party === undefined ? ANONYMOUS : options.party
+    // Every caller queues, even when budget is free, so grants follow the lanes' order exactly.
     return new Promise<void>((resolve, reject) => {
-      this.#queue.push({ resolve, reject, deadline: now + wait, enqueuedAt: now })
+      const waiter: Waiter = { resolve, reject, lane, party, deadline, enqueuedAt: now, request: options.request }
+      if (lane === 'committed') this.#committed.push(waiter)
+      else if (lane === 'client') this.#client.push(waiter)
+      else this.#background.push(waiter)
+      if (lane !== 'background') this.#wake?.()
       void this.#pump()
     })
   }
@@ -108,42 +265,71 @@ export class RateScheduler {
     return this.#options.store.pause(this.#options.key, Date.now() + ms)
   }
 
+  /** The next waiter to serve: committed work first, then clients in turn, then background. */
+  #next(): Waiter | undefined {
+    return this.#committed[0] ?? this.#client.peek() ?? this.#background[0]
+  }
+
+  #remove(waiter: Waiter): void {
+    if (waiter.lane === 'committed') this.#committed.shift()
+    else if (waiter.lane === 'client') this.#client.shift(waiter)
+    else this.#background.shift()
+  }
+
   async #pump(): Promise<void> {
     if (this.#pumping) return
     this.#pumping = true
     try {
-      while (this.#queue.length > 0) {
-        const head = this.#queue[0] as Waiter
-        const verdict = await this.#options.store.take(this.#options.key, this.#limit)
+      for (let head = this.#next(); head !== undefined; head = this.#next()) {
+        const verdict = await this.#options.store.take(this.#options.key, this.#limit, head.lane)
         const now = Date.now()
         if (verdict.granted) {
+          // Foreground work may have arrived while the take was on its way: the grant is used
+          // by whoever is first now, which is the head or someone ahead of it.
+          const first = this.#next() as Waiter
           this.#recent = null
-          this.#queue.shift()
-          publish(channels.queueWait, { connection: this.#options.connection, waitMs: now - head.enqueuedAt, granted: true })
-          head.resolve()
+          this.#remove(first)
+          if (first.request !== undefined) this.#started.add(first.request)
+          this.#published(first, now, true)
+          first.resolve()
           continue
         }
         const freeAt = now + verdict.retryAfterMs
-        // Nobody behind the head can be served before it: refuse at once everyone (head
-        // included) whose wait would end before the next unit frees up.
-        for (let i = this.#queue.length - 1; i >= 0; i--) {
-          const waiter = this.#queue[i] as Waiter
-          if (freeAt <= waiter.deadline) continue
-          this.#queue.splice(i, 1)
-          publish(channels.queueWait, { connection: this.#options.connection, waitMs: now - waiter.enqueuedAt, granted: false })
+        // Nobody waiting can be served before the next unit frees up: refuse at once every
+        // client whose wait would end before then.
+        const refused = (w: Waiter) => freeAt > w.deadline && !(w.request !== undefined && this.#started.has(w.request))
+        for (const waiter of this.#client.removeWhere(refused)) {
+          this.#published(waiter, now, false)
           waiter.reject(this.#refusal(freeAt - now))
         }
-        if (this.#queue.length > 0) {
-          this.#blockedUntil = freeAt
-          await sleep(verdict.retryAfterMs)
-          this.#blockedUntil = 0
-        }
+        if (this.queued === 0) break
+        this.#blockedUntil = head.lane === 'background' ? 0 : freeAt
+        await this.#sleep(verdict.retryAfterMs, head.lane === 'background')
+        this.#blockedUntil = 0
       }
     } catch (err) {
-      for (const waiter of this.#queue.splice(0)) waiter.reject(err)
+      const everyone = [...this.#committed.splice(0), ...this.#client.removeWhere(() => true), ...this.#background.splice(0)]
+      for (const waiter of everyone) waiter.reject(err)
     } finally {
       this.#pumping = false
     }
+  }
+
+  /** Sleeps `ms`; a background wait also ends as soon as foreground work arrives. */
+  #sleep(ms: number, wakeable: boolean): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer)
+        if (this.#wake === done) this.#wake = null
+        resolve()
+      }
+      const timer = setTimeout(done, ms)
+      if (wakeable) this.#wake = done
+    })
+  }
+
+  #published(waiter: Waiter, now: number, granted: boolean): void {
+    publish(channels.queueWait, { connection: this.#options.connection, lane: waiter.lane, party: waiter.party, waitMs: now - waiter.enqueuedAt, granted })
   }
 
   #refusal(waitMs: number): ProblemError {

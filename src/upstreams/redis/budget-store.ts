@@ -8,9 +8,12 @@
 import { randomBytes } from 'node:crypto'
 import type { Redis, Result } from 'ioredis'
 import type { RateLimit } from '../../config.js'
-import type { BudgetStatus, BudgetStore, BudgetVerdict } from '../budget/store.js'
+import type { Lane } from '../budget/scheduler.js'
+import { type BudgetStatus, type BudgetStore, type BudgetVerdict, demandHoldMs } from '../budget/store.js'
 
-// KEYS[1] log (sorted set), KEYS[2] pause marker; ARGV window_ms, max, member, take (1) or peek (0)
+// KEYS[1] log (sorted set), KEYS[2] pause marker, KEYS[3] demand marker; ARGV window_ms, max,
+// member, take (1) or peek (0), lane, demand hold ms. A refused foreground take sets the demand
+// marker; a background take is refused while it stands.
 const TAKE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -24,11 +27,20 @@ if count > 0 then
   local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
   reset = tonumber(oldest[2]) + window - now
 end
+local wait = 0
 if paused > now then
-  return {0, paused - now, 0}
+  wait = paused - now
+elseif ARGV[5] == 'background' then
+  local wanted = tonumber(redis.call('GET', KEYS[3]) or '0')
+  if wanted > now then wait = wanted - now end
 end
-if count >= max then
-  return {0, math.max(1, reset), 0}
+if wait == 0 and count >= max then wait = math.max(1, reset) end
+if wait > 0 then
+  if ARGV[4] == '1' and ARGV[5] ~= 'background' then
+    local hold = wait + tonumber(ARGV[6])
+    redis.call('SET', KEYS[3], now + hold, 'PX', hold)
+  end
+  return {0, wait, 0}
 end
 if ARGV[4] == '1' then
   redis.call('ZADD', KEYS[1], now, ARGV[3])
@@ -53,7 +65,17 @@ return 1
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    budgetTake(log: string, pause: string, windowMs: number, max: number, member: string, take: '1' | '0'): Result<[number, number, number], Context>
+    budgetTake(
+      log: string,
+      pause: string,
+      demand: string,
+      windowMs: number,
+      max: number,
+      member: string,
+      take: '1' | '0',
+      lane: Lane,
+      holdMs: number,
+    ): Result<[number, number, number], Context>
     budgetPause(pause: string, untilMs: number): Result<number, Context>
   }
 }
@@ -63,17 +85,17 @@ export class RedisBudgetStore implements BudgetStore {
 
   constructor(redis: Redis) {
     this.#redis = redis
-    redis.defineCommand('budgetTake', { numberOfKeys: 2, lua: TAKE })
+    redis.defineCommand('budgetTake', { numberOfKeys: 3, lua: TAKE })
     redis.defineCommand('budgetPause', { numberOfKeys: 1, lua: PAUSE })
   }
 
-  async take(key: string, limit: RateLimit): Promise<BudgetVerdict> {
-    const [granted, ms, remaining] = await this.#redis.budgetTake(...this.#keys(key), limit.windowMs, limit.max, member(), '1')
+  async take(key: string, limit: RateLimit, lane: Lane = 'client'): Promise<BudgetVerdict> {
+    const [granted, ms, remaining] = await this.#redis.budgetTake(...this.#keys(key), limit.windowMs, limit.max, member(), '1', lane, demandHoldMs(limit))
     return granted === 1 ? { granted: true, remaining } : { granted: false, retryAfterMs: ms }
   }
 
   async status(key: string, limit: RateLimit): Promise<BudgetStatus> {
-    const [granted, resetMs, remaining] = await this.#redis.budgetTake(...this.#keys(key), limit.windowMs, limit.max, '', '0')
+    const [granted, resetMs, remaining] = await this.#redis.budgetTake(...this.#keys(key), limit.windowMs, limit.max, '', '0', 'client', 0)
     return granted === 1 ? { remaining, resetMs } : { remaining: 0, resetMs }
   }
 
@@ -89,8 +111,8 @@ export class RedisBudgetStore implements BudgetStore {
     await this.#redis.budgetPause(this.#keys(key)[1], serverNow + wait)
   }
 
-  #keys(key: string): [string, string] {
-    return [`budget:{${key}}:log`, `budget:{${key}}:pause`]
+  #keys(key: string): [string, string, string] {
+    return [`budget:{${key}}:log`, `budget:{${key}}:pause`, `budget:{${key}}:demand`]
   }
 }
 

@@ -10,6 +10,7 @@
 import type { RateLimit } from '../../config.js'
 import { ProblemError } from '../../errors.js'
 import { MemoryBudgetStore } from '../budget/memory-store.js'
+import type { Lane } from '../budget/scheduler.js'
 import type { BudgetStatus, BudgetStore, BudgetVerdict } from '../budget/store.js'
 import type { CacheEntry, CacheStore } from '../cache/store.js'
 import type { IdempotencyStore, Reservation, StoredResponse } from '../idempotency/store.js'
@@ -39,8 +40,8 @@ export class FallbackBudgetStore implements BudgetStore {
     return this.#lastFailureAt > Number.NEGATIVE_INFINITY
   }
 
-  take(key: string, limit: RateLimit): Promise<BudgetVerdict> {
-    return this.#use(limit, (store, l) => store.take(key, l))
+  take(key: string, limit: RateLimit, lane?: Lane): Promise<BudgetVerdict> {
+    return this.#use(limit, (store, l) => store.take(key, l, lane))
   }
 
   status(key: string, limit: RateLimit): Promise<BudgetStatus> {

@@ -13,11 +13,14 @@ import type { UpstreamClient } from '../client.js'
 import { SnappyDirectory } from './directory.js'
 import { SnappyDocuments } from './documents.js'
 import { SnappyFaqs } from './faqs.js'
-import { noteRequest, readNonce } from './note.js'
+import { findSentNote, noteRequest, readNonce } from './note.js'
 import { describeSnappy, notFound } from './resource.js'
 import { SnappyTickets, invalidationOf } from './tickets.js'
 import { listSnappyMessages } from './timeline.js'
 import { SnappyWall } from './wall.js'
+
+/** How long a note given to one caller stays out of reach of others' matches. */
+const TAKEN_FOR_MS = 10 * 60 * 1000
 
 export class SnappyAdapter implements SourceAdapter {
   readonly connection: ConnectionConfig
@@ -54,13 +57,16 @@ export class SnappyAdapter implements SourceAdapter {
   /**
    * Sends a note: a new ticket in `mailboxId`, or a reply into `conversationId` (posted by
    * the ticket's nonce, as Snappy wants). Snappy answers only the ticket's nonce, so the
-   * ticket's notes are read back by that nonce and the newest is the created message.
+   * ticket's notes are read once, fresh, and the caller's own note is found among them by
+   * what was sent (`findSentNote`). The ticket's tags are known without another read: those
+   * it had plus those sent.
    */
   async createMessage(input: BatchBookMessageInput | SnappyMessageInput, options: MessageReadOptions): Promise<Message> {
     if (input.source !== 'snappy') throw new ProblemError('validation_failed', 'This connection takes Snappy messages only')
     const [account, mailbox] = decodeIdFor('mailbox', input.mailboxId, this.connection, 2) as [string, string]
     const staff = input.staffId === undefined ? undefined : decodeIdFor('staff', input.staffId, this.connection, 1)[0]
     let nonce: string | undefined
+    let tags = input.tags ?? []
     const invalidate = [`queues:${account}`, `search:${account}`, `contacts:${account}`]
     if (input.conversationId !== undefined) {
       const [ticket] = decodeIdFor('conversation', input.conversationId, this.connection, 1) as [string]
@@ -72,12 +78,34 @@ export class SnappyAdapter implements SourceAdapter {
       }
       if (facts.nonce === null) throw new ProblemError('unsupported_by_source', 'Snappy did not give this conversation a nonce, so it cannot be replied into')
       nonce = facts.nonce
+      // The same cached read that gave the facts.
+      const existing = (await this.tickets.get(ticket, { includeRemote: false })).tags
+      tags = [...new Set([...existing, ...tags])]
       invalidate.push(...invalidationOf(facts))
     }
+    const postedAt = Date.now()
     const res = await this.client.write(noteRequest(input, { mailbox, staff, nonce }), { invalidate, describe: describeSnappy })
     const created = readNonce(res.body, this.connection.name)
-    const [newest] = await this.tickets.notes(created, options)
-    if (newest === undefined) throw new ProblemError('upstream_bad_response', `${this.connection.name} holds no note in the ticket it answered`, { upstream: { source: 'snappy', status: res.status } })
-    return newest
+    const notes = await this.tickets.notes(created, options, tags, true)
+    const mine = findSentNote(notes, input, nonce === undefined ? null : postedAt, (note) => this.#taken.has(note.id))
+    if (mine === undefined) {
+      throw new ProblemError('upstream_bad_response', `${this.connection.name} accepted the note, but it is not among the ticket's notes yet`, {
+        upstream: { source: 'snappy', status: res.status },
+      })
+    }
+    this.#take(mine.id)
+    return mine
+  }
+
+  /** Notes given to callers in the last few minutes (see `findSentNote`). */
+  readonly #taken = new Map<string, number>()
+
+  #take(id: string): void {
+    const now = Date.now()
+    for (const [taken, at] of this.#taken) {
+      if (now - at < TAKEN_FOR_MS) break
+      this.#taken.delete(taken)
+    }
+    this.#taken.set(id, now)
   }
 }

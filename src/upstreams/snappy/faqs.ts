@@ -71,13 +71,15 @@ export class SnappyFaqs extends SnappyResource {
   }
 
   async update(account: string, faq: string, patch: FaqPatch): Promise<Faq> {
-    const current = await this.get(account, faq)
-    const res = await this.send(
-      'PUT',
-      `/account/${num(account)}/faqs/${num(faq)}`,
-      { title: patch.title ?? current.title, url: patch.url ?? current.url ?? slugify(patch.title ?? current.title) },
-      [`faqs:${account}`],
-    )
+    // Snappy takes whole records: the stored one is read only for the fields the patch leaves out.
+    const body =
+      patch.title !== undefined && patch.url !== undefined
+        ? { title: patch.title, url: patch.url }
+        : await this.get(account, faq).then((current) => ({
+            title: patch.title ?? current.title,
+            url: patch.url ?? current.url ?? slugify(patch.title ?? current.title),
+          }))
+    const res = await this.send('PUT', `/account/${num(account)}/faqs/${num(faq)}`, body, [`faqs:${account}`])
     return answerAs(res, (json) => toFaq(json, this.connection, account)) ?? this.get(account, faq)
   }
 
@@ -133,8 +135,10 @@ export class SnappyFaqs extends SnappyResource {
   }
 
   async updateQuestion(at: TopicPath, question: string, patch: FaqQuestionPatch): Promise<FaqQuestion> {
-    const current = await this.question(at, question)
-    const body = { question: patch.question ?? current.question, answer: patch.answer ?? current.answer }
+    const body =
+      patch.question !== undefined && patch.answer !== undefined
+        ? { question: patch.question, answer: patch.answer }
+        : await this.question(at, question).then((current) => ({ question: patch.question ?? current.question, answer: patch.answer ?? current.answer }))
     const res = await this.send('PUT', `${topicPath(at)}/questions/${num(question)}`, body, [`faqs:${at.account}`])
     return answerAs(res, (json) => toFaqQuestion(json, this.connection, at.account, at.faq, at.topic)) ?? this.question(at, question)
   }
@@ -154,7 +158,12 @@ export class SnappyFaqs extends SnappyResource {
     const first = topics[0] as string
     const now: TopicPath = { ...at, topic: first }
     const moved = answerAs(res, (json) => toFaqQuestion(json, this.connection, at.account, at.faq, first)) ?? (await this.question(now, question))
-    const all = await this.topics(at.account, at.faq)
+    // The answer may list the topics the question is in now; only without them is the list read.
+    const answered = answerAs(res, (json) => {
+      const listed = asObject(json, 'question').topics
+      return listed === undefined ? undefined : asArray(listed, 'topics').map((t) => toFaqTopic(t, this.connection, at.account, at.faq))
+    })
+    const all = answered ?? (await this.topics(at.account, at.faq))
     return { question: moved, topics: all.filter((t) => topics.includes(t.remoteId)) }
   }
 }

@@ -1,4 +1,5 @@
 /** The wire side of `POST /note`: the request body, and the bare nonce it answers. */
+import type { Message } from '../../schemas/message.js'
 import type { SnappyMessageInput } from '../../schemas/message-input.js'
 import type { UpstreamRequest } from '../transport.js'
 import { badAnswer } from './resource.js'
@@ -43,4 +44,46 @@ export function readNonce(body: Buffer, connection: string): string {
   const text = body.toString('utf8').trim().replace(/^"(.*)"$/, '$1')
   if (!NONCE.test(text)) throw badAnswer(connection, 'a ticket nonce')
   return text
+}
+
+const spaces = /\s+/g
+
+/** Text compared without regard to how it was wrapped: staff notes come back rendered as HTML. */
+function plain(text: string): string {
+  return text.replace(spaces, ' ').trim()
+}
+
+/** How far the upstream's clock may be behind ours when its notes' times are compared with ours. */
+const CLOCK_SKEW_MS = 120_000
+
+/**
+ * `POST /note` answers only the ticket's nonce, never the note's id. The note a caller sent is
+ * found among the ticket's notes by what was sent: its scope and its text, created around the
+ * time the post began (Snappy keeps whole seconds; its clock may differ a little from ours).
+ * `taken` holds notes already given to other callers, so identical concurrent replies each get
+ * a note of their own. Of several candidates, the one created nearest after the post began is
+ * taken (one created before it, within the clock skew, only when none was created after).
+ * A ticket the post opened holds only that post's notes: there, time is not compared
+ * (`postedAt` null).
+ */
+export function findSentNote(
+  notes: readonly Message[],
+  input: SnappyMessageInput,
+  postedAt: number | null,
+  taken: (note: Message) => boolean,
+): Message | undefined {
+  const scope = input.visibility ?? 'public'
+  const text = plain(input.body)
+  const since = postedAt === null ? Number.NEGATIVE_INFINITY : Math.floor(postedAt / 1000) * 1000
+  const distance = (note: Message) => {
+    const at = Date.parse(note.createdAt)
+    if (postedAt === null) return 0
+    return at >= since ? at - since : since - at + CLOCK_SKEW_MS
+  }
+  let best: Message | undefined
+  for (const note of notes) {
+    if (note.visibility !== scope || Date.parse(note.createdAt) < since - CLOCK_SKEW_MS || plain(note.body.text) !== text || taken(note)) continue
+    if (best === undefined || distance(note) < distance(best) || (distance(note) === distance(best) && Number(note.remoteId) < Number(best.remoteId))) best = note
+  }
+  return best
 }

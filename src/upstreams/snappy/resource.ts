@@ -52,6 +52,8 @@ export interface JsonRead<T> {
   query?: Record<string, string | number | undefined>
   /** Maps the parsed JSON; what it returns is cached, so it must hold nothing secret. */
   map: (json: unknown) => T
+  /** Read the upstream now (the read-back after a write; see the engine's `ReadOptions.fresh`). */
+  fresh?: boolean
 }
 
 export abstract class SnappyResource {
@@ -68,7 +70,7 @@ export abstract class SnappyResource {
   protected read<T>(path: string, options: JsonRead<T>): Promise<T> {
     return this.client.read(
       { method: 'GET', path, query: options.query, headers: ACCEPT_JSON },
-      { kind: options.kind, tags: options.tags, decode: (res) => options.map(parseJson(res.body)), describe: describeSnappy },
+      { kind: options.kind, tags: options.tags, decode: (res) => options.map(parseJson(res.body)), describe: describeSnappy, fresh: options.fresh === true },
     )
   }
 

@@ -4,8 +4,11 @@
  *
  * Cache tags: a ticket and its notes are tagged `ticket:<segment>` by the id or nonce they
  * were read with (reads by nonce also `ticket-nonces`), queue lists `queues:<account>`,
- * searches `search:<account>`. A ticket write first learns the ticket's id, nonce and
- * account (one read, usually cached), so it can invalidate all of those precisely.
+ * searches `search:<account>` (and all of them `queues` and `search`). A write to a ticket named
+ * by its numeric id is sent at once and invalidates every queue and search of the connection,
+ * since it cannot know the account without a read; one named by its nonce first learns the
+ * ticket's id, nonce and account (one read, usually cached), as the write paths need the id,
+ * and invalidates precisely.
  */
 import { ProblemError } from '../../errors.js'
 import type { Conversation } from '../../schemas/conversation.js'
@@ -55,7 +58,7 @@ export class SnappyTickets extends SnappyResource {
     const path = 'mailbox' in scope ? `/mailbox/${num(scope.mailbox)}/${queue}` : `/account/${num(scope.account)}/${queue}`
     return this.read(path, {
       kind: 'list',
-      tags: [`queues:${scope.account}`],
+      tags: [`queues:${scope.account}`, 'queues'],
       map: (json) => asArray(json, queue).map((t) => this.#ticket(t).conversation),
     }).then((list) => list.map((c) => withoutRemote(c, options)))
   }
@@ -63,7 +66,7 @@ export class SnappyTickets extends SnappyResource {
   async search(account: string, query: string, page: number, options: ReadOptions): Promise<SearchPage> {
     const result = await this.read(`/account/${num(account)}/search`, {
       kind: 'list',
-      tags: [`search:${account}`],
+      tags: [`search:${account}`, 'search'],
       query: { query, page },
       map: (json) => {
         const body = asObject(json, 'search answer')
@@ -89,11 +92,12 @@ export class SnappyTickets extends SnappyResource {
    * tags only: if that read fails while the notes answered, the notes are still served,
    * without tags ("the ticket's tags when known").
    */
-  async notes(ref: string, options: ReadOptions, knownTags?: string[]): Promise<Message[]> {
+  async notes(ref: string, options: ReadOptions, knownTags?: string[], fresh = false): Promise<Message[]> {
     const segment = ticketSegment(ref)
     const [notes, ticket] = await Promise.all([
       this.read(`/ticket/${segment}/notes`, {
         kind: 'list',
+        fresh,
         tags: this.#readTags(segment),
         map: (json) => asArray(json, 'notes').map((n) => toMessage(n, this.connection, { includeRemote: true })),
       }),
@@ -109,20 +113,27 @@ export class SnappyTickets extends SnappyResource {
   }
 
   async setTags(ref: string, tags: string[], options: ReadOptions): Promise<Conversation> {
-    const facts = await this.facts(ref)
-    const res = await this.send('POST', `/ticket/${num(facts.id)}/tags`, { tags }, invalidationOf(facts))
-    return this.#afterWrite(facts, answerAs(res, (json) => this.#ticket(json).conversation), options)
+    const { id, invalidate } = await this.#target(ref)
+    const res = await this.send('POST', `/ticket/${num(id)}/tags`, { tags }, invalidate)
+    return this.#afterWrite(id, answerAs(res, (json) => this.#ticket(json).conversation), options)
   }
 
   async setStatus(ref: string, status: string, options: ReadOptions): Promise<Conversation> {
-    const facts = await this.facts(ref)
-    const res = await this.send('PUT', `/ticket/${num(facts.id)}/status`, { status }, invalidationOf(facts))
-    return this.#afterWrite(facts, answerAs(res, (json) => this.#ticket(json).conversation), options)
+    const { id, invalidate } = await this.#target(ref)
+    const res = await this.send('PUT', `/ticket/${num(id)}/status`, { status }, invalidate)
+    return this.#afterWrite(id, answerAs(res, (json) => this.#ticket(json).conversation), options)
   }
 
   async remove(ref: string): Promise<void> {
+    const { id, invalidate } = await this.#target(ref)
+    await this.send('DELETE', `/ticket/${num(id)}`, undefined, invalidate)
+  }
+
+  /** The ticket id a write goes to, and what it may change (see the header comment). */
+  async #target(ref: string): Promise<{ id: string; invalidate: string[] }> {
+    if (!isNonce(ref)) return { id: num(ref), invalidate: [`ticket:${ref}`, 'ticket-nonces', 'queues', 'search'] }
     const facts = await this.facts(ref)
-    await this.send('DELETE', `/ticket/${num(facts.id)}`, undefined, invalidationOf(facts))
+    return { id: facts.id, invalidate: invalidationOf(facts) }
   }
 
   /** Streams an attachment of the ticket `ref` (id or nonce); Snappy checks it belongs there. */
@@ -133,15 +144,15 @@ export class SnappyTickets extends SnappyResource {
     )
   }
 
-  async #afterWrite(facts: TicketFacts, answered: Conversation | undefined, options: ReadOptions): Promise<Conversation> {
+  async #afterWrite(id: string, answered: Conversation | undefined, options: ReadOptions): Promise<Conversation> {
     // The answer to a ticket write is undocumented: use it when it is the ticket, else read it back.
-    const conversation = answered !== undefined && answered.remoteId === facts.id ? answered : await this.get(facts.id, { includeRemote: true })
+    const conversation = answered !== undefined && answered.remoteId === id ? answered : (await this.#read(id, true)).conversation
     return withoutRemote(conversation, options)
   }
 
-  #read(ref: string): Promise<CachedTicket> {
+  #read(ref: string, fresh = false): Promise<CachedTicket> {
     const segment = ticketSegment(ref)
-    return this.read(`/ticket/${segment}`, { kind: 'record', tags: this.#readTags(segment), map: (json) => this.#ticket(json) })
+    return this.read(`/ticket/${segment}`, { kind: 'record', tags: this.#readTags(segment), map: (json) => this.#ticket(json), fresh })
   }
 
   #readTags(segment: string): string[] {

@@ -34,4 +34,19 @@ describe('MemoryBudgetStore', () => {
     now = 3000
     expect((await store.take('k', limit)).granted).toBe(true)
   })
+
+  it('holds background takes back for one interval after a foreground take had to wait', async () => {
+    let now = 0
+    const store = new MemoryBudgetStore(() => now)
+    const limit = { max: 1, windowMs: 1000 }
+    expect((await store.take('k', limit, 'client')).granted).toBe(true)
+    now = 400
+    expect(await store.take('k', limit, 'client')).toEqual({ granted: false, retryAfterMs: 600 })
+    // The unit frees at 1000, but a client wanted it: background waits one more interval.
+    now = 1000
+    expect(await store.take('k', limit, 'background')).toEqual({ granted: false, retryAfterMs: 1000 })
+    expect((await store.take('k', limit, 'client')).granted).toBe(true)
+    now = 2000
+    expect((await store.take('k', limit, 'background')).granted).toBe(true)
+  })
 })

@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest'
 import { MemoryBudgetStore } from '../../../src/upstreams/budget/memory-store.js'
-import { RateScheduler } from '../../../src/upstreams/budget/scheduler.js'
+import { type AcquireOptions, type FairShare, RateScheduler } from '../../../src/upstreams/budget/scheduler.js'
 import type { BudgetStore } from '../../../src/upstreams/budget/store.js'
 
-function scheduler(maxWaitMs: number, limit = { max: 2, windowMs: 200 }, store: BudgetStore = new MemoryBudgetStore()) {
-  return new RateScheduler({ store, key: 'k', limit, maxWaitMs, marginMs: 0, connection: 'test', source: 'batchbook' })
+function scheduler(maxWaitMs: number, limit = { max: 2, windowMs: 200 }, store: BudgetStore = new MemoryBudgetStore(), fairShare?: FairShare) {
+  return new RateScheduler({ store, key: 'k', limit, maxWaitMs, marginMs: 0, connection: 'test', source: 'batchbook', ...(fairShare === undefined ? {} : { fairShare }) })
+}
+
+/** Acquires in `lane` for `party` and records the order of grants under `label`. */
+function queue(s: RateScheduler, order: string[], label: string, options: AcquireOptions): Promise<void> {
+  return s.acquire(options).then(() => {
+    order.push(label)
+  })
 }
 
 describe('RateScheduler', () => {
@@ -64,5 +71,90 @@ describe('RateScheduler', () => {
       pause: async () => undefined,
     }
     await expect(scheduler(1_000, { max: 1, windowMs: 100 }, failing).acquire()).rejects.toThrow('store down')
+  })
+
+  it('serves committed work ahead of client work that queued before it', async () => {
+    const s = scheduler(5_000, { max: 1, windowMs: 60 })
+    await s.acquire()
+    const order: string[] = []
+    const waits = [queue(s, order, 'client-1', { lane: 'client' }), queue(s, order, 'client-2', { lane: 'client' })]
+    waits.push(queue(s, order, 'committed', { lane: 'committed' }))
+    await Promise.all(waits)
+    expect(order).toEqual(['committed', 'client-1', 'client-2'])
+  })
+
+  it('never refuses committed work for budget, however long it waits', async () => {
+    const s = scheduler(50, { max: 1, windowMs: 150 })
+    await s.acquire()
+    const results = await Promise.allSettled([s.acquire({ lane: 'client' }), s.acquire({ lane: 'committed' }), s.acquire({ lane: 'committed' })])
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled', 'fulfilled'])
+  })
+
+  it('serves the waiting work of different keys in turn', async () => {
+    const s = scheduler(5_000, { max: 1, windowMs: 30 })
+    await s.acquire()
+    const order: string[] = []
+    const waits = Array.from({ length: 4 }, (_, i) => queue(s, order, `a${i}`, { lane: 'client', party: 'a' }))
+    waits.push(queue(s, order, 'b0', { lane: 'client', party: 'b' }), queue(s, order, 'b1', { lane: 'client', party: 'b' }))
+    await Promise.all(waits)
+    expect(order).toEqual(['a0', 'b0', 'a1', 'b1', 'a2', 'a3'])
+  })
+
+  it('gives a key as many grants per turn as its weight', async () => {
+    const s = scheduler(5_000, { max: 1, windowMs: 30 }, new MemoryBudgetStore(), { mode: 'round-robin', weights: { a: 2 } })
+    await s.acquire()
+    const order: string[] = []
+    const waits = Array.from({ length: 4 }, (_, i) => queue(s, order, `a${i}`, { lane: 'client', party: 'a' }))
+    waits.push(...Array.from({ length: 2 }, (_, i) => queue(s, order, `b${i}`, { lane: 'client', party: 'b' })))
+    await Promise.all(waits)
+    expect(order).toEqual(['a0', 'a1', 'b0', 'a2', 'a3', 'b1'])
+  })
+
+  it('serves arrival order alone in fifo mode', async () => {
+    const s = scheduler(5_000, { max: 1, windowMs: 30 }, new MemoryBudgetStore(), { mode: 'fifo', weights: {} })
+    await s.acquire()
+    const order: string[] = []
+    const waits = ['a0', 'a1', 'a2'].map((label) => queue(s, order, label, { lane: 'client', party: 'a' }))
+    waits.push(queue(s, order, 'b0', { lane: 'client', party: 'b' }))
+    await Promise.all(waits)
+    expect(order).toEqual(['a0', 'a1', 'a2', 'b0'])
+  })
+
+  it('serves background work only when no other lane waits', async () => {
+    const s = scheduler(5_000, { max: 1, windowMs: 40 })
+    await s.acquire()
+    const order: string[] = []
+    const waits = [queue(s, order, 'background', { lane: 'background' }), queue(s, order, 'client', { lane: 'client' })]
+    waits.push(queue(s, order, 'committed', { lane: 'committed' }))
+    await Promise.all(waits)
+    expect(order).toEqual(['committed', 'client', 'background'])
+  })
+
+  it('lists waiting work by lane and key', async () => {
+    const s = scheduler(5_000, { max: 1, windowMs: 50 })
+    await s.acquire()
+    const waits = [s.acquire({ lane: 'client', party: 'a' }), s.acquire({ lane: 'client', party: 'a' }), s.acquire({ lane: 'committed' })]
+    expect(s.queuedWork()).toEqual([
+      { lane: 'committed', party: '-', count: 1 },
+      { lane: 'background', party: '-', count: 0 },
+      { lane: 'client', party: 'a', count: 2 },
+    ])
+    await Promise.all(waits)
+  })
+
+  it('does not refuse the other calls of a request once one of them was granted', async () => {
+    const s = scheduler(150, { max: 1, windowMs: 100 })
+    await s.acquire()
+    const request = {}
+    const other = {}
+    // Three calls of one request and one of another, all queued at once: the first grant
+    // starts the request, whose remaining calls then wait past the 150 ms maximum.
+    const results = await Promise.allSettled([
+      s.acquire({ lane: 'client', request }),
+      s.acquire({ lane: 'client', request }),
+      s.acquire({ lane: 'client', request }),
+      s.acquire({ lane: 'client', request: other }),
+    ])
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected'])
   })
 })

@@ -40,4 +40,19 @@ describe('RedisBudgetStore', () => {
     expect((await store.take('a', limit)).granted).toBe(true)
     expect((await store.take('b', limit)).granted).toBe(true)
   })
+
+  it('refuses background takes while a refused foreground take marks the key as wanted', async () => {
+    const store = new RedisBudgetStore(await testRedis())
+    const key = `${testPrefix()}demand`
+    const limit = { max: 1, windowMs: 300 }
+    expect((await store.take(key, limit, 'client')).granted).toBe(true)
+    expect((await store.take(key, limit, 'client')).granted).toBe(false)
+    await new Promise((resolve) => setTimeout(resolve, 350))
+    // The window has passed, but the demand marker holds background work back for one interval.
+    const held = await store.take(key, limit, 'background')
+    expect(held.granted).toBe(false)
+    expect((await store.take(key, limit, 'committed')).granted).toBe(true)
+    await new Promise((resolve) => setTimeout(resolve, 650))
+    expect((await store.take(key, limit, 'background')).granted).toBe(true)
+  })
 })
