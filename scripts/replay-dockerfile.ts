@@ -99,7 +99,9 @@ const final = stages.at(-1)!
 const cwd = inStage(final, '.')
 if (existsSync(join(cwd, 'src')) || existsSync(join(cwd, 'test'))) throw new Error('the runtime stage holds sources')
 const port = String(40000 + Math.floor(Math.random() * 10000))
-const env = { PATH: process.env.PATH ?? '', ...final.env, PORT: port, HOST: '127.0.0.1', LOG_LEVEL: 'warn' }
+// The image runs with NODE_ENV=production, where the gateway starts without upstream
+// credentials only when the sandbox is asked for, as `docker run -e SWITCHBOARD_SANDBOX=true` would.
+const env = { PATH: process.env.PATH ?? '', ...final.env, PORT: port, HOST: '127.0.0.1', LOG_LEVEL: 'warn', SWITCHBOARD_SANDBOX: 'true' }
 console.log(`== starting ${cmd.join(' ')} on port ${port}`)
 const child = spawn(cmd[0] as string, cmd.slice(1), { cwd, env, stdio: 'inherit' })
 let healthy = false

@@ -12,7 +12,7 @@ import idempotency from './plugins/idempotency.js'
 import loadShedding from './plugins/load-shedding.js'
 import metrics from './plugins/metrics.js'
 import openapi from './plugins/openapi.js'
-import problems from './plugins/problems.js'
+import problems, { clientErrorProblem, frameworkErrors } from './plugins/problems.js'
 import rateHeaders from './plugins/rate-headers.js'
 import { shareSerializers } from './plugins/shared-serializers.js'
 import requestLog from './plugins/request-log.js'
@@ -80,6 +80,10 @@ export function serverOptions(options: AppOptions): FastifyServerOptions {
     // Fastify's own two lines per request give way to one completion line with more in it.
     logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
     schemaController,
+    // What Fastify or Node answer before any route runs (an over-long path parameter, an
+    // undecodable URL, malformed HTTP, oversized headers) is a problem like any other error.
+    frameworkErrors,
+    clientErrorHandler: clientErrorProblem,
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
@@ -95,8 +99,9 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
           url: config.redisUrl,
           keyPrefix: config.redisKeyPrefix,
           replicas: config.replicas,
+          replicaSlot: config.replicaSlot,
           staleMs: config.cache.staleMs,
-          onFailure: (what, err) => instance.log.warn({ err }, `Redis unreachable: ${what}`),
+          onFailure: (what, err, level = 'warn') => instance.log[level]({ err }, `Redis unreachable: ${what}`),
         })
       : null
   if (shared !== null && !(await shared.ready)) instance.log.warn('Redis is not reachable yet: using local fallbacks until it is')

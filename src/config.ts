@@ -40,13 +40,15 @@ export interface Config {
   logLevel: string
   apiKeys: ApiKeyConfig[]
   connections: ConnectionConfig[]
-  /** True when no upstream credentials are configured: the built-in simulators are used. */
+  /** The built-in simulators are used: no upstream credentials are configured (and, in production, SWITCHBOARD_SANDBOX=true). */
   sandbox: boolean
   redisUrl: string | null
   /** Prefix of every Redis key, so deployments sharing one Redis stay apart. */
   redisKeyPrefix: string
-  /** How many replicas share the upstream budgets; each falls back to its share when Redis is away. */
+  /** How many replicas share the upstream budgets; each falls back to its own time slots when Redis is away. */
   replicas: number
+  /** This replica's fixed slot (0 to replicas - 1), or null to claim a free one through Redis. */
+  replicaSlot: number | null
   upstream: {
     timeoutMs: number
     maxResponseBytes: number
@@ -72,6 +74,8 @@ export interface Config {
     /** Largest file accepted by an upload route; beyond it the client gets a 413. */
     maxBytes: number
   }
+  /** How long kept-alive connections drain on shutdown before the server closes (see graceful-close.ts). */
+  shutdownDrainMs: number
   /** Load shedding thresholds; 0 turns a check off. */
   loadShedding: {
     maxEventLoopDelayMs: number
@@ -143,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): C
     failureThreshold: integerVar(env, 'BREAKER_FAILURE_THRESHOLD', 5, 1, 1000, problems),
     cooldownMs: integerVar(env, 'BREAKER_COOLDOWN_MS', 10_000, 1, 3_600_000, problems),
   }
+  const shutdownDrainMs = integerVar(env, 'SHUTDOWN_DRAIN_MS', 2_000, 0, 5_000, problems)
   const uploads = { maxBytes: integerVar(env, 'MAX_UPLOAD_BYTES', 100 * 1024 * 1024, 1024, 16 * 1024 ** 3, problems) }
   const host = nonEmpty(env.HOST) ?? '127.0.0.1'
   const logLevel = nonEmpty(env.LOG_LEVEL) ?? 'info'
@@ -167,13 +172,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): C
     }
   }
 
-  const sandbox = connections.length === 0 && !hasAnyUpstreamVariable(env)
+  const sandbox = sandboxMode(env, connections.length === 0 && !hasAnyUpstreamVariable(env), problems)
   const apiKeys = parseApiKeys(env.API_KEYS, connections, sandbox, problems)
   if (!sandbox && apiKeys.length === 0 && problems.length === 0) {
     problems.push('API_KEYS: at least one client key (name:secret) is required when upstream credentials are configured')
   }
 
   const replicas = integerVar(env, 'SWITCHBOARD_REPLICAS', 1, 1, 1000, problems)
+  const replicaSlot = nonEmpty(env.SWITCHBOARD_REPLICA_SLOT) === undefined ? null : integerVar(env, 'SWITCHBOARD_REPLICA_SLOT', 0, 0, replicas - 1, problems)
   const redisKeyPrefix = nonEmpty(env.REDIS_KEY_PREFIX) ?? 'switchboard:'
   if (!/^[A-Za-z0-9:_.-]{1,64}$/.test(redisKeyPrefix)) problems.push('REDIS_KEY_PREFIX: use 1 to 64 letters, digits, ":", "_", "." or "-"')
   const loadShedding = {
@@ -194,10 +200,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): C
     redisUrl,
     redisKeyPrefix,
     replicas,
+    replicaSlot,
     upstream: { timeoutMs, maxResponseBytes, maxQueueWaitMs, retryAttempts, fairShare },
     cache,
     breaker,
     uploads,
+    shutdownDrainMs,
     loadShedding,
   }
 }
@@ -217,6 +225,33 @@ function parseFairShare(env: NodeJS.ProcessEnv, problems: string[]): FairShare {
     weights[name] = n
   }
   return { mode: mode === 'fifo' ? 'fifo' : 'round-robin', weights }
+}
+
+/**
+ * Whether to run the built-in simulators. Having no upstream credentials means sandbox mode,
+ * except in production, where a deployment that lost its credentials must not come up
+ * answering simulated data: there the sandbox must be asked for (`SWITCHBOARD_SANDBOX=true`).
+ * Asking for it next to credentials is refused rather than letting one silently win.
+ */
+function sandboxMode(env: NodeJS.ProcessEnv, noCredentials: boolean, problems: string[]): boolean {
+  const asked = nonEmpty(env.SWITCHBOARD_SANDBOX)
+  if (asked !== undefined && asked !== 'true' && asked !== 'false') {
+    problems.push(`SWITCHBOARD_SANDBOX: '${printable(asked)}' is not true or false`)
+    return false
+  }
+  if (asked === 'true' && !noCredentials) {
+    problems.push('SWITCHBOARD_SANDBOX: true runs the built-in simulators, but upstream credentials are set too; remove one or the other')
+  }
+  if (!noCredentials) return false
+  if (asked === 'false') {
+    problems.push('SWITCHBOARD_SANDBOX: false, but no upstream credentials are set (BATCHBOOK_ACCOUNT and BATCHBOOK_TOKEN, SNAPPY_API_KEY or SWITCHBOARD_CONFIG)')
+    return false
+  }
+  if (asked === undefined && nonEmpty(env.NODE_ENV) === 'production') {
+    problems.push('SWITCHBOARD_SANDBOX: NODE_ENV is production and no upstream credentials are set; set them, or SWITCHBOARD_SANDBOX=true to run the built-in simulators')
+    return false
+  }
+  return true
 }
 
 function hasAnyUpstreamVariable(env: NodeJS.ProcessEnv): boolean {

@@ -14,21 +14,34 @@ export interface CursorState {
 const MAX_CURSOR_LENGTH = 2048
 const CONNECTION = /^[a-z][a-z0-9_-]{0,31}$/
 
-export function encodeCursor(state: CursorState): string {
-  return Buffer.from(JSON.stringify({ v: 1, p: state.positions, d: state.done }), 'utf8').toString('base64url')
+/** Every cursor's wire form: a JSON object, base64url-encoded. */
+export function encodeOpaque(fields: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(fields), 'utf8').toString('base64url')
 }
 
-export function decodeCursor(value: string): CursorState {
-  const invalid = () => new ProblemError('invalid_cursor', 'The cursor is not one this API issued; start again without it')
-  if (value.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(value)) throw invalid()
+/**
+ * The JSON object a cursor holds, or `invalid()` thrown for anything else (too long, not
+ * base64url, not JSON, not an object). Each list then checks the fields it expects.
+ */
+export function decodeOpaque(value: string, maxLength: number, invalid: () => ProblemError): Record<string, unknown> {
+  if (value.length > maxLength || !/^[A-Za-z0-9_-]+$/.test(value)) throw invalid()
   let raw: unknown
   try {
     raw = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'))
   } catch {
     throw invalid()
   }
-  if (typeof raw !== 'object' || raw === null) throw invalid()
-  const { v, p, d } = raw as { v?: unknown; p?: unknown; d?: unknown }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalid()
+  return raw as Record<string, unknown>
+}
+
+export function encodeCursor(state: CursorState): string {
+  return encodeOpaque({ v: 1, p: state.positions, d: state.done })
+}
+
+export function decodeCursor(value: string): CursorState {
+  const invalid = () => new ProblemError('invalid_cursor', 'The cursor is not one this API issued; start again without it')
+  const { v, p, d } = decodeOpaque(value, MAX_CURSOR_LENGTH, invalid)
   if (v !== 1 || typeof p !== 'object' || p === null || Array.isArray(p) || !Array.isArray(d)) throw invalid()
   const positions: Record<string, number> = {}
   for (const [name, offset] of Object.entries(p)) {

@@ -10,12 +10,16 @@ export const ERROR_CODES = {
   forbidden_connection: { status: 403, title: 'This API key may not use that connection' },
   not_found: { status: 404, title: 'Not found' },
   unsupported_by_source: { status: 405, title: 'The source cannot perform this operation' },
+  method_not_allowed: { status: 405, title: 'The resource does not have this method' },
+  request_timeout: { status: 408, title: 'The request did not arrive in time' },
   idempotency_key_in_use: { status: 409, title: 'A request with this Idempotency-Key is still running' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
+  uri_too_long: { status: 414, title: 'A path parameter is too long' },
   unsupported_media_type: { status: 415, title: 'The request body has an unsupported media type' },
   idempotency_key_reused: { status: 422, title: 'This Idempotency-Key was used with a different request' },
   upstream_rejected: { status: 422, title: 'The upstream service rejected the request' },
   rate_limited: { status: 429, title: 'The upstream rate budget is exhausted' },
+  headers_too_large: { status: 431, title: 'The request headers are too large' },
   internal_error: { status: 500, title: 'Internal error' },
   upstream_unavailable: { status: 502, title: 'The upstream service is unavailable' },
   upstream_bad_response: { status: 502, title: 'The upstream service sent a response that cannot be read' },
@@ -24,6 +28,7 @@ export const ERROR_CODES = {
   circuit_open: { status: 503, title: 'The upstream connection is paused after repeated failures' },
   store_unavailable: { status: 503, title: 'Shared state is unreachable' },
   overloaded: { status: 503, title: 'The gateway is overloaded' },
+  shutting_down: { status: 503, title: 'The gateway is shutting down' },
   upstream_timeout: { status: 504, title: 'The upstream service did not answer in time' },
 } as const satisfies Record<string, { status: number; title: string }>
 
@@ -48,6 +53,8 @@ export interface ProblemOptions {
   retryAfter?: number
   /** Field-level details for validation problems. */
   errors?: Array<{ path: string; message: string }>
+  /** For a 405: the methods the resource does support, sent as `Allow` (empty: none). */
+  allow?: readonly string[]
   cause?: unknown
 }
 
@@ -58,6 +65,7 @@ export class ProblemError extends Error {
   readonly upstream: UpstreamRef | undefined
   readonly retryAfter: number | undefined
   readonly errors: ProblemOptions['errors']
+  readonly allow: readonly string[] | undefined
 
   constructor(code: ErrorCode, detail: string, options: ProblemOptions = {}) {
     super(detail, options.cause === undefined ? undefined : { cause: options.cause })
@@ -67,6 +75,7 @@ export class ProblemError extends Error {
     this.upstream = options.upstream
     this.retryAfter = options.retryAfter
     this.errors = options.errors
+    this.allow = options.allow
   }
 }
 

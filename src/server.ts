@@ -37,9 +37,15 @@ const app = await buildApp({
   ...(sandbox === undefined ? {} : { sandboxConnections: new Set(sandbox.connections.map((c) => c.name)) }),
 })
 
-closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+/** close-with-grace's bound: past it the process exits with 1 whatever is left. */
+const SHUTDOWN_BOUND_MS = 10_000
+
+closeWithGrace({ delay: SHUTDOWN_BOUND_MS }, async ({ signal, err }) => {
   if (err !== undefined) app.log.error({ err }, 'shutting down after an error')
   else app.log.info({ signal }, 'shutting down')
+  // Stop accepting and let the kept-alive connections drain first: closing them at once
+  // loses the requests clients are writing on them at that moment.
+  await app.drainConnections({ periodMs: config.shutdownDrainMs })
   await app.close()
   await sandbox?.close()
 })

@@ -24,6 +24,31 @@ describe('loadConfig', () => {
     expect(config.upstream.timeoutMs).toBe(10_000)
   })
 
+  it('refuses the sandbox in production without upstream credentials, naming SWITCHBOARD_SANDBOX', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+      'SWITCHBOARD_SANDBOX: NODE_ENV is production and no upstream credentials are set; set them, or SWITCHBOARD_SANDBOX=true to run the built-in simulators',
+    ])
+  })
+
+  it('runs the sandbox in production when SWITCHBOARD_SANDBOX=true', () => {
+    expect(loadConfig({ NODE_ENV: 'production', SWITCHBOARD_SANDBOX: 'true' }).sandbox).toBe(true)
+    expect(loadConfig({ SWITCHBOARD_SANDBOX: 'true' }).sandbox).toBe(true)
+  })
+
+  it('refuses SWITCHBOARD_SANDBOX=true next to upstream credentials', () => {
+    expect(problemsOf({ SNAPPY_API_KEY: SNAPPY_KEY, API_KEYS: CLIENT, SWITCHBOARD_SANDBOX: 'true' })).toEqual([
+      'SWITCHBOARD_SANDBOX: true runs the built-in simulators, but upstream credentials are set too; remove one or the other',
+    ])
+  })
+
+  it('refuses SWITCHBOARD_SANDBOX=false without credentials, and values other than true or false', () => {
+    expect(problemsOf({ SWITCHBOARD_SANDBOX: 'false' })).toEqual([
+      'SWITCHBOARD_SANDBOX: false, but no upstream credentials are set (BATCHBOOK_ACCOUNT and BATCHBOOK_TOKEN, SNAPPY_API_KEY or SWITCHBOARD_CONFIG)',
+    ])
+    expect(problemsOf({ SWITCHBOARD_SANDBOX: 'yes' })).toEqual(["SWITCHBOARD_SANDBOX: 'yes' is not true or false"])
+    expect(loadConfig({ SNAPPY_API_KEY: SNAPPY_KEY, API_KEYS: CLIENT, SWITCHBOARD_SANDBOX: 'false' }).sandbox).toBe(false)
+  })
+
   it('builds the batchbook and snappy connections from the environment', () => {
     const config = loadConfig({ BATCHBOOK_ACCOUNT: 'acme', BATCHBOOK_TOKEN: 'tok', SNAPPY_API_KEY: SNAPPY_KEY, API_KEYS: CLIENT })
     expect(config.sandbox).toBe(false)
@@ -126,5 +151,11 @@ describe('loadConfig', () => {
       "RATE_KEY_WEIGHTS: 'b:x' is not name:weight with a weight from 1 to 100",
       "RATE_KEY_WEIGHTS: 'c' is not name:weight with a weight from 1 to 100",
     ])
+  })
+
+  it('takes a fixed replica slot within the number of replicas', () => {
+    expect(loadConfig({}).replicaSlot).toBeNull()
+    expect(loadConfig({ SWITCHBOARD_REPLICAS: '3', SWITCHBOARD_REPLICA_SLOT: '2' }).replicaSlot).toBe(2)
+    expect(problemsOf({ SWITCHBOARD_REPLICAS: '3', SWITCHBOARD_REPLICA_SLOT: '3' })).toEqual([expect.stringMatching(/^SWITCHBOARD_REPLICA_SLOT: /)])
   })
 })

@@ -62,4 +62,12 @@ describe('server', () => {
     expect(output()).toContain("BATCHBOOK_ACCOUNT: 'bad.host' is not a valid host label")
     expect(output()).not.toContain('secret-token-value')
   })
+
+  it('refuses to start the sandbox in production unless asked to', async () => {
+    const { child, output } = startServer({ NODE_ENV: 'production', PORT: '0' })
+    const [code] = await once(child, 'exit')
+    expect(code).toBe(1)
+    expect(output()).toMatch(/^ {2}- SWITCHBOARD_SANDBOX: NODE_ENV is production and no upstream credentials are set/m)
+    expect(output()).not.toContain('sandbox mode')
+  })
 })

@@ -9,7 +9,7 @@
  * exhausted budget or an open circuit, a 502 or 504 of a read that came first...) frees the
  * key: nothing was written, so the retry the client is told to make must be able to write.
  */
-import { createHash } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { ProblemError } from '../errors.js'
@@ -21,7 +21,7 @@ declare module 'fastify' {
     idempotent?: boolean
   }
   interface FastifyRequest {
-    idempotency: { key: string; fingerprint: string } | null
+    idempotency: { key: string; fingerprint: string; holder: string } | null
   }
 }
 
@@ -59,10 +59,11 @@ async function idempotency(app: FastifyInstance, options: { store: IdempotencySt
     // Keys are the caller's own: two clients choosing the same key never meet.
     const key = `${request.caller?.name ?? '-'}|${request.method} ${request.routeOptions.url}|${given}`
     const fingerprint = fingerprintOf(request)
-    const reservation = await store.reserve(key, fingerprint, IDEMPOTENCY_LOCK_MS)
+    const holder = randomUUID()
+    const reservation = await store.reserve(key, fingerprint, IDEMPOTENCY_LOCK_MS, holder)
     switch (reservation.state) {
       case 'reserved':
-        request.idempotency = { key, fingerprint }
+        request.idempotency = { key, fingerprint, holder }
         return
       case 'in-progress':
         throw new ProblemError('idempotency_key_in_use', 'A request with this Idempotency-Key is still running; retry when it has finished')
@@ -78,9 +79,9 @@ async function idempotency(app: FastifyInstance, options: { store: IdempotencySt
     }
   }
 
-  const settle = async (pending: { key: string; fingerprint: string }, reply: FastifyReply, payload: unknown): Promise<void> => {
+  const settle = async (pending: { key: string; fingerprint: string; holder: string }, reply: FastifyReply, payload: unknown): Promise<void> => {
     if (currentContext()?.wrote !== true) {
-      await store.release(pending.key)
+      await store.release(pending.key, pending.holder)
       return
     }
     const headers: Record<string, string> = {}
@@ -110,7 +111,15 @@ async function idempotency(app: FastifyInstance, options: { store: IdempotencySt
       return
     }
     request.idempotency = null
-    settle(pending, reply, payload).then(() => done(null, payload), done)
+    // The answer stands whatever happens to its record: once the upstream accepted a write, the
+    // client must hear it (the shared store journals what it cannot keep; see fallback.ts).
+    settle(pending, reply, payload).then(
+      () => done(null, payload),
+      (err: unknown) => {
+        request.log.error({ err }, 'the idempotency record of this answer could not be kept')
+        done(null, payload)
+      },
+    )
   })
 }
 

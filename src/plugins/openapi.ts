@@ -60,6 +60,14 @@ async function openapi(app: FastifyInstance): Promise<void> {
       uiConfig: { deepLinking: true, tryItOutEnabled: true, persistAuthorization: true, displayOperationId: true },
       // The page loads only its own bundled assets from this server.
       staticCSP: true,
+      // Without `upgrade-insecure-requests`: over plain HTTP on any host but loopback, the browser
+      // would ask for every asset over https, which this server does not speak, and show a blank page.
+      transformStaticCSP: (header) =>
+        header
+          .split(';')
+          .map((directive) => directive.trim())
+          .filter((directive) => directive !== '' && directive !== 'upgrade-insecure-requests')
+          .join('; '),
     })
   })
 }

@@ -2,6 +2,9 @@
  * Turns every error into an RFC 9457 problem (`application/problem+json`) with `code` and
  * `requestId`. Unknown errors are logged and answered without internals.
  */
+import { randomUUID } from 'node:crypto'
+import { STATUS_CODES } from 'node:http'
+import type { Socket } from 'node:net'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { ProblemError, problemBody } from '../errors.js'
@@ -12,7 +15,30 @@ export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8'
 
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: ProblemError): FastifyReply {
   if (error.retryAfter !== undefined) reply.header('retry-after', String(error.retryAfter))
-  return reply.code(error.status).type(PROBLEM_CONTENT_TYPE).send(problemBody(error, request.id, request.url.split('?')[0]))
+  if (error.status === 405) reply.header('allow', (error.allow ?? otherMethods(request)).join(', '))
+  return reply.code(error.status).type(PROBLEM_CONTENT_TYPE).send(problemBody(error, request.id, pathOf(request)))
+}
+
+function pathOf(request: FastifyRequest): string {
+  return request.url.split('?')[0] ?? '/'
+}
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
+
+/** The methods some route answers at this path (Fastify's router, as it would route them). */
+export function methodsAt(app: FastifyInstance, path: string): string[] {
+  try {
+    // An undecodable path matches nothing; the router would answer it with its bad-URL handler.
+    decodeURIComponent(path)
+  } catch {
+    return []
+  }
+  return METHODS.filter((method) => app.findRoute({ method, url: path }) !== null)
+}
+
+/** A 405 that did not say what is allowed: the path's other methods. */
+function otherMethods(request: FastifyRequest): string[] {
+  return methodsAt(request.server, pathOf(request)).filter((method) => method !== request.method)
 }
 
 function toProblem(error: FastifyError): ProblemError {
@@ -30,7 +56,11 @@ function toProblem(error: FastifyError): ProblemError {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new ProblemError('payload_too_large', error.message)
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new ProblemError('unsupported_media_type', error.message)
+      return new ProblemError('unsupported_media_type', 'Send the body as application/json (a document upload as multipart/form-data)')
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new ProblemError('uri_too_long', 'A path parameter is longer than this gateway accepts')
+    case 'FST_ERR_BAD_URL':
+      return new ProblemError('validation_failed', 'The path is not a valid URL (a bad percent-encoding)')
   }
   const status = error.statusCode ?? 500
   if (status >= 400 && status < 500) return new ProblemError('validation_failed', error.message)
@@ -63,9 +93,50 @@ async function problems(app: FastifyInstance): Promise<void> {
     else if (problem.status >= 500) request.log.warn({ code: problem.code, upstream: problem.upstream }, problem.message)
     return sendProblem(request, reply, problem)
   })
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(request, reply, new ProblemError('not_found', `No route for ${request.method} ${request.url.split('?')[0]}`)),
-  )
+  app.setNotFoundHandler((request, reply) => {
+    const path = pathOf(request)
+    const allow = methodsAt(app, path)
+    // A route of this very method that calls not-found (a missing file under /docs) means 404.
+    if (allow.length > 0 && !allow.includes(request.method)) {
+      return sendProblem(request, reply, new ProblemError('method_not_allowed', `${path} does not take ${request.method}; it takes ${allow.join(', ')}`, { allow }))
+    }
+    return sendProblem(request, reply, new ProblemError('not_found', `No route for ${request.method} ${path}`))
+  })
+}
+
+/**
+ * Fastify answers a few errors before any route or hook runs (an over-long path parameter, an
+ * undecodable URL) with its own plain JSON unless the `frameworkErrors` server option takes
+ * them: given that, they are problems like every other error.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  reply.header('x-request-id', request.id)
+  sendProblem(request, reply, toProblem(error))
+}
+
+/**
+ * What Node's HTTP parser refuses (malformed HTTP, headers over its size limit) never reaches a
+ * route or hook; wired as the `clientErrorHandler` server option, it is answered as a problem
+ * too, on the socket, which is then closed. The request id is made here and logged with it.
+ */
+export function clientErrorProblem(this: FastifyInstance, error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return
+  const problem =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? new ProblemError('headers_too_large', 'The request headers are larger than this server accepts')
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? new ProblemError('request_timeout', 'The request did not arrive in time')
+        : new ProblemError('validation_failed', 'The request is not well-formed HTTP')
+  const requestId = randomUUID()
+  this.log.debug({ err: error, requestId }, 'client error')
+  if (socket.writable) {
+    const body = JSON.stringify(problemBody(problem, requestId))
+    socket.write(
+      `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status]}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+    )
+  }
+  socket.destroy(error)
 }
 
 export default fp(problems, { name: 'problems' })

@@ -11,6 +11,10 @@ import faqsRoutes from './faqs/index.js'
 import wallRoutes from './wall/index.js'
 
 export default async function routes(app: FastifyInstance): Promise<void> {
+  // Request bodies are JSON (and multipart for document uploads, registered there). Fastify's
+  // built-in text/plain parser would hand a string to a JSON route, whose schema then reports
+  // 400 rather than the 415 an unsupported media type deserves.
+  app.removeContentTypeParser('text/plain')
   await app.register(healthRoutes)
   await app.register(sourceRoutes)
   await app.register(messageRoutes)

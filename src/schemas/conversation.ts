@@ -58,7 +58,7 @@ export const ConversationSchema = Type.Object(
 )
 export type Conversation = Static<typeof ConversationSchema>
 
-export const ConversationListSchema = Type.Object(listOf<Conversation>('Conversation', 'Conversations, in the order Snappy gives them.'), {
+export const ConversationListSchema = Type.Object(listOf<Conversation>('Conversation', 'Conversations, in the order the operation describes.'), {
   $id: 'ConversationList',
   title: 'ConversationList',
   additionalProperties: false,

@@ -2,6 +2,7 @@
 import { Type, type Static } from 'typebox'
 import { idPattern } from '../ids.js'
 import type { Comment, Participant } from './message.js'
+import { wholeListCursor } from './ref.js'
 
 /** Text XML 1.0 can carry: no control characters other than tab, newline and carriage return. */
 export const XML_SAFE_TEXT = '^[^\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\uFFFE\\uFFFF]*$'
@@ -32,18 +33,18 @@ export const ParticipantInputSchema = Type.Object(
 )
 
 export const ParticipantListSchema = Type.Object(
-  { data: Type.Array(Type.Unsafe<Participant>({ $ref: 'Participant#' })) },
+  { data: Type.Array(Type.Unsafe<Participant>({ $ref: 'Participant#' })), nextCursor: wholeListCursor() },
   {
     $id: 'ParticipantList',
     title: 'ParticipantList',
     additionalProperties: false,
-    examples: [{ data: [{ role: 'from', name: 'Matt Gillooly', address: null, contactId: 'ctc_WyJiYXRjaGJvb2siLCJiYXRjaGJvb2siLCI0Il0', kind: 'contact' }] }],
+    examples: [{ data: [{ role: 'from', name: 'Matt Gillooly', address: null, contactId: 'ctc_WyJiYXRjaGJvb2siLCJiYXRjaGJvb2siLCI0Il0', kind: 'contact' }], nextCursor: null }],
   },
 )
 
 export const TagListSchema = Type.Object(
-  { data: Type.Array(Type.String()) },
-  { $id: 'TagList', title: 'TagList', additionalProperties: false, examples: [{ data: ['renewal', 'big deal'] }] },
+  { data: Type.Array(Type.String()), nextCursor: wholeListCursor() },
+  { $id: 'TagList', title: 'TagList', additionalProperties: false, examples: [{ data: ['renewal', 'big deal'], nextCursor: null }] },
 )
 
 export const CommentInputSchema = Type.Object(
@@ -52,11 +53,11 @@ export const CommentInputSchema = Type.Object(
 )
 
 export const CommentListSchema = Type.Object(
-  { data: Type.Array(Type.Unsafe<Comment>({ $ref: 'Comment#' })) },
+  { data: Type.Array(Type.Unsafe<Comment>({ $ref: 'Comment#' })), nextCursor: wholeListCursor() },
   {
     $id: 'CommentList',
     title: 'CommentList',
     additionalProperties: false,
-    examples: [{ data: [{ id: 'cmt_WyJiYXRjaGJvb2siLCJiYXRjaGJvb2siLCI2NDAxOSIsIjE5OSJd', body: 'Best comment ever', author: 'Eric Krause', createdAt: '2010-10-10T19:06:27.000Z' }] }],
+    examples: [{ data: [{ id: 'cmt_WyJiYXRjaGJvb2siLCJiYXRjaGJvb2siLCI2NDAxOSIsIjE5OSJd', body: 'Best comment ever', author: 'Eric Krause', createdAt: '2010-10-10T19:06:27.000Z' }], nextCursor: null }],
   },
 )

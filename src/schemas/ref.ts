@@ -11,3 +11,9 @@ export function ref<T extends TSchema>(schema: T) {
 }
 
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
+
+/**
+ * `nextCursor` of a list that always comes in one page. Every list answers `{ data, nextCursor }`,
+ * so a client pages them all the same way.
+ */
+export const wholeListCursor = () => Nullable(Type.String({ description: 'Always null: the whole list is in this page.' }))

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { SourceName } from './message.js'
+import { wholeListCursor } from './ref.js'
 
 export const CapabilitiesSchema = Type.Object(
   {
@@ -58,6 +59,6 @@ export const SourceSchema = Type.Object(
 export type Source = Static<typeof SourceSchema>
 
 export const SourceListSchema = Type.Object(
-  { data: Type.Array(Type.Unsafe<Source>({ $ref: 'Source#' })) },
-  { $id: 'SourceList', title: 'SourceList', additionalProperties: false, examples: [{ data: [{ name: 'batchbook', source: 'batchbook', sandbox: false, capabilities: { messages: { list: true, read: true, create: true, update: true, delete: true, participants: true, tags: true, comments: true } }, rateLimit: { limit: 1, windowSeconds: 1, remaining: 1, resetSeconds: 0, queued: 0 }, circuit: { state: 'closed', consecutiveFailures: 0 } }] }] },
+  { data: Type.Array(Type.Unsafe<Source>({ $ref: 'Source#' })), nextCursor: wholeListCursor() },
+  { $id: 'SourceList', title: 'SourceList', additionalProperties: false, examples: [{ data: [{ name: 'batchbook', source: 'batchbook', sandbox: false, capabilities: { messages: { list: true, read: true, create: true, update: true, delete: true, participants: true, tags: true, comments: true } }, rateLimit: { limit: 1, windowSeconds: 1, remaining: 1, resetSeconds: 0, queued: 0 }, circuit: { state: 'closed', consecutiveFailures: 0 } }], nextCursor: null }] },
 )

@@ -331,15 +331,19 @@ export class UpstreamClient {
 
   /** An upstream 429 or 503 with Retry-After pauses the whole connection that long. */
   async #honourRetryAfter(res: { status: number; headers: UpstreamResponse['headers'] }): Promise<void> {
-    if ((res.status !== 429 && res.status !== 503) || res.headers['retry-after'] === undefined) return
+    if (!isOverLimit(res) || res.headers['retry-after'] === undefined) return
     const seconds = retryAfterSeconds(res.headers['retry-after'])
     if (seconds !== undefined) await this.scheduler.pause(seconds * 1000)
   }
 
-  /** The problem for a non-2xx answer. A 5xx says the upstream is in trouble; a 4xx proves it alive; a 429 says neither. */
+  /**
+   * The problem for a non-2xx answer. A 5xx says the upstream is in trouble; a 4xx proves it
+   * alive; its own over-limit answer (429, or 503 with Retry-After) says neither: it pauses the
+   * connection (see `#honourRetryAfter`) and never counts toward opening the circuit.
+   */
   #rejected(res: UpstreamResponse, report: Report, describe?: (res: UpstreamResponse) => string | undefined): ProblemError {
-    if (res.status >= 500) this.breaker.failure()
-    else if (res.status === 429) this.breaker.release()
+    if (isOverLimit(res)) this.breaker.release()
+    else if (res.status >= 500) this.breaker.failure()
     else this.breaker.success()
     report(res.status, 'error')
     return statusFailure(res.status, { source: this.connection.source, connection: this.connection.name }, res.headers['retry-after'], describe?.(res))
@@ -354,4 +358,9 @@ export class UpstreamClient {
   #tag(tag: string): string {
     return `${this.#scope}#${tag}`
   }
+}
+
+/** The upstream's own "slow down": a 429, or a 503 that says when to come back. */
+function isOverLimit(res: { status: number; headers: UpstreamResponse['headers'] }): boolean {
+  return res.status === 429 || (res.status === 503 && res.headers['retry-after'] !== undefined)
 }

@@ -1,8 +1,8 @@
 /**
  * The reference page in a real browser: Debian's Chromium driven by playwright-core loads
  * /docs, the operations are listed, and "Try it out" with the development key reaches the
- * sandbox. Without Chromium (`apt-get install chromium`) the test is skipped, except in CI,
- * where it must run.
+ * sandbox; over plain HTTP on a host name that is not loopback the page renders too. Without
+ * Chromium (`apt-get install chromium`) the test is skipped, except in CI, where it must run.
  */
 import { existsSync, mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -14,6 +14,8 @@ const CHROMIUM = '/usr/bin/chromium'
 const available = existsSync(CHROMIUM)
 const required = process.env.CI === 'true'
 const artifacts = fileURLToPath(new URL('../artifacts/', import.meta.url))
+/** A name Chromium resolves to loopback without being loopback, as a LAN or container host would be. */
+const HOST_NAME = 'switchboard.test'
 
 let gw: RunningGateway
 let browser: Browser
@@ -23,7 +25,14 @@ describe.skipIf(!available && !required)('reference page in a browser', () => {
     gw = await startGateway({ withSandbox: true })
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        `--host-resolver-rules=MAP ${HOST_NAME} 127.0.0.1`,
+      ],
     })
   }, 60_000)
 
@@ -60,5 +69,19 @@ describe.skipIf(!available && !required)('reference page in a browser', () => {
     mkdirSync(artifacts, { recursive: true })
     await page.screenshot({ path: `${artifacts}docs.png`, fullPage: false })
     expect(offsite).toEqual([])
+  }, 60_000)
+
+  it('renders over plain HTTP on a host name that is not loopback', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1600 } })
+    const origin = gw.url.replace('127.0.0.1', HOST_NAME)
+    const upgraded: string[] = []
+    page.on('request', (req) => {
+      if (req.url().startsWith(`https://${HOST_NAME}`)) upgraded.push(req.url())
+    })
+    await page.goto(`${origin}/docs`)
+    await page.waitForSelector('.opblock', { timeout: 20_000 })
+    const summaries = await page.locator('.opblock-summary-path').allTextContents()
+    expect(summaries.map((s) => s.replace(/\u200b/g, ''))).toEqual(expect.arrayContaining(['/v1/messages', '/v1/conversations']))
+    expect(upgraded).toEqual([])
   }, 60_000)
 })

@@ -158,10 +158,16 @@ function newQuestion(): { id: string; faq: string; topics: [string, string] } {
   return { id: snappyId('faqQuestion', String(WCL_ID), String(faq), String(first.topic), String(question.id)), faq: faqId, topics: [first.id, second.id] }
 }
 
+/** The Snappy accounts the sandbox's key reaches. */
+function snappyAccountList() {
+  const key = gw.sandbox!.connections.find((c) => c.name === 'snappy')!.credential
+  return sn().directory.accountsOf(sn().directory.staffForKey(key)!.id)
+}
+const snappyAccounts = () => snappyAccountList().length
+
 /** The Snappy part of the timeline: the accounts, their three queues, each queued ticket's notes. */
 function snappyTimeline(): number {
-  const key = gw.sandbox!.connections.find((c) => c.name === 'snappy')!.credential
-  const accounts = sn().directory.accountsOf(sn().directory.staffForKey(key)!.id)
+  const accounts = snappyAccountList()
   // `inbox` and `yours` are parts of `waiting`: the waiting tickets are every queued ticket.
   const queued = accounts.flatMap(({ account }) => sn().tickets.ticketsOf(account.id).filter((t) => t.status === 'waiting'))
   return 1 + 3 * accounts.length + queued.length
@@ -359,7 +365,19 @@ const ROWS: Row[] = [
   row({ route: 'GET /v1/contacts/{id}', cold: 1, warm: 0, run: () => get(`/v1/contacts/${SNAPPY_CONTACT()}`) }),
 
   // Conversations
+  row({
+    route: 'GET /v1/conversations?queue={queue}',
+    cold: { formula: '1 + 1 per account', value: () => 1 + snappyAccounts() },
+    warm: 0,
+    run: () => list('/v1/conversations?queue=waiting'),
+  }),
   row({ route: 'GET /v1/conversations?queue={queue}&account={accountId}', cold: 1, warm: 0, run: () => list(`/v1/conversations?queue=waiting&account=${WCL}`) }),
+  row({
+    route: 'GET /v1/conversations?q={q}',
+    cold: { formula: '1 + 1 per account', value: () => 1 + snappyAccounts() },
+    warm: 0,
+    run: () => list('/v1/conversations?q=invoice'),
+  }),
   row({ route: 'GET /v1/conversations?q={q}&account={accountId}', cold: 1, warm: 0, run: () => list(`/v1/conversations?q=invoice&account=${WCL}`) }),
   row({ route: 'GET /v1/conversations/{id}', cold: 1, warm: 0, run: () => get(`/v1/conversations/${snappyId('conversation', seededTicket())}`) }),
   row({

@@ -25,6 +25,13 @@ describe('health routes', () => {
     })
   })
 
+  it('lists the sources as every list, with a null nextCursor', async () => {
+    const sources = await getJson(`${gw.url}/v1/sources`)
+    expect(sources.status).toBe(200)
+    expect(Object.keys(sources.body ?? {}).sort()).toEqual(['data', 'nextCursor'])
+    expect(sources.body?.nextCursor).toBeNull()
+  })
+
   it('answers 503 once every circuit is open, and /v1/sources shows the open circuit', async () => {
     for (const adapter of gw.app.upstreams.all()) adapter.client.breaker.failure()
     expect(await getJson(`${gw.url}/readyz`, {})).toMatchObject({ status: 503, body: { status: 'unavailable' } })

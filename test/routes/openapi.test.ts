@@ -32,6 +32,16 @@ describe('OpenAPI document and reference page', () => {
     expect(list?.responses['502']).toMatchObject({ content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } })
   })
 
+  it('keeps the reference page’s CSP strict without upgrading its requests to https', async () => {
+    const page = await request(`${gw.url}/docs`)
+    await page.body.dump()
+    const csp = String(page.headers['content-security-policy'])
+    const directives = csp.split(';').map((d) => d.trim())
+    expect(directives).toEqual(expect.arrayContaining(["default-src 'self'", "object-src 'none'", "script-src-attr 'none'", "frame-ancestors 'self'", "base-uri 'self'"]))
+    expect(directives.find((d) => d.startsWith('script-src '))).toMatch(/^script-src 'self'( 'sha256-[A-Za-z0-9+/=]+')*$/)
+    expect(csp).not.toContain('upgrade-insecure-requests')
+  })
+
   it('serves the reference page and its scripts from the installed package', async () => {
     const page = await request(`${gw.url}/docs`)
     const html = await page.body.text()
@@ -79,6 +89,16 @@ describe('OpenAPI document quality', () => {
     const document = await doc()
     for (const [name, schema] of Object.entries(document.components.schemas)) {
       expect(schema.examples?.length, name).toBeGreaterThan(0)
+    }
+  })
+
+  it('documents a required nextCursor on every list', async () => {
+    const schemas = (await doc()).components.schemas as Record<string, { properties?: Record<string, { type?: string }>; required?: string[] }>
+    const lists = Object.entries(schemas).filter(([, schema]) => schema.properties?.data?.type === 'array')
+    expect(lists.length).toBeGreaterThan(10)
+    for (const [name, schema] of lists) {
+      expect(schema.properties?.nextCursor, name).toBeDefined()
+      expect(schema.required, name).toContain('nextCursor')
     }
   })
 

@@ -133,6 +133,20 @@ describe('circuit breaker', () => {
   })
 })
 
+describe('the upstream\'s own over-limit answer', () => {
+  it('pauses the connection and never opens the circuit', async () => {
+    // One failure would open this circuit, if the over-limit answer counted as one.
+    engine = await startEngine((c) => ({ ...c, breaker: { failureThreshold: 1, cooldownMs: 10_000 } }))
+    engine.sandbox.snappy.simulator.faults.inject({ type: 'status', status: 503, retryAfter: 1 })
+    const started = Date.now()
+    // The read is retried once the pause the answer asked for has passed.
+    expect(await readAccounts(engine)).toEqual(expect.any(Array))
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900)
+    expect(engine.snappy.breaker.state).toBe('closed')
+    expect(snappyCount(engine, 'GET /api/v1/accounts')).toBe(2)
+  })
+})
+
 describe('read cache', () => {
   it('serves a repeat read from the cache', async () => {
     engine = await startEngine()

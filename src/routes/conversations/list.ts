@@ -1,14 +1,13 @@
-/** `GET /v1/conversations`: a ticket queue of an account or mailbox, or an account search. */
-import type { FastifyInstance } from 'fastify'
+/** `GET /v1/conversations`: a ticket queue or a search, across accounts or in one account or mailbox. */
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type, type Static } from 'typebox'
 import { ProblemError } from '../../errors.js'
 import { ConversationListSchema } from '../../schemas/conversation.js'
 import { ref } from '../../schemas/ref.js'
 import { UPSTREAM_PROBLEMS, problemResponses } from '../../schemas/responses.js'
 import { DEFAULT_PAGE_SIZE, IdOf, pageQuery } from '../../schemas/snappy-common.js'
-import { type Resolved, resolveId } from '../../upstreams/snappy/access.js'
-import { searchConversations } from '../../upstreams/snappy/conversation-search.js'
-import { slicePage } from '../../upstreams/snappy/paging.js'
+import { type ConversationScope, MAX_CONVERSATION_CURSOR_LENGTH, listConversations } from '../../services/conversation-list.js'
+import { type Resolved, resolveId, usableSnappy } from '../../upstreams/snappy/access.js'
 import { QUEUES } from '../../upstreams/snappy/tickets.js'
 
 const Query = Type.Object(
@@ -19,11 +18,12 @@ const Query = Type.Object(
         { description: '`waiting` (default): awaiting an answer; `inbox`: waiting and assigned to nobody; `yours`: waiting and assigned to the connection’s staff member.' },
       ),
     ),
-    account: Type.Optional(IdOf('account', 'The account whose queue to read, or to search in.')),
-    mailbox: Type.Optional(IdOf('mailbox', 'Only this mailbox’s queue.')),
-    q: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'Full-text search in `account` instead of a queue.' })),
+    account: Type.Optional(IdOf('account', 'Only this account (default: every account the key may use).')),
+    mailbox: Type.Optional(IdOf('mailbox', 'Only this mailbox.')),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'Full-text search instead of a queue.' })),
     include: Type.Optional(Type.Literal('remote', { description: '`remote` adds the sanitized upstream record as `remote`.' })),
-    ...pageQuery,
+    limit: pageQuery.limit,
+    cursor: Type.Optional(Type.String({ maxLength: MAX_CONVERSATION_CURSOR_LENGTH, description: 'The `nextCursor` of the previous page (same query).' })),
   },
   { additionalProperties: false },
 )
@@ -41,8 +41,10 @@ export default async function conversationListRoute(app: FastifyInstance): Promi
         operationId: 'listConversations',
         summary: 'List or search conversations',
         description:
-          'With `account` or `mailbox`: that queue (`queue`, default `waiting`), longest waiting first. ' +
-          'With `q` and `account`: a full-text search of the account’s conversations, newest first.',
+          'The conversations of every Snappy account the key may use, on every Snappy connection, as one list behind one cursor; `account` or `mailbox` narrows it to that account or mailbox. ' +
+          'Without `q`: the queue `queue` (default `waiting`), longest waiting first (oldest `lastReplyAt`). ' +
+          'With `q`: a full-text search, newest first (latest `createdAt`). ' +
+          'Ties go by connection, then ticket id. Walking `nextCursor` never repeats or skips a conversation while the data stays the same; a page may hold fewer than `limit` conversations before the end.',
         tags: ['Conversations'],
         querystring: Query,
         response: { 200: ref(ConversationListSchema), ...problemResponses(...UPSTREAM_PROBLEMS, 404, 405) },
@@ -54,26 +56,24 @@ export default async function conversationListRoute(app: FastifyInstance): Promi
       const options = { includeRemote: request.query.include === 'remote' }
       const account = request.query.account === undefined ? undefined : resolveId(app, request, 'account', request.query.account, 1)
       const mailbox = request.query.mailbox === undefined ? undefined : resolveId(app, request, 'mailbox', request.query.mailbox, 2)
-      if (q !== undefined) {
-        if (account === undefined) throw invalid('account', 'required with q', 'Searching needs the `account` to search in')
-        if (queue !== undefined || mailbox !== undefined) throw invalid('q', 'not with queue or mailbox', 'A search covers the whole account; leave out `queue` and `mailbox`')
-        return searchConversations(account.adapter.tickets, account.parts[0] as string, q, limit, cursor, options)
-      }
-      const scope = queueScope(account, mailbox)
-      const list = await scope.adapter.tickets.queue(scope.where, queue ?? 'waiting', options)
-      return slicePage(list, 'conversation-queue', cursor, limit)
+      if (q !== undefined && queue !== undefined) throw invalid('q', 'not with queue', 'A search is not a queue; leave out `queue` or `q`')
+      const scopes = await scopesOf(app, request, account, mailbox)
+      return listConversations(scopes, q === undefined ? { queue: queue ?? 'waiting' } : { q }, limit, cursor, options)
     },
   )
 }
 
-function queueScope(account: Resolved | undefined, mailbox: Resolved | undefined) {
+/** The accounts (or the mailbox) the list spans. */
+async function scopesOf(app: FastifyInstance, request: FastifyRequest, account: Resolved | undefined, mailbox: Resolved | undefined): Promise<ConversationScope[]> {
   if (mailbox !== undefined) {
     const [owner, id] = mailbox.parts as [string, string]
     if (account !== undefined && (account.adapter !== mailbox.adapter || account.parts[0] !== owner)) {
       throw invalid('mailbox', 'not in account', 'The mailbox is not in that account')
     }
-    return { adapter: mailbox.adapter, where: { account: owner, mailbox: id } }
+    return [{ adapter: mailbox.adapter, account: owner, mailbox: id }]
   }
-  if (account !== undefined) return { adapter: account.adapter, where: { account: account.parts[0] as string } }
-  throw invalid('account', 'account or mailbox required', 'Name the `account` or `mailbox` whose queue to read, or search with `q` and `account`')
+  if (account !== undefined) return [{ adapter: account.adapter, account: account.parts[0] as string }]
+  const adapters = usableSnappy(app, request)
+  const accounts = await Promise.all(adapters.map((adapter) => adapter.directory.accounts()))
+  return adapters.flatMap((adapter, i) => (accounts[i] ?? []).map((a) => ({ adapter, account: a.remoteId })))
 }

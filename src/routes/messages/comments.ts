@@ -36,7 +36,7 @@ export default async function commentRoutes(app: FastifyInstance): Promise<void>
     },
     async (request) => {
       const { adapter, parts } = resolveMessage(app, request, request.params.id)
-      return { data: await operation(adapter, 'listComments', 'comment on messages')(parts) }
+      return { data: await operation(adapter, 'listComments', 'comment on messages')(parts), nextCursor: null }
     },
   )
 

@@ -32,7 +32,7 @@ export default async function participantRoutes(app: FastifyInstance): Promise<v
     },
     async (request) => {
       const { adapter, parts } = resolveMessage(app, request, request.params.id)
-      return { data: await operation(adapter, 'listParticipants', 'list participants')(parts, request.query.role) }
+      return { data: await operation(adapter, 'listParticipants', 'list participants')(parts, request.query.role), nextCursor: null }
     },
   )
 
@@ -55,7 +55,7 @@ export default async function participantRoutes(app: FastifyInstance): Promise<v
       const { adapter, parts } = resolveMessage(app, request, request.params.id)
       const add = operation(adapter, 'addParticipant', 'change participants')
       const contactParts = decodeIdFor('contact', request.body.contactId, adapter.connection, CONTACT_ID_PARTS[adapter.connection.source])
-      return { data: await add(parts, contactParts, request.body.role) }
+      return { data: await add(parts, contactParts, request.body.role), nextCursor: null }
     },
   )
 

@@ -32,7 +32,7 @@ export default async function tagRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const { adapter, parts } = resolveMessage(app, request, request.params.id)
-      return { data: await operation(adapter, 'listTags', 'list tags of messages')(parts) }
+      return { data: await operation(adapter, 'listTags', 'list tags of messages')(parts), nextCursor: null }
     },
   )
 
@@ -50,7 +50,7 @@ export default async function tagRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const { adapter, parts } = resolveMessage(app, request, request.params.id)
-      return { data: await operation(adapter, 'addTag', 'tag messages')(parts, request.params.tag) }
+      return { data: await operation(adapter, 'addTag', 'tag messages')(parts, request.params.tag), nextCursor: null }
     },
   )
 

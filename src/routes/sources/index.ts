@@ -38,7 +38,7 @@ export default async function sourceRoutes(app: FastifyInstance): Promise<void> 
           }
         }),
       )
-      return { data }
+      return { data, nextCursor: null }
     },
   )
 }

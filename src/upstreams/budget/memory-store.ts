@@ -42,6 +42,32 @@ export class MemoryBudgetStore implements BudgetStore {
     return { granted: true, remaining: limit.max - log.length }
   }
 
+  /**
+   * Logs a grant made elsewhere (through a shared budget), so this log knows every call made;
+   * grants older than `keepMs` are dropped.
+   */
+  record(key: string, at: number, keepMs: number): void {
+    const log = this.#log.get(key)
+    if (log === undefined) {
+      this.#log.set(key, [at])
+      return
+    }
+    log.push(at)
+    let expired = 0
+    while (expired < log.length && (log[expired] as number) <= at - keepMs) expired++
+    if (expired > 0) log.splice(0, expired)
+  }
+
+  /** Until when `key` is paused (0 when it is not). */
+  pausedUntil(key: string): number {
+    return this.#pausedUntil.get(key) ?? 0
+  }
+
+  /** Grant times logged for `key` since `since`, oldest first. */
+  grantsSince(key: string, since: number): number[] {
+    return (this.#log.get(key) ?? []).filter((at) => at > since)
+  }
+
   async status(key: string, limit: RateLimit): Promise<BudgetStatus> {
     const now = this.#now()
     const paused = this.#pausedUntil.get(key) ?? 0

@@ -2,6 +2,7 @@ import type { IdempotencyStore, Reservation, StoredResponse } from './store.js'
 
 interface Record {
   fingerprint: string
+  holder?: string | undefined
   response: StoredResponse | null
   expiresAt: number
 }
@@ -15,7 +16,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     this.#now = now
   }
 
-  async reserve(key: string, fingerprint: string, ttlMs: number): Promise<Reservation> {
+  async reserve(key: string, fingerprint: string, ttlMs: number, holder?: string): Promise<Reservation> {
     this.#sweep()
     let existing = this.#records.get(key)
     if (existing !== undefined && existing.expiresAt <= this.#now()) {
@@ -23,7 +24,7 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
       existing = undefined
     }
     if (existing === undefined) {
-      this.#records.set(key, { fingerprint, response: null, expiresAt: this.#now() + ttlMs })
+      this.#records.set(key, { fingerprint, holder, response: null, expiresAt: this.#now() + ttlMs })
       return { state: 'reserved' }
     }
     if (existing.fingerprint !== fingerprint) return { state: 'mismatch' }
@@ -35,9 +36,9 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     this.#records.set(key, { fingerprint, response, expiresAt: this.#now() + ttlMs })
   }
 
-  async release(key: string): Promise<void> {
+  async release(key: string, holder?: string): Promise<void> {
     const existing = this.#records.get(key)
-    if (existing !== undefined && existing.response === null) this.#records.delete(key)
+    if (existing !== undefined && existing.response === null && (holder === undefined || existing.holder === holder)) this.#records.delete(key)
   }
 
   /** Memory hygiene: records mostly expire in the order they were made, so stop at the first live one. */

@@ -20,11 +20,17 @@ export type Reservation =
   | { state: 'mismatch' }
 
 export interface IdempotencyStore {
-  /** Atomically reserves `key` for a request whose fingerprint is `fingerprint`. */
-  reserve(key: string, fingerprint: string, ttlMs: number): Promise<Reservation>
+  /**
+   * Atomically reserves `key` for a request whose fingerprint is `fingerprint`; `holder` names
+   * the request, so that only its own reservation is ever released.
+   */
+  reserve(key: string, fingerprint: string, ttlMs: number, holder?: string): Promise<Reservation>
   complete(key: string, fingerprint: string, response: StoredResponse, ttlMs: number): Promise<void>
-  /** Forgets a reservation whose request failed before any upstream write, so it may be retried. */
-  release(key: string): Promise<void>
+  /**
+   * Forgets a reservation whose request failed before any upstream write, so it may be
+   * retried: the one `holder` made, or any pending one when no holder is named.
+   */
+  release(key: string, holder?: string): Promise<void>
 }
 
 /** How long a finished answer is kept for replay. */

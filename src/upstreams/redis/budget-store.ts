@@ -9,10 +9,12 @@ import { randomBytes } from 'node:crypto'
 import type { Redis, Result } from 'ioredis'
 import type { RateLimit } from '../../config.js'
 import type { Lane } from '../budget/scheduler.js'
+import { absentCalls, slotPlan } from '../budget/slots.js'
 import { type BudgetStatus, type BudgetStore, type BudgetVerdict, demandHoldMs } from '../budget/store.js'
 
 // KEYS[1] log (sorted set), KEYS[2] pause marker, KEYS[3] demand marker; ARGV window_ms, max,
-// member, take (1) or peek (0), lane, demand hold ms. A refused foreground take sets the demand
+// member, take (1) or peek (0), lane, demand hold ms, calls reserved for replicas that cannot
+// reach Redis, ms until that reservation may change. A refused foreground take sets the demand
 // marker; a background take is refused while it stands.
 const TAKE = `
 local t = redis.call('TIME')
@@ -34,7 +36,12 @@ elseif ARGV[5] == 'background' then
   local wanted = tonumber(redis.call('GET', KEYS[3]) or '0')
   if wanted > now then wait = wanted - now end
 end
-if wait == 0 and count >= max then wait = math.max(1, reset) end
+local reserved = tonumber(ARGV[7])
+if wait == 0 and count >= max then
+  wait = math.max(1, reset)
+elseif wait == 0 and count + reserved >= max then
+  wait = math.max(1, tonumber(ARGV[8]))
+end
 if wait > 0 then
   if ARGV[4] == '1' and ARGV[5] ~= 'background' then
     local hold = wait + tonumber(ARGV[6])
@@ -48,7 +55,7 @@ if ARGV[4] == '1' then
   count = count + 1
   if count == 1 then reset = window end
 end
-return {1, reset, max - count}
+return {1, reset, math.max(0, max - count - reserved)}
 `
 
 // KEYS[1] pause marker; ARGV until_ms
@@ -75,28 +82,60 @@ declare module 'ioredis' {
       take: '1' | '0',
       lane: Lane,
       holdMs: number,
+      reserved: number,
+      reservedForMs: number,
     ): Result<[number, number, number], Context>
     budgetPause(pause: string, untilMs: number): Result<number, Context>
   }
 }
 
+export interface RedisBudgetOptions {
+  /** How many replicas share the budget. */
+  replicas: number
+  /** Slots of the replicas not reaching Redis now: their slices count as spent (see slots.ts). */
+  absent: () => ReadonlySet<number>
+}
+
 export class RedisBudgetStore implements BudgetStore {
   readonly #redis: Redis
+  readonly #options: RedisBudgetOptions
 
-  constructor(redis: Redis) {
+  constructor(redis: Redis, options: RedisBudgetOptions = { replicas: 1, absent: () => new Set() }) {
     this.#redis = redis
+    this.#options = options
     redis.defineCommand('budgetTake', { numberOfKeys: 3, lua: TAKE })
     redis.defineCommand('budgetPause', { numberOfKeys: 1, lua: PAUSE })
   }
 
   async take(key: string, limit: RateLimit, lane: Lane = 'client'): Promise<BudgetVerdict> {
-    const [granted, ms, remaining] = await this.#redis.budgetTake(...this.#keys(key), limit.windowMs, limit.max, member(), '1', lane, demandHoldMs(limit))
+    const [reserved, reservedForMs] = this.#reserved(limit)
+    const [granted, ms, remaining] = await this.#redis.budgetTake(
+      ...this.#keys(key),
+      limit.windowMs,
+      limit.max,
+      member(),
+      '1',
+      lane,
+      demandHoldMs(limit),
+      reserved,
+      reservedForMs,
+    )
     return granted === 1 ? { granted: true, remaining } : { granted: false, retryAfterMs: ms }
   }
 
   async status(key: string, limit: RateLimit): Promise<BudgetStatus> {
-    const [granted, resetMs, remaining] = await this.#redis.budgetTake(...this.#keys(key), limit.windowMs, limit.max, '', '0', 'client', 0)
+    const [reserved, reservedForMs] = this.#reserved(limit)
+    const [granted, resetMs, remaining] = await this.#redis.budgetTake(...this.#keys(key), limit.windowMs, limit.max, '', '0', 'client', 0, reserved, reservedForMs)
     return granted === 1 ? { remaining, resetMs } : { remaining: 0, resetMs }
+  }
+
+  /** What replicas cut off from Redis may spend around now, and until when that holds. */
+  #reserved(limit: RateLimit): [number, number] {
+    const absent = this.#options.absent()
+    if (absent.size === 0 || this.#options.replicas < 2) return [0, 0]
+    const plan = slotPlan(limit, this.#options.replicas)
+    const now = Date.now()
+    return [absentCalls(plan, limit.windowMs, absent, now), plan.sliceMs - (now % plan.sliceMs)]
   }
 
   /**

@@ -11,41 +11,99 @@ import type { RateLimit } from '../../config.js'
 import { ProblemError } from '../../errors.js'
 import { MemoryBudgetStore } from '../budget/memory-store.js'
 import type { Lane } from '../budget/scheduler.js'
+import { slotAt, slotPlan } from '../budget/slots.js'
 import type { BudgetStatus, BudgetStore, BudgetVerdict } from '../budget/store.js'
 import type { CacheEntry, CacheStore } from '../cache/store.js'
 import type { IdempotencyStore, Reservation, StoredResponse } from '../idempotency/store.js'
 
-/** One replica's share of a limit shared by `replicas`. */
-export function localShare(limit: RateLimit, replicas: number): RateLimit {
-  if (limit.max >= replicas) return { max: Math.floor(limit.max / replicas), windowMs: limit.windowMs }
-  return { max: 1, windowMs: limit.windowMs * Math.ceil(replicas / limit.max) }
+/** Where a replica stands with the other replicas: its slot, and who is reachable. */
+export interface ReplicaSlots {
+  /** This replica's slot (0 to replicas - 1), or null before it ever reached Redis. */
+  readonly slot: number | null
+  /** Slots of replicas whose heartbeat is gone from Redis. */
+  absent(): ReadonlySet<number>
 }
 
+/**
+ * How long a replica that lost Redis waits before its first local grant, beyond one window:
+ * the time its heartbeat takes to expire and the others to notice (see replica-slots.ts).
+ */
+export const PRESENCE_LAG_MS = 4_000
+/** How often a replica on its local budget tries Redis again. */
+const RETRY_SHARED_MS = 1_000
+
+export interface FallbackOptions {
+  replicas: number
+  slots: ReplicaSlots
+  onFailure: (err: unknown) => void
+  onRecovery?: () => void
+  now?: () => number
+}
+
+/**
+ * The rate budget through Redis, and what replaces it while Redis is unreachable, keeping every
+ * replica together under the upstream's limit however their clocks and phases fall:
+ *
+ * - Every grant is also logged here, so a replica knows the calls it made itself.
+ * - Alone (`replicas` 1), it goes on with the same limit on that log.
+ * - With others, it waits one window (plus the time the others need to see it gone) so that
+ *   every grant made through Redis before has left the window, then calls only in its own time
+ *   slots (slots.ts). The replicas still on Redis count those slots as spent.
+ * - Back on Redis, it waits until its own local grants have left the window, since Redis never
+ *   saw them, then takes from Redis again.
+ */
 export class FallbackBudgetStore implements BudgetStore {
   readonly #shared: BudgetStore
   readonly #local: MemoryBudgetStore
-  readonly #replicas: number
-  readonly #onFailure: (err: unknown) => void
-  #lastFailureAt = Number.NEGATIVE_INFINITY
+  readonly #options: FallbackOptions
+  readonly #now: () => number
+  #mode: 'shared' | 'local' = 'shared'
+  /** No grant before this time (a switch between shared and local is under way). */
+  #holdUntil = 0
+  #lastTryAt = 0
+  /** The last grant made locally, which Redis never saw. */
+  #lastLocalGrant = Number.NEGATIVE_INFINITY
 
-  constructor(shared: BudgetStore, options: { replicas: number; onFailure: (err: unknown) => void; now?: () => number }) {
+  constructor(shared: BudgetStore, options: FallbackOptions) {
     this.#shared = shared
-    this.#local = new MemoryBudgetStore(options.now)
-    this.#replicas = options.replicas
-    this.#onFailure = options.onFailure
+    this.#options = options
+    this.#now = options.now ?? Date.now
+    this.#local = new MemoryBudgetStore(this.#now)
   }
 
-  /** True while the local fallback is in use. */
+  /** True while the local budget is in use. */
   get degraded(): boolean {
-    return this.#lastFailureAt > Number.NEGATIVE_INFINITY
+    return this.#mode === 'local'
   }
 
-  take(key: string, limit: RateLimit, lane?: Lane): Promise<BudgetVerdict> {
-    return this.#use(limit, (store, l) => store.take(key, l, lane))
+  async take(key: string, limit: RateLimit, lane?: Lane): Promise<BudgetVerdict> {
+    const shared = await this.#sharedMode(limit)
+    const now = this.#now()
+    if (this.#holdUntil > now) return { granted: false, retryAfterMs: this.#holdUntil - now }
+    if (shared) {
+      try {
+        const verdict = await this.#shared.take(key, limit, lane)
+        if (verdict.granted) this.#local.record(key, this.#now(), limit.windowMs)
+        return verdict
+      } catch (err) {
+        this.#toLocal(limit, err)
+        return { granted: false, retryAfterMs: Math.max(1, this.#holdUntil - this.#now()) }
+      }
+    }
+    const verdict = await this.#takeLocal(key, limit, lane)
+    if (verdict.granted) this.#lastLocalGrant = this.#now()
+    return verdict
   }
 
-  status(key: string, limit: RateLimit): Promise<BudgetStatus> {
-    return this.#use(limit, (store, l) => store.status(key, l))
+  async status(key: string, limit: RateLimit): Promise<BudgetStatus> {
+    if (this.#mode === 'shared') {
+      try {
+        return await this.#shared.status(key, limit)
+      } catch (err) {
+        this.#toLocal(limit, err)
+      }
+    }
+    return this.#local.status(key, limit)
   }
 
   async pause(key: string, untilMs: number): Promise<void> {
@@ -53,32 +111,78 @@ export class FallbackBudgetStore implements BudgetStore {
     try {
       await this.#shared.pause(key, untilMs)
     } catch (err) {
-      this.#fail(err)
+      if (this.#mode === 'shared') this.#options.onFailure(err)
     }
   }
 
-  async #use<T>(limit: RateLimit, op: (store: BudgetStore, limit: RateLimit) => Promise<T>): Promise<T> {
-    const local = localShare(limit, this.#replicas)
-    if (Date.now() - this.#lastFailureAt < limit.windowMs) return op(this.#local, local)
+  /** Alone, the local log is the whole truth; with others, only this replica's slots are safe. */
+  async #takeLocal(key: string, limit: RateLimit, lane?: Lane): Promise<BudgetVerdict> {
+    if (this.#options.replicas < 2) return this.#local.take(key, limit, lane)
+    const slot = this.#options.slots.slot
+    // Without a slot (Redis never answered) no time is this replica's to call in.
+    if (slot === null) return { granted: false, retryAfterMs: RETRY_SHARED_MS }
+    const now = this.#now()
+    const paused = this.#local.pausedUntil(key)
+    if (paused > now) return { granted: false, retryAfterMs: paused - now }
+    const plan = slotPlan(limit, this.#options.replicas)
+    const at = slotAt(plan, slot, now)
+    if (!at.open) return { granted: false, retryAfterMs: Math.max(1, at.waitMs) }
+    const sliceEnd = (at.slice + 1) * plan.sliceMs
+    const used = this.#local.grantsSince(key, sliceEnd - plan.sliceMs - 1).length
+    if (used >= plan.quota) {
+      const next = slotAt(plan, slot, sliceEnd)
+      return { granted: false, retryAfterMs: Math.max(1, sliceEnd - now + (next.open ? 0 : next.waitMs)) }
+    }
+    this.#local.record(key, now, limit.windowMs)
+    return { granted: true, remaining: plan.quota - used - 1 }
+  }
+
+  /** Whether to take from Redis now; a replica on its local budget tries Redis again now and then. */
+  async #sharedMode(limit: RateLimit): Promise<boolean> {
+    if (this.#mode === 'shared') return true
+    const now = this.#now()
+    if (now - this.#lastTryAt < RETRY_SHARED_MS) return false
+    this.#lastTryAt = now
     try {
-      const result = await op(this.#shared, limit)
-      this.#lastFailureAt = Number.NEGATIVE_INFINITY
-      return result
-    } catch (err) {
-      this.#fail(err)
-      return op(this.#local, local)
+      await this.#shared.status('__probe__', limit)
+    } catch {
+      return false
     }
+    this.#mode = 'shared'
+    // Redis never saw the local grants: none may share a window with what Redis grants next.
+    this.#holdUntil = Math.max(this.#holdUntil, this.#lastLocalGrant + limit.windowMs)
+    this.#options.onRecovery?.()
+    return true
   }
 
-  #fail(err: unknown): void {
-    if (!this.degraded) this.#onFailure(err)
-    this.#lastFailureAt = Date.now()
+  #toLocal(limit: RateLimit, err: unknown): void {
+    if (this.#mode === 'local') return
+    this.#mode = 'local'
+    this.#lastTryAt = this.#now()
+    this.#options.onFailure(err)
+    // Alone, the local log holds every grant; with others, their grants through Redis must
+    // leave the window, and they must see this replica gone, before it calls in its slots.
+    if (this.#options.replicas > 1) this.#holdUntil = Math.max(this.#holdUntil, this.#now() + limit.windowMs + PRESENCE_LAG_MS)
   }
 }
 
+/** Past this many pending invalidations, the whole cache is cleared instead. */
+const MAX_PENDING_TAGS = 10_000
+/** How often journals of writes Redis missed are replayed into it. */
+const REPLAY_MS = 1_000
+
+/**
+ * The read cache in Redis, and what happens while Redis fails: reads miss (the upstream
+ * answers, within budget), entries are not kept, and invalidations that fail are remembered
+ * and replayed as soon as Redis answers again. Until they are, this replica serves nothing from
+ * the cache, so a record it wrote during the outage is never served from before the write.
+ */
 export class ResilientCacheStore implements CacheStore {
   readonly #shared: CacheStore
   readonly #onFailure: (err: unknown) => void
+  readonly #pending = new Set<string>()
+  #clearPending = false
+  #timer: NodeJS.Timeout | undefined
 
   constructor(shared: CacheStore, onFailure: (err: unknown) => void) {
     this.#shared = shared
@@ -86,6 +190,7 @@ export class ResilientCacheStore implements CacheStore {
   }
 
   async get<T>(key: string): Promise<CacheEntry<T> | undefined> {
+    if (!(await this.#replay())) return undefined
     try {
       return await this.#shared.get<T>(key)
     } catch (err) {
@@ -95,11 +200,17 @@ export class ResilientCacheStore implements CacheStore {
   }
 
   async set<T>(key: string, entry: CacheEntry<T>): Promise<void> {
+    if (!(await this.#replay())) return
     await this.#shared.set(key, entry).catch(this.#onFailure)
   }
 
   async invalidate(tags: string[]): Promise<void> {
-    await this.#shared.invalidate(tags).catch(this.#onFailure)
+    try {
+      await this.#shared.invalidate(tags)
+    } catch (err) {
+      this.#onFailure(err)
+      this.#remember(tags)
+    }
   }
 
   clear(): Promise<void> {
@@ -113,29 +224,146 @@ export class ResilientCacheStore implements CacheStore {
       return { bytes: 0, entries: 0 }
     }
   }
-}
 
-export class GuardedIdempotencyStore implements IdempotencyStore {
-  readonly #shared: IdempotencyStore
-
-  constructor(shared: IdempotencyStore) {
-    this.#shared = shared
+  /** Stops the background replay (the app is closing). */
+  stop(): void {
+    clearInterval(this.#timer)
+    this.#timer = undefined
   }
 
-  reserve(key: string, fingerprint: string, ttlMs: number): Promise<Reservation> {
-    return this.#shared.reserve(key, fingerprint, ttlMs).catch((err: unknown) => {
+  #remember(tags: string[]): void {
+    for (const tag of tags) this.#pending.add(tag)
+    if (this.#pending.size > MAX_PENDING_TAGS) {
+      this.#pending.clear()
+      this.#clearPending = true
+    }
+    // Replayed in the background too, so entries other replicas read go as soon as Redis is back.
+    this.#timer ??= setInterval(() => void this.#replay(), REPLAY_MS)
+    this.#timer.unref()
+  }
+
+  /** Replays what failed; true when nothing is pending any more. */
+  async #replay(): Promise<boolean> {
+    if (this.#pending.size === 0 && !this.#clearPending) return true
+    try {
+      if (this.#clearPending) await this.#shared.clear()
+      else await this.#shared.invalidate([...this.#pending])
+    } catch {
+      return false
+    }
+    this.#pending.clear()
+    this.#clearPending = false
+    this.stop()
+    return true
+  }
+}
+
+/** A finished answer Redis did not take yet, kept here until it does. */
+interface JournalEntry {
+  fingerprint: string
+  response: StoredResponse
+  expiresAt: number
+}
+
+/**
+ * Idempotency records in Redis, guarded: a key cannot be reserved while Redis is unreachable
+ * (503: answering without the shared record could write twice); an outcome that cannot be
+ * stored after the upstream accepted the write is kept in a journal here and replayed into
+ * Redis until it is taken (the reservation holds the key meanwhile), and a repeat reaching
+ * this replica is answered from the journal at once.
+ */
+export class GuardedIdempotencyStore implements IdempotencyStore {
+  readonly #shared: IdempotencyStore
+  readonly #journal = new Map<string, JournalEntry>()
+  /** Reservations to release once Redis answers, by key and holder (several tries may hold one each). */
+  readonly #unreleased = new Map<string, { key: string; holder: string | undefined }>()
+  readonly #onFailure: (err: unknown) => void
+  #timer: NodeJS.Timeout | undefined
+
+  constructor(shared: IdempotencyStore, onFailure: (err: unknown) => void = () => undefined) {
+    this.#shared = shared
+    this.#onFailure = onFailure
+  }
+
+  async reserve(key: string, fingerprint: string, ttlMs: number, holder?: string): Promise<Reservation> {
+    const journaled = this.#journal.get(key)
+    if (journaled !== undefined && journaled.expiresAt > Date.now()) {
+      return journaled.fingerprint === fingerprint ? { state: 'completed', response: journaled.response } : { state: 'mismatch' }
+    }
+    try {
+      return await this.#shared.reserve(key, fingerprint, ttlMs, holder)
+    } catch (err) {
+      // A command that timed out may still reach Redis later and hold the key for nothing:
+      // release this request's own reservation once Redis answers again.
+      if (holder !== undefined) this.#releaseLater(key, holder)
       throw new ProblemError('store_unavailable', 'Idempotency records are unavailable right now; retry shortly with the same key', {
         retryAfter: 1,
         cause: err,
       })
-    })
+    }
   }
 
-  complete(key: string, fingerprint: string, response: StoredResponse, ttlMs: number): Promise<void> {
-    return this.#shared.complete(key, fingerprint, response, ttlMs)
+  async complete(key: string, fingerprint: string, response: StoredResponse, ttlMs: number): Promise<void> {
+    try {
+      await this.#shared.complete(key, fingerprint, response, ttlMs)
+    } catch (err) {
+      this.#onFailure(err)
+      this.#journal.set(key, { fingerprint, response, expiresAt: Date.now() + ttlMs })
+      this.#schedule()
+    }
   }
 
-  release(key: string): Promise<void> {
-    return this.#shared.release(key)
+  async release(key: string, holder?: string): Promise<void> {
+    try {
+      await this.#shared.release(key, holder)
+    } catch (err) {
+      this.#onFailure(err)
+      this.#releaseLater(key, holder)
+    }
+  }
+
+  #releaseLater(key: string, holder: string | undefined): void {
+    this.#unreleased.set(`${key}\n${holder ?? ''}`, { key, holder })
+    this.#schedule()
+  }
+
+  /** Outcomes and releases not yet in Redis. */
+  get pending(): number {
+    return this.#journal.size + this.#unreleased.size
+  }
+
+  stop(): void {
+    clearInterval(this.#timer)
+    this.#timer = undefined
+  }
+
+  #schedule(): void {
+    this.#timer ??= setInterval(() => void this.#replay(), REPLAY_MS)
+    this.#timer.unref()
+  }
+
+  async #replay(): Promise<void> {
+    const now = Date.now()
+    for (const [key, entry] of this.#journal) {
+      if (entry.expiresAt <= now) {
+        this.#journal.delete(key)
+        continue
+      }
+      try {
+        await this.#shared.complete(key, entry.fingerprint, entry.response, entry.expiresAt - now)
+        this.#journal.delete(key)
+      } catch {
+        return
+      }
+    }
+    for (const [id, { key, holder }] of this.#unreleased) {
+      try {
+        await this.#shared.release(key, holder)
+        this.#unreleased.delete(id)
+      } catch {
+        return
+      }
+    }
+    if (this.pending === 0) this.stop()
   }
 }

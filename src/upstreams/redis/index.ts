@@ -6,6 +6,7 @@ import { RedisCacheStore } from './cache-store.js'
 import { connectRedis, redisReachable, waitReady } from './connection.js'
 import { FallbackBudgetStore, GuardedIdempotencyStore, ResilientCacheStore } from './fallback.js'
 import { RedisIdempotencyStore } from './idempotency-store.js'
+import { RedisReplicaSlots } from './replica-slots.js'
 
 export interface SharedState {
   stores: Stores
@@ -20,32 +21,45 @@ export interface SharedState {
 export interface SharedStateOptions {
   url: string
   replicas: number
+  /** A fixed slot for this replica; null claims a free one through Redis. */
+  replicaSlot?: number | null
   staleMs: number
   /** Prefix of every key, so several deployments (or test runs) can share one Redis. */
   keyPrefix?: string
-  onFailure: (what: string, err: unknown) => void
+  /** `error` when something the client was told is done is not yet where it must be. */
+  onFailure: (what: string, err: unknown, level?: 'warn' | 'error') => void
 }
 
 export function createSharedState(options: SharedStateOptions): SharedState {
   const redis = connectRedis(options.url, options.keyPrefix)
   // Connection errors are reported through the stores' failures; keep the client from crashing the process.
   redis.on('error', () => undefined)
-  const budget = new FallbackBudgetStore(new RedisBudgetStore(redis), {
+  const slots = new RedisReplicaSlots(redis, options.replicas, options.replicaSlot ?? null)
+  const budget = new FallbackBudgetStore(new RedisBudgetStore(redis, { replicas: options.replicas, absent: () => slots.absent() }), {
     replicas: options.replicas,
-    onFailure: (err) => options.onFailure('rate budget falls back to a local share', err),
+    slots,
+    onFailure: (err) => options.onFailure('rate budget falls back to this replica’s time slots', err),
   })
+  const ready = waitReady(redis, 2_000)
+  const cache = new ResilientCacheStore(new RedisCacheStore(redis, { staleMs: options.staleMs }), (err) => options.onFailure('cache', err))
+  const idempotency = new GuardedIdempotencyStore(new RedisIdempotencyStore(redis), (err) =>
+    options.onFailure('an idempotency record is kept on this replica until Redis takes it', err, 'error'),
+  )
   return {
     redis,
-    ready: waitReady(redis, 2_000),
-    stores: {
-      budget,
-      cache: new ResilientCacheStore(new RedisCacheStore(redis, { staleMs: options.staleMs }), (err) => options.onFailure('cache', err)),
-      idempotency: new GuardedIdempotencyStore(new RedisIdempotencyStore(redis)),
-    },
+    // The slot is claimed as soon as Redis first answers; until then the replica makes no call.
+    ready: ready.then(async (up) => {
+      await slots.start()
+      return up
+    }),
+    stores: { budget, cache, idempotency },
     async health() {
       return { redis: await redisReachable(redis), budget: budget.degraded ? 'local-fallback' : 'shared' }
     },
     async close() {
+      slots.stop()
+      cache.stop()
+      idempotency.stop()
       redis.disconnect()
     },
   }

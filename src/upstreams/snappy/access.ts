@@ -25,15 +25,16 @@ function sourceOf(value: string): unknown {
   }
 }
 
+// Another source has none of these resources: for it, the resource allows no method at all.
 function otherSource(kind: IdKind): ProblemError {
-  return new ProblemError('unsupported_by_source', `Only Snappy has ${kind} records of this kind; the id names another source`)
+  return new ProblemError('unsupported_by_source', `Only Snappy has ${kind} records of this kind; the id names another source`, { allow: [] })
 }
 
 /** The Snappy connection `name`, for this caller. */
 export function snappyConnection(app: FastifyInstance, request: FastifyRequest, name: string): SnappyAdapter {
   const adapter = app.upstreams.get(name)
   if (adapter === undefined) throw new ProblemError('not_found', `There is no connection named '${name}'`)
-  if (!(adapter instanceof SnappyAdapter)) throw new ProblemError('unsupported_by_source', `The connection '${name}' is not a Snappy connection`)
+  if (!(adapter instanceof SnappyAdapter)) throw new ProblemError('unsupported_by_source', `The connection '${name}' is not a Snappy connection`, { allow: [] })
   if (!mayUse(request.caller, name)) throw new ProblemError('forbidden_connection', `This API key may not use the connection '${name}'`)
   return adapter
 }

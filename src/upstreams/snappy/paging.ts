@@ -4,25 +4,18 @@
  * holds non-negative integers only: opaque to clients, checked strictly when it comes back.
  */
 import { DEFAULT_PAGE_SIZE } from '../../schemas/snappy-common.js'
+import { decodeOpaque, encodeOpaque } from '../../cursor.js'
 import { ProblemError } from '../../errors.js'
 
 const MAX_LENGTH = 512
 
 export function encodePageCursor(kind: string, fields: Record<string, number>): string {
-  return Buffer.from(JSON.stringify({ k: kind, ...fields }), 'utf8').toString('base64url')
+  return encodeOpaque({ k: kind, ...fields })
 }
 
 export function decodePageCursor<K extends string>(kind: string, value: string, names: readonly K[]): Record<K, number> {
   const invalid = () => new ProblemError('invalid_cursor', 'The cursor is not one this list issued; start again without it')
-  if (value.length > MAX_LENGTH || !/^[A-Za-z0-9_-]+$/.test(value)) throw invalid()
-  let raw: unknown
-  try {
-    raw = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'))
-  } catch {
-    throw invalid()
-  }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw invalid()
-  const record = raw as Record<string, unknown>
+  const record = decodeOpaque(value, MAX_LENGTH, invalid)
   if (record.k !== kind) throw invalid()
   const out = {} as Record<K, number>
   for (const name of names) {

@@ -75,15 +75,81 @@ describe('GET /v1/conversations (queues)', () => {
     expect((await walk<Conv>(`/v1/conversations?account=${WCL}&q=invoice`, 2)).map((c) => c.id)).toEqual(everything.body.data.map((c) => c.id))
   })
 
-  it('refuses incomplete or contradictory queries before any upstream call', async () => {
+  it('refuses contradictory queries before any upstream call', async () => {
     const before = stats().requests
-    for (const query of ['', '?queue=inbox', '?q=invoice', `?q=x&account=${WCL}&queue=inbox`, `?account=${snappyId('account', '3088')}&mailbox=${WCL_MAILBOX}`, '?queue=all&account=x']) {
+    for (const query of ['?q=x&queue=inbox', `?q=x&account=${WCL}&queue=inbox`, `?account=${snappyId('account', '3088')}&mailbox=${WCL_MAILBOX}`, '?queue=all&account=x']) {
       expect(await call(gw, 'GET', `/v1/conversations${query}`)).toMatchObject({ status: 400, body: { code: 'validation_failed' } })
     }
     expect(await call(gw, 'GET', `/v1/conversations?account=${WCL}&cursor=bm9wZQ`)).toMatchObject({ status: 400, body: { code: 'invalid_cursor' } })
     expect(await call(gw, 'GET', `/v1/conversations?account=${batchbookId('account', 'acme')}`)).toMatchObject({ status: 405, body: { code: 'unsupported_by_source' } })
     expect(await call(gw, 'GET', `/v1/conversations?account=${WCL}`, { key: CRM_KEY })).toMatchObject({ status: 403, body: { code: 'forbidden_connection' } })
     expect(stats().requests).toBe(before)
+  })
+})
+
+describe('GET /v1/conversations across accounts', () => {
+  const accountIds = () => store().directory.accounts.all().map((a) => a.id)
+
+  it('lists the waiting queue of every account without `account`, longest waiting first, ties by id', async () => {
+    const res = await call<List<Conv>>(gw, 'GET', '/v1/conversations?queue=waiting&limit=100')
+    expect(res.status).toBe(200)
+    expect(res.body.nextCursor).toBeNull()
+    const waiting = accountIds().flatMap((a) => store().tickets.ticketsOf(a).filter((t) => t.status === 'waiting'))
+    expect(new Set(waiting.map((t) => t.accountId)).size).toBeGreaterThan(1)
+    const expected = [...waiting].sort((a, b) => a.lastReplyAt - b.lastReplyAt || a.id - b.id).map((t) => String(t.id))
+    expect(res.body.data.map((c) => c.remoteId)).toEqual(expected)
+  })
+
+  it('walks every account’s queue behind one cursor without repeats or gaps', async () => {
+    const whole = (await call<List<Conv>>(gw, 'GET', '/v1/conversations?limit=100')).body.data.map((c) => c.id)
+    const walked = (await walk<Conv>('/v1/conversations', 4)).map((c) => c.id)
+    expect(walked).toEqual(whole)
+    expect(new Set(walked).size).toBe(walked.length)
+  })
+
+  it('searches every account without `account`, newest first, behind one cursor', async () => {
+    const perAccount = await Promise.all(
+      accountIds().map(async (a) => (await call<List<Conv>>(gw, 'GET', `/v1/conversations?q=the&account=${snappyId('account', String(a))}&limit=100`)).body.data),
+    )
+    expect(perAccount.filter((list) => list.length > 0).length).toBeGreaterThan(1)
+    const everything = await call<List<Conv>>(gw, 'GET', '/v1/conversations?q=the&limit=100')
+    expect(everything.status).toBe(200)
+    expect(everything.body.data.map((c) => c.id).sort()).toEqual(perAccount.flat().map((c) => c.id).sort())
+    const created = everything.body.data.map((c) => c.createdAt)
+    expect(created).toEqual([...created].sort().reverse())
+    // Pages of 7 cross Snappy's search pages of 25 at different places in each account.
+    expect((await walk<Conv>('/v1/conversations?q=the', 7)).map((c) => c.id)).toEqual(everything.body.data.map((c) => c.id))
+  })
+
+  it('narrows a search to a mailbox', async () => {
+    const res = await call<List<Conv>>(gw, 'GET', `/v1/conversations?q=the&mailbox=${WCL_MAILBOX}&limit=100`)
+    expect(res.status).toBe(200)
+    expect(res.body.data.length).toBeGreaterThan(0)
+    for (const c of res.body.data) expect(c.mailboxId).toBe(WCL_MAILBOX)
+    const inAccount = (await call<List<Conv>>(gw, 'GET', `/v1/conversations?q=the&account=${WCL}&limit=100`)).body.data
+    expect(res.body.data.map((c) => c.id)).toEqual(inAccount.filter((c) => c.mailboxId === WCL_MAILBOX).map((c) => c.id))
+  })
+
+  it('reads the accounts once and each account’s queue once, then serves pages from the cache', async () => {
+    await gw.app.upstreams.stores.cache.clear()
+    const before = stats().requests
+    const first = await call<List<Conv>>(gw, 'GET', '/v1/conversations?queue=inbox&limit=2')
+    expect(first.status).toBe(200)
+    expect(stats().requests - before).toBe(1 + accountIds().length)
+    const warm = stats().requests
+    await walk<Conv>('/v1/conversations?queue=inbox', 2)
+    expect(stats().requests).toBe(warm)
+  })
+
+  it('refuses a cursor of another query', async () => {
+    const page = await call<List<Conv>>(gw, 'GET', '/v1/conversations?q=the&limit=1')
+    expect(page.body.nextCursor).not.toBeNull()
+    expect(await call(gw, 'GET', `/v1/conversations?q=invoice&cursor=${page.body.nextCursor}`)).toMatchObject({ status: 400, body: { code: 'invalid_cursor' } })
+    expect(await call(gw, 'GET', `/v1/conversations?queue=inbox&cursor=${page.body.nextCursor}`)).toMatchObject({ status: 400, body: { code: 'invalid_cursor' } })
+  })
+
+  it('is empty for a key that may use no Snappy connection', async () => {
+    expect(await call(gw, 'GET', '/v1/conversations', { key: CRM_KEY })).toMatchObject({ status: 200, body: { data: [], nextCursor: null } })
   })
 })
 

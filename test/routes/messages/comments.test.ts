@@ -33,6 +33,11 @@ describe('message comments (BatchBook)', () => {
     expect(res.body.data).toEqual([created])
   })
 
+  it('answers the comments as every list, with a null nextCursor', async () => {
+    const res = await call<{ data: Comment[]; nextCursor: string | null }>('GET', `${gw.url}/v1/messages/${msg()}/comments`)
+    expect(res.body).toEqual({ data: [created], nextCursor: null })
+  })
+
   it('edits a comment', async () => {
     const res = await call<Comment>('PATCH', `${gw.url}/v1/messages/${msg()}/comments/${created.id}`, { body: 'Edited' })
     expect(res).toMatchObject({ status: 200, body: { id: created.id, body: 'Edited' } })

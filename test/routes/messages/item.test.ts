@@ -77,4 +77,18 @@ describe('PATCH and DELETE /v1/messages/{id} (BatchBook)', () => {
     expect(await call('DELETE', `${gw.url}/v1/messages/${note}`)).toMatchObject({ status: 405, body: { code: 'unsupported_by_source' } })
     expect(gw.sandbox!.snappy.simulator.stats.requests).toBe(before)
   })
+
+  it('lists in Allow what the source can do with the resource', async () => {
+    const note = encodeId('message', { source: 'snappy', connection: 'snappy', parts: ['268240', '471947'] })
+    const edit = await call('PATCH', `${gw.url}/v1/messages/${note}`, { subject: 'x' })
+    expect(edit.status).toBe(405)
+    expect(edit.headers.allow).toBe('GET, HEAD')
+    // Snappy notes have no participants, tags or comments at all.
+    const participants = await call('GET', `${gw.url}/v1/messages/${note}/participants`)
+    expect(participants.status).toBe(405)
+    expect(participants.headers.allow).toBe('')
+    // Only Snappy has conversations: for a BatchBook id the resource allows nothing.
+    const conversation = await call('GET', `${gw.url}/v1/conversations/${encodeId('conversation', { source: 'batchbook', connection: 'batchbook', parts: ['1'] })}`)
+    expect(conversation).toMatchObject({ status: 405, headers: { allow: '' }, body: { code: 'unsupported_by_source' } })
+  })
 })

@@ -28,6 +28,13 @@ describe('message participants (BatchBook)', () => {
     ])
   })
 
+  it('answers the list as every list does, with a null nextCursor', async () => {
+    const res = await call<{ data: Participant[]; nextCursor: string | null }>('GET', `${gw.url}/v1/messages/${msg()}/participants`)
+    expect(res.status).toBe(200)
+    expect(Object.keys(res.body).sort()).toEqual(['data', 'nextCursor'])
+    expect(res.body.nextCursor).toBeNull()
+  })
+
   it('lists the participants of one role', async () => {
     const res = await call<{ data: Participant[] }>('GET', `${gw.url}/v1/messages/${msg()}/participants?role=cc`)
     expect(res.body.data.map((p) => p.contactId)).toEqual([contact(1)])

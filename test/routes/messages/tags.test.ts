@@ -28,6 +28,11 @@ describe('message tags (BatchBook)', () => {
   it('removes a tag', async () => {
     expect((await call('DELETE', `${gw.url}/v1/messages/${msg()}/tags/cool`)).status).toBe(204)
     expect(bb().store.tagsOf(id)?.map((t) => t.name)).toEqual(['big & <bold> deal'])
-    expect((await call('GET', `${gw.url}/v1/messages/${msg()}/tags`)).body).toEqual({ data: ['big & <bold> deal'] })
+    expect((await call('GET', `${gw.url}/v1/messages/${msg()}/tags`)).body).toMatchObject({ data: ['big & <bold> deal'] })
+  })
+
+  it('answers the tags as every list, with a null nextCursor', async () => {
+    expect((await call('GET', `${gw.url}/v1/messages/${msg()}/tags`)).body).toEqual({ data: ['big & <bold> deal'], nextCursor: null })
+    expect((await call('PUT', `${gw.url}/v1/messages/${msg()}/tags/again`)).body).toEqual({ data: ['big & <bold> deal', 'again'], nextCursor: null })
   })
 })

@@ -55,4 +55,21 @@ describe('RedisBudgetStore', () => {
     await new Promise((resolve) => setTimeout(resolve, 650))
     expect((await store.take(key, limit, 'background')).granted).toBe(true)
   })
+
+  it('counts the time slots of replicas that cannot reach Redis as spent', async () => {
+    const limit = { max: 1, windowMs: 500 }
+    // Two replicas, the other one absent: of every 2 s cycle (slices of 500 ms: this replica's,
+    // idle, the other's, idle) only this replica's own slice is more than a window away from
+    // the other's.
+    const store = new RedisBudgetStore(await testRedis(), { replicas: 2, absent: () => new Set([1]) })
+    const key = `${testPrefix()}absent`
+    const grants: number[] = []
+    for (const end = Date.now() + 4_200; Date.now() < end; ) {
+      const verdict = await store.take(key, limit)
+      if (verdict.granted) grants.push(Date.now())
+      await new Promise((resolve) => setTimeout(resolve, verdict.granted ? 20 : Math.min(verdict.retryAfterMs, 50)))
+    }
+    expect(grants.length).toBeGreaterThan(0)
+    for (const at of grants) expect(at % 2_000).toBeLessThan(500 + 50)
+  })
 })

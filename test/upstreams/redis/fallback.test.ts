@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import type { BudgetStore } from '../../../src/upstreams/budget/store.js'
-import { FallbackBudgetStore, GuardedIdempotencyStore, localShare } from '../../../src/upstreams/redis/fallback.js'
+import { MemoryBudgetStore } from '../../../src/upstreams/budget/memory-store.js'
+import { slotAt, slotPlan } from '../../../src/upstreams/budget/slots.js'
+import { FallbackBudgetStore, GuardedIdempotencyStore, PRESENCE_LAG_MS, type ReplicaSlots, ResilientCacheStore } from '../../../src/upstreams/redis/fallback.js'
+import { MemoryCacheStore } from '../../../src/upstreams/cache/memory-store.js'
+import type { CacheStore } from '../../../src/upstreams/cache/store.js'
+import { MemoryIdempotencyStore } from '../../../src/upstreams/idempotency/memory-store.js'
+import type { IdempotencyStore } from '../../../src/upstreams/idempotency/store.js'
 
 const down: BudgetStore = {
   take: async () => Promise.reject(new Error('Connection is closed.')),
@@ -8,22 +14,83 @@ const down: BudgetStore = {
   pause: async () => Promise.reject(new Error('Connection is closed.')),
 }
 
-describe('when Redis is unreachable', () => {
-  it('gives each replica its share of a limit', () => {
-    expect(localShare({ max: 200, windowMs: 60_000 }, 3)).toEqual({ max: 66, windowMs: 60_000 })
-    expect(localShare({ max: 1, windowMs: 1_000 }, 3)).toEqual({ max: 1, windowMs: 3_000 })
-    expect(localShare({ max: 2, windowMs: 1_000 }, 3)).toEqual({ max: 1, windowMs: 2_000 })
-    expect(localShare({ max: 10, windowMs: 1_000 }, 1)).toEqual({ max: 10, windowMs: 1_000 })
-  })
+/** A shared budget that can be cut and restored, granting up to `max` per window while up. */
+function switchable(now: () => number) {
+  let up = true
+  const shared = new MemoryBudgetStore(now)
+  const fail = () => Promise.reject(new Error('Connection is closed.'))
+  const store: BudgetStore = {
+    take: (key, limit, lane) => (up ? shared.take(key, limit, lane) : fail()),
+    status: (key, limit) => (up ? shared.status(key, limit) : fail()),
+    pause: (key, until) => (up ? shared.pause(key, until) : fail()),
+  }
+  return { store, cut: () => (up = false), restore: () => (up = true) }
+}
 
-  it('falls back to the local share, reports the failure once and says it is degraded', async () => {
+const slots = (slot: number | null): ReplicaSlots => ({ slot, absent: () => new Set() })
+const BATCHBOOK = { max: 1, windowMs: 1_100 }
+
+describe('when Redis is unreachable', () => {
+  it('reports the failure once and says it is degraded', async () => {
     const failures: unknown[] = []
-    const store = new FallbackBudgetStore(down, { replicas: 3, onFailure: (err) => failures.push(err) })
-    const limit = { max: 6, windowMs: 10_000 }
-    const verdicts = await Promise.all(Array.from({ length: 5 }, () => store.take('k', limit)))
-    expect(verdicts.filter((v) => v.granted)).toHaveLength(2)
+    const store = new FallbackBudgetStore(down, { replicas: 3, slots: slots(0), onFailure: (err) => failures.push(err) })
+    await Promise.all(Array.from({ length: 5 }, () => store.take('k', BATCHBOOK)))
     expect(store.degraded).toBe(true)
     expect(failures).toHaveLength(1)
+  })
+
+  it('alone, counts the grants it made through Redis and goes on with the whole limit', async () => {
+    let now = 10_000
+    const link = switchable(() => now)
+    const store = new FallbackBudgetStore(link.store, { replicas: 1, slots: slots(0), onFailure: () => undefined, now: () => now })
+    expect((await store.take('k', BATCHBOOK)).granted).toBe(true)
+    link.cut()
+    now += 500
+    expect((await store.take('k', BATCHBOOK)).granted).toBe(false)
+    now += 100
+    expect(await store.take('k', BATCHBOOK)).toEqual({ granted: false, retryAfterMs: 500 })
+    now += 500
+    expect((await store.take('k', BATCHBOOK)).granted).toBe(true)
+  })
+
+  it('with other replicas, waits a window and the presence lag, then calls only in its own slots', async () => {
+    let now = 100_000
+    const link = switchable(() => now)
+    const store = new FallbackBudgetStore(link.store, { replicas: 2, slots: slots(1), onFailure: () => undefined, now: () => now })
+    link.cut()
+    const first = await store.take('k', BATCHBOOK)
+    expect(first).toEqual({ granted: false, retryAfterMs: BATCHBOOK.windowMs + PRESENCE_LAG_MS })
+    const grants: number[] = []
+    for (const end = now + 30_000; now < end; now += 10) if ((await store.take('k', BATCHBOOK)).granted) grants.push(now)
+    const plan = slotPlan(BATCHBOOK, 2)
+    expect(grants.length).toBeGreaterThan(3)
+    for (const at of grants) {
+      expect(at).toBeGreaterThanOrEqual(100_000 + BATCHBOOK.windowMs + PRESENCE_LAG_MS)
+      expect(slotAt(plan, 1, at).open).toBe(true)
+    }
+    for (let i = 1; i < grants.length; i++) expect(grants[i]! - grants[i - 1]!).toBeGreaterThanOrEqual(2 * BATCHBOOK.windowMs)
+  })
+
+  it('makes no call without a slot of its own', async () => {
+    let now = 0
+    const store = new FallbackBudgetStore(down, { replicas: 2, slots: slots(null), onFailure: () => undefined, now: () => now })
+    for (; now < 20_000; now += 50) expect((await store.take('k', BATCHBOOK)).granted).toBe(false)
+  })
+
+  it('back on Redis, waits until its local grants have left the window before taking from Redis', async () => {
+    let now = 0
+    const link = switchable(() => now)
+    const store = new FallbackBudgetStore(link.store, { replicas: 1, slots: slots(0), onFailure: () => undefined, now: () => now })
+    link.cut()
+    expect((await store.take('k', BATCHBOOK)).granted).toBe(false)
+    now += 1_000
+    expect((await store.take('k', BATCHBOOK)).granted).toBe(true)
+    link.restore()
+    now += 1_000
+    expect(await store.take('k', BATCHBOOK)).toEqual({ granted: false, retryAfterMs: 100 })
+    expect(store.degraded).toBe(false)
+    now += 100
+    expect((await store.take('k', BATCHBOOK)).granted).toBe(true)
   })
 
   it('answers idempotent requests with 503 rather than risk a second write', async () => {
@@ -33,5 +100,55 @@ describe('when Redis is unreachable', () => {
       release: async () => undefined,
     })
     await expect(store.reserve('k', 'f', 1000)).rejects.toMatchObject({ code: 'store_unavailable', status: 503 })
+  })
+
+  it('keeps an outcome Redis cannot take, answers repeats here from it, and hands it to Redis once back', async () => {
+    const records = new MemoryIdempotencyStore()
+    let up = true
+    const flaky: IdempotencyStore = {
+      reserve: (...args) => (up ? records.reserve(...args) : Promise.reject(new Error('down'))),
+      complete: (...args) => (up ? records.complete(...args) : Promise.reject(new Error('down'))),
+      release: (...args) => (up ? records.release(...args) : Promise.reject(new Error('down'))),
+    }
+    const failures: unknown[] = []
+    const store = new GuardedIdempotencyStore(flaky, (err) => failures.push(err))
+    expect(await store.reserve('k', 'f', 60_000)).toEqual({ state: 'reserved' })
+    up = false
+    const answer = { status: 201, headers: { location: '/v1/messages/msg_x' }, body: '{}' }
+    await store.complete('k', 'f', answer, 60_000)
+    expect(failures).toHaveLength(1)
+    expect(await store.reserve('k', 'f', 60_000)).toEqual({ state: 'completed', response: answer })
+    expect(await store.reserve('k', 'other', 60_000)).toEqual({ state: 'mismatch' })
+    // Another replica meanwhile sees the reservation, never a free key.
+    up = true
+    expect(await records.reserve('k', 'f', 60_000)).toEqual({ state: 'in-progress' })
+    await new Promise((resolve) => setTimeout(resolve, 1_200))
+    expect(store.pending).toBe(0)
+    expect(await records.reserve('k', 'f', 60_000)).toEqual({ state: 'completed', response: answer })
+    store.stop()
+  })
+})
+
+describe('the read cache when invalidations fail', () => {
+  it('serves nothing from the cache until the failed invalidations are replayed', async () => {
+    const memory = new MemoryCacheStore({ maxBytes: 1_000_000, staleMs: 60_000 })
+    let up = true
+    const flaky: CacheStore = {
+      get: (key) => (up ? memory.get(key) : Promise.reject(new Error('down'))),
+      set: (key, entry) => (up ? memory.set(key, entry) : Promise.reject(new Error('down'))),
+      invalidate: (tags) => (up ? memory.invalidate(tags) : Promise.reject(new Error('down'))),
+      clear: () => memory.clear(),
+      stats: () => memory.stats(),
+    }
+    const cache = new ResilientCacheStore(flaky, () => undefined)
+    const entry = { value: 'before the write', size: 10, storedAt: Date.now(), freshUntil: Date.now() + 60_000, tags: ['record:1'] }
+    await cache.set('record-1', entry)
+    up = false
+    await cache.invalidate(['record:1'])
+    up = true
+    // The entry is still in Redis, but the replayed invalidation removes it before any read.
+    expect(await cache.get('record-1')).toBeUndefined()
+    expect(await memory.get('record-1')).toBeUndefined()
+    cache.stop()
   })
 })

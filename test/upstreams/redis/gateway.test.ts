@@ -9,8 +9,8 @@ afterAll(async () => {
   await closeTestRedis()
 })
 
-async function gateway(redisUrl: string, prefix = testPrefix()) {
-  const gw = await startGateway({ withSandbox: true, limits: FAST_LIMITS, config: testConfig({ redisUrl, redisKeyPrefix: prefix, replicas: 2 }) })
+async function gateway(redisUrl: string, prefix = testPrefix(), replicas = 2) {
+  const gw = await startGateway({ withSandbox: true, limits: FAST_LIMITS, config: testConfig({ redisUrl, redisKeyPrefix: prefix, replicas }) })
   running.push(gw)
   return gw
 }
@@ -41,8 +41,8 @@ describe('a gateway with REDIS_URL', () => {
 })
 
 describe('a gateway whose Redis is unreachable', () => {
-  it('keeps serving on its local budget share, says degraded, and refuses idempotent writes', async () => {
-    const gw = await gateway('redis://127.0.0.1:1')
+  it('alone, keeps serving on its local budget, says degraded, and refuses idempotent writes', async () => {
+    const gw = await gateway('redis://127.0.0.1:1', testPrefix(), 1)
     const list = await getJson(`${gw.url}/v1/messages?source=batchbook&limit=2`)
     expect(list.status).toBe(200)
     expect(await getJson(`${gw.url}/readyz`, {})).toMatchObject({ status: 200, body: { status: 'degraded', redis: 'unreachable', budget: 'local-fallback' } })
@@ -54,5 +54,12 @@ describe('a gateway whose Redis is unreachable', () => {
     expect(res.statusCode).toBe(503)
     expect(await res.body.json()).toMatchObject({ code: 'store_unavailable' })
     expect(gw.sandbox!.batchbook.simulator.stats.count('POST /service/communications.xml')).toBe(0)
+  })
+
+  it('with other replicas and no slot of its own, makes no upstream call', async () => {
+    const gw = await gateway('redis://127.0.0.1:1')
+    const list = await getJson(`${gw.url}/v1/messages?source=batchbook&limit=2`)
+    expect(list).toMatchObject({ status: 429, body: { code: 'rate_limited' } })
+    expect(gw.sandbox!.batchbook.simulator.stats.requests).toBe(0)
   })
 })
