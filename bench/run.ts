@@ -15,6 +15,7 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { encodeCursor } from '../src/cursor.js'
 import { decodeId } from '../src/ids.js'
+import { SNAPPY_API_PREFIX, SNAPPY_PATHS } from '../src/upstreams/snappy/wire.js'
 import { checkoutBaseline, type Baseline } from './lib/baseline.js'
 import { compileServers } from './lib/build.js'
 import { DOC_PATH, block, blockOf, mib, readDoc, table, writeDoc } from './lib/doc.js'
@@ -109,7 +110,8 @@ const began = Date.now()
 const machine = describeMachine()
 const loadBefore = os.loadavg()[0] ?? 0
 const revision = gitRevision(ROOT)
-if (loadBefore > 0.5) log(`  note: the machine is busy (load average ${loadBefore.toFixed(2)}); figures will be lower and noisier`)
+if (loadBefore > 0.5)
+  log(`  note: the machine is busy (load average ${loadBefore.toFixed(2)}); figures will be lower and noisier`)
 log(`Switchboard benchmark: ${machine.cpu}, ${machine.cores} cores, Node.js ${machine.node}`)
 log(`  ${rounds} round(s) of ${warmupS} s warm-up + ${durationS} s per side, ${connections} connections`)
 if (baseline !== null) log(`  against the gateway at commit ${baseline.revision}`)
@@ -158,7 +160,8 @@ try {
 
   const conversations = [...new Set(snMessages.map((m) => m.conversationId).filter((c): c is string => c !== null))]
   const tickets = conversations.map((c) => decodeId('conversation', c, 1).parts[0] as string)
-  if (tickets.length < connections) log(`  note: only ${tickets.length} distinct conversations for ${connections} connections`)
+  if (tickets.length < connections)
+    log(`  note: only ${tickets.length} distinct conversations for ${connections} connections`)
   // BatchBook pages of 10 at every offset that still fills one: one upstream call each, all different.
   const offsets = Array.from({ length: Math.max(1, bbMessages.length - 9) }, (_, i) => i)
   const pagePath = (offset: number) =>
@@ -166,26 +169,48 @@ try {
 
   // Every scenario has processes of its own, so that each peak RSS is that scenario's alone.
   const gatewayFor = (id: string, cached: boolean, from = build) =>
-    track(startGatewayProcess(`gateway ${cached ? '(cached)' : '(cache off)'} for ${id}`, cached ? warmConfig : coldConfig, sandbox, { build: from }))
+    track(
+      startGatewayProcess(
+        `gateway ${cached ? '(cached)' : '(cache off)'} for ${id}`,
+        cached ? warmConfig : coldConfig,
+        sandbox,
+        { build: from },
+      ),
+    )
   const bareFor = (id: string, path: string, body: unknown, bookkeeping = false) =>
     track(
       startServer(
         `bare Fastify for ${id}`,
         'bare.ts',
-        { routes: ['/v1/messages/:id', '/v1/messages'], bodies: { [path]: body }, ...(bookkeeping ? { bookkeeping: { apiKey: API_KEY } } : {}) } satisfies BareServerOptions,
+        {
+          routes: ['/v1/messages/:id', '/v1/messages'],
+          bodies: { [path]: body },
+          ...(bookkeeping ? { bookkeeping: { apiKey: API_KEY } } : {}),
+        } satisfies BareServerOptions,
         compiled,
       ),
     )
   const proxyFor = (id: string, upstream: 'batchbook' | 'snappy') =>
     track(
-      startServer(`reply-from for ${id}`, 'proxy.ts', {
-        origin: upstream === 'batchbook' ? sandbox.batchbookOrigin : sandbox.snappyOrigin,
-        authorization: upstreamAuthorization(upstream === 'batchbook' ? batchbook : snappy),
-        routes: [upstream === 'batchbook' ? '/service/*' : '/api/v1/*'],
-        connections: UPSTREAM_SOCKETS,
-      } satisfies ProxyServerOptions, compiled),
+      startServer(
+        `reply-from for ${id}`,
+        'proxy.ts',
+        {
+          origin: upstream === 'batchbook' ? sandbox.batchbookOrigin : sandbox.snappyOrigin,
+          authorization: upstreamAuthorization(upstream === 'batchbook' ? batchbook : snappy),
+          routes: [upstream === 'batchbook' ? '/service/*' : `${SNAPPY_API_PREFIX}/*`],
+          connections: UPSTREAM_SOCKETS,
+        } satisfies ProxyServerOptions,
+        compiled,
+      ),
     )
-  const side = (label: string, server: ServerProcess, paths: string[], countUpstream: boolean, headers: Record<string, string> = {}): Side => ({
+  const side = (
+    label: string,
+    server: ServerProcess,
+    paths: string[],
+    countUpstream: boolean,
+    headers: Record<string, string> = {},
+  ): Side => ({
     label,
     server,
     spec: { paths, headers },
@@ -198,7 +223,8 @@ try {
   }
   // The two unified-list scenarios share their peer (the same page from memory), measured once a round.
   let listPeer: Promise<Side> | undefined
-  const sharedListPeer = () => (listPeer ??= bareFor('unified list', listPath, listBody).then((s) => side('bare Fastify', s, [listPath], false)))
+  const sharedListPeer = () =>
+    (listPeer ??= bareFor('unified list', listPath, listBody).then((s) => side('bare Fastify', s, [listPath], false)))
   const plans: Plan[] = [
     {
       id: 'cache-hit',
@@ -218,7 +244,14 @@ try {
       target: null,
       peerKind: 'Fastify with bookkeeping',
       gatewayPaths: [hitPath],
-      peer: async () => side('Fastify with bookkeeping', await bareFor('hit-bookkeeping', hitPath, hitBody, true), [hitPath], false, AUTH),
+      peer: async () =>
+        side(
+          'Fastify with bookkeeping',
+          await bareFor('hit-bookkeeping', hitPath, hitBody, true),
+          [hitPath],
+          false,
+          AUTH,
+        ),
     },
     {
       id: 'json-miss',
@@ -228,7 +261,13 @@ try {
       target: 1.0,
       peerKind: 'plain proxy',
       gatewayPaths: conversations.map((c) => `/v1/conversations/${c}`),
-      peer: async () => side('reply-from', await proxyFor('json-miss', 'snappy'), tickets.map((t) => `/api/v1/ticket/${t}`), true),
+      peer: async () =>
+        side(
+          'reply-from',
+          await proxyFor('json-miss', 'snappy'),
+          tickets.map((t) => `${SNAPPY_API_PREFIX}${SNAPPY_PATHS.ticket.path({ id: t })}`),
+          true,
+        ),
     },
     {
       id: 'xml-miss',
@@ -238,7 +277,13 @@ try {
       target: 0.7,
       peerKind: 'plain proxy',
       gatewayPaths: offsets.map(pagePath),
-      peer: async () => side('reply-from', await proxyFor('xml-miss', 'batchbook'), offsets.map((o) => `/service/communications.xml?offset=${o}&limit=10`), true),
+      peer: async () =>
+        side(
+          'reply-from',
+          await proxyFor('xml-miss', 'batchbook'),
+          offsets.map((o) => `/service/communications.xml?offset=${o}&limit=10`),
+          true,
+        ),
     },
     {
       id: 'xml-item',
@@ -248,7 +293,13 @@ try {
       target: null,
       peerKind: 'plain proxy',
       gatewayPaths: bbMessages.map((m) => `/v1/messages/${m.id}`),
-      peer: async () => side('reply-from', await proxyFor('xml-item', 'batchbook'), bbMessages.map((m) => `/service/communications/${m.remoteId}.xml`), true),
+      peer: async () =>
+        side(
+          'reply-from',
+          await proxyFor('xml-item', 'batchbook'),
+          bbMessages.map((m) => `/service/communications/${m.remoteId}.xml`),
+          true,
+        ),
     },
     {
       id: 'list-cold',
@@ -277,19 +328,38 @@ try {
       .filter((p) => only === null || only.has(p.id))
       .map(async ({ gatewayPaths, peer, ...p }) => ({
         ...p,
-        gateway: side(p.cached ? 'gateway (cached)' : 'gateway (cache off)', await gatewayFor(p.id, p.cached), gatewayPaths, true, AUTH),
+        gateway: side(
+          p.cached ? 'gateway (cached)' : 'gateway (cache off)',
+          await gatewayFor(p.id, p.cached),
+          gatewayPaths,
+          true,
+          AUTH,
+        ),
         peer: await peer(),
         baseline:
           baseline === null || baselineBuild === null
             ? null
-            : side(`gateway at ${baseline.revision}`, await gatewayFor(p.id, p.cached, baselineBuild), gatewayPaths, true, AUTH),
+            : side(
+                `gateway at ${baseline.revision}`,
+                await gatewayFor(p.id, p.cached, baselineBuild),
+                gatewayPaths,
+                true,
+                AUTH,
+              ),
       })),
   )
 
   const counter = () => upstreamRequests(sandbox)
-  const outcomes = new Map<string, Outcome>(scenarios.map((s) => [s.id, { scenario: s, gateway: [], peer: [], baseline: [] }]))
+  const outcomes = new Map<string, Outcome>(
+    scenarios.map((s) => [s.id, { scenario: s, gateway: [], peer: [], baseline: [] }]),
+  )
   const run = async (s: Side): Promise<Measurement> => {
-    const m = await measure(s.server, s.spec, { warmupS, durationS, connections, ...(s.countUpstream ? { counter } : {}) })
+    const m = await measure(s.server, s.spec, {
+      warmupS,
+      durationS,
+      connections,
+      ...(s.countUpstream ? { counter } : {}),
+    })
     const bad = m.non2xx + m.errors + m.timeouts
     log(
       `    ${s.label.padEnd(22)} ${m.rps.toFixed(0).padStart(7)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms  RSS ${mib(m.peakRss)} MiB` +
@@ -313,7 +383,8 @@ try {
     for (const scenario of scenarios) {
       log(`  ${scenario.title}`)
       const outcome = outcomes.get(scenario.id) as Outcome
-      const order: Array<'gateway' | 'peer' | 'baseline'> = round % 2 === 1 ? ['peer', 'gateway', 'baseline'] : ['baseline', 'gateway', 'peer']
+      const order: Array<'gateway' | 'peer' | 'baseline'> =
+        round % 2 === 1 ? ['peer', 'gateway', 'baseline'] : ['baseline', 'gateway', 'peer']
       for (const which of order) {
         const s = scenario[which]
         if (s !== null) outcome[which].push(await once(s))
@@ -334,7 +405,12 @@ try {
     const { scenario } = summary.outcome
     log(`Profiling the gateway: ${scenario.title}`)
     const file = path.join(PROFILE_DIR, `${scenario.id}.cpuprofile`)
-    const profiled = await startGatewayProcess(`gateway (profiled, ${scenario.id})`, scenario.cached ? warmConfig : coldConfig, sandbox, compiled)
+    const profiled = await startGatewayProcess(
+      `gateway (profiled, ${scenario.id})`,
+      scenario.cached ? warmConfig : coldConfig,
+      sandbox,
+      compiled,
+    )
     try {
       const m = await measure(profiled, scenario.gateway.spec, {
         warmupS,
@@ -352,12 +428,16 @@ try {
   const elapsedS = (Date.now() - began) / 1000
   log('')
   for (const s of summaries) {
-    log(`${s.outcome.scenario.title}: gateway/${s.outcome.scenario.peerKind} = ${s.ratio.toFixed(2)}${s.met === null ? '' : ` (target ${s.outcome.scenario.target}: ${s.met ? 'met' : 'missed'})`}`)
+    log(
+      `${s.outcome.scenario.title}: gateway/${s.outcome.scenario.peerKind} = ${s.ratio.toFixed(2)}${s.met === null ? '' : ` (target ${s.outcome.scenario.target}: ${s.met ? 'met' : 'missed'})`}`,
+    )
   }
   if (baseline !== null) {
     for (const s of summaries) {
       const before = aggregate(s.outcome.baseline)
-      log(`${s.outcome.scenario.title}: gateway/gateway at ${baseline.revision} = ${(s.gateway.rps / before.rps).toFixed(2)} (${s.gateway.rps.toFixed(0)} against ${before.rps.toFixed(0)} req/s)`)
+      log(
+        `${s.outcome.scenario.title}: gateway/gateway at ${baseline.revision} = ${(s.gateway.rps / before.rps).toFixed(2)} (${s.gateway.rps.toFixed(0)} against ${before.rps.toFixed(0)} req/s)`,
+      )
     }
   }
   log(`Total ${elapsedS.toFixed(0)} s`)
@@ -414,13 +494,19 @@ function summarize(outcome: Outcome): Summary {
   return { outcome, gateway, peer, ratio, met: target === null ? null : ratio >= target }
 }
 
-function render(summaries: Summary[], profiles: Map<string, ProfileSummary>, elapsedS: number, previous: string): string {
+function render(
+  summaries: Summary[],
+  profiles: Map<string, ProfileSummary>,
+  elapsedS: number,
+  previous: string,
+): string {
   // autocannon's latencies are whole milliseconds: 0 means under one.
   const ms = (v: number) => (v === 0 ? '<1' : v < 10 ? v.toFixed(1) : v.toFixed(0))
   const rows: string[][] = []
   for (const s of summaries) {
     const { scenario } = s.outcome
-    const verdict = s.met === null ? 'reported only' : `≥ ${scenario.target?.toFixed(1)}: **${s.met ? 'met' : 'missed'}**`
+    const verdict =
+      s.met === null ? 'reported only' : `≥ ${scenario.target?.toFixed(1)}: **${s.met ? 'met' : 'missed'}**`
     const row = (label: string, a: Aggregate, first: boolean) => [
       first ? scenario.title : '',
       label,
@@ -433,7 +519,15 @@ function render(summaries: Summary[], profiles: Map<string, ProfileSummary>, ela
       first ? verdict : '',
     ]
     rows.push(row(scenario.gateway.label, s.gateway, true))
-    rows.push(row(scenario.peer.label === scenario.peerKind ? scenario.peer.label : `${scenario.peer.label} (${scenario.peerKind})`, s.peer, false))
+    rows.push(
+      row(
+        scenario.peer.label === scenario.peerKind
+          ? scenario.peer.label
+          : `${scenario.peer.label} (${scenario.peerKind})`,
+        s.peer,
+        false,
+      ),
+    )
   }
   const failures = summaries.filter((s) => s.gateway.failures + s.peer.failures > 0)
 
@@ -462,7 +556,10 @@ function render(summaries: Summary[], profiles: Map<string, ProfileSummary>, ela
     '',
     '## Results',
     '',
-    table(['scenario', 'server', 'req/s', 'p50 ms', 'p99 ms', 'peak RSS MiB', 'upstream/req', 'gateway/peer', 'target'], rows),
+    table(
+      ['scenario', 'server', 'req/s', 'p50 ms', 'p99 ms', 'peak RSS MiB', 'upstream/req', 'gateway/peer', 'target'],
+      rows,
+    ),
     '',
     ...summaries.map((s) => `- ${s.outcome.scenario.title}: ${s.outcome.scenario.what}.`),
     '',
@@ -476,7 +573,9 @@ function render(summaries: Summary[], profiles: Map<string, ProfileSummary>, ela
   lines.push('## Targets', '')
   for (const s of summaries.filter((x) => x.met !== null)) {
     const { scenario } = s.outcome
-    lines.push(`- ${scenario.title}: ${s.ratio.toFixed(2)} of ${scenario.peerKind} (target at least ${scenario.target?.toFixed(1)}): **${s.met ? 'met' : 'missed'}**.`)
+    lines.push(
+      `- ${scenario.title}: ${s.ratio.toFixed(2)} of ${scenario.peerKind} (target at least ${scenario.target?.toFixed(1)}): **${s.met ? 'met' : 'missed'}**.`,
+    )
   }
   lines.push('')
 
@@ -497,15 +596,24 @@ function render(summaries: Summary[], profiles: Map<string, ProfileSummary>, ela
         '',
         'Self time by function:',
         '',
-        table(['function', 'where', '% busy'], p.selfByFunction.map((r) => [`\`${r.name}\``, r.where, r.percent.toFixed(1)])),
+        table(
+          ['function', 'where', '% busy'],
+          p.selfByFunction.map((r) => [`\`${r.name}\``, r.where, r.percent.toFixed(1)]),
+        ),
         '',
         'Self time by file or package:',
         '',
-        table(['file or package', '% busy'], p.selfByModule.map((r) => [r.name, r.percent.toFixed(1)])),
+        table(
+          ['file or package', '% busy'],
+          p.selfByModule.map((r) => [r.name, r.percent.toFixed(1)]),
+        ),
         '',
-        'Inclusive time of the gateway\'s own functions:',
+        "Inclusive time of the gateway's own functions:",
         '',
-        table(['function', 'where', '% busy'], p.inclusiveSrc.map((r) => [`\`${r.name}\``, r.where, r.percent.toFixed(1)])),
+        table(
+          ['function', 'where', '% busy'],
+          p.inclusiveSrc.map((r) => [`\`${r.name}\``, r.where, r.percent.toFixed(1)]),
+        ),
         '',
       )
     }
@@ -514,11 +622,7 @@ function render(summaries: Summary[], profiles: Map<string, ProfileSummary>, ela
   const notes = blockOf(previous, 'notes')
   if (notes !== undefined) lines.push(block('notes', notes), '')
   lines.push(
-    block(
-      'soak',
-      blockOf(previous, 'soak') ?? '## Soak\n\nNot run yet: `npm run soak` writes its result here.',
-    ),
+    block('soak', blockOf(previous, 'soak') ?? '## Soak\n\nNot run yet: `npm run soak` writes its result here.'),
   )
   return lines.join('\n')
 }
-

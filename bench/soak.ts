@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util'
 import { request as httpRequest, Pool } from 'undici'
 import type { RateLimit } from '../src/config.js'
 import { encodeCursor } from '../src/cursor.js'
-import type { Fault } from '../src/upstreams/simulator/faults.js'
+import type { Fault } from '../src/sandbox/frame/faults.js'
 import { DOC_PATH, mib, readDoc, table, withBlock, writeDoc } from './lib/doc.js'
 import { describeMachine, gitRevision } from './lib/machine.js'
 import { ROOT, type ServerProcess } from './lib/processes.js'
@@ -83,9 +83,24 @@ interface EpisodeSpec {
 
 /** The episodes, in turn. Filters leave the control API alone (it is never faulted anyway). */
 const EPISODES: EpisodeSpec[] = [
-  { source: 'batchbook', kind: 'status-500', describe: '3 × HTTP 500', faults: [{ type: 'status', status: 500, times: 3 }] },
-  { source: 'snappy', kind: 'status-503', describe: '2 × HTTP 503 with Retry-After: 1', faults: [{ type: 'status', status: 503, retryAfter: 1, times: 2 }] },
-  { source: 'batchbook', kind: 'reset', describe: '3 × connection reset mid-body', faults: [{ type: 'reset', times: 3 }] },
+  {
+    source: 'batchbook',
+    kind: 'status-500',
+    describe: '3 × HTTP 500',
+    faults: [{ type: 'status', status: 500, times: 3 }],
+  },
+  {
+    source: 'snappy',
+    kind: 'status-503',
+    describe: '2 × HTTP 503 with Retry-After: 1',
+    faults: [{ type: 'status', status: 503, retryAfter: 1, times: 2 }],
+  },
+  {
+    source: 'batchbook',
+    kind: 'reset',
+    describe: '3 × connection reset mid-body',
+    faults: [{ type: 'reset', times: 3 }],
+  },
   {
     source: 'snappy',
     kind: 'timeout',
@@ -93,10 +108,31 @@ const EPISODES: EpisodeSpec[] = [
     faults: [{ type: 'latency', ms: TIMEOUT_MS + 500, times: 2 }],
     baseLatencyMs: 40,
   },
-  { source: 'snappy', kind: 'status-500', describe: '6 × HTTP 500 (opens the circuit)', faults: [{ type: 'status', status: 500, times: 6 }] },
-  { source: 'batchbook', kind: 'slow', describe: '10 × 300 ms latency, 20 ms on every call', faults: [{ type: 'latency', ms: 300, times: 10 }], baseLatencyMs: 20 },
-  { source: 'batchbook', kind: 'status-503', describe: '2 × HTTP 503 without Retry-After', faults: [{ type: 'status', status: 503, times: 2 }] },
-  { source: 'snappy', kind: 'malformed', describe: '2 × truncated JSON body', faults: [{ type: 'malformed', times: 2 }] },
+  {
+    source: 'snappy',
+    kind: 'status-500',
+    describe: '6 × HTTP 500 (opens the circuit)',
+    faults: [{ type: 'status', status: 500, times: 6 }],
+  },
+  {
+    source: 'batchbook',
+    kind: 'slow',
+    describe: '10 × 300 ms latency, 20 ms on every call',
+    faults: [{ type: 'latency', ms: 300, times: 10 }],
+    baseLatencyMs: 20,
+  },
+  {
+    source: 'batchbook',
+    kind: 'status-503',
+    describe: '2 × HTTP 503 without Retry-After',
+    faults: [{ type: 'status', status: 503, times: 2 }],
+  },
+  {
+    source: 'snappy',
+    kind: 'malformed',
+    describe: '2 × truncated JSON body',
+    faults: [{ type: 'malformed', times: 2 }],
+  },
   { source: 'snappy', kind: 'reset', describe: '3 × connection reset mid-body', faults: [{ type: 'reset', times: 3 }] },
 ]
 
@@ -127,7 +163,10 @@ function explains(kind: FaultClass, status: number, problem: Problem): boolean {
     case 'status-503':
       return status === 503 && code === 'upstream_unavailable' && upstreamStatus === 503
     case 'reset':
-      return (status === 502 && code === 'upstream_unavailable' && upstreamStatus === null) || code === 'upstream_bad_response'
+      return (
+        (status === 502 && code === 'upstream_unavailable' && upstreamStatus === null) ||
+        code === 'upstream_bad_response'
+      )
     case 'malformed':
       return code === 'upstream_bad_response'
     case 'timeout':
@@ -148,13 +187,18 @@ interface Unexplained {
 const machine = describeMachine()
 const revision = gitRevision(ROOT)
 const began = Date.now()
-log(`Switchboard soak: ${durationS} s at ${rate} req/s (at most ${concurrency} in flight), faults every ${(EPISODE_MS + QUIET_MS) / 1000} s`)
+log(
+  `Switchboard soak: ${durationS} s at ${rate} req/s (at most ${concurrency} in flight), faults every ${(EPISODE_MS + QUIET_MS) / 1000} s`,
+)
 
 const servers: ServerProcess[] = []
 let pool: Pool | undefined
 const build = compileServers()
 try {
-  const sandboxServer = await startSandboxProcess({ timeoutMs: TIMEOUT_MS, unlimited: false, limits: LIMITS }, { build })
+  const sandboxServer = await startSandboxProcess(
+    { timeoutMs: TIMEOUT_MS, unlimited: false, limits: LIMITS },
+    { build },
+  )
   servers.push(sandboxServer)
   const sandbox = sandboxServer.info as SandboxInfo
   const originOf = (source: Source) => (source === 'batchbook' ? sandbox.batchbookOrigin : sandbox.snappyOrigin)
@@ -184,39 +228,79 @@ try {
   const snMessages = (await getJson<Listed>(gateway.url, '/v1/messages?source=snappy&limit=100')).data
   const snIds = snMessages.map((m) => m.id)
   const conversations = [...new Set(snMessages.map((m) => m.conversationId).filter((c): c is string => c !== null))]
-  const pages = [0, 10, 20, 30, 40, 50].map((o) => (o === 0 ? '' : `&cursor=${encodeCursor({ positions: { batchbook: o }, done: [] })}`))
+  const pages = [0, 10, 20, 30, 40, 50].map((o) =>
+    o === 0 ? '' : `&cursor=${encodeCursor({ positions: { batchbook: o }, done: [] })}`,
+  )
   if (bbIds.length === 0 || conversations.length === 0) throw new Error('the simulators hold no data')
 
   // The mix: what each request does, by weight.
   const created: string[] = []
   let writeNo = 0
-  type Op = { name: string; weight: number; make: () => { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; path: string; body?: unknown } }
+  type Op = {
+    name: string
+    weight: number
+    make: () => { method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'; path: string; body?: unknown }
+  }
   const ops: Op[] = [
     { name: 'get BatchBook message', weight: 25, make: () => ({ method: 'GET', path: `/v1/messages/${pick(bbIds)}` }) },
-    { name: 'get conversation', weight: 14, make: () => ({ method: 'GET', path: `/v1/conversations/${pick(conversations)}` }) },
+    {
+      name: 'get conversation',
+      weight: 14,
+      make: () => ({ method: 'GET', path: `/v1/conversations/${pick(conversations)}` }),
+    },
     { name: 'get Snappy message', weight: 10, make: () => ({ method: 'GET', path: `/v1/messages/${pick(snIds)}` }) },
-    { name: 'conversation messages', weight: 6, make: () => ({ method: 'GET', path: `/v1/conversations/${pick(conversations)}/messages` }) },
+    {
+      name: 'conversation messages',
+      weight: 6,
+      make: () => ({ method: 'GET', path: `/v1/conversations/${pick(conversations)}/messages` }),
+    },
     { name: 'unified list', weight: 10, make: () => ({ method: 'GET', path: '/v1/messages?limit=10' }) },
-    { name: 'BatchBook list page', weight: 8, make: () => ({ method: 'GET', path: `/v1/messages?source=batchbook&limit=10${pick(pages)}` }) },
+    {
+      name: 'BatchBook list page',
+      weight: 8,
+      make: () => ({ method: 'GET', path: `/v1/messages?source=batchbook&limit=10${pick(pages)}` }),
+    },
     { name: 'accounts', weight: 5, make: () => ({ method: 'GET', path: '/v1/accounts' }) },
-    { name: 'edit BatchBook message', weight: 3, make: () => ({ method: 'PATCH', path: `/v1/messages/${pick(bbIds)}`, body: { subject: `Soak edit ${++writeNo}` } }) },
+    {
+      name: 'edit BatchBook message',
+      weight: 3,
+      make: () => ({
+        method: 'PATCH',
+        path: `/v1/messages/${pick(bbIds)}`,
+        body: { subject: `Soak edit ${++writeNo}` },
+      }),
+    },
     {
       name: 'tag BatchBook message',
       weight: 3,
       make: () => ({ method: random() < 0.5 ? 'PUT' : 'DELETE', path: `/v1/messages/${pick(bbIds)}/tags/soak` }),
     },
-    { name: 'tag conversation', weight: 3, make: () => ({ method: 'PUT', path: `/v1/conversations/${pick(conversations)}/tags`, body: { tags: [`soak-${++writeNo % 3}`] } }) },
+    {
+      name: 'tag conversation',
+      weight: 3,
+      make: () => ({
+        method: 'PUT',
+        path: `/v1/conversations/${pick(conversations)}/tags`,
+        body: { tags: [`soak-${++writeNo % 3}`] },
+      }),
+    },
     {
       name: 'create BatchBook message',
       weight: 3,
-      make: () => ({ method: 'POST', path: '/v1/messages', body: { source: 'batchbook', kind: 'note', subject: `Soak ${++writeNo}`, body: 'Written by the soak run.' } }),
+      make: () => ({
+        method: 'POST',
+        path: '/v1/messages',
+        body: { source: 'batchbook', kind: 'note', subject: `Soak ${++writeNo}`, body: 'Written by the soak run.' },
+      }),
     },
     {
       name: 'delete created message',
       weight: 3,
       make: () => {
         const id = created.shift()
-        return id === undefined ? { method: 'GET', path: `/v1/messages/${pick(bbIds)}` } : { method: 'DELETE', path: `/v1/messages/${id}` }
+        return id === undefined
+          ? { method: 'GET', path: `/v1/messages/${pick(bbIds)}` }
+          : { method: 'DELETE', path: `/v1/messages/${id}` }
       },
     },
   ]
@@ -288,12 +372,24 @@ try {
           episode.attributed++
           attributedTotal++
         } else {
-          unexplained.push({ at: sentAt - began, op: `${spec.method} ${op.name}`, status: res.statusCode, code: problem.code ?? '(none)', detail: problem.detail ?? text.slice(0, 120) })
+          unexplained.push({
+            at: sentAt - began,
+            op: `${spec.method} ${op.name}`,
+            status: res.statusCode,
+            code: problem.code ?? '(none)',
+            detail: problem.detail ?? text.slice(0, 120),
+          })
         }
       }
     } catch (err) {
       transportErrors++
-      unexplained.push({ at: sentAt - began, op: `${spec.method} ${op.name}`, status: 0, code: 'client error', detail: String(err).slice(0, 120) })
+      unexplained.push({
+        at: sentAt - began,
+        op: `${spec.method} ${op.name}`,
+        status: 0,
+        code: 'client error',
+        detail: String(err).slice(0, 120),
+      })
     } finally {
       inFlight--
     }
@@ -344,7 +440,9 @@ try {
       }
       if (now - lastReport >= 15_000) {
         lastReport = now
-        log(`  ${((now - loadStart) / 1000).toFixed(0)} s: ${sent} sent, ${[...byStatus].filter(([s]) => s >= 500).reduce((a, [, n]) => a + n, 0)} 5xx, RSS ${mib(await gateway.rss())} MiB`)
+        log(
+          `  ${((now - loadStart) / 1000).toFixed(0)} s: ${sent} sent, ${[...byStatus].filter(([s]) => s >= 500).reduce((a, [, n]) => a + n, 0)} 5xx, RSS ${mib(await gateway.rss())} MiB`,
+        )
       }
       await new Promise((r) => setTimeout(r, tickMs))
     }
@@ -359,7 +457,9 @@ try {
   rssSamples.push(...samples)
 
   const limitViolations = await Promise.all(
-    (['batchbook', 'snappy'] as const).map(async (s) => (await getJson<{ limitViolations: number }>(originOf(s), '/__sandbox/stats', {})).limitViolations),
+    (['batchbook', 'snappy'] as const).map(
+      async (s) => (await getJson<{ limitViolations: number }>(originOf(s), '/__sandbox/stats', {})).limitViolations,
+    ),
   )
 
   // RSS growth: the median of the last tenth of the run against the median of an equally long
@@ -369,7 +469,9 @@ try {
     const sorted = [...xs].sort((a, b) => a - b)
     return sorted.length === 0 ? 0 : (sorted[Math.floor(sorted.length / 2)] as number)
   }
-  const baselineRss = median(rssSamples.filter((s) => s.at >= warmupEnd && s.at < warmupEnd + windowMs).map((s) => s.rss))
+  const baselineRss = median(
+    rssSamples.filter((s) => s.at >= warmupEnd && s.at < warmupEnd + windowMs).map((s) => s.rss),
+  )
   const finalRss = median(rssSamples.filter((s) => s.at >= loadEnd - windowMs && s.at <= loadEnd).map((s) => s.rss))
   const growth = baselineRss === 0 ? 0 : finalRss / baselineRss - 1
   const peakRss = Math.max(...rssSamples.map((s) => s.rss))
@@ -381,20 +483,29 @@ try {
   }
 
   const sortedLatencies = [...latencies].sort((a, b) => a - b)
-  const pct = (p: number) => sortedLatencies[Math.min(sortedLatencies.length - 1, Math.floor((p / 100) * sortedLatencies.length))] ?? 0
+  const pct = (p: number) =>
+    sortedLatencies[Math.min(sortedLatencies.length - 1, Math.floor((p / 100) * sortedLatencies.length))] ?? 0
   const answered = latencies.length
   const fiveXx = [...byStatus].filter(([s]) => s >= 500).reduce((a, [, n]) => a + n, 0)
   const unexplainedCount = unexplained.length
   const elapsedS = (Date.now() - began) / 1000
 
   log('')
-  log(`Answered ${answered} of ${sent} requests (${skipped} skipped: too many in flight); ${fiveXx} 5xx, ${attributedTotal} explained by injected faults, ${unexplainedCount} not (target 0)`)
-  log(`RSS after warm-up ${mib(baselineRss)} MiB, at the end ${mib(finalRss)} MiB: ${(growth * 100).toFixed(1)}% (target under 10%)`)
+  log(
+    `Answered ${answered} of ${sent} requests (${skipped} skipped: too many in flight); ${fiveXx} 5xx, ${attributedTotal} explained by injected faults, ${unexplainedCount} not (target 0)`,
+  )
+  log(
+    `RSS after warm-up ${mib(baselineRss)} MiB, at the end ${mib(finalRss)} MiB: ${(growth * 100).toFixed(1)}% (target under 10%)`,
+  )
   log(`Upstream limit violations seen by the simulators: BatchBook ${limitViolations[0]}, Snappy ${limitViolations[1]}`)
-  for (const u of unexplained.slice(0, 10)) log(`  unexplained: +${(u.at / 1000).toFixed(1)} s ${u.op} → ${u.status} ${u.code}: ${u.detail}`)
+  for (const u of unexplained.slice(0, 10))
+    log(`  unexplained: +${(u.at / 1000).toFixed(1)} s ${u.op} → ${u.status} ${u.code}: ${u.detail}`)
   log(`Total ${elapsedS.toFixed(0)} s`)
 
-  const statusCells = [...byStatus].sort(([a], [b]) => a - b).map(([s, n]) => `${s}: ${n}`).join(', ')
+  const statusCells = [...byStatus]
+    .sort(([a], [b]) => a - b)
+    .map(([s, n]) => `${s}: ${n}`)
+    .join(', ')
   const content = [
     '## Soak',
     '',
@@ -419,7 +530,13 @@ try {
     '',
     table(
       ['at', 'upstream', 'faults', 'consumed', '5xx explained'],
-      episodes.map((e) => [`${((e.start - loadStart) / 1000).toFixed(0)} s`, e.spec.source, e.spec.describe, `${e.consumed} of ${e.injected}`, String(e.attributed)]),
+      episodes.map((e) => [
+        `${((e.start - loadStart) / 1000).toFixed(0)} s`,
+        e.spec.source,
+        e.spec.describe,
+        `${e.consumed} of ${e.injected}`,
+        String(e.attributed),
+      ]),
     ),
     '',
     ...(unexplainedCount === 0
@@ -429,14 +546,25 @@ try {
           '',
           table(
             ['at', 'request', 'status', 'code', 'detail'],
-            unexplained.slice(0, 20).map((u) => [`${(u.at / 1000).toFixed(1)} s`, u.op, String(u.status), u.code, u.detail.replace(/\|/g, '\\|')]),
+            unexplained
+              .slice(0, 20)
+              .map((u) => [
+                `${(u.at / 1000).toFixed(1)} s`,
+                u.op,
+                String(u.status),
+                u.code,
+                u.detail.replace(/\|/g, '\\|'),
+              ]),
           ),
           unexplainedCount > 20 ? `\n(${unexplainedCount - 20} more)` : '',
           '',
         ]),
     '### Requests by kind',
     '',
-    table(['request', 'sent', '5xx'], [...byOp].map(([name, s]) => [name, String(s.count), String(s.fiveXx)])),
+    table(
+      ['request', 'sent', '5xx'],
+      [...byOp].map(([name, s]) => [name, String(s.count), String(s.fiveXx)]),
+    ),
   ].join('\n')
 
   if (args['no-doc'] !== true) {

@@ -4,10 +4,15 @@
  * from an earlier stage, RUN runs there with the stage's ENV. The last stage's CMD is then
  * started and its HEALTHCHECK polled until it passes. Prints the result; exits 1 on failure.
  *
+ * Every step runs on the Node of the image's base (node:24), not on the Node running this
+ * script: scripts/node24.sh fetches it from the npm registry (once, into .cache/node24/) and its
+ * bin/ goes first on PATH for RUN, CMD and HEALTHCHECK, with its headers as npm's nodedir so
+ * native modules compile for it. The started gateway's own report of its version is printed.
+ *
  *   npm run docker:replay        (used by test/dockerfile.test.ts)
  */
-import { execSync, spawn } from 'node:child_process'
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { execFileSync, execSync, spawn } from 'node:child_process'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -24,6 +29,23 @@ const root = mkdtempSync(join(tmpdir(), 'switchboard-docker-'))
 const stages: Stage[] = []
 let cmd: string[] = []
 let healthcheck: string[] = []
+
+// The Node every step runs on, fetched by the helper .ci/run uses too.
+const nodeMajor = '24'
+const nodeHome = execFileSync('bash', [join(context, 'scripts', 'node24.sh')], {
+  encoding: 'utf8',
+  stdio: ['ignore', 'pipe', 'inherit'],
+}).trim()
+const nodeBin = join(nodeHome, 'bin')
+const nodePath = `${nodeBin}:${process.env.PATH ?? ''}`
+// Under `npm run`, npm exports its own Node's path and nodedir (NODE, npm_node_execpath,
+// npm_config_nodedir): point them at the replay's Node as well.
+const nodeEnv = {
+  PATH: nodePath,
+  NODE: join(nodeBin, 'node'),
+  npm_node_execpath: join(nodeBin, 'node'),
+  npm_config_nodedir: nodeHome,
+}
 
 /** Joins continuation lines and drops comments. */
 function instructions(text: string): string[] {
@@ -50,9 +72,17 @@ for (const line of instructions(readFileSync(join(context, 'Dockerfile'), 'utf8'
   switch (keyword.toUpperCase()) {
     case 'FROM': {
       const name = /\bAS\s+(\S+)/i.exec(args)?.[1] ?? `stage${stages.length}`
+      const image = rest[0] ?? ''
+      const major = /^node:(\d+)/.exec(image)?.[1]
+      if (major !== nodeMajor)
+        throw new Error(`stage ${name} is from ${image}: the replay has Node ${nodeMajor} only (scripts/node24.sh)`)
       stages.push({ name, dir: join(root, name), workdir: '/', env: {} })
       mkdirSync(join(root, name), { recursive: true })
-      console.log(`== stage ${name} (from ${rest[0]})`)
+      const version = execFileSync('node', ['-p', 'process.version'], {
+        encoding: 'utf8',
+        env: { ...process.env, ...nodeEnv },
+      }).trim()
+      console.log(`== stage ${name} (from ${image}) on node ${version}`)
       break
     }
     case 'WORKDIR':
@@ -70,14 +100,21 @@ for (const line of instructions(readFileSync(join(context, 'Dockerfile'), 'utf8'
       if (source === undefined) throw new Error(`unknown stage ${from?.[1]}`)
       for (const part of parts) {
         const src = typeof source === 'string' ? join(source, part) : inStage(source, part)
-        const dest = target.endsWith('/') || parts.length > 1 ? join(inStage(stage!, target), part.split('/').filter(Boolean).pop() as string) : inStage(stage!, target)
+        const dest =
+          target.endsWith('/') || parts.length > 1
+            ? join(inStage(stage!, target), part.split('/').filter(Boolean).pop() as string)
+            : inStage(stage!, target)
         cpSync(src, dest, { recursive: true })
       }
       break
     }
     case 'RUN':
       console.log(`$ ${args}`)
-      execSync(args, { cwd: inStage(stage!, '.'), stdio: 'inherit', env: { ...process.env, ...stage!.env } })
+      execSync(args, {
+        cwd: inStage(stage!, '.'),
+        stdio: 'inherit',
+        env: { ...process.env, ...nodeEnv, ...stage!.env },
+      })
       break
     case 'CMD':
       cmd = json(args)
@@ -101,7 +138,14 @@ if (existsSync(join(cwd, 'src')) || existsSync(join(cwd, 'test'))) throw new Err
 const port = String(40000 + Math.floor(Math.random() * 10000))
 // The image runs with NODE_ENV=production, where the gateway starts without upstream
 // credentials only when the sandbox is asked for, as `docker run -e SWITCHBOARD_SANDBOX=true` would.
-const env = { PATH: process.env.PATH ?? '', ...final.env, PORT: port, HOST: '127.0.0.1', LOG_LEVEL: 'warn', SWITCHBOARD_SANDBOX: 'true' }
+const env = {
+  PATH: nodePath,
+  ...final.env,
+  PORT: port,
+  HOST: '127.0.0.1',
+  LOG_LEVEL: 'warn',
+  SWITCHBOARD_SANDBOX: 'true',
+}
 console.log(`== starting ${cmd.join(' ')} on port ${port}`)
 const child = spawn(cmd[0] as string, cmd.slice(1), { cwd, env, stdio: 'inherit' })
 let healthy = false
@@ -114,8 +158,25 @@ for (let i = 0; i < 60 && !healthy && child.exitCode === null; i++) {
     // not up yet
   }
 }
+if (healthy) console.log(`replay: the gateway runs on Node ${await gatewayNodeVersion()}`)
 child.kill('SIGTERM')
 await new Promise((r) => child.once('exit', r))
 rmSync(root, { recursive: true, force: true })
 console.log(healthy ? 'replay: HEALTHCHECK passed' : 'replay: HEALTHCHECK failed')
 process.exit(healthy ? 0 : 1)
+
+/**
+ * The started gateway's own report of its Node version: `nodejs_version_info` of its /metrics
+ * (prom-client's default metrics), or else the version of the binary its process runs.
+ */
+async function gatewayNodeVersion(): Promise<string> {
+  try {
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()
+    const version = /^nodejs_version_info\{[^}]*\bversion="(v[^"]+)"/m.exec(metrics)?.[1]
+    if (version !== undefined) return `${version} (its /metrics)`
+  } catch {
+    // fall back to the binary
+  }
+  const exe = readlinkSync(`/proc/${child.pid}/exe`)
+  return `${execFileSync(exe, ['-p', 'process.version'], { encoding: 'utf8' }).trim()} (its binary ${exe})`
+}

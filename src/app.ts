@@ -12,6 +12,7 @@ import idempotency from './plugins/idempotency.js'
 import loadShedding from './plugins/load-shedding.js'
 import metrics from './plugins/metrics.js'
 import openapi from './plugins/openapi.js'
+import connections from './plugins/connections.js'
 import problems, { clientErrorProblem, frameworkErrors } from './plugins/problems.js'
 import rateHeaders from './plugins/rate-headers.js'
 import { shareSerializers } from './plugins/shared-serializers.js'
@@ -22,6 +23,7 @@ import { registerSchemas } from './schemas/index.js'
 import { schemaController } from './validation.js'
 import { createSharedState, type SharedState } from './upstreams/redis/index.js'
 import { UpstreamRegistry, type Stores } from './upstreams/registry.js'
+import { callScope } from './request-context.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -45,7 +47,7 @@ export interface AppOptions {
 }
 
 /** Secrets that must never reach a log line, wherever they appear. */
-export const REDACT_PATHS = [
+const REDACT_PATHS = [
   'req.headers.authorization',
   'req.headers["x-api-key"]',
   'req.headers.cookie',
@@ -59,7 +61,7 @@ export const REDACT_PATHS = [
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/
 
-export function serverOptions(options: AppOptions): FastifyServerOptions {
+function serverOptions(options: AppOptions): FastifyServerOptions {
   return {
     logger:
       options.logger === false
@@ -91,7 +93,7 @@ export function serverOptions(options: AppOptions): FastifyServerOptions {
 }
 
 /** The gateway as a plugin: everything it serves, built from `options`. */
-export async function app(instance: FastifyInstance, options: AppOptions): Promise<void> {
+async function app(instance: FastifyInstance, options: AppOptions): Promise<void> {
   const { config } = options
   const shared =
     options.stores === undefined && config.redisUrl !== null
@@ -104,9 +106,11 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
           onFailure: (what, err, level = 'warn') => instance.log[level]({ err }, `Redis unreachable: ${what}`),
         })
       : null
-  if (shared !== null && !(await shared.ready)) instance.log.warn('Redis is not reachable yet: using local fallbacks until it is')
+  if (shared !== null && !(await shared.ready))
+    instance.log.warn('Redis is not reachable yet: using local fallbacks until it is')
   const stores = options.stores ?? shared?.stores
   const upstreams = new UpstreamRegistry(config, {
+    scope: callScope,
     ...(stores === undefined ? {} : { stores }),
     ...(options.sandboxConnections === undefined ? {} : { sandboxConnections: options.sandboxConnections }),
   })
@@ -130,6 +134,7 @@ export async function app(instance: FastifyInstance, options: AppOptions): Promi
   await instance.register(problems)
   await instance.register(loadShedding, config.loadShedding)
   await instance.register(auth, { keys: options.config.apiKeys })
+  await instance.register(connections)
   await instance.register(idempotency, { store: upstreams.stores.idempotency })
   await instance.register(httpCaching)
   await instance.register(rateHeaders)

@@ -6,10 +6,13 @@
 import { readFileSync } from 'node:fs'
 import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
-import { DEFAULT_BATCHBOOK_LIMIT, batchBookBaseUrl, isValidAccountName } from './upstreams/batchbook/account.js'
-import { DEFAULT_SNAPPY_BASE_URL, DEFAULT_SNAPPY_LIMIT, isValidSnappyKey } from './upstreams/snappy/account.js'
+import { batchBookBaseUrl, isValidAccountName } from './upstreams/batchbook/account.js'
+import { DEFAULT_BATCHBOOK_LIMIT } from './upstreams/batchbook/wire.js'
+import { DEFAULT_SNAPPY_BASE_URL, isValidSnappyKey } from './upstreams/snappy/account.js'
+import { DEFAULT_SNAPPY_LIMIT } from './upstreams/snappy/wire.js'
 import type { FairShare } from './upstreams/budget/scheduler.js'
 import type { SourceKind } from './upstreams/source.js'
+import { CONNECTION_NAME_SOURCE as CONNECTION_NAME } from './rules.js'
 
 export interface RateLimit {
   max: number
@@ -92,8 +95,6 @@ export class ConfigError extends Error {
   }
 }
 
-const CONNECTION_NAME = '^[a-z][a-z0-9_-]{0,31}$'
-const connectionName = new RegExp(CONNECTION_NAME)
 const apiKeyName = /^[A-Za-z0-9_.-]{1,64}$/
 const MIN_SECRET_LENGTH = 16
 
@@ -111,8 +112,19 @@ const FileSchema = Type.Object(
   {
     connections: Type.Array(
       Type.Union([
-        Type.Object({ ...Common, source: Type.Literal('batchbook'), account: Type.String(), token: Type.String({ minLength: 1 }) }, { additionalProperties: false }),
-        Type.Object({ ...Common, source: Type.Literal('snappy'), apiKey: Type.String() }, { additionalProperties: false }),
+        Type.Object(
+          {
+            ...Common,
+            source: Type.Literal('batchbook'),
+            account: Type.String(),
+            token: Type.String({ minLength: 1 }),
+          },
+          { additionalProperties: false },
+        ),
+        Type.Object(
+          { ...Common, source: Type.Literal('snappy'), apiKey: Type.String() },
+          { additionalProperties: false },
+        ),
       ]),
     ),
   },
@@ -175,19 +187,26 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): C
   const sandbox = sandboxMode(env, connections.length === 0 && !hasAnyUpstreamVariable(env), problems)
   const apiKeys = parseApiKeys(env.API_KEYS, connections, sandbox, problems)
   if (!sandbox && apiKeys.length === 0 && problems.length === 0) {
-    problems.push('API_KEYS: at least one client key (name:secret) is required when upstream credentials are configured')
+    problems.push(
+      'API_KEYS: at least one client key (name:secret) is required when upstream credentials are configured',
+    )
   }
 
   const replicas = integerVar(env, 'SWITCHBOARD_REPLICAS', 1, 1, 1000, problems)
-  const replicaSlot = nonEmpty(env.SWITCHBOARD_REPLICA_SLOT) === undefined ? null : integerVar(env, 'SWITCHBOARD_REPLICA_SLOT', 0, 0, replicas - 1, problems)
+  const replicaSlot =
+    nonEmpty(env.SWITCHBOARD_REPLICA_SLOT) === undefined
+      ? null
+      : integerVar(env, 'SWITCHBOARD_REPLICA_SLOT', 0, 0, replicas - 1, problems)
   const redisKeyPrefix = nonEmpty(env.REDIS_KEY_PREFIX) ?? 'switchboard:'
-  if (!/^[A-Za-z0-9:_.-]{1,64}$/.test(redisKeyPrefix)) problems.push('REDIS_KEY_PREFIX: use 1 to 64 letters, digits, ":", "_", "." or "-"')
+  if (!/^[A-Za-z0-9:_.-]{1,64}$/.test(redisKeyPrefix))
+    problems.push('REDIS_KEY_PREFIX: use 1 to 64 letters, digits, ":", "_", "." or "-"')
   const loadShedding = {
     maxEventLoopDelayMs: integerVar(env, 'SHED_EVENT_LOOP_DELAY_MS', 1_000, 0, 60_000, problems),
     maxEventLoopUtilization: integerVar(env, 'SHED_EVENT_LOOP_UTILIZATION_PERCENT', 98, 0, 100, problems) / 100,
   }
   const redisUrl = nonEmpty(env.REDIS_URL) ?? null
-  if (redisUrl !== null && !/^rediss?:\/\//.test(redisUrl)) problems.push('REDIS_URL: must start with redis:// or rediss://')
+  if (redisUrl !== null && !/^rediss?:\/\//.test(redisUrl))
+    problems.push('REDIS_URL: must start with redis:// or rediss://')
 
   if (problems.length > 0) throw new ConfigError(problems)
   return {
@@ -213,7 +232,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): C
 /** `RATE_FAIR_SHARE` (round-robin or fifo) and `RATE_KEY_WEIGHTS` (`name:weight,...`). */
 function parseFairShare(env: NodeJS.ProcessEnv, problems: string[]): FairShare {
   const mode = nonEmpty(env.RATE_FAIR_SHARE) ?? 'round-robin'
-  if (mode !== 'round-robin' && mode !== 'fifo') problems.push(`RATE_FAIR_SHARE: '${printable(mode)}' is not one of round-robin, fifo`)
+  if (mode !== 'round-robin' && mode !== 'fifo')
+    problems.push(`RATE_FAIR_SHARE: '${printable(mode)}' is not one of round-robin, fifo`)
   const weights: Record<string, number> = {}
   for (const entry of (nonEmpty(env.RATE_KEY_WEIGHTS) ?? '').split(',').filter((e) => e.trim() !== '')) {
     const [name, weight, ...rest] = entry.trim().split(':')
@@ -240,24 +260,35 @@ function sandboxMode(env: NodeJS.ProcessEnv, noCredentials: boolean, problems: s
     return false
   }
   if (asked === 'true' && !noCredentials) {
-    problems.push('SWITCHBOARD_SANDBOX: true runs the built-in simulators, but upstream credentials are set too; remove one or the other')
+    problems.push(
+      'SWITCHBOARD_SANDBOX: true runs the built-in simulators, but upstream credentials are set too; remove one or the other',
+    )
   }
   if (!noCredentials) return false
   if (asked === 'false') {
-    problems.push('SWITCHBOARD_SANDBOX: false, but no upstream credentials are set (BATCHBOOK_ACCOUNT and BATCHBOOK_TOKEN, SNAPPY_API_KEY or SWITCHBOARD_CONFIG)')
+    problems.push(
+      'SWITCHBOARD_SANDBOX: false, but no upstream credentials are set (BATCHBOOK_ACCOUNT and BATCHBOOK_TOKEN, SNAPPY_API_KEY or SWITCHBOARD_CONFIG)',
+    )
     return false
   }
   if (asked === undefined && nonEmpty(env.NODE_ENV) === 'production') {
-    problems.push('SWITCHBOARD_SANDBOX: NODE_ENV is production and no upstream credentials are set; set them, or SWITCHBOARD_SANDBOX=true to run the built-in simulators')
+    problems.push(
+      'SWITCHBOARD_SANDBOX: NODE_ENV is production and no upstream credentials are set; set them, or SWITCHBOARD_SANDBOX=true to run the built-in simulators',
+    )
     return false
   }
   return true
 }
 
 function hasAnyUpstreamVariable(env: NodeJS.ProcessEnv): boolean {
-  return ['BATCHBOOK_ACCOUNT', 'BATCHBOOK_TOKEN', 'BATCHBOOK_BASE_URL', 'SNAPPY_API_KEY', 'SNAPPY_BASE_URL', 'SWITCHBOARD_CONFIG'].some(
-    (name) => nonEmpty(env[name]) !== undefined,
-  )
+  return [
+    'BATCHBOOK_ACCOUNT',
+    'BATCHBOOK_TOKEN',
+    'BATCHBOOK_BASE_URL',
+    'SNAPPY_API_KEY',
+    'SNAPPY_BASE_URL',
+    'SWITCHBOARD_CONFIG',
+  ].some((name) => nonEmpty(env[name]) !== undefined)
 }
 
 function fromEnvBatchBook(env: NodeJS.ProcessEnv, timeoutMs: number, problems: string[]): ConnectionConfig | null {
@@ -265,13 +296,24 @@ function fromEnvBatchBook(env: NodeJS.ProcessEnv, timeoutMs: number, problems: s
   const token = nonEmpty(env.BATCHBOOK_TOKEN)
   const override = nonEmpty(env.BATCHBOOK_BASE_URL)
   if (account === undefined && token === undefined) {
-    if (override !== undefined) problems.push('BATCHBOOK_BASE_URL: set BATCHBOOK_ACCOUNT and BATCHBOOK_TOKEN too, or remove it')
+    if (override !== undefined)
+      problems.push('BATCHBOOK_BASE_URL: set BATCHBOOK_ACCOUNT and BATCHBOOK_TOKEN too, or remove it')
     return null
   }
   if (account === undefined) problems.push('BATCHBOOK_ACCOUNT: required when BATCHBOOK_TOKEN is set')
   if (token === undefined) problems.push('BATCHBOOK_TOKEN: required when BATCHBOOK_ACCOUNT is set')
   if (account === undefined || token === undefined) return null
-  return batchBookConnection('batchbook', account, token, override, undefined, timeoutMs, 'BATCHBOOK_ACCOUNT', 'BATCHBOOK_BASE_URL', problems)
+  return batchBookConnection(
+    'batchbook',
+    account,
+    token,
+    override,
+    undefined,
+    timeoutMs,
+    'BATCHBOOK_ACCOUNT',
+    'BATCHBOOK_BASE_URL',
+    problems,
+  )
 }
 
 function batchBookConnection(
@@ -286,12 +328,21 @@ function batchBookConnection(
   problems: string[],
 ): ConnectionConfig | null {
   if (!isValidAccountName(account)) {
-    problems.push(`${accountLabel}: '${printable(account)}' is not a valid host label (letters, digits and inner hyphens, at most 63 characters)`)
+    problems.push(
+      `${accountLabel}: '${printable(account)}' is not a valid host label (letters, digits and inner hyphens, at most 63 characters)`,
+    )
     return null
   }
   const baseUrl = override === undefined ? batchBookBaseUrl(account) : checkedBaseUrl(override, urlLabel, problems)
   if (baseUrl === null) return null
-  return { name, source: 'batchbook', baseUrl, credential: token, rateLimit: rateLimit ?? DEFAULT_BATCHBOOK_LIMIT, timeoutMs }
+  return {
+    name,
+    source: 'batchbook',
+    baseUrl,
+    credential: token,
+    rateLimit: rateLimit ?? DEFAULT_BATCHBOOK_LIMIT,
+    timeoutMs,
+  }
 }
 
 function fromEnvSnappy(env: NodeJS.ProcessEnv, timeoutMs: number, problems: string[]): ConnectionConfig | null {
@@ -323,7 +374,12 @@ function snappyConnection(
   return { name, source: 'snappy', baseUrl, credential: key, rateLimit: rateLimit ?? DEFAULT_SNAPPY_LIMIT, timeoutMs }
 }
 
-function fromFile(path: string, readFile: (path: string) => string, timeoutMs: number, problems: string[]): ConnectionConfig[] {
+function fromFile(
+  path: string,
+  readFile: (path: string) => string,
+  timeoutMs: number,
+  problems: string[],
+): ConnectionConfig[] {
   let raw: unknown
   try {
     raw = JSON.parse(readFile(path))
@@ -343,15 +399,39 @@ function fromFile(path: string, readFile: (path: string) => string, timeoutMs: n
     const at = `${path}/connections/${i}`
     const connection =
       c.source === 'batchbook'
-        ? batchBookConnection(c.name, c.account, c.token, c.baseUrl, c.rateLimit, c.timeoutMs ?? timeoutMs, `${at}/account`, `${at}/baseUrl`, problems)
-        : snappyConnection(c.name, c.apiKey, c.baseUrl, c.rateLimit, c.timeoutMs ?? timeoutMs, `${at}/apiKey`, `${at}/baseUrl`, problems)
+        ? batchBookConnection(
+            c.name,
+            c.account,
+            c.token,
+            c.baseUrl,
+            c.rateLimit,
+            c.timeoutMs ?? timeoutMs,
+            `${at}/account`,
+            `${at}/baseUrl`,
+            problems,
+          )
+        : snappyConnection(
+            c.name,
+            c.apiKey,
+            c.baseUrl,
+            c.rateLimit,
+            c.timeoutMs ?? timeoutMs,
+            `${at}/apiKey`,
+            `${at}/baseUrl`,
+            problems,
+          )
     if (connection !== null) out.push(connection)
   })
   return out
 }
 
 /** `name:secret` or `name:secret:conn1+conn2`, comma-separated. Secrets are never echoed. */
-function parseApiKeys(raw: string | undefined, connections: ConnectionConfig[], sandbox: boolean, problems: string[]): ApiKeyConfig[] {
+function parseApiKeys(
+  raw: string | undefined,
+  connections: ConnectionConfig[],
+  sandbox: boolean,
+  problems: string[],
+): ApiKeyConfig[] {
   const value = nonEmpty(raw)
   if (value === undefined) return []
   const keys: ApiKeyConfig[] = []
@@ -364,8 +444,10 @@ function parseApiKeys(raw: string | undefined, connections: ConnectionConfig[], 
       return
     }
     const [name = '', secret = '', scope] = parts
-    if (!apiKeyName.test(name)) problems.push(`${at}: name '${printable(name)}' may only hold letters, digits, '.', '_' and '-'`)
-    if (secret.length < MIN_SECRET_LENGTH) problems.push(`${at} (${printable(name)}): the secret must be at least ${MIN_SECRET_LENGTH} characters`)
+    if (!apiKeyName.test(name))
+      problems.push(`${at}: name '${printable(name)}' may only hold letters, digits, '.', '_' and '-'`)
+    if (secret.length < MIN_SECRET_LENGTH)
+      problems.push(`${at} (${printable(name)}): the secret must be at least ${MIN_SECRET_LENGTH} characters`)
     if (keys.some((k) => k.name === name)) problems.push(`${at}: key name '${printable(name)}' is used twice`)
     let scoped: string[] | null = null
     if (scope !== undefined) {
@@ -397,7 +479,14 @@ function checkedBaseUrl(value: string, label: string, problems: string[]): strin
   return null
 }
 
-function integerVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number, problems: string[]): number {
+function integerVar(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+  problems: string[],
+): number {
   const value = nonEmpty(env[name])
   if (value === undefined) return fallback
   const n = Number(value)
@@ -418,5 +507,3 @@ function printable(value: string): string {
   const clean = value.replace(/[^\x20-\x7e]/g, '?')
   return clean.length > 64 ? `${clean.slice(0, 61)}...` : clean
 }
-
-export { connectionName }

@@ -2,7 +2,8 @@
  * List cursors: opaque to clients, a base64url JSON object holding each connection's
  * position, so a list that spans connections resumes every one where it stopped.
  */
-import { ProblemError } from './errors.js'
+import { type ProblemError, invalidCursor } from './errors.js'
+import { CONNECTION_NAME as CONNECTION } from './rules.js'
 
 export interface CursorState {
   /** Upstream offset per connection name. A connection absent here starts at 0. */
@@ -12,7 +13,6 @@ export interface CursorState {
 }
 
 const MAX_CURSOR_LENGTH = 2048
-const CONNECTION = /^[a-z][a-z0-9_-]{0,31}$/
 
 /** Every cursor's wire form: a JSON object, base64url-encoded. */
 export function encodeOpaque(fields: Record<string, unknown>): string {
@@ -40,7 +40,7 @@ export function encodeCursor(state: CursorState): string {
 }
 
 export function decodeCursor(value: string): CursorState {
-  const invalid = () => new ProblemError('invalid_cursor', 'The cursor is not one this API issued; start again without it')
+  const invalid = () => invalidCursor()
   const { v, p, d } = decodeOpaque(value, MAX_CURSOR_LENGTH, invalid)
   if (v !== 1 || typeof p !== 'object' || p === null || Array.isArray(p) || !Array.isArray(d)) throw invalid()
   const positions: Record<string, number> = {}

@@ -1,6 +1,9 @@
 /**
  * Every error code Switchboard answers with, in one place. Each code has one HTTP status and
- * one title; `detail` says what happened this time. Codes are stable: clients switch on them.
+ * one title (`alsoStatus`: the other status a code may take); `detail` says what happened this
+ * time. Codes are stable: clients switch on them. Errors are built only by the factories below
+ * (one per kind, as @fastify/reply-from's lib/errors.js does), and the OpenAPI document's error
+ * responses are generated from this table (src/schemas/responses.ts), so neither can drift.
  */
 export const ERROR_CODES = {
   validation_failed: { status: 400, title: 'The request is not valid' },
@@ -21,7 +24,7 @@ export const ERROR_CODES = {
   rate_limited: { status: 429, title: 'The upstream rate budget is exhausted' },
   headers_too_large: { status: 431, title: 'The request headers are too large' },
   internal_error: { status: 500, title: 'Internal error' },
-  upstream_unavailable: { status: 502, title: 'The upstream service is unavailable' },
+  upstream_unavailable: { status: 502, alsoStatus: 503, title: 'The upstream service is unavailable' },
   upstream_bad_response: { status: 502, title: 'The upstream service sent a response that cannot be read' },
   upstream_response_too_large: { status: 502, title: 'The upstream response is larger than allowed' },
   upstream_auth_failed: { status: 502, title: 'The upstream service rejected our credentials' },
@@ -30,12 +33,12 @@ export const ERROR_CODES = {
   overloaded: { status: 503, title: 'The gateway is overloaded' },
   shutting_down: { status: 503, title: 'The gateway is shutting down' },
   upstream_timeout: { status: 504, title: 'The upstream service did not answer in time' },
-} as const satisfies Record<string, { status: number; title: string }>
+} as const satisfies Record<string, { status: number; alsoStatus?: number; title: string }>
 
 export type ErrorCode = keyof typeof ERROR_CODES
 
 /** Problem type URIs are stable, absolute and not meant to be fetched. */
-export function problemType(code: ErrorCode): string {
+function problemType(code: ErrorCode): string {
   return `urn:switchboard:problem:${code}`
 }
 
@@ -77,6 +80,300 @@ export class ProblemError extends Error {
     this.errors = options.errors
     this.allow = options.allow
   }
+}
+
+export type FieldError = { path: string; message: string }
+
+const upstreamOf = (source: string, status: number | null): UpstreamRef => ({ source, status })
+
+// The factories, one per kind of error, grouped by status. Every ProblemError is built here.
+
+/** 400: the request breaks a rule; `errors` names the fields. */
+export function validationFailed(detail: string, errors?: FieldError[]): ProblemError {
+  return new ProblemError('validation_failed', detail, errors === undefined ? {} : { errors })
+}
+
+/** 400: one field is not valid (`path` as in validation errors: `querystring/q`, `body/tags`). */
+export function invalidField(path: string, message: string, detail = `${path} ${message}`): ProblemError {
+  return validationFailed(detail, [{ path, message }])
+}
+
+/** 400: a connection named in a request field is not configured (or of another source). */
+export function unknownConnectionField(connection: string, field: string, source?: string): ProblemError {
+  const what = source === undefined ? 'connection' : `${source} connection`
+  return invalidField(field, `unknown ${what}`, `There is no ${what} named '${connection}'`)
+}
+
+/** 400: what Node's HTTP parser could not read. */
+export function malformedRequest(): ProblemError {
+  return validationFailed('The request is not well-formed HTTP')
+}
+
+/** 400: a path with a bad percent-encoding. */
+export function badUrl(): ProblemError {
+  return validationFailed('The path is not a valid URL (a bad percent-encoding)')
+}
+
+/** 400: an id that does not decode, or names something else than it should. */
+export function invalidId(detail: string): ProblemError {
+  return new ProblemError('invalid_id', detail)
+}
+
+/** 400: a cursor this API did not issue (for this list or query). */
+export function invalidCursor(detail = 'The cursor is not one this API issued; start again without it'): ProblemError {
+  return new ProblemError('invalid_cursor', detail)
+}
+
+/** 401: no API key, or not a valid one. */
+export function unauthorized(detail: string): ProblemError {
+  return new ProblemError('unauthorized', detail)
+}
+
+/** 403: the caller's key may not use this connection. */
+export function forbiddenConnection(connection: string): ProblemError {
+  return new ProblemError('forbidden_connection', `This API key may not use the connection '${connection}'`)
+}
+
+/** 403: the caller's key may use no connection of this source. */
+export function noUsableConnection(source: string): ProblemError {
+  return new ProblemError('forbidden_connection', `This API key may not use any ${source} connection`)
+}
+
+/** 404: no such record (`upstream` when an upstream said so). */
+export function notFound(detail: string, upstream?: UpstreamRef): ProblemError {
+  return new ProblemError('not_found', detail, upstream === undefined ? {} : { upstream })
+}
+
+/** 404: an upstream has no such record (it answered `status`, or 200 without the record). */
+export function upstreamNotFound(connection: string, source: string, status: number, what = 'record'): ProblemError {
+  return notFound(`${connection} has no such ${what}`, upstreamOf(source, status))
+}
+
+/** 404: an id names a connection that is not configured. */
+export function noSuchConnection(connection: string, source?: string): ProblemError {
+  return notFound(`There is no ${source === undefined ? '' : `${source} `}connection named '${connection}'`)
+}
+
+/** 404: no route at this path. */
+export function noRoute(method: string, path: string): ProblemError {
+  return notFound(`No route for ${method} ${path}`)
+}
+
+/** 405: the source cannot do this; `allow` lists what the resource can do for it (default: the path's other methods). */
+export function unsupportedBySource(detail: string, allow?: readonly string[]): ProblemError {
+  return new ProblemError('unsupported_by_source', detail, allow === undefined ? {} : { allow })
+}
+
+/** 405: the path does not take this method. */
+export function methodNotAllowed(method: string, path: string, allow: readonly string[]): ProblemError {
+  return new ProblemError('method_not_allowed', `${path} does not take ${method}; it takes ${allow.join(', ')}`, {
+    allow,
+  })
+}
+
+/** 408: the request did not arrive in time. */
+export function requestTimeout(): ProblemError {
+  return new ProblemError('request_timeout', 'The request did not arrive in time')
+}
+
+/** 409: a request with the same Idempotency-Key is still running. */
+export function idempotencyKeyInUse(): ProblemError {
+  return new ProblemError(
+    'idempotency_key_in_use',
+    'A request with this Idempotency-Key is still running; retry when it has finished',
+  )
+}
+
+/** 413: the body is larger than allowed. */
+export function payloadTooLarge(detail: string): ProblemError {
+  return new ProblemError('payload_too_large', detail)
+}
+
+/** 413: an uploaded file over the configured bound. */
+export function fileTooLarge(maxBytes: number): ProblemError {
+  return payloadTooLarge(`The file is larger than the ${maxBytes} bytes this gateway accepts`)
+}
+
+/** 414: a path parameter over the router's bound. */
+export function uriTooLong(): ProblemError {
+  return new ProblemError('uri_too_long', 'A path parameter is longer than this gateway accepts')
+}
+
+/** 415: a body of a media type the route does not take. */
+export function unsupportedMediaType(
+  detail = 'Send the body as application/json (a document upload as multipart/form-data)',
+): ProblemError {
+  return new ProblemError('unsupported_media_type', detail)
+}
+
+/** 422: the Idempotency-Key was used with another request. */
+export function idempotencyKeyReused(): ProblemError {
+  return new ProblemError('idempotency_key_reused', 'This Idempotency-Key was already used with a different request')
+}
+
+/** 422: the upstream refused the request (its own `message` when it gave one). */
+export function upstreamRejected(connection: string, source: string, status: number, message?: string): ProblemError {
+  return new ProblemError('upstream_rejected', message ?? `${connection} rejected the request`, {
+    upstream: upstreamOf(source, status),
+  })
+}
+
+/** 429: the connection's rate budget cannot serve the request in time. */
+export function rateLimited(connection: string, source: string, retryAfter: number): ProblemError {
+  return new ProblemError('rate_limited', `The rate budget of ${connection} is exhausted; retry in ${retryAfter} s`, {
+    retryAfter,
+    upstream: upstreamOf(source, null),
+  })
+}
+
+/** 429: the upstream itself asked us to slow down. */
+export function upstreamRateLimited(
+  connection: string,
+  source: string,
+  status: number,
+  retryAfter: number,
+): ProblemError {
+  return new ProblemError('rate_limited', `${connection} asked us to slow down`, {
+    upstream: upstreamOf(source, status),
+    retryAfter,
+  })
+}
+
+/** 431: request headers over Node's bound. */
+export function headersTooLarge(): ProblemError {
+  return new ProblemError('headers_too_large', 'The request headers are larger than this server accepts')
+}
+
+/** 500: anything unexpected; the cause is logged, never answered. */
+export function internalError(cause: unknown): ProblemError {
+  return new ProblemError('internal_error', 'An unexpected error occurred; quote the requestId when reporting it', {
+    cause,
+  })
+}
+
+/** 502: the upstream could not be reached (refused, reset, DNS). */
+export function upstreamUnreachable(
+  connection: string,
+  source: string,
+  code: string | undefined,
+  cause: unknown,
+): ProblemError {
+  return new ProblemError(
+    'upstream_unavailable',
+    `${connection} could not be reached (${code ?? 'connection failed'})`,
+    {
+      upstream: upstreamOf(source, null),
+      cause,
+    },
+  )
+}
+
+/** 502: the upstream answered with a failure status. */
+export function upstreamFailed(connection: string, source: string, status: number): ProblemError {
+  return new ProblemError('upstream_unavailable', `${connection} answered ${status}`, {
+    upstream: upstreamOf(source, status),
+  })
+}
+
+/** 503: the upstream said it is unavailable (with its `Retry-After`, when it gave one). */
+export function upstreamUnavailable(
+  connection: string,
+  source: string,
+  status: number,
+  retryAfter?: number,
+): ProblemError {
+  return new ProblemError('upstream_unavailable', `${connection} is unavailable`, {
+    upstream: upstreamOf(source, status),
+    status: 503,
+    ...(retryAfter === undefined ? {} : { retryAfter }),
+  })
+}
+
+/** 502: an upstream answer that cannot be read or used; `detail` follows the connection's name. */
+export function badUpstreamResponse(
+  connection: string,
+  source: string,
+  status: number,
+  detail: string,
+  cause?: unknown,
+): ProblemError {
+  return new ProblemError('upstream_bad_response', `${connection} ${detail}`, {
+    upstream: upstreamOf(source, status),
+    ...(cause === undefined ? {} : { cause }),
+  })
+}
+
+/** 502: an upstream answer over the configured bound. */
+export function upstreamResponseTooLarge(
+  connection: string,
+  source: string,
+  status: number,
+  maxBytes: number,
+): ProblemError {
+  return new ProblemError('upstream_response_too_large', `${connection} sent more than ${maxBytes} bytes`, {
+    upstream: upstreamOf(source, status),
+  })
+}
+
+/** 502: the upstream refused the configured credentials. */
+export function upstreamAuthFailed(connection: string, source: string, status: number): ProblemError {
+  return new ProblemError('upstream_auth_failed', `${connection} rejected the configured credentials`, {
+    upstream: upstreamOf(source, status),
+  })
+}
+
+/** 503: the connection's circuit is open. */
+export function circuitOpen(connection: string, source: string, retryAfter: number): ProblemError {
+  return new ProblemError('circuit_open', `${connection} is paused after repeated failures`, {
+    retryAfter,
+    upstream: upstreamOf(source, null),
+  })
+}
+
+/** 503: shared state (Redis) cannot be reached for something that needs it. */
+export function storeUnavailable(detail: string, retryAfter: number, cause?: unknown): ProblemError {
+  return new ProblemError('store_unavailable', detail, { retryAfter, ...(cause === undefined ? {} : { cause }) })
+}
+
+/** 503: load shedding. */
+export function overloaded(detail: string, retryAfter: number): ProblemError {
+  return new ProblemError('overloaded', detail, { retryAfter })
+}
+
+/** 503: the request arrived while the gateway drains. */
+export function shuttingDown(retryAfter: number): ProblemError {
+  return new ProblemError('shutting_down', 'The gateway is shutting down and did not process this request; retry it', {
+    retryAfter,
+  })
+}
+
+/** 504: the upstream did not answer before the deadline. */
+export function upstreamTimeout(connection: string, source: string, cause?: unknown): ProblemError {
+  return new ProblemError('upstream_timeout', `${connection} did not answer in time`, {
+    upstream: upstreamOf(source, null),
+    ...(cause === undefined ? {} : { cause }),
+  })
+}
+
+/** @fastify/multipart's errors as problems; undefined when `err` is not one of them. */
+export function multipartProblem(err: unknown, maxBytes: number): ProblemError | undefined {
+  const code = (err as { code?: unknown } | null)?.code
+  if (code === 'FST_REQ_FILE_TOO_LARGE') return fileTooLarge(maxBytes)
+  if (code === 'FST_PARTS_LIMIT' || code === 'FST_FILES_LIMIT' || code === 'FST_FIELDS_LIMIT')
+    return payloadTooLarge('The upload has too many parts')
+  if (typeof code === 'string' && code.startsWith('FST_')) return validationFailed('The multipart body cannot be read')
+  return undefined
+}
+
+/** The statuses a code is answered with (its own, and `alsoStatus`). */
+function statusesOf(code: ErrorCode): number[] {
+  const entry: { status: number; alsoStatus?: number } = ERROR_CODES[code]
+  return entry.alsoStatus === undefined ? [entry.status] : [entry.status, entry.alsoStatus]
+}
+
+/** Every code answered with `status`, in table order. */
+export function codesOf(status: number): ErrorCode[] {
+  return (Object.keys(ERROR_CODES) as ErrorCode[]).filter((code) => statusesOf(code).includes(status))
 }
 
 export interface ProblemBody {

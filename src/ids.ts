@@ -5,10 +5,11 @@
  * before any upstream call.
  */
 import { LRUCache } from 'lru-cache'
-import { ProblemError } from './errors.js'
+import { type ProblemError, invalidId as invalidIdProblem } from './errors.js'
 import { SOURCE_KINDS, type SourceKind } from './upstreams/source.js'
+import { CONNECTION_NAME as CONNECTION } from './rules.js'
 
-export const ID_PREFIXES = {
+const ID_PREFIXES = {
   message: 'msg',
   conversation: 'conv',
   contact: 'ctc',
@@ -35,7 +36,6 @@ export interface DecodedId {
 
 const MAX_ID_LENGTH = 256
 const BASE64URL = /^[A-Za-z0-9_-]+$/
-const CONNECTION = /^[a-z][a-z0-9_-]{0,31}$/
 const UPSTREAM_PART = /^[A-Za-z0-9_-]{1,64}$/
 const UNDERSCORE = 0x5f
 
@@ -53,7 +53,7 @@ export function encodeId(kind: IdKind, id: DecodedId): string {
 const decoded = new LRUCache<string, DecodedId>({ max: 10_000 })
 
 function invalidId(kind: IdKind, value: string): ProblemError {
-  return new ProblemError('invalid_id', `'${value.slice(0, 80)}' is not a valid ${kind} id`)
+  return invalidIdProblem(`'${value.slice(0, 80)}' is not a valid ${kind} id`)
 }
 
 /** The checks that need no knowledge of the caller's expectations; null when the id is malformed. */
@@ -81,7 +81,8 @@ function parse(value: string, prefixLength: number): DecodedId | null {
 export function decodeId(kind: IdKind, value: string, partCount: number | Record<SourceKind, number>): DecodedId {
   const prefix = ID_PREFIXES[kind]
   // The prefix check comes first, so the cache only ever holds ids of the kind asked for.
-  if (value.length > MAX_ID_LENGTH || !value.startsWith(prefix) || value.charCodeAt(prefix.length) !== UNDERSCORE) throw invalidId(kind, value)
+  if (value.length > MAX_ID_LENGTH || !value.startsWith(prefix) || value.charCodeAt(prefix.length) !== UNDERSCORE)
+    throw invalidId(kind, value)
   let id = decoded.get(value)
   if (id === undefined) {
     const parsed = parse(value, prefix.length + 1)
@@ -98,10 +99,17 @@ export function decodeId(kind: IdKind, value: string, partCount: number | Record
  * Decodes an id that must belong to one connection (e.g. a contact named in a message being
  * written there) and returns its upstream ids; anything else is a 400 `invalid_id`.
  */
-export function decodeIdFor(kind: IdKind, value: string, connection: { name: string; source: SourceKind }, partCount: number): readonly string[] {
+export function decodeIdFor(
+  kind: IdKind,
+  value: string,
+  connection: { name: string; source: SourceKind },
+  partCount: number,
+): readonly string[] {
   const decoded = decodeId(kind, value, { batchbook: partCount, snappy: partCount })
   if (decoded.source !== connection.source || decoded.connection !== connection.name) {
-    throw new ProblemError('invalid_id', `The ${kind} '${value.slice(0, 80)}' belongs to another connection than '${connection.name}'`)
+    throw invalidIdProblem(
+      `The ${kind} '${value.slice(0, 80)}' belongs to another connection than '${connection.name}'`,
+    )
   }
   return decoded.parts
 }

@@ -3,10 +3,13 @@
  * how its reads were served), kept in AsyncLocalStorage so adapters need not pass it along.
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
-import type { TraceContext } from './tracing.js'
+import diagnostics from 'node:diagnostics_channel'
+import { type TraceContext, childTraceparent, newTrace } from './tracing.js'
 import type { Lane } from './upstreams/budget/scheduler.js'
+import type { CallScope } from './upstreams/call-scope.js'
+import type { UpstreamCallEvent, UseEvent, WarningEvent } from './upstreams/instrumentation.js'
 
-export type CacheResult = 'HIT' | 'MISS' | 'STALE'
+type CacheResult = 'HIT' | 'MISS' | 'STALE'
 
 export interface RequestContext {
   /** Connections this request called or read from the cache. */
@@ -32,51 +35,30 @@ export interface RequestContext {
 }
 
 /** A step of an accepted write that did not complete (`step` names it, `code` says why). */
-export interface WriteWarning {
-  source: string
-  connection: string
-  step: string
-  code: string
-  detail: string
-}
+type WriteWarning = WarningEvent
 
 const storage = new AsyncLocalStorage<RequestContext>()
 
 function newContext(trace: TraceContext | null, lane: Lane): RequestContext {
-  return { connections: new Set(), cache: null, wrote: false, upstreamCalls: 0, upstreamMs: 0, trace, lane, party: undefined, warnings: [] }
+  return {
+    connections: new Set(),
+    cache: null,
+    wrote: false,
+    upstreamCalls: 0,
+    upstreamMs: 0,
+    trace,
+    lane,
+    party: undefined,
+    warnings: [],
+  }
 }
 
 export function runWithContext<T>(fn: () => T, trace: TraceContext | null = null): T {
   return storage.run(newContext(trace, 'client'), fn)
 }
 
-/** Runs work of no client (the sync) in the background lane of the rate budget. */
-export function runInBackground<T>(fn: () => T): T {
-  return storage.run(newContext(null, 'background'), fn)
-}
-
 export function currentContext(): RequestContext | undefined {
   return storage.getStore()
-}
-
-const RANK: Record<CacheResult, number> = { HIT: 0, MISS: 1, STALE: 2 }
-
-export function noteRead(connection: string, result: CacheResult): void {
-  const context = storage.getStore()
-  if (context === undefined) return
-  context.connections.add(connection)
-  if (context.cache === null || RANK[result] > RANK[context.cache]) context.cache = result
-}
-
-export function noteCall(connection: string): void {
-  storage.getStore()?.connections.add(connection)
-}
-
-export function noteWrite(connection: string): void {
-  const context = storage.getStore()
-  if (context === undefined) return
-  context.connections.add(connection)
-  context.wrote = true
 }
 
 /** The request's work is now on behalf of this API key (set once authenticated). */
@@ -85,20 +67,70 @@ export function noteParty(party: string): void {
   if (context !== undefined) context.party = party
 }
 
-/** An upstream accepted a write of this request: what follows completes it. */
-export function noteCommitted(): void {
+const RANK: Record<CacheResult, number> = { HIT: 0, MISS: 1, STALE: 2 }
+
+/** What the upstream engine tells of the work it does for the request in whose context it runs. */
+function onUse(message: unknown): void {
   const context = storage.getStore()
-  if (context !== undefined && context.lane === 'client') context.lane = 'committed'
+  if (context === undefined) return
+  const event = message as UseEvent
+  context.connections.add(event.connection)
+  switch (event.use) {
+    case 'read':
+      if (context.cache === null || RANK[event.result] > RANK[context.cache]) context.cache = event.result
+      break
+    case 'write':
+      context.wrote = true
+      break
+    case 'committed':
+      if (context.lane === 'client') context.lane = 'committed'
+      break
+  }
 }
 
-/** A step after an accepted write failed; the answer stays 2xx and names the step. */
-export function noteWarning(warning: WriteWarning): void {
-  storage.getStore()?.warnings.push(warning)
-}
-
-export function noteUpstreamTime(ms: number): void {
+function onCall(message: unknown): void {
   const context = storage.getStore()
   if (context === undefined) return
   context.upstreamCalls++
-  context.upstreamMs += ms
+  context.upstreamMs += (message as UpstreamCallEvent).durationMs
+}
+
+function onWarning(message: unknown): void {
+  storage.getStore()?.warnings.push(message as WarningEvent)
+}
+
+const SUBSCRIPTIONS: Array<[string, (message: unknown) => void]> = [
+  ['switchboard:upstream:use', onUse],
+  ['switchboard:upstream:call', onCall],
+  ['switchboard:upstream:warning', onWarning],
+]
+
+/** Apps in this process following the engine's work: the listeners are subscribed once for all. */
+let followers = 0
+
+/**
+ * Keeps every request's accounts from what the engine publishes (diagnostics_channel runs
+ * subscribers in the publisher's async context, so the store is the request's). Returns the
+ * function that stops it.
+ */
+export function followUpstreamWork(): () => void {
+  if (followers++ === 0) for (const [name, listener] of SUBSCRIPTIONS) diagnostics.subscribe(name, listener)
+  let stopped = false
+  return () => {
+    if (stopped) return
+    stopped = true
+    if (--followers === 0) for (const [name, listener] of SUBSCRIPTIONS) diagnostics.unsubscribe(name, listener)
+  }
+}
+
+/** Who an upstream call made now is for, as the engine asks (see upstreams/call-scope.ts). */
+export function callScope(): CallScope | undefined {
+  const context = storage.getStore()
+  if (context === undefined) return undefined
+  return {
+    lane: context.lane,
+    party: context.party,
+    request: context,
+    traceparent: () => childTraceparent((context.trace ??= newTrace())),
+  }
 }

@@ -5,7 +5,8 @@
 import closeWithGrace from 'close-with-grace'
 import { buildApp } from './app.js'
 import { ConfigError, loadConfig, type Config } from './config.js'
-import { developmentKey, startSandbox, type Sandbox } from './sandbox.js'
+import { developmentKey, startSandbox, type Sandbox } from './sandbox/index.js'
+import { SNAPPY_API_PREFIX } from './upstreams/snappy/wire.js'
 
 function readConfig(): Config {
   try {
@@ -60,11 +61,13 @@ if (sandbox !== undefined) {
     `  Reference:   ${address}/docs`,
     `  OpenAPI:     ${address}/openapi.json`,
     `  BatchBook simulator: ${sandbox.batchbook.origin}`,
-    `  Snappy simulator:    ${sandbox.snappy.origin}/api/v1`,
+    `  Snappy simulator:    ${sandbox.snappy.origin}${SNAPPY_API_PREFIX}`,
     printedKey === undefined
       ? '  API key:     one of API_KEYS'
       : `  API key:     ${printedKey}   (development only; set API_KEYS to choose your own)`,
-    printedKey === undefined ? '' : `  Try:         curl -H 'Authorization: Bearer ${printedKey}' '${address}/v1/messages?limit=5'`,
+    printedKey === undefined
+      ? ''
+      : `  Try:         curl -H 'Authorization: Bearer ${printedKey}' '${address}/v1/messages?limit=5'`,
     '',
   ]
   process.stdout.write(`${lines.join('\n')}\n`)

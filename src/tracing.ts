@@ -18,7 +18,8 @@ export function acceptTraceparent(header: string | string[] | undefined): TraceC
   if (header === undefined) return null
   const value = Array.isArray(header) ? header[0] : header
   const match = value === undefined ? null : TRACEPARENT.exec(value.trim().toLowerCase())
-  if (match !== null && match[1] !== ZERO_TRACE && match[2] !== ZERO_SPAN) return { traceId: match[1] as string, flags: match[3] as string }
+  if (match !== null && match[1] !== ZERO_TRACE && match[2] !== ZERO_SPAN)
+    return { traceId: match[1] as string, flags: match[3] as string }
   return null
 }
 

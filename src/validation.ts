@@ -11,7 +11,9 @@
 import AjvCompiler from '@fastify/ajv-compiler'
 import type { FastifyServerOptions } from 'fastify'
 
-type ValidatorFactory = NonNullable<NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>['buildValidator']>
+type ValidatorFactory = NonNullable<
+  NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>['buildValidator']
+>
 type ExternalSchemas = Parameters<AjvCompiler.BuildCompilerFromPool>[0]
 interface AjvServerOptions {
   customOptions?: Record<string, unknown>
@@ -51,11 +53,14 @@ interface Validator {
 
 /** Top-level properties typed `integer`, or lists of them (a repeated parameter). */
 function integerProperties(schema: unknown): string[] {
-  const properties = (schema as { properties?: Record<string, { type?: unknown; items?: { type?: unknown } }> } | null)?.properties
+  const properties = (schema as { properties?: Record<string, { type?: unknown; items?: { type?: unknown } }> } | null)
+    ?.properties
   if (properties === undefined) return []
   const isInteger = (type: unknown) => type === 'integer' || (Array.isArray(type) && type.includes('integer'))
   return Object.entries(properties)
-    .filter(([, property]) => isInteger(property.type) || (property.type === 'array' && isInteger(property.items?.type)))
+    .filter(
+      ([, property]) => isInteger(property.type) || (property.type === 'array' && isInteger(property.items?.type)),
+    )
     .map(([name]) => name)
 }
 
@@ -68,7 +73,13 @@ function digitsFirst(validate: Validator, names: string[]): Validator {
       const values = Array.isArray(value) ? value : [value]
       if (values.some((v) => typeof v === 'string' && !DIGITS.test(v))) {
         checked.errors = [
-          { instancePath: `/${name}`, schemaPath: `#/properties/${name}/type`, keyword: 'type', params: { type: 'integer' }, message: 'must be an integer in decimal digits' },
+          {
+            instancePath: `/${name}`,
+            schemaPath: `#/properties/${name}/type`,
+            keyword: 'type',
+            params: { type: 'integer' },
+            message: 'must be an integer in decimal digits',
+          },
         ]
         return false
       }

@@ -46,11 +46,18 @@ describe('loadConfig', () => {
       'SWITCHBOARD_SANDBOX: false, but no upstream credentials are set (BATCHBOOK_ACCOUNT and BATCHBOOK_TOKEN, SNAPPY_API_KEY or SWITCHBOARD_CONFIG)',
     ])
     expect(problemsOf({ SWITCHBOARD_SANDBOX: 'yes' })).toEqual(["SWITCHBOARD_SANDBOX: 'yes' is not true or false"])
-    expect(loadConfig({ SNAPPY_API_KEY: SNAPPY_KEY, API_KEYS: CLIENT, SWITCHBOARD_SANDBOX: 'false' }).sandbox).toBe(false)
+    expect(loadConfig({ SNAPPY_API_KEY: SNAPPY_KEY, API_KEYS: CLIENT, SWITCHBOARD_SANDBOX: 'false' }).sandbox).toBe(
+      false,
+    )
   })
 
   it('builds the batchbook and snappy connections from the environment', () => {
-    const config = loadConfig({ BATCHBOOK_ACCOUNT: 'acme', BATCHBOOK_TOKEN: 'tok', SNAPPY_API_KEY: SNAPPY_KEY, API_KEYS: CLIENT })
+    const config = loadConfig({
+      BATCHBOOK_ACCOUNT: 'acme',
+      BATCHBOOK_TOKEN: 'tok',
+      SNAPPY_API_KEY: SNAPPY_KEY,
+      API_KEYS: CLIENT,
+    })
     expect(config.sandbox).toBe(false)
     expect(config.connections.map((c) => [c.name, c.source, c.baseUrl, c.rateLimit])).toEqual([
       ['batchbook', 'batchbook', 'https://acme.batchbook.com', { max: 1, windowMs: 1000 }],
@@ -75,7 +82,12 @@ describe('loadConfig', () => {
   })
 
   it('reports every problem at once, one line each', () => {
-    const problems = problemsOf({ BATCHBOOK_TOKEN: 'secret-token', SNAPPY_API_KEY: 'short', PORT: 'eighty', API_KEYS: 'x:short' })
+    const problems = problemsOf({
+      BATCHBOOK_TOKEN: 'secret-token',
+      SNAPPY_API_KEY: 'short',
+      PORT: 'eighty',
+      API_KEYS: 'x:short',
+    })
     expect(problems).toEqual([
       "PORT: 'eighty' must be a whole number from 0 to 65535",
       'BATCHBOOK_ACCOUNT: required when BATCHBOOK_TOKEN is set',
@@ -122,23 +134,35 @@ describe('loadConfig', () => {
   })
 
   it('reports config file problems with their JSON path', () => {
-    const file = JSON.stringify({ connections: [{ name: 'crm', source: 'batchbook', account: 'bad_label!', token: 't' }] })
+    const file = JSON.stringify({
+      connections: [{ name: 'crm', source: 'batchbook', account: 'bad_label!', token: 't' }],
+    })
     expect(problemsOf({ SWITCHBOARD_CONFIG: 'c.json', API_KEYS: CLIENT }, () => file)).toEqual([
       "c.json/connections/0/account: 'bad_label!' is not a valid host label (letters, digits and inner hyphens, at most 63 characters)",
     ])
-    expect(problemsOf({ SWITCHBOARD_CONFIG: 'c.json', API_KEYS: CLIENT }, () => '{nope')[0]).toMatch(/^SWITCHBOARD_CONFIG: cannot read c.json as JSON/)
+    expect(problemsOf({ SWITCHBOARD_CONFIG: 'c.json', API_KEYS: CLIENT }, () => '{nope')[0]).toMatch(
+      /^SWITCHBOARD_CONFIG: cannot read c.json as JSON/,
+    )
   })
 
   it('rejects a base URL with credentials, a query or another scheme', () => {
     const base = { BATCHBOOK_ACCOUNT: 'acme', BATCHBOOK_TOKEN: 't', API_KEYS: CLIENT }
-    expect(problemsOf({ ...base, BATCHBOOK_BASE_URL: 'http://u:p@127.0.0.1' })).toEqual(['BATCHBOOK_BASE_URL: must not carry credentials'])
-    expect(problemsOf({ ...base, BATCHBOOK_BASE_URL: 'http://127.0.0.1/?a=1' })).toEqual(['BATCHBOOK_BASE_URL: must not have a query or fragment'])
-    expect(problemsOf({ ...base, BATCHBOOK_BASE_URL: 'ftp://127.0.0.1' })).toEqual(['BATCHBOOK_BASE_URL: must be an http or https URL'])
+    expect(problemsOf({ ...base, BATCHBOOK_BASE_URL: 'http://u:p@127.0.0.1' })).toEqual([
+      'BATCHBOOK_BASE_URL: must not carry credentials',
+    ])
+    expect(problemsOf({ ...base, BATCHBOOK_BASE_URL: 'http://127.0.0.1/?a=1' })).toEqual([
+      'BATCHBOOK_BASE_URL: must not have a query or fragment',
+    ])
+    expect(problemsOf({ ...base, BATCHBOOK_BASE_URL: 'ftp://127.0.0.1' })).toEqual([
+      'BATCHBOOK_BASE_URL: must be an http or https URL',
+    ])
   })
 
   it('shares the budget between keys round-robin with weight 1 unless told otherwise', () => {
     expect(loadConfig({}).upstream.fairShare).toEqual({ mode: 'round-robin', weights: {} })
-    expect(loadConfig({ RATE_FAIR_SHARE: 'fifo', RATE_KEY_WEIGHTS: 'dashboard:3, batch:1' }).upstream.fairShare).toEqual({
+    expect(
+      loadConfig({ RATE_FAIR_SHARE: 'fifo', RATE_KEY_WEIGHTS: 'dashboard:3, batch:1' }).upstream.fairShare,
+    ).toEqual({
       mode: 'fifo',
       weights: { dashboard: 3, batch: 1 },
     })
@@ -156,6 +180,8 @@ describe('loadConfig', () => {
   it('takes a fixed replica slot within the number of replicas', () => {
     expect(loadConfig({}).replicaSlot).toBeNull()
     expect(loadConfig({ SWITCHBOARD_REPLICAS: '3', SWITCHBOARD_REPLICA_SLOT: '2' }).replicaSlot).toBe(2)
-    expect(problemsOf({ SWITCHBOARD_REPLICAS: '3', SWITCHBOARD_REPLICA_SLOT: '3' })).toEqual([expect.stringMatching(/^SWITCHBOARD_REPLICA_SLOT: /)])
+    expect(problemsOf({ SWITCHBOARD_REPLICAS: '3', SWITCHBOARD_REPLICA_SLOT: '3' })).toEqual([
+      expect.stringMatching(/^SWITCHBOARD_REPLICA_SLOT: /),
+    ])
   })
 })

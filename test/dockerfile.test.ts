@@ -1,7 +1,8 @@
 /**
  * No container engine runs here, so the Dockerfile's steps are replayed on the machine
  * (scripts/replay-dockerfile.ts): both stages build, the runtime stage holds no sources,
- * and the started result passes its HEALTHCHECK.
+ * and the started result passes its HEALTHCHECK. The replay runs on the image's Node 24
+ * (scripts/node24.sh), whichever Node runs this test.
  */
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -17,12 +18,26 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/^FROM node:(22|24)-slim AS runtime$/m)
     expect(dockerfile).toMatch(/npm ci --omit=dev/)
     expect(dockerfile).toMatch(/^USER node$/m)
-    expect(dockerfile.replace(/\\\n/g, " ")).toMatch(/^HEALTHCHECK .*\/healthz/m)
+    expect(dockerfile.replace(/\\\n/g, ' ')).toMatch(/^HEALTHCHECK .*\/healthz/m)
     expect(dockerfile).not.toMatch(/TOKEN|API_KEY|SECRET|PASSWORD/i)
   })
 
-  it('replays its build steps and the result passes its HEALTHCHECK', () => {
-    const output = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/replay-dockerfile.ts'], { cwd: root, encoding: 'utf8', timeout: 300_000 })
+  it('replays its build steps on Node 24 and the result passes its HEALTHCHECK', () => {
+    const output = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/replay-dockerfile.ts'], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 300_000,
+    })
     expect(output).toContain('replay: HEALTHCHECK passed')
+    // Every stage's steps ran on Node 24, and so does the started gateway by its own report.
+    const stages = [...output.matchAll(/^== stage (\S+) \(from \S+\) on node (\S+)$/gm)].map(([, name, version]) => [
+      name,
+      version?.split('.')[0],
+    ])
+    expect(stages).toEqual([
+      ['build', 'v24'],
+      ['runtime', 'v24'],
+    ])
+    expect(output).toMatch(/^replay: the gateway runs on Node v24\.\d+\.\d+ /m)
   }, 300_000)
 })

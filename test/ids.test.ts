@@ -18,7 +18,9 @@ describe('opaque ids', () => {
     ['the wrong number of parts', `msg_${Buffer.from('["batchbook","batchbook","1","2"]').toString('base64url')}`],
     ['a bad connection name', `msg_${Buffer.from('["batchbook","Evil Name","1"]').toString('base64url')}`],
   ])('rejects %s with invalid_id', (_what, value) => {
-    expect(() => decodeId('message', value, 1)).toThrowError(expect.objectContaining({ code: 'invalid_id', status: 400 }))
+    expect(() => decodeId('message', value, 1)).toThrowError(
+      expect.objectContaining({ code: 'invalid_id', status: 400 }),
+    )
   })
 
   it('checks kind and part count again when an id it has decoded before comes back', () => {

@@ -24,10 +24,15 @@ describe('logging', () => {
       logStream: out.stream,
     })
     try {
-      const res = await request(`${gw.url}/v1/sources`, { headers: { authorization: `Bearer ${TEST_KEY}`, 'x-api-key': TEST_KEY } })
+      const res = await request(`${gw.url}/v1/sources`, {
+        headers: { authorization: `Bearer ${TEST_KEY}`, 'x-api-key': TEST_KEY },
+      })
       await res.body.dump()
       // Code that logs a connection or the request headers must still not leak them.
-      gw.app.log.info({ connection: config.connections[0], req: { headers: { authorization: `Bearer ${TEST_KEY}` } } }, 'diagnostic')
+      gw.app.log.info(
+        { connection: config.connections[0], req: { headers: { authorization: `Bearer ${TEST_KEY}` } } },
+        'diagnostic',
+      )
     } finally {
       await gw.close()
     }
@@ -42,11 +47,19 @@ describe('logging', () => {
 describe('request log and tracing', () => {
   it('logs one completion line with the request id, route and upstream timings, and propagates traceparent', async () => {
     const out = capture()
-    const gw = await startGateway({ config: testConfig({ logLevel: 'info' }), withSandbox: true, logStream: out.stream })
+    const gw = await startGateway({
+      config: testConfig({ logLevel: 'info' }),
+      withSandbox: true,
+      logStream: out.stream,
+    })
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736'
     try {
       const res = await request(`${gw.url}/v1/messages?source=batchbook&limit=2`, {
-        headers: { authorization: `Bearer ${TEST_KEY}`, 'x-request-id': 'req-trace-1', traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+        headers: {
+          authorization: `Bearer ${TEST_KEY}`,
+          'x-request-id': 'req-trace-1',
+          traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
+        },
       })
       expect(res.statusCode).toBe(200)
       await res.body.dump()
@@ -56,7 +69,11 @@ describe('request log and tracing', () => {
     } finally {
       await gw.close()
     }
-    const lines = out.text().trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
+    const lines = out
+      .text()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
     const completed = lines.filter((l) => l.msg === 'request completed')
     expect(completed).toHaveLength(1)
     expect(completed[0]).toMatchObject({
@@ -67,14 +84,62 @@ describe('request log and tracing', () => {
       upstream: { calls: 1, cache: 'MISS' },
     })
     expect((completed[0]?.upstream as { ms: number }).ms).toBeGreaterThan(0)
+    expect(completed[0]).not.toHaveProperty('code')
+  })
+
+  it('names the problem code in the completion line of a request answered with a problem', async () => {
+    const out = capture()
+    const gw = await startGateway({
+      config: testConfig({ logLevel: 'info' }),
+      withSandbox: true,
+      logStream: out.stream,
+    })
+    try {
+      const anonymous = await request(`${gw.url}/v1/messages`, { headers: { 'x-request-id': 'req-problem-1' } })
+      expect(anonymous.statusCode).toBe(401)
+      await anonymous.body.dump()
+      const invalid = await request(`${gw.url}/v1/messages?kind=letter`, {
+        headers: { authorization: `Bearer ${TEST_KEY}`, 'x-request-id': 'req-problem-2' },
+      })
+      expect(invalid.statusCode).toBe(400)
+      expect(await invalid.body.json()).toMatchObject({
+        errors: [
+          { path: 'querystring/kind', message: 'must be equal to one of the allowed values: email, note, phone, chat' },
+        ],
+      })
+      const unknown = await request(`${gw.url}/v1/nothing`, { headers: { 'x-request-id': 'req-problem-3' } })
+      await unknown.body.dump()
+    } finally {
+      await gw.close()
+    }
+    const completed = out
+      .text()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.msg === 'request completed')
+    expect(completed.find((l) => l.requestId === 'req-problem-1')).toMatchObject({
+      statusCode: 401,
+      code: 'unauthorized',
+    })
+    expect(completed.find((l) => l.requestId === 'req-problem-2')).toMatchObject({
+      statusCode: 400,
+      code: 'validation_failed',
+      route: '/v1/messages',
+    })
+    expect(completed.find((l) => l.requestId === 'req-problem-3')).toMatchObject({ statusCode: 404, code: 'not_found' })
   })
 
   it('starts a new trace when the incoming traceparent is malformed', async () => {
     const gw = await startGateway({ withSandbox: true })
     try {
-      const res = await request(`${gw.url}/v1/messages?source=batchbook&limit=1`, { headers: { authorization: `Bearer ${TEST_KEY}`, traceparent: 'garbage' } })
+      const res = await request(`${gw.url}/v1/messages?source=batchbook&limit=1`, {
+        headers: { authorization: `Bearer ${TEST_KEY}`, traceparent: 'garbage' },
+      })
       await res.body.dump()
-      expect(gw.sandbox!.batchbook.simulator.stats.recent.at(-1)?.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/)
+      expect(gw.sandbox!.batchbook.simulator.stats.recent.at(-1)?.traceparent).toMatch(
+        /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/,
+      )
     } finally {
       await gw.close()
     }

@@ -14,7 +14,11 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 function startServer(env: Record<string, string>): { child: ChildProcess; output: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], { cwd: root, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+    cwd: root,
+    env: cleanEnv(env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   children.push(child)
   let out = ''
   child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()))
@@ -55,7 +59,11 @@ describe('server', () => {
   })
 
   it('refuses bad configuration with one line per problem and exit code 1', async () => {
-    const { child, output } = startServer({ BATCHBOOK_ACCOUNT: 'bad.host', BATCHBOOK_TOKEN: 'secret-token-value', PORT: 'x' })
+    const { child, output } = startServer({
+      BATCHBOOK_ACCOUNT: 'bad.host',
+      BATCHBOOK_TOKEN: 'secret-token-value',
+      PORT: 'x',
+    })
     const [code] = await once(child, 'exit')
     expect(code).toBe(1)
     expect(output()).toContain("PORT: 'x' must be a whole number from 0 to 65535")

@@ -17,7 +17,8 @@ export interface Baseline {
   remove(): void
 }
 
-const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim()
+const git = (...args: string[]) =>
+  execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim()
 
 export function checkoutBaseline(ref: string): Baseline {
   // rev-parse refuses anything that is not a commit, so `ref` never reaches a shell or a path unchecked.

@@ -23,14 +23,18 @@ export function compileServers(checkout: string = ROOT): Build {
     const config = {
       extends: path.join(checkout, 'tsconfig.json'),
       compilerOptions: { noEmit: false, rootDir: checkout, outDir: dir, sourceMap: false },
-      include: ['src', 'bench/servers', 'bench/lib/child.ts', 'bench/lib/protocol.ts'].map((p) => path.join(checkout, p)),
+      include: ['src', 'bench/servers', 'bench/lib/child.ts', 'bench/lib/protocol.ts'].map((p) =>
+        path.join(checkout, p),
+      ),
       exclude: [],
     }
     // First, so that tsc finds the checkout's type packages from the project's own directory.
     symlinkSync(path.join(checkout, 'node_modules'), path.join(dir, 'node_modules'), 'dir')
     const project = path.join(dir, 'tsconfig.json')
     writeFileSync(project, JSON.stringify(config))
-    execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project], { stdio: ['ignore', 'pipe', 'pipe'] })
+    execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ type: 'module' }))
   } catch (err) {
     rmSync(dir, { recursive: true, force: true })

@@ -76,7 +76,14 @@ export function serveChild<O>(start: (options: O) => Promise<Started>): void {
       case 'memory': {
         if (raw.gc === true) (globalThis as { gc?: () => void }).gc?.()
         const m = process.memoryUsage()
-        send({ type: 'memory', id: raw.id, rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers })
+        send({
+          type: 'memory',
+          id: raw.id,
+          rss: m.rss,
+          heapUsed: m.heapUsed,
+          external: m.external,
+          arrayBuffers: m.arrayBuffers,
+        })
         return
       }
       case 'profile-start':
@@ -88,9 +95,7 @@ export function serveChild<O>(start: (options: O) => Promise<Started>): void {
       case 'stop':
         if (stopping) return
         stopping = true
-        void (started?.close() ?? Promise.resolve())
-          .catch(() => undefined)
-          .finally(() => process.exit(0))
+        void (started?.close() ?? Promise.resolve()).catch(() => undefined).finally(() => process.exit(0))
         return
     }
   })

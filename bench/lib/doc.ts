@@ -27,7 +27,10 @@ export function blockOf(doc: string, name: BlockName): string | undefined {
   const from = doc.indexOf(start(name))
   const to = doc.indexOf(end(name))
   if (from === -1 || to === -1 || to < from) return undefined
-  return doc.slice(from + start(name).length, to).replace(/^\n/, '').replace(/\n$/, '')
+  return doc
+    .slice(from + start(name).length, to)
+    .replace(/^\n/, '')
+    .replace(/\n$/, '')
 }
 
 export function block(name: BlockName, content: string): string {

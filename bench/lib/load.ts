@@ -82,6 +82,9 @@ export async function measure(server: ServerProcess, spec: LoadSpec, options: Lo
     timeouts: result.timeouts,
     peakRss: peak,
     durationS: result.duration,
-    perRequest: before === null || after === null || result.requests.total === 0 ? null : (after - before) / result.requests.total,
+    perRequest:
+      before === null || after === null || result.requests.total === 0
+        ? null
+        : (after - before) / result.requests.total,
   }
 }

@@ -45,9 +45,19 @@ export function machineLines(m: Machine): string[] {
 /** The commit the gateway was measured at, and whether its source differed from it. */
 export function gitRevision(root: string): string {
   try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim()
-    return dirty === '' ? `commit ${head}` : `commit ${head} with uncommitted changes in ${dirty.split('\n').length} file(s) under src/`
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim()
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim()
+    return dirty === ''
+      ? `commit ${head}`
+      : `commit ${head} with uncommitted changes in ${dirty.split('\n').length} file(s) under src/`
   } catch {
     return 'not a git checkout'
   }

@@ -11,14 +11,14 @@ import type { ChildMessage, ParentMessage } from './protocol.js'
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
-export interface MemoryReport {
+interface MemoryReport {
   rss: number
   heapUsed: number
   external: number
   arrayBuffers: number
 }
 
-export interface RssSampler {
+interface RssSampler {
   /** Stops sampling: the highest RSS seen (bytes) and every sample taken. */
   stop(): Promise<{ peak: number; samples: Array<{ at: number; rss: number }> }>
 }
@@ -51,9 +51,16 @@ process.on('exit', () => {
   for (const child of live) child.kill('SIGKILL')
 })
 
-export async function startServer<I = unknown>(name: string, file: string, options: unknown, start: StartOptions = {}): Promise<ServerProcess<I>> {
+export async function startServer<I = unknown>(
+  name: string,
+  file: string,
+  options: unknown,
+  start: StartOptions = {},
+): Promise<ServerProcess<I>> {
   const child = fork(
-    start.build === undefined ? path.join(ROOT, 'bench', 'servers', file) : path.join(start.build.dir, 'bench', 'servers', file.replace(/\.ts$/, '.js')),
+    start.build === undefined
+      ? path.join(ROOT, 'bench', 'servers', file)
+      : path.join(start.build.dir, 'bench', 'servers', file.replace(/\.ts$/, '.js')),
     [],
     {
       cwd: start.build?.dir ?? ROOT,
@@ -91,7 +98,12 @@ export async function startServer<I = unknown>(name: string, file: string, optio
     if (message.type !== 'memory') return
     const resolve = pending.get(message.id)
     pending.delete(message.id)
-    resolve?.({ rss: message.rss, heapUsed: message.heapUsed, external: message.external, arrayBuffers: message.arrayBuffers })
+    resolve?.({
+      rss: message.rss,
+      heapUsed: message.heapUsed,
+      external: message.external,
+      arrayBuffers: message.arrayBuffers,
+    })
   })
   const command = (message: (id: number) => ParentMessage) =>
     new Promise<void>((resolve, reject) => {
@@ -101,7 +113,10 @@ export async function startServer<I = unknown>(name: string, file: string, optio
     })
 
   const ready = await new Promise<{ url: string; info: unknown }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start within ${start.readyTimeoutMs ?? 60_000} ms\n${stderr}`)), start.readyTimeoutMs ?? 60_000)
+    const timer = setTimeout(
+      () => reject(new Error(`${name} did not start within ${start.readyTimeoutMs ?? 60_000} ms\n${stderr}`)),
+      start.readyTimeoutMs ?? 60_000,
+    )
     child.on('message', (message: ChildMessage) => {
       if (message.type === 'ready') {
         clearTimeout(timer)

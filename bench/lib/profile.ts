@@ -25,7 +25,7 @@ interface CpuProfile {
   endTime: number
 }
 
-export interface ProfileRow {
+interface ProfileRow {
   name: string
   where: string
   ms: number
@@ -47,7 +47,7 @@ export interface ProfileSummary {
  * `src/upstreams/client.ts`, `fastify`, `node:internal/...` — short enough for a table. Files
  * under `root` are named relative to it, compiled `.js` by their `.ts` source.
  */
-export function moduleOf(url: string, root: string): string {
+function moduleOf(url: string, root: string): string {
   if (url === '') return '(native)'
   let file = url.startsWith('file://') ? decodeURIComponent(new URL(url).pathname) : url
   const nm = file.lastIndexOf('/node_modules/')
@@ -98,7 +98,12 @@ function place(root: string, module: string, url: string, name: string, lineNumb
 }
 
 /** `sourceRoot` holds the TypeScript sources; `runRoot` the files the profiled process ran (compiled or not). */
-export async function summarizeProfile(file: string, sourceRoot: string, runRoot = sourceRoot, top = 15): Promise<ProfileSummary> {
+export async function summarizeProfile(
+  file: string,
+  sourceRoot: string,
+  runRoot = sourceRoot,
+  top = 15,
+): Promise<ProfileSummary> {
   const profile = JSON.parse(await readFile(file, 'utf8')) as CpuProfile
   const byId = new Map(profile.nodes.map((n) => [n.id, n]))
   const parent = new Map<number, number>()
@@ -150,7 +155,11 @@ export async function summarizeProfile(file: string, sourceRoot: string, runRoot
       const fkey = `${fname}|${frame.url}|${frame.lineNumber}`
       if (seen.has(fkey)) continue
       seen.add(fkey)
-      const e = srcInclusive.get(fkey) ?? { name: fname, where: place(sourceRoot, module, frame.url, fname, frame.lineNumber), us: 0 }
+      const e = srcInclusive.get(fkey) ?? {
+        name: fname,
+        where: place(sourceRoot, module, frame.url, fname, frame.lineNumber),
+        us: 0,
+      }
       e.us += us
       srcInclusive.set(fkey, e)
     }

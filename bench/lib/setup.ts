@@ -12,7 +12,10 @@ export const AUTH = { authorization: `Bearer ${API_KEY}` }
 /** A budget no benchmark reaches: the gateway's rate scheduler still runs, it just never waits. */
 export const RAISED_LIMIT: RateLimit = { max: 1_000_000, windowMs: 1000 }
 
-export function startSandboxProcess(options: SandboxServerOptions, start: StartOptions = {}): Promise<ServerProcess<SandboxInfo>> {
+export function startSandboxProcess(
+  options: SandboxServerOptions,
+  start: StartOptions = {},
+): Promise<ServerProcess<SandboxInfo>> {
   return startServer<SandboxInfo>('simulators', 'sandbox.ts', options, start)
 }
 
@@ -21,7 +24,11 @@ export function startSandboxProcess(options: SandboxServerOptions, start: StartO
  * with one client key and, unless `rateLimit` is null, every connection's budget set to it
  * (null keeps the limits the sandbox was started with).
  */
-export function gatewayConfig(connections: ConnectionConfig[], env: Record<string, string>, rateLimit: RateLimit | null): Config {
+export function gatewayConfig(
+  connections: ConnectionConfig[],
+  env: Record<string, string>,
+  rateLimit: RateLimit | null,
+): Config {
   const config = loadConfig(env)
   return {
     ...config,
@@ -32,11 +39,20 @@ export function gatewayConfig(connections: ConnectionConfig[], env: Record<strin
   }
 }
 
-export function startGatewayProcess(name: string, config: Config, sandbox: SandboxInfo, start: StartOptions = {}): Promise<ServerProcess> {
+export function startGatewayProcess(
+  name: string,
+  config: Config,
+  sandbox: SandboxInfo,
+  start: StartOptions = {},
+): Promise<ServerProcess> {
   return startServer(name, 'gateway.ts', { config, sandboxConnections: sandbox.connections.map((c) => c.name) }, start)
 }
 
-export async function getJson<T = unknown>(base: string, path: string, headers: Record<string, string> = AUTH): Promise<T> {
+export async function getJson<T = unknown>(
+  base: string,
+  path: string,
+  headers: Record<string, string> = AUTH,
+): Promise<T> {
   const res = await request(`${base}${path}`, { headers })
   const text = await res.body.text()
   if (res.statusCode !== 200) throw new Error(`GET ${path}: ${res.statusCode} ${text.slice(0, 300)}`)
@@ -46,7 +62,9 @@ export async function getJson<T = unknown>(base: string, path: string, headers: 
 /** Requests both simulators have received so far (their control API's own count). */
 export async function upstreamRequests(sandbox: SandboxInfo): Promise<number> {
   const [a, b] = await Promise.all(
-    [sandbox.batchbookOrigin, sandbox.snappyOrigin].map((origin) => getJson<{ requests: number }>(origin, '/__sandbox/stats', {})),
+    [sandbox.batchbookOrigin, sandbox.snappyOrigin].map((origin) =>
+      getJson<{ requests: number }>(origin, '/__sandbox/stats', {}),
+    ),
   )
   return (a?.requests ?? 0) + (b?.requests ?? 0)
 }

@@ -31,7 +31,11 @@ serveChild<BareServerOptions>(async ({ routes, bodies, bookkeeping }) => {
   const app = Fastify(
     bookkeeping === undefined
       ? { logger: false }
-      : { logger: { level: 'info', stream: destination({ dest: 1, sync: false }) }, disableRequestLogging: true, genReqId: () => randomUUID() },
+      : {
+          logger: { level: 'info', stream: destination({ dest: 1, sync: false }) },
+          disableRequestLogging: true,
+          genReqId: () => randomUUID(),
+        },
   )
   if (bookkeeping !== undefined) {
     const stored = hash('sha256', bookkeeping.apiKey, 'buffer')

@@ -21,7 +21,9 @@ serveChild<ProxyServerOptions>(async ({ origin, authorization, routes, connectio
   const app = Fastify({ logger: false })
   await app.register(replyFrom, { base: origin, undici: { connections, pipelining: 1 } })
   for (const route of routes) {
-    app.get(route, (request, reply) => reply.from(request.url, { rewriteRequestHeaders: (_request, headers) => ({ ...headers, authorization }) }))
+    app.get(route, (request, reply) =>
+      reply.from(request.url, { rewriteRequestHeaders: (_request, headers) => ({ ...headers, authorization }) }),
+    )
   }
   await app.listen({ host: '127.0.0.1', port: 0 })
   const { port } = app.server.address() as AddressInfo

@@ -1,6 +1,6 @@
 /** Both upstream simulators in one process (`startSandbox`), for the gateway and the proxies to call. */
 import type { ConnectionConfig, RateLimit } from '../../src/config.js'
-import { startSandbox } from '../../src/sandbox.js'
+import { startSandbox } from '../../src/sandbox/index.js'
 import { serveChild } from '../lib/child.js'
 
 export interface SandboxServerOptions {
@@ -23,6 +23,10 @@ serveChild<SandboxServerOptions>(async (options) => {
     unlimited: options.unlimited,
     ...(options.limits === undefined ? {} : { limits: options.limits }),
   })
-  const info: SandboxInfo = { connections: sandbox.connections, batchbookOrigin: sandbox.batchbook.origin, snappyOrigin: sandbox.snappy.origin }
+  const info: SandboxInfo = {
+    connections: sandbox.connections,
+    batchbookOrigin: sandbox.batchbook.origin,
+    snappyOrigin: sandbox.snappy.origin,
+  }
   return { url: sandbox.batchbook.origin, info, close: () => sandbox.close() }
 })

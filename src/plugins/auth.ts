@@ -7,7 +7,7 @@ import { hash, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { ApiKeyConfig } from '../config.js'
-import { ProblemError } from '../errors.js'
+import { unauthorized } from '../errors.js'
 import { noteParty } from '../request-context.js'
 
 export interface Caller {
@@ -37,7 +37,7 @@ function digest(value: string): Buffer {
   return hash('sha256', value, 'buffer')
 }
 
-export function presentedKey(request: FastifyRequest): string | undefined {
+function presentedKey(request: FastifyRequest): string | undefined {
   const authorization = request.headers.authorization
   if (authorization !== undefined) return BEARER.exec(authorization)?.[1]
   const header = request.headers['x-api-key']
@@ -64,7 +64,7 @@ async function auth(app: FastifyInstance, options: { keys: ApiKeyConfig[] }): Pr
     const key = presentedKey(request)
     if (key === undefined) {
       reply.header('www-authenticate', 'Bearer realm="switchboard"')
-      done(new ProblemError('unauthorized', 'Send your API key as `Authorization: Bearer <key>` or `X-API-Key: <key>`'))
+      done(unauthorized('Send your API key as `Authorization: Bearer <key>` or `X-API-Key: <key>`'))
       return
     }
     const presented = digest(key)
@@ -75,7 +75,7 @@ async function auth(app: FastifyInstance, options: { keys: ApiKeyConfig[] }): Pr
     }
     if (match === null) {
       reply.header('www-authenticate', 'Bearer realm="switchboard", error="invalid_token"')
-      done(new ProblemError('unauthorized', 'The API key is not valid'))
+      done(unauthorized('The API key is not valid'))
       return
     }
     request.caller = match

@@ -24,10 +24,10 @@
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { Server as NetServer } from 'node:net'
-import { ProblemError, problemBody } from '../errors.js'
+import { problemBody, shuttingDown } from '../errors.js'
 import { PROBLEM_CONTENT_TYPE } from './problems.js'
 
-export interface DrainOptions {
+interface DrainOptions {
   /**
    * How long kept-alive connections stay open for the requests arriving on them, at most
    * (it ends as soon as every connection has closed). Long enough for a client to receive a
@@ -72,7 +72,8 @@ async function gracefulClose(app: FastifyInstance): Promise<void> {
       done()
       return
     }
-    const problem = new ProblemError('shutting_down', 'The gateway is shutting down and did not process this request; retry it', { retryAfter: RETRY_AFTER_S })
+    const problem = shuttingDown(RETRY_AFTER_S)
+    request.problemCode = problem.code
     // Serialized here: a route's own schema for 503 (e.g. /readyz) does not describe a problem.
     reply
       .code(problem.status)

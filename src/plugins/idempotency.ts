@@ -12,7 +12,7 @@
 import { createHash, randomUUID } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { ProblemError } from '../errors.js'
+import { idempotencyKeyInUse, idempotencyKeyReused, validationFailed } from '../errors.js'
 import { currentContext } from '../request-context.js'
 import { IDEMPOTENCY_LOCK_MS, IDEMPOTENCY_TTL_MS, type IdempotencyStore } from '../upstreams/idempotency/store.js'
 
@@ -39,11 +39,18 @@ const KEPT_HEADERS = ['content-type', 'location', 'retry-after']
  * retry would otherwise never match.
  */
 function fingerprintOf(request: FastifyRequest): string {
-  const hash = createHash('sha256').update(request.url).update('\n').update(JSON.stringify(request.body ?? null))
+  const hash = createHash('sha256')
+    .update(request.url)
+    .update('\n')
+    .update(JSON.stringify(request.body ?? null))
   const type = request.headers['content-type']
   if (type !== undefined && /^multipart\//i.test(type)) {
     const mediaType = (type.split(';')[0] ?? '').trim().toLowerCase()
-    hash.update('\n').update(mediaType).update('\n').update(request.headers['content-length'] ?? '-')
+    hash
+      .update('\n')
+      .update(mediaType)
+      .update('\n')
+      .update(request.headers['content-length'] ?? '-')
   }
   return hash.digest('base64url')
 }
@@ -54,7 +61,7 @@ async function idempotency(app: FastifyInstance, options: { store: IdempotencySt
 
   const reserve = async (request: FastifyRequest, reply: FastifyReply, given: string | string[]): Promise<void> => {
     if (typeof given !== 'string' || !KEY.test(given)) {
-      throw new ProblemError('validation_failed', 'Idempotency-Key must be 1 to 255 visible ASCII characters')
+      throw validationFailed('Idempotency-Key must be 1 to 255 visible ASCII characters')
     }
     // Keys are the caller's own: two clients choosing the same key never meet.
     const key = `${request.caller?.name ?? '-'}|${request.method} ${request.routeOptions.url}|${given}`
@@ -66,9 +73,9 @@ async function idempotency(app: FastifyInstance, options: { store: IdempotencySt
         request.idempotency = { key, fingerprint, holder }
         return
       case 'in-progress':
-        throw new ProblemError('idempotency_key_in_use', 'A request with this Idempotency-Key is still running; retry when it has finished')
+        throw idempotencyKeyInUse()
       case 'mismatch':
-        throw new ProblemError('idempotency_key_reused', 'This Idempotency-Key was already used with a different request')
+        throw idempotencyKeyReused()
       case 'completed': {
         const { status, headers, body } = reservation.response
         for (const [name, value] of Object.entries(headers)) reply.header(name, value)
@@ -79,7 +86,11 @@ async function idempotency(app: FastifyInstance, options: { store: IdempotencySt
     }
   }
 
-  const settle = async (pending: { key: string; fingerprint: string; holder: string }, reply: FastifyReply, payload: unknown): Promise<void> => {
+  const settle = async (
+    pending: { key: string; fingerprint: string; holder: string },
+    reply: FastifyReply,
+    payload: unknown,
+  ): Promise<void> => {
     if (currentContext()?.wrote !== true) {
       await store.release(pending.key, pending.holder)
       return
@@ -89,7 +100,12 @@ async function idempotency(app: FastifyInstance, options: { store: IdempotencySt
       const value = reply.getHeader(name)
       if (value !== undefined) headers[name] = String(value)
     }
-    await store.complete(pending.key, pending.fingerprint, { status: reply.statusCode, headers, body: String(payload) }, IDEMPOTENCY_TTL_MS)
+    await store.complete(
+      pending.key,
+      pending.fingerprint,
+      { status: reply.statusCode, headers, body: String(payload) },
+      IDEMPOTENCY_TTL_MS,
+    )
   }
 
   // Callback hooks: requests without a key (every read) pass without a promise or a tick.

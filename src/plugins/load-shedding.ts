@@ -6,10 +6,10 @@
 import underPressure from '@fastify/under-pressure'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { ProblemError } from '../errors.js'
+import { overloaded } from '../errors.js'
 import { sendProblem } from './problems.js'
 
-export interface LoadSheddingOptions {
+interface LoadSheddingOptions {
   maxEventLoopDelayMs: number
   maxEventLoopUtilization: number
   /** How often the loop is measured (under-pressure's default: every second). */
@@ -36,7 +36,10 @@ async function loadShedding(app: FastifyInstance, options: LoadSheddingOptions):
       sendProblem(
         request,
         reply,
-        new ProblemError('overloaded', `The gateway is overloaded (${type}: ${typeof value === 'number' ? Math.round(value) : value}); retry shortly`, { retryAfter: 5 }),
+        overloaded(
+          `The gateway is overloaded (${type}: ${typeof value === 'number' ? Math.round(value) : value}); retry shortly`,
+          5,
+        ),
       )
     },
   })

@@ -1,23 +1,59 @@
 /**
  * `GET /metrics` in the Prometheus text format (prom-client): request durations per route and
  * status, upstream calls per connection/status/outcome, cache results and size, rate budget
- * and queue wait, circuit state. Engine figures arrive on diagnostics channels; gauges are read
- * from the engine when scraped. Each app has its own registry.
+ * and queue wait, circuit state, and the build. Engine figures arrive on diagnostics channels;
+ * gauges are read from the engine when scraped. Each app has its own registry. An HTTP status
+ * is labelled `status_code` wherever it appears (the gateway's answers, the upstreams').
  */
 import diagnostics from 'node:diagnostics_channel'
+import { readFileSync } from 'node:fs'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import { Type } from 'typebox'
+import { problemResponses } from '../schemas/responses.js'
 import type { CircuitState } from '../upstreams/breaker.js'
 import type { BreakerEvent, CacheEvent, QueueWaitEvent, UpstreamCallEvent } from '../upstreams/instrumentation.js'
 
 const CIRCUIT_VALUE: Record<CircuitState, number> = { closed: 0, 'half-open': 1, open: 2 }
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
+/** The package's version, or 'unknown' where no package.json with one sits two folders up (a benchmark build). */
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version?: unknown
+    }
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown'
+  } catch {
+    return 'unknown'
+  }
+}
+
+/** The labels of `switchboard_build_info`. */
+export function buildInfo(env: NodeJS.ProcessEnv = process.env): {
+  version: string
+  node_version: string
+  commit: string
+} {
+  const commit = env.SWITCHBOARD_COMMIT?.trim().slice(0, 64)
+  return {
+    version: packageVersion(),
+    node_version: process.version,
+    commit: commit === undefined || commit === '' ? 'unknown' : commit,
+  }
+}
+
 async function metrics(app: FastifyInstance): Promise<void> {
   const registry = new Registry()
   collectDefaultMetrics({ register: registry })
+
+  new Gauge({
+    name: 'switchboard_build_info',
+    help: 'Always 1; the labels name the build: package version, Node.js version and commit (SWITCHBOARD_COMMIT, or unknown).',
+    labelNames: ['version', 'node_version', 'commit'],
+    registers: [registry],
+  }).set(buildInfo(), 1)
 
   const requestDuration = new Histogram({
     name: 'switchboard_http_request_duration_seconds',
@@ -29,7 +65,7 @@ async function metrics(app: FastifyInstance): Promise<void> {
   const upstreamCalls = new Counter({
     name: 'switchboard_upstream_requests_total',
     help: 'Upstream calls by connection, HTTP status (none when no answer came) and outcome.',
-    labelNames: ['connection', 'source', 'method', 'status', 'outcome'],
+    labelNames: ['connection', 'source', 'method', 'status_code', 'outcome'],
     registers: [registry],
   })
   const upstreamDuration = new Histogram({
@@ -88,7 +124,7 @@ async function metrics(app: FastifyInstance): Promise<void> {
     registers: [registry],
     async collect() {
       for (const adapter of app.upstreams.all()) {
-        this.set({ connection: adapter.connection.name }, (await adapter.client.scheduler.status()).remaining)
+        this.set({ connection: adapter.connection.name }, (await adapter.engine.scheduler.status()).remaining)
       }
     },
   })
@@ -101,7 +137,8 @@ async function metrics(app: FastifyInstance): Promise<void> {
       // Parties that stopped waiting must read 0, not their last count.
       this.reset()
       for (const adapter of app.upstreams.all()) {
-        for (const work of adapter.client.scheduler.queuedWork()) this.set({ connection: adapter.connection.name, lane: work.lane, party: work.party }, work.count)
+        for (const work of adapter.engine.scheduler.queuedWork())
+          this.set({ connection: adapter.connection.name, lane: work.lane, party: work.party }, work.count)
       }
     },
   })
@@ -111,7 +148,8 @@ async function metrics(app: FastifyInstance): Promise<void> {
     labelNames: ['connection'],
     registers: [registry],
     collect() {
-      for (const adapter of app.upstreams.all()) this.set({ connection: adapter.connection.name }, CIRCUIT_VALUE[adapter.client.breaker.state])
+      for (const adapter of app.upstreams.all())
+        this.set({ connection: adapter.connection.name }, CIRCUIT_VALUE[adapter.engine.breaker.state])
     },
   })
 
@@ -120,11 +158,20 @@ async function metrics(app: FastifyInstance): Promise<void> {
       'switchboard:upstream:call',
       (m) => {
         const e = m as UpstreamCallEvent
-        upstreamCalls.inc({ connection: e.connection, source: e.source, method: e.method, status: e.status === null ? 'none' : String(e.status), outcome: e.outcome })
+        upstreamCalls.inc({
+          connection: e.connection,
+          source: e.source,
+          method: e.method,
+          status_code: e.status === null ? 'none' : String(e.status),
+          outcome: e.outcome,
+        })
         upstreamDuration.observe({ connection: e.connection, outcome: e.outcome }, e.durationMs / 1000)
       },
     ],
-    ['switchboard:upstream:cache', (m) => cacheResults.inc({ connection: (m as CacheEvent).connection, result: (m as CacheEvent).result })],
+    [
+      'switchboard:upstream:cache',
+      (m) => cacheResults.inc({ connection: (m as CacheEvent).connection, result: (m as CacheEvent).result }),
+    ],
     [
       'switchboard:upstream:queue-wait',
       (m) => {
@@ -133,7 +180,10 @@ async function metrics(app: FastifyInstance): Promise<void> {
         grants.inc({ connection: e.connection, lane: e.lane, party: e.party, granted: String(e.granted) })
       },
     ],
-    ['switchboard:upstream:breaker', (m) => breakerTransitions.inc({ connection: (m as BreakerEvent).connection, to: (m as BreakerEvent).to })],
+    [
+      'switchboard:upstream:breaker',
+      (m) => breakerTransitions.inc({ connection: (m as BreakerEvent).connection, to: (m as BreakerEvent).to }),
+    ],
   ]
   for (const [name, listener] of subscriptions) diagnostics.subscribe(name, listener)
   app.addHook('onClose', async () => {
@@ -143,7 +193,10 @@ async function metrics(app: FastifyInstance): Promise<void> {
   app.addHook('onResponse', (request, reply, done) => {
     // Unmatched routes share one label, so scanners cannot blow up the label space.
     const route = request.routeOptions.url ?? 'unmatched'
-    requestDuration.observe({ method: request.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000)
+    requestDuration.observe(
+      { method: request.method, route, status_code: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    )
     done()
   })
 
@@ -161,9 +214,17 @@ async function metrics(app: FastifyInstance): Promise<void> {
         response: {
           200: {
             description: 'Metrics in the Prometheus text exposition format.',
-            content: { 'text/plain': { schema: Type.String({ examples: ['switchboard_upstream_requests_total{connection="batchbook",source="batchbook",method="GET",status="200",outcome="ok"} 42'] }) } },
+            content: {
+              'text/plain': {
+                schema: Type.String({
+                  examples: [
+                    'switchboard_upstream_requests_total{connection="batchbook",source="batchbook",method="GET",status_code="200",outcome="ok"} 42',
+                  ],
+                }),
+              },
+            },
           },
-          400: { description: 'Unknown parameters (`validation_failed`).', content: { 'application/problem+json': { schema: { $ref: 'Problem#' } } } },
+          ...problemResponses(400),
         },
       },
     },

@@ -17,15 +17,21 @@ export function addDiscriminatorMappings<T extends Json>(document: T): T {
       return
     }
     const object = node as Json
-    const discriminator = object.discriminator as { propertyName?: string; mapping?: Record<string, string> } | undefined
+    const discriminator = object.discriminator as
+      { propertyName?: string; mapping?: Record<string, string> } | undefined
     const members = (object.oneOf ?? object.anyOf) as Array<{ $ref?: string }> | undefined
     if (discriminator?.propertyName !== undefined && discriminator.mapping === undefined && Array.isArray(members)) {
       const mapping: Record<string, string> = {}
       for (const member of members) {
         const name = member.$ref?.startsWith(REF_PREFIX) === true ? member.$ref.slice(REF_PREFIX.length) : undefined
-        const property: Json | undefined = name === undefined ? undefined : (schemas[name]?.properties as Record<string, Json> | undefined)?.[discriminator.propertyName]
+        const property: Json | undefined =
+          name === undefined
+            ? undefined
+            : (schemas[name]?.properties as Record<string, Json> | undefined)?.[discriminator.propertyName]
         // The document generator writes a TypeBox literal's `const` as a one-value `enum`.
-        const value = property?.const ?? (Array.isArray(property?.enum) && property.enum.length === 1 ? property.enum[0] : undefined)
+        const value =
+          property?.const ??
+          (Array.isArray(property?.enum) && property.enum.length === 1 ? property.enum[0] : undefined)
         if (typeof value === 'string' && member.$ref !== undefined) mapping[value] = member.$ref
       }
       if (Object.keys(mapping).length === members.length) discriminator.mapping = mapping

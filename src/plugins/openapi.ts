@@ -7,11 +7,13 @@ import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { addDiscriminatorMappings } from './openapi-discriminators.js'
+import { shareResponses } from './openapi-responses.js'
 
-export const OPENAPI_INFO = {
+const OPENAPI_INFO = {
   title: 'Switchboard API',
   version: '1.0.0',
   license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
+  contact: { name: 'Switchboard maintainers' },
   description:
     'One normalized JSON API over the BatchBook CRM and the Snappy helpdesk. A BatchBook communication and a Snappy note are both a **Message**. ' +
     'Errors are RFC 9457 problems with a stable `code`. Lists answer `{ data, nextCursor }`; pass `nextCursor` back as `cursor`.',
@@ -42,7 +44,12 @@ async function openapi(app: FastifyInstance): Promise<void> {
       },
       security: [{ bearerAuth: [] }, { apiKeyHeader: [] }],
     },
-    transformObject: (documents) => addDiscriminatorMappings(('openapiObject' in documents ? documents.openapiObject : documents.swaggerObject) as Record<string, unknown>),
+    transformObject: (documents) =>
+      shareResponses(
+        addDiscriminatorMappings(
+          ('openapiObject' in documents ? documents.openapiObject : documents.swaggerObject) as Record<string, unknown>,
+        ),
+      ),
     // Shared schemas keep their $id as the component name instead of def-N.
     refResolver: {
       buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),

@@ -5,18 +5,44 @@
 import { randomUUID } from 'node:crypto'
 import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifySchemaValidationError } from 'fastify'
 import fp from 'fastify-plugin'
-import { ProblemError, problemBody } from '../errors.js'
+import {
+  type ErrorCode,
+  ProblemError,
+  badUrl,
+  headersTooLarge,
+  internalError,
+  malformedRequest,
+  methodNotAllowed,
+  noRoute,
+  payloadTooLarge,
+  problemBody,
+  requestTimeout,
+  unsupportedMediaType,
+  uriTooLong,
+  validationFailed,
+} from '../errors.js'
 import { type RequestContext, currentContext } from '../request-context.js'
 import type { WriteAccepted } from '../schemas/message.js'
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8'
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The code of the problem this request was answered with, for its completion log line. */
+    problemCode: ErrorCode | null
+  }
+}
+
 export function sendProblem(request: FastifyRequest, reply: FastifyReply, error: ProblemError): FastifyReply {
+  request.problemCode = error.code
   if (error.retryAfter !== undefined) reply.header('retry-after', String(error.retryAfter))
   if (error.status === 405) reply.header('allow', (error.allow ?? otherMethods(request)).join(', '))
-  return reply.code(error.status).type(PROBLEM_CONTENT_TYPE).send(problemBody(error, request.id, pathOf(request)))
+  return reply
+    .code(error.status)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(problemBody(error, request.id, pathOf(request)))
 }
 
 function pathOf(request: FastifyRequest): string {
@@ -26,7 +52,7 @@ function pathOf(request: FastifyRequest): string {
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
 
 /** The methods some route answers at this path (Fastify's router, as it would route them). */
-export function methodsAt(app: FastifyInstance, path: string): string[] {
+function methodsAt(app: FastifyInstance, path: string): string[] {
   try {
     // An undecodable path matches nothing; the router would answer it with its bad-URL handler.
     decodeURIComponent(path)
@@ -41,30 +67,37 @@ function otherMethods(request: FastifyRequest): string[] {
   return methodsAt(request.server, pathOf(request)).filter((method) => method !== request.method)
 }
 
+/** Ajv's message; for an `enum`, with the values it allows. */
+function messageOf(v: FastifySchemaValidationError): string {
+  const message = v.message ?? 'is invalid'
+  const allowed = v.keyword === 'enum' ? (v.params as { allowedValues?: unknown }).allowedValues : undefined
+  return Array.isArray(allowed) ? `${message}: ${allowed.map(String).join(', ')}` : message
+}
+
 function toProblem(error: FastifyError): ProblemError {
   if (error instanceof ProblemError) return error
   if (error.validation !== undefined) {
     const errors = error.validation.map((v) => ({
       path: `${error.validationContext ?? 'request'}${v.instancePath || ''}`,
-      message: v.message ?? 'is invalid',
+      message: messageOf(v),
     }))
     const first = errors[0]
     const detail = first === undefined ? error.message : `${first.path} ${first.message}`
-    return new ProblemError('validation_failed', detail, { errors })
+    return validationFailed(detail, errors)
   }
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new ProblemError('payload_too_large', error.message)
+      return payloadTooLarge(error.message)
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new ProblemError('unsupported_media_type', 'Send the body as application/json (a document upload as multipart/form-data)')
+      return unsupportedMediaType()
     case 'FST_ERR_MAX_PARAM_LENGTH':
-      return new ProblemError('uri_too_long', 'A path parameter is longer than this gateway accepts')
+      return uriTooLong()
     case 'FST_ERR_BAD_URL':
-      return new ProblemError('validation_failed', 'The path is not a valid URL (a bad percent-encoding)')
+      return badUrl()
   }
   const status = error.statusCode ?? 500
-  if (status >= 400 && status < 500) return new ProblemError('validation_failed', error.message)
-  return new ProblemError('internal_error', 'An unexpected error occurred; quote the requestId when reporting it', { cause: error })
+  if (status >= 400 && status < 500) return validationFailed(error.message)
+  return internalError(error)
 }
 
 /**
@@ -72,9 +105,20 @@ function toProblem(error: FastifyError): ProblemError {
  * with the failed step as a warning, never an error status that would invite a blind retry
  * of a write that is already done. Logged at `warn` by the request log.
  */
-function sendAccepted(request: FastifyRequest, reply: FastifyReply, problem: ProblemError, context: RequestContext): FastifyReply {
+function sendAccepted(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  problem: ProblemError,
+  context: RequestContext,
+): FastifyReply {
   const connection = [...context.connections][0] ?? '-'
-  context.warnings.push({ source: problem.upstream?.source ?? connection, connection, step: 'complete', code: problem.code, detail: problem.message })
+  context.warnings.push({
+    source: problem.upstream?.source ?? connection,
+    connection,
+    step: 'complete',
+    code: problem.code,
+    detail: problem.message,
+  })
   const body: WriteAccepted = {
     status: 'accepted',
     detail: `${connection} accepted the write, but a later step did not complete: ${problem.message}`,
@@ -85,12 +129,14 @@ function sendAccepted(request: FastifyRequest, reply: FastifyReply, problem: Pro
 }
 
 async function problems(app: FastifyInstance): Promise<void> {
+  app.decorateRequest('problemCode', null)
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const problem = toProblem(error)
     const context = currentContext()
     if (context?.lane === 'committed' && problem.status >= 400) return sendAccepted(request, reply, problem, context)
     if (problem.status >= 500 && problem.code === 'internal_error') request.log.error({ err: error }, 'unhandled error')
-    else if (problem.status >= 500) request.log.warn({ code: problem.code, upstream: problem.upstream }, problem.message)
+    else if (problem.status >= 500)
+      request.log.warn({ code: problem.code, upstream: problem.upstream }, problem.message)
     return sendProblem(request, reply, problem)
   })
   app.setNotFoundHandler((request, reply) => {
@@ -98,9 +144,9 @@ async function problems(app: FastifyInstance): Promise<void> {
     const allow = methodsAt(app, path)
     // A route of this very method that calls not-found (a missing file under /docs) means 404.
     if (allow.length > 0 && !allow.includes(request.method)) {
-      return sendProblem(request, reply, new ProblemError('method_not_allowed', `${path} does not take ${request.method}; it takes ${allow.join(', ')}`, { allow }))
+      return sendProblem(request, reply, methodNotAllowed(request.method, path, allow))
     }
-    return sendProblem(request, reply, new ProblemError('not_found', `No route for ${request.method} ${path}`))
+    return sendProblem(request, reply, noRoute(request.method, path))
   })
 }
 
@@ -123,10 +169,10 @@ export function clientErrorProblem(this: FastifyInstance, error: Error & { code?
   if (error.code === 'ECONNRESET' || socket.destroyed) return
   const problem =
     error.code === 'HPE_HEADER_OVERFLOW'
-      ? new ProblemError('headers_too_large', 'The request headers are larger than this server accepts')
+      ? headersTooLarge()
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? new ProblemError('request_timeout', 'The request did not arrive in time')
-        : new ProblemError('validation_failed', 'The request is not well-formed HTTP')
+        ? requestTimeout()
+        : malformedRequest()
   const requestId = randomUUID()
   this.log.debug({ err: error, requestId }, 'client error')
   if (socket.writable) {

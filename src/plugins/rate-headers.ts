@@ -17,7 +17,8 @@ interface Budget {
 function setHeaders(reply: FastifyReply, budgets: Budget[]): void {
   let tightest: Budget | undefined
   for (const b of budgets) {
-    if (tightest === undefined || b.status.remaining / b.limit < tightest.status.remaining / tightest.limit) tightest = b
+    if (tightest === undefined || b.status.remaining / b.limit < tightest.status.remaining / tightest.limit)
+      tightest = b
   }
   if (tightest === undefined) return
   reply.header('x-ratelimit-limit', String(tightest.limit))
@@ -40,7 +41,7 @@ async function rateHeaders(app: FastifyInstance): Promise<void> {
       const adapter = app.upstreams.get(name)
       if (adapter === undefined) continue
       const limit = adapter.connection.rateLimit.max
-      const scheduler = adapter.client.scheduler
+      const scheduler = adapter.engine.scheduler
       const recent = scheduler.recentStatus()
       if (recent !== null) budgets.push({ name, limit, status: recent })
       else pending.push(scheduler.status().then((status) => ({ name, limit, status })))

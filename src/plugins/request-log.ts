@@ -1,6 +1,7 @@
 /**
- * One log line per request, when it completes: request id, route, status, duration, and the
- * upstream calls made for it with their total time and the trace id they carried.
+ * One log line per request, when it completes: request id, route, status, duration, the problem
+ * `code` when it was answered with a problem, and the upstream calls made for it with their
+ * total time and the trace id they carried.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
@@ -13,6 +14,8 @@ export function requestFields(request: FastifyRequest, reply: FastifyReply) {
     method: request.method,
     route: request.routeOptions.url ?? null,
     statusCode: reply.statusCode,
+    // Stashed by the problems plugin; absent (and left out of the line) on other answers.
+    code: request.problemCode ?? undefined,
     durationMs: Math.round(reply.elapsedTime * 10) / 10,
   }
 }
@@ -25,11 +28,15 @@ async function requestLog(app: FastifyInstance): Promise<void> {
     const context = currentContext()
     const fields = {
       ...requestFields(request, reply),
-      upstream: context === undefined ? undefined : { calls: context.upstreamCalls, ms: Math.round(context.upstreamMs * 10) / 10, cache: context.cache },
+      upstream:
+        context === undefined
+          ? undefined
+          : { calls: context.upstreamCalls, ms: Math.round(context.upstreamMs * 10) / 10, cache: context.cache },
       traceId: context?.trace?.traceId,
     }
     // A write the upstream accepted whose later steps did not all complete: worth a look.
-    if (context !== undefined && context.warnings.length > 0) lines.warn({ ...fields, warnings: context.warnings }, 'write accepted with incomplete steps')
+    if (context !== undefined && context.warnings.length > 0)
+      lines.warn({ ...fields, warnings: context.warnings }, 'write accepted with incomplete steps')
     else lines.info(fields, 'request completed')
     done()
   })

@@ -21,7 +21,12 @@ export function shareSerializers(app: FastifyInstance): void {
     const key = JSON.stringify(route.schema)
     let serializer = bySchema.get(key)
     if (serializer === undefined) {
-      serializer = compile({ method: route.method, url: route.url, httpStatus: route.httpStatus ?? '', schema: route.schema })
+      serializer = compile({
+        method: route.method,
+        url: route.url,
+        httpStatus: route.httpStatus ?? '',
+        schema: route.schema,
+      })
       bySchema.set(key, serializer)
     }
     return serializer

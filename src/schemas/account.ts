@@ -47,9 +47,17 @@ export type Account = Static<typeof AccountSchema>
 export const AccountListSchema = Type.Object(
   {
     ...listOf<Account>('Account', 'Accounts of every Snappy connection the key may use.'),
-    warnings: Type.Optional(Type.Array(Type.Unsafe({ $ref: 'Warning#' }), { description: 'Connections that could not be read this time.' })),
+    warnings: Type.Optional(
+      Type.Array(Type.Unsafe({ $ref: 'Warning#' }), { description: 'Connections that could not be read this time.' }),
+    ),
   },
-  { $id: 'AccountList', title: 'AccountList', additionalProperties: false, examples: [{ data: [ACCOUNT_EXAMPLE], nextCursor: null }] },
+  {
+    $id: 'AccountList',
+    title: 'AccountList',
+    description: 'The Snappy accounts of every connection the key may use, in one page.',
+    additionalProperties: false,
+    examples: [{ data: [ACCOUNT_EXAMPLE], nextCursor: null }],
+  },
 )
 
 const MAILBOX_EXAMPLE = {
@@ -95,6 +103,7 @@ export type Mailbox = Static<typeof MailboxSchema>
 export const MailboxListSchema = Type.Object(listOf<Mailbox>('Mailbox', 'The account’s mailboxes.'), {
   $id: 'MailboxList',
   title: 'MailboxList',
+  description: 'The mailboxes of a Snappy account, in one page.',
   additionalProperties: false,
   examples: [{ data: [MAILBOX_EXAMPLE], nextCursor: null }],
 })
@@ -140,7 +149,8 @@ export const StaffSchema = Type.Object(
   {
     $id: 'Staff',
     title: 'Staff',
-    description: 'A staff member of a Snappy account. Device tokens, session tokens and phone numbers are never passed on.',
+    description:
+      'A staff member of a Snappy account. Device tokens, session tokens and phone numbers are never passed on.',
     additionalProperties: false,
     examples: [STAFF_EXAMPLE],
   },
@@ -150,6 +160,7 @@ export type Staff = Static<typeof StaffSchema>
 export const StaffListSchema = Type.Object(listOf<Staff>('Staff', 'The account’s staff.'), {
   $id: 'StaffList',
   title: 'StaffList',
+  description: 'The staff members of a Snappy account, in one page.',
   additionalProperties: false,
   examples: [{ data: [STAFF_EXAMPLE], nextCursor: null }],
 })

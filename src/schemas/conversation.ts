@@ -1,7 +1,7 @@
 /** A Snappy ticket as a Conversation, and the bodies of conversation writes. */
 import { Type, type Static } from 'typebox'
 import type { Participant } from './message.js'
-import { Nullable } from './ref.js'
+import { Nullable, StringEnum } from './ref.js'
 import type { RemoteRecord } from './remote.js'
 import { IdOf, IsoDate, NullableIsoDate, exampleId, listOf, origin } from './snappy-common.js'
 
@@ -19,7 +19,13 @@ const CONVERSATION_EXAMPLE = {
   tags: ['@mike', 'lab'],
   unread: true,
   contacts: [
-    { role: 'from', name: 'John Smith', address: 'john.smith@gmail.com', contactId: exampleId('contact', '3249', '119399'), kind: 'contact' },
+    {
+      role: 'from',
+      name: 'John Smith',
+      address: 'john.smith@gmail.com',
+      contactId: exampleId('contact', '3249', '119399'),
+      kind: 'contact',
+    },
   ],
   openedAt: '2014-09-22T12:46:43.000Z',
   lastReplyAt: '2014-09-22T12:46:43.000Z',
@@ -32,7 +38,12 @@ export const ConversationSchema = Type.Object(
   {
     id: IdOf('conversation', 'Opaque conversation id.'),
     ...origin,
-    nonce: Nullable(Type.String({ description: 'The ticket nonce (16 lower-case letters and digits), also accepted wherever a conversation id is; null when Snappy did not send one.' })),
+    nonce: Nullable(
+      Type.String({
+        description:
+          'The ticket nonce (16 lower-case letters and digits), also accepted wherever a conversation id is; null when Snappy did not send one.',
+      }),
+    ),
     accountId: IdOf('account', 'The account (`acct_…`) the ticket belongs to.'),
     mailboxId: IdOf('mailbox', 'The mailbox (`mbx_…`) the ticket arrived in.'),
     status: Type.String({ description: 'Snappy status: `waiting`, `replied`, `followup` or `closed`.' }),
@@ -40,7 +51,9 @@ export const ConversationSchema = Type.Object(
     summary: Nullable(Type.String({ description: 'The start of the latest public message.' })),
     tags: Type.Array(Type.String(), { description: 'Tags; `@username` tags assign the ticket to that staff member.' }),
     unread: Type.Boolean(),
-    contacts: Type.Array(Type.Unsafe<Participant>({ $ref: 'Participant#' }), { description: 'The customers on the ticket, with their role.' }),
+    contacts: Type.Array(Type.Unsafe<Participant>({ $ref: 'Participant#' }), {
+      description: 'The customers on the ticket, with their role.',
+    }),
     openedAt: NullableIsoDate('When the ticket was opened (UTC).'),
     lastReplyAt: NullableIsoDate('When the latest reply was written (UTC).'),
     lastReplyBy: Nullable(Type.String({ description: '`customer` or `staff`.' })),
@@ -58,12 +71,16 @@ export const ConversationSchema = Type.Object(
 )
 export type Conversation = Static<typeof ConversationSchema>
 
-export const ConversationListSchema = Type.Object(listOf<Conversation>('Conversation', 'Conversations, in the order the operation describes.'), {
-  $id: 'ConversationList',
-  title: 'ConversationList',
-  additionalProperties: false,
-  examples: [{ data: [CONVERSATION_EXAMPLE], nextCursor: null }],
-})
+export const ConversationListSchema = Type.Object(
+  listOf<Conversation>('Conversation', 'Conversations, in the order the operation describes.'),
+  {
+    $id: 'ConversationList',
+    title: 'ConversationList',
+    description: 'A page of conversations, in the order the query asks for.',
+    additionalProperties: false,
+    examples: [{ data: [CONVERSATION_EXAMPLE], nextCursor: null }],
+  },
+)
 
 export const ConversationTagsInputSchema = Type.Object(
   {
@@ -73,19 +90,30 @@ export const ConversationTagsInputSchema = Type.Object(
       description: 'The complete new list of tags; it replaces the current one.',
     }),
   },
-  { $id: 'ConversationTagsInput', title: 'ConversationTagsInput', additionalProperties: false, examples: [{ tags: ['#billing', '@mike'] }] },
+  {
+    $id: 'ConversationTagsInput',
+    title: 'ConversationTagsInput',
+    description: 'The new tags of a conversation.',
+    additionalProperties: false,
+    examples: [{ tags: ['#billing', '@mike'] }],
+  },
 )
 export type ConversationTagsInput = Static<typeof ConversationTagsInputSchema>
 
-export const TICKET_STATUSES = ['waiting', 'replied', 'followup', 'closed'] as const
+const TICKET_STATUSES = ['waiting', 'replied', 'followup', 'closed'] as const
 
 export const ConversationStatusInputSchema = Type.Object(
   {
-    status: Type.Union(
-      TICKET_STATUSES.map((s) => Type.Literal(s)),
-      { description: '`waiting` (the customer awaits an answer), `replied`, `followup` (parked) or `closed`.' },
-    ),
+    status: StringEnum(TICKET_STATUSES, {
+      description: '`waiting` (the customer awaits an answer), `replied`, `followup` (parked) or `closed`.',
+    }),
   },
-  { $id: 'ConversationStatusInput', title: 'ConversationStatusInput', additionalProperties: false, examples: [{ status: 'replied' }] },
+  {
+    $id: 'ConversationStatusInput',
+    title: 'ConversationStatusInput',
+    description: 'The new status of a conversation.',
+    additionalProperties: false,
+    examples: [{ status: 'replied' }],
+  },
 )
 export type ConversationStatusInput = Static<typeof ConversationStatusInputSchema>

@@ -29,13 +29,20 @@ export const DocumentSchema = Type.Object(
     createdAt: IsoDate('When the document was uploaded (UTC).'),
     updatedAt: IsoDate('When the document last changed (UTC).'),
   },
-  { $id: 'Document', title: 'Document', description: 'A file kept in a Snappy account.', additionalProperties: false, examples: [DOCUMENT_EXAMPLE] },
+  {
+    $id: 'Document',
+    title: 'Document',
+    description: 'A file kept in a Snappy account.',
+    additionalProperties: false,
+    examples: [DOCUMENT_EXAMPLE],
+  },
 )
 export type Document = Static<typeof DocumentSchema>
 
 export const DocumentListSchema = Type.Object(listOf<Document>('Document', 'The account’s documents.'), {
   $id: 'DocumentList',
   title: 'DocumentList',
+  description: 'The documents of a Snappy account, in one page.',
   additionalProperties: false,
   examples: [{ data: [DOCUMENT_EXAMPLE], nextCursor: null }],
 })

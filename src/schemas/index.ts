@@ -1,12 +1,39 @@
 import type { FastifyInstance } from 'fastify'
-import { AttachmentSchema, CommentSchema, MessageListSchema, MessageSchema, ParticipantSchema, WarningSchema, WriteAcceptedSchema } from './message.js'
-import { BatchBookMessageInputSchema, SnappyMessageInputSchema } from './message-input.js'
-import { CommentInputSchema, CommentListSchema, MessagePatchSchema, ParticipantInputSchema, ParticipantListSchema, TagListSchema } from './message-parts.js'
+import {
+  AttachmentSchema,
+  CommentSchema,
+  MessageListSchema,
+  MessageSchema,
+  ParticipantSchema,
+  WarningSchema,
+  WriteAcceptedSchema,
+} from './message.js'
+import { BatchBookMessageInputSchema, MessageInputSchema, SnappyMessageInputSchema } from './message-input.js'
+import {
+  CommentInputSchema,
+  CommentListSchema,
+  MessagePatchSchema,
+  ParticipantInputSchema,
+  ParticipantListSchema,
+  TagListSchema,
+} from './message-parts.js'
 import { ProblemSchema } from './problem.js'
 import { CapabilitiesSchema, SourceListSchema, SourceSchema } from './source.js'
-import { AccountListSchema, AccountSchema, MailboxListSchema, MailboxSchema, StaffListSchema, StaffSchema } from './account.js'
+import {
+  AccountListSchema,
+  AccountSchema,
+  MailboxListSchema,
+  MailboxSchema,
+  StaffListSchema,
+  StaffSchema,
+} from './account.js'
 import { ContactSchema } from './contact.js'
-import { ConversationListSchema, ConversationSchema, ConversationStatusInputSchema, ConversationTagsInputSchema } from './conversation.js'
+import {
+  ConversationListSchema,
+  ConversationSchema,
+  ConversationStatusInputSchema,
+  ConversationTagsInputSchema,
+} from './conversation.js'
 import { DocumentListSchema, DocumentSchema } from './document.js'
 import {
   FaqInputSchema,
@@ -26,10 +53,18 @@ import {
   FaqTopicSchema,
 } from './faq.js'
 import { RemoteRecordSchema } from './remote.js'
-import { WallAuthorSchema, WallCommentInputSchema, WallCommentSchema, WallLikeSchema, WallPostInputSchema, WallPostListSchema, WallPostSchema } from './wall.js'
+import {
+  WallAuthorSchema,
+  WallCommentInputSchema,
+  WallCommentSchema,
+  WallLikeSchema,
+  WallPostInputSchema,
+  WallPostListSchema,
+  WallPostSchema,
+} from './wall.js'
 
 /** Every shared schema, registered once so OpenAPI shows each as a named component. */
-export const SHARED_SCHEMAS = [
+const SHARED_SCHEMAS = [
   ProblemSchema,
   ParticipantSchema,
   CommentSchema,
@@ -40,6 +75,7 @@ export const SHARED_SCHEMAS = [
   MessageListSchema,
   BatchBookMessageInputSchema,
   SnappyMessageInputSchema,
+  MessageInputSchema,
   MessagePatchSchema,
   ParticipantInputSchema,
   ParticipantListSchema,

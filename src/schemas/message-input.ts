@@ -1,10 +1,13 @@
 /** Bodies of message writes: creation is discriminated by `source`. */
 import { Type, type Static } from 'typebox'
 import { idPattern } from '../ids.js'
-import { XML_SAFE_TEXT } from './message-parts.js'
+import { MESSAGE_KINDS } from './message.js'
+import { ParticipantInputSchema, XML_SAFE_TEXT } from './message-parts.js'
+import { StringEnum, ref } from './ref.js'
+import { CONNECTION_NAME_SOURCE } from '../rules.js'
 
 const ConnectionName = Type.String({
-  pattern: '^[a-z][a-z0-9_-]{0,31}$',
+  pattern: CONNECTION_NAME_SOURCE,
   description: 'The connection to write to; may be left out when the key can use only one connection of this source.',
 })
 const Tag = Type.String({ minLength: 1, maxLength: 100 })
@@ -17,23 +20,14 @@ export const BatchBookMessageInputSchema = Type.Object(
   {
     source: Type.Literal('batchbook'),
     connection: Type.Optional(ConnectionName),
-    kind: Type.Union([Type.Literal('email'), Type.Literal('note'), Type.Literal('phone'), Type.Literal('chat')]),
+    kind: StringEnum(MESSAGE_KINDS),
     subject: Type.Optional(Type.String({ maxLength: 1000, pattern: XML_SAFE_TEXT })),
     body: Type.String({ maxLength: 100_000, pattern: XML_SAFE_TEXT, description: 'Plain text.' }),
     sentAt: Type.Optional(Type.String({ format: 'date-time', description: 'When it was sent; now when left out.' })),
-    participants: Type.Optional(
-      Type.Array(
-        Type.Object(
-          {
-            contactId: Type.String({ pattern: idPattern('contact') }),
-            role: Type.Union([Type.Literal('from'), Type.Literal('to'), Type.Literal('cc'), Type.Literal('bcc')]),
-          },
-          { additionalProperties: false },
-        ),
-        { maxItems: 50 },
-      ),
+    participants: Type.Optional(Type.Array(ref(ParticipantInputSchema), { maxItems: 50 })),
+    tags: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 100, pattern: XML_SAFE_TEXT }), { maxItems: 50 }),
     ),
-    tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100, pattern: XML_SAFE_TEXT }), { maxItems: 50 })),
   },
   {
     $id: 'BatchBookMessageInput',
@@ -60,15 +54,29 @@ export const SnappyMessageInputSchema = Type.Object(
     source: Type.Literal('snappy'),
     connection: Type.Optional(ConnectionName),
     mailboxId: Type.String({ pattern: idPattern('mailbox') }),
-    conversationId: Type.Optional(Type.String({ pattern: idPattern('conversation'), description: 'Reply into this conversation; a new one is opened when left out.' })),
-    staffId: Type.Optional(Type.String({ pattern: idPattern('staff'), description: 'The staff member writing; required unless `from` names a customer.' })),
+    conversationId: Type.Optional(
+      Type.String({
+        pattern: idPattern('conversation'),
+        description: 'Reply into this conversation; a new one is opened when left out.',
+      }),
+    ),
+    staffId: Type.Optional(
+      Type.String({
+        pattern: idPattern('staff'),
+        description: 'The staff member writing; required unless `from` names a customer.',
+      }),
+    ),
     from: Type.Optional(Type.Array(Address, { maxItems: 1 })),
     to: Type.Optional(Type.Array(Address, { maxItems: 50 })),
     cc: Type.Optional(Type.Array(Address, { maxItems: 50 })),
     bcc: Type.Optional(Type.Array(Address, { maxItems: 50 })),
     subject: Type.Optional(Type.String({ maxLength: 1000 })),
     body: Type.String({ minLength: 1, maxLength: 100_000 }),
-    visibility: Type.Optional(Type.Union([Type.Literal('public'), Type.Literal('private')], { description: 'Who sees the note: `public` (the default) or `private` to staff only.' })),
+    visibility: Type.Optional(
+      StringEnum(['public', 'private'], {
+        description: 'Who sees the note: `public` (the default) or `private` to staff only.',
+      }),
+    ),
     tags: Type.Optional(Type.Array(Tag, { maxItems: 50 })),
   },
   {
@@ -88,3 +96,31 @@ export const SnappyMessageInputSchema = Type.Object(
   },
 )
 export type SnappyMessageInput = Static<typeof SnappyMessageInputSchema>
+
+export type MessageInput = BatchBookMessageInput | SnappyMessageInput
+
+/** The body of `POST /v1/messages`: one of the inputs above, told apart by `source`. */
+export const MessageInputSchema = Type.Unsafe<MessageInput>({
+  $id: 'MessageInput',
+  title: 'MessageInput',
+  type: 'object',
+  oneOf: [{ $ref: 'BatchBookMessageInput#' }, { $ref: 'SnappyMessageInput#' }],
+  discriminator: { propertyName: 'source' },
+  description: 'A BatchBook communication or a Snappy note, told apart by `source`.',
+  examples: [
+    {
+      source: 'batchbook',
+      kind: 'phone',
+      subject: 'Renewal call',
+      body: 'Talked through the Q3 plan.',
+      tags: ['renewal'],
+    },
+    {
+      source: 'snappy',
+      mailboxId: 'mbx_WyJzbmFwcHkiLCJzbmFwcHkiLCIzMjQ5IiwiMzY0MiJd',
+      from: [{ name: 'John Smith', address: 'john.smith@example.com' }],
+      subject: 'Where is my order?',
+      body: 'It has not arrived yet.',
+    },
+  ],
+})

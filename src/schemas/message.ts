@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { idPattern } from '../ids.js'
-import { Nullable } from './ref.js'
+import { Nullable, StringEnum } from './ref.js'
 
 export interface Warning {
   source: string
@@ -14,11 +14,13 @@ const IsoDate = (description: string) => Type.String({ format: 'date-time', desc
 
 export const ParticipantSchema = Type.Object(
   {
-    role: Type.Union([Type.Literal('from'), Type.Literal('to'), Type.Literal('cc'), Type.Literal('bcc')]),
+    role: StringEnum(['from', 'to', 'cc', 'bcc']),
     name: Nullable(Type.String()),
     address: Nullable(Type.String({ description: 'E-mail address or other handle, when known.' })),
-    contactId: Nullable(Type.String({ description: 'The contact (`ctc_…`), when the participant is a known contact.' })),
-    kind: Type.Union([Type.Literal('contact'), Type.Literal('staff')]),
+    contactId: Nullable(
+      Type.String({ description: 'The contact (`ctc_…`), when the participant is a known contact.' }),
+    ),
+    kind: StringEnum(['contact', 'staff']),
   },
   {
     $id: 'Participant',
@@ -26,8 +28,20 @@ export const ParticipantSchema = Type.Object(
     description: 'Someone a message was from, to, or copied to.',
     additionalProperties: false,
     examples: [
-      { role: 'from', name: 'Matt Gillooly', address: null, contactId: 'ctc_WyJiYXRjaGJvb2siLCJiYXRjaGJvb2siLCI0Il0', kind: 'contact' },
-      { role: 'to', name: 'John Smith', address: 'john.smith@example.com', contactId: 'ctc_WyJzbmFwcHkiLCJzbmFwcHkiLCIzMjQ5IiwiMTE5Mzk5Il0', kind: 'contact' },
+      {
+        role: 'from',
+        name: 'Matt Gillooly',
+        address: null,
+        contactId: 'ctc_WyJiYXRjaGJvb2siLCJiYXRjaGJvb2siLCI0Il0',
+        kind: 'contact',
+      },
+      {
+        role: 'to',
+        name: 'John Smith',
+        address: 'john.smith@example.com',
+        contactId: 'ctc_WyJzbmFwcHkiLCJzbmFwcHkiLCIzMjQ5IiwiMTE5Mzk5Il0',
+        kind: 'contact',
+      },
     ],
   },
 )
@@ -44,7 +58,14 @@ export const CommentSchema = Type.Object(
     title: 'Comment',
     description: 'A comment on a BatchBook communication.',
     additionalProperties: false,
-    examples: [{ id: 'cmt_WyJiYXRjaGJvb2siLCJiYXRjaGJvb2siLCI2NDAxOSIsIjE5OSJd', body: 'Best comment ever', author: 'Eric Krause', createdAt: '2010-10-10T19:06:27.000Z' }],
+    examples: [
+      {
+        id: 'cmt_WyJiYXRjaGJvb2siLCJiYXRjaGJvb2siLCI2NDAxOSIsIjE5OSJd',
+        body: 'Best comment ever',
+        author: 'Eric Krause',
+        createdAt: '2010-10-10T19:06:27.000Z',
+      },
+    ],
   },
 )
 
@@ -67,14 +88,16 @@ export const AttachmentSchema = Type.Object(
         filename: 'invoice.pdf',
         contentType: 'application/pdf',
         size: 48213,
-        downloadUrl: '/v1/conversations/conv_WyJzbmFwcHkiLCJzbmFwcHkiLCIyNjgyNDAiXQ/attachments/att_WyJzbmFwcHkiLCJzbmFwcHkiLCIyNjgyNDAiLCI1ODAwMSJd',
+        downloadUrl:
+          '/v1/conversations/conv_WyJzbmFwcHkiLCJzbmFwcHkiLCIyNjgyNDAiXQ/attachments/att_WyJzbmFwcHkiLCJzbmFwcHkiLCIyNjgyNDAiLCI1ODAwMSJd',
       },
     ],
   },
 )
 
-export const MessageKind = Type.Union([Type.Literal('email'), Type.Literal('note'), Type.Literal('phone'), Type.Literal('chat')])
-export const SourceName = Type.Union([Type.Literal('batchbook'), Type.Literal('snappy')])
+export const MESSAGE_KINDS = ['email', 'note', 'phone', 'chat'] as const
+export const MessageKind = StringEnum(MESSAGE_KINDS)
+export const SourceName = StringEnum(['batchbook', 'snappy'])
 
 export const MessageSchema = Type.Object(
   {
@@ -82,9 +105,11 @@ export const MessageSchema = Type.Object(
     source: SourceName,
     connection: Type.String({ description: 'Name of the configured connection holding the record.' }),
     remoteId: Type.String({ description: 'The id in the upstream system.' }),
-    conversationId: Nullable(Type.String({ description: 'The conversation (`conv_…`) for Snappy notes; null for BatchBook.' })),
+    conversationId: Nullable(
+      Type.String({ description: 'The conversation (`conv_…`) for Snappy notes; null for BatchBook.' }),
+    ),
     kind: MessageKind,
-    visibility: Nullable(Type.Union([Type.Literal('public'), Type.Literal('private')])),
+    visibility: Nullable(StringEnum(['public', 'private'])),
     subject: Nullable(Type.String()),
     body: Type.Object(
       { text: Type.String(), html: Nullable(Type.String()) },
@@ -103,8 +128,11 @@ export const MessageSchema = Type.Object(
     remote: Type.Optional(
       Type.Object(
         {
-          format: Type.Union([Type.Literal('xml'), Type.Literal('json')], { description: 'The upstream wire format the record came in.' }),
-          data: Type.Unknown({ description: 'The upstream record, element names kept (XML is given as its decoded JSON form); never credentials or tokens.' }),
+          format: StringEnum(['xml', 'json'], { description: 'The upstream wire format the record came in.' }),
+          data: Type.Unknown({
+            description:
+              'The upstream record, element names kept (XML is given as its decoded JSON form); never credentials or tokens.',
+          }),
         },
         { additionalProperties: false, description: 'Only with `?include=remote`.' },
       ),
@@ -155,15 +183,26 @@ export const WarningSchema = Type.Object(
     code: Type.String({ description: 'A problem code, e.g. `upstream_timeout` or `rate_limited`.' }),
     detail: Type.String(),
     step: Type.Optional(
-      Type.String({ description: 'On a write’s answer: the step after the accepted write that did not complete (`participants`, `tags`, `read-back`).' }),
+      Type.String({
+        description:
+          'On a write’s answer: the step after the accepted write that did not complete (`participants`, `tags`, `read-back`).',
+      }),
     ),
   },
   {
     $id: 'Warning',
     title: 'Warning',
-    description: 'A connection that could not contribute to a page, or a step of an accepted write that did not complete.',
+    description:
+      'A connection that could not contribute to a page, or a step of an accepted write that did not complete.',
     additionalProperties: false,
-    examples: [{ source: 'snappy', connection: 'snappy', code: 'rate_limited', detail: 'The rate budget of snappy is exhausted; retry in 12 s' }],
+    examples: [
+      {
+        source: 'snappy',
+        connection: 'snappy',
+        code: 'rate_limited',
+        detail: 'The rate budget of snappy is exhausted; retry in 12 s',
+      },
+    ],
   },
 )
 
@@ -178,7 +217,15 @@ export const MessageListSchema = Type.Object(
     title: 'MessageList',
     description: 'A page of messages, newest first.',
     additionalProperties: false,
-    examples: [{ data: [], nextCursor: 'eyJ2IjoxLCJwIjp7ImJhdGNoYm9vayI6MjV9LCJkIjpbXX0', warnings: [{ source: 'snappy', connection: 'snappy', code: 'upstream_timeout', detail: 'snappy did not answer in time' }] }],
+    examples: [
+      {
+        data: [],
+        nextCursor: 'eyJ2IjoxLCJwIjp7ImJhdGNoYm9vayI6MjV9LCJkIjpbXX0',
+        warnings: [
+          { source: 'snappy', connection: 'snappy', code: 'upstream_timeout', detail: 'snappy did not answer in time' },
+        ],
+      },
+    ],
   },
 )
 
@@ -200,7 +247,15 @@ export const WriteAcceptedSchema = Type.Object(
         status: 'accepted',
         detail: 'batchbook accepted the write, but a later step did not complete: batchbook did not answer in time',
         requestId: 'req-1',
-        warnings: [{ source: 'batchbook', connection: 'batchbook', step: 'read-back', code: 'upstream_timeout', detail: 'batchbook did not answer in time' }],
+        warnings: [
+          {
+            source: 'batchbook',
+            connection: 'batchbook',
+            step: 'read-back',
+            code: 'upstream_timeout',
+            detail: 'batchbook did not answer in time',
+          },
+        ],
       },
     ],
   },

@@ -1,17 +1,17 @@
 import { Type } from 'typebox'
-import { ERROR_CODES } from '../errors.js'
-import { Nullable } from './ref.js'
+import { ERROR_CODES, type ErrorCode } from '../errors.js'
+import { Nullable, StringEnum } from './ref.js'
 
 export const ProblemSchema = Type.Object(
   {
-    type: Type.String({ description: 'A URI naming the problem type; stable per `code`.', examples: ['urn:switchboard:problem:not_found'] }),
+    type: Type.String({
+      description: 'A URI naming the problem type; stable per `code`.',
+      examples: ['urn:switchboard:problem:not_found'],
+    }),
     title: Type.String({ description: 'Short summary of the problem type.' }),
     status: Type.Integer({ description: 'The HTTP status code of this answer.', minimum: 400, maximum: 599 }),
     detail: Type.String({ description: 'What went wrong this time.' }),
-    code: Type.Union(
-      Object.keys(ERROR_CODES).map((code) => Type.Literal(code)),
-      { description: 'Stable, machine-readable error code.' },
-    ),
+    code: StringEnum(Object.keys(ERROR_CODES) as ErrorCode[], { description: 'Stable, machine-readable error code.' }),
     requestId: Type.String({ description: 'Echoes `X-Request-Id`; quote it when reporting a problem.' }),
     instance: Type.Optional(Type.String({ description: 'The request path this problem occurred on.' })),
     upstream: Type.Optional(
@@ -24,10 +24,9 @@ export const ProblemSchema = Type.Object(
       ),
     ),
     errors: Type.Optional(
-      Type.Array(
-        Type.Object({ path: Type.String(), message: Type.String() }, { additionalProperties: false }),
-        { description: 'Field-level validation errors.' },
-      ),
+      Type.Array(Type.Object({ path: Type.String(), message: Type.String() }, { additionalProperties: false }), {
+        description: 'Field-level validation errors.',
+      }),
     ),
   },
   {

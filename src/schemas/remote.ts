@@ -1,9 +1,13 @@
 import { Type, type Static } from 'typebox'
+import { StringEnum } from './ref.js'
 
 export const RemoteRecordSchema = Type.Object(
   {
-    format: Type.Union([Type.Literal('xml'), Type.Literal('json')], { description: 'The upstream wire format the record came in.' }),
-    data: Type.Unknown({ description: 'The upstream record with its own field names, reduced to an allow-list: never tokens, credentials or billing fields.' }),
+    format: StringEnum(['xml', 'json'], { description: 'The upstream wire format the record came in.' }),
+    data: Type.Unknown({
+      description:
+        'The upstream record with its own field names, reduced to an allow-list: never tokens, credentials or billing fields.',
+    }),
   },
   {
     $id: 'RemoteRecord',

@@ -2,6 +2,7 @@
 import { Type } from 'typebox'
 import { encodeId, idPattern, type IdKind } from '../ids.js'
 import { Nullable } from './ref.js'
+import { CONNECTION_NAME_SOURCE, DEFAULT_PAGE_SIZE, NONCE_SOURCE } from '../rules.js'
 
 export const IsoDate = (description: string) => Type.String({ format: 'date-time', description })
 export const NullableIsoDate = (description: string) => Nullable(Type.String({ format: 'date-time', description }))
@@ -26,7 +27,11 @@ const EXAMPLE_PARTS: Partial<Record<IdKind, string[]>> = {
 /** An opaque id of `kind`: its pattern, a description and an example. */
 export function IdOf(kind: IdKind, description: string) {
   const parts = EXAMPLE_PARTS[kind]
-  return Type.String({ pattern: idPattern(kind), description, ...(parts === undefined ? {} : { examples: [exampleId(kind, ...parts)] }) })
+  return Type.String({
+    pattern: idPattern(kind),
+    description,
+    ...(parts === undefined ? {} : { examples: [exampleId(kind, ...parts)] }),
+  })
 }
 
 /** `source`, `connection` and `remoteId`, as on every normalized record. */
@@ -50,23 +55,30 @@ export function exampleId(kind: IdKind, ...parts: string[]): string {
 }
 
 /** Page size when a list request names none. */
-export const DEFAULT_PAGE_SIZE = 25
+export { DEFAULT_PAGE_SIZE }
 
 /** `limit` and `cursor` of a list route. `limit` is optional for clients; validation fills in the default. */
 export const pageQuery = {
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: DEFAULT_PAGE_SIZE, description: 'Page size, 1 to 100 (default 25).' })),
+  limit: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: 100,
+      default: DEFAULT_PAGE_SIZE,
+      description: 'Page size, 1 to 100 (default 25).',
+    }),
+  ),
   cursor: Type.Optional(Type.String({ maxLength: 512, description: 'The `nextCursor` of the previous page.' })),
 }
 
 export const connectionQuery = Type.String({
-  pattern: '^[a-z][a-z0-9_-]{0,31}$',
+  pattern: CONNECTION_NAME_SOURCE,
   description: 'The Snappy connection a ticket nonce is looked up in; needed only when the key may use several.',
   examples: ['snappy'],
 })
 
 /** A conversation path parameter: its id, or the ticket's 16-character nonce. */
 export const ConversationRef = Type.String({
-  pattern: `^(?:${idPattern('conversation').slice(1, -1)}|[a-z0-9]{16})$`,
+  pattern: `^(?:${idPattern('conversation').slice(1, -1)}|${NONCE_SOURCE.slice(1, -1)})$`,
   description: 'A conversation id (`conv_…`) or the ticket’s 16-character nonce.',
   examples: ['u6cisayjz8ewpsgu'],
 })

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { SourceName } from './message.js'
-import { wholeListCursor } from './ref.js'
+import { StringEnum, wholeListCursor } from './ref.js'
 
 export const CapabilitiesSchema = Type.Object(
   {
@@ -21,9 +21,23 @@ export const CapabilitiesSchema = Type.Object(
   {
     $id: 'Capabilities',
     title: 'Capabilities',
-    description: 'What Switchboard can do with this connection. Operations marked false answer 405 `unsupported_by_source`.',
+    description:
+      'What Switchboard can do with this connection. Operations marked false answer 405 `unsupported_by_source`.',
     additionalProperties: false,
-    examples: [{ messages: { list: true, read: true, create: true, update: true, delete: true, participants: true, tags: true, comments: true } }],
+    examples: [
+      {
+        messages: {
+          list: true,
+          read: true,
+          create: true,
+          update: true,
+          delete: true,
+          participants: true,
+          tags: true,
+          comments: true,
+        },
+      },
+    ],
   },
 )
 export type Capabilities = Static<typeof CapabilitiesSchema>
@@ -46,7 +60,7 @@ export const SourceSchema = Type.Object(
     ),
     circuit: Type.Object(
       {
-        state: Type.Union([Type.Literal('closed'), Type.Literal('open'), Type.Literal('half-open')], {
+        state: StringEnum(['closed', 'open', 'half-open'], {
           description: 'open: calls fail fast with 503 `circuit_open` (or stale data) until a probe succeeds.',
         }),
         consecutiveFailures: Type.Integer({ minimum: 0 }),
@@ -54,11 +68,68 @@ export const SourceSchema = Type.Object(
       { additionalProperties: false },
     ),
   },
-  { $id: 'Source', title: 'Source', description: 'A configured upstream connection.', additionalProperties: false, examples: [{ name: 'batchbook', source: 'batchbook', sandbox: false, capabilities: { messages: { list: true, read: true, create: true, update: true, delete: true, participants: true, tags: true, comments: true } }, rateLimit: { limit: 1, windowSeconds: 1, remaining: 1, resetSeconds: 0, queued: 0 }, circuit: { state: 'closed', consecutiveFailures: 0 } }] },
+  {
+    $id: 'Source',
+    title: 'Source',
+    description: 'A configured upstream connection.',
+    additionalProperties: false,
+    examples: [
+      {
+        name: 'batchbook',
+        source: 'batchbook',
+        sandbox: false,
+        capabilities: {
+          messages: {
+            list: true,
+            read: true,
+            create: true,
+            update: true,
+            delete: true,
+            participants: true,
+            tags: true,
+            comments: true,
+          },
+        },
+        rateLimit: { limit: 1, windowSeconds: 1, remaining: 1, resetSeconds: 0, queued: 0 },
+        circuit: { state: 'closed', consecutiveFailures: 0 },
+      },
+    ],
+  },
 )
 export type Source = Static<typeof SourceSchema>
 
 export const SourceListSchema = Type.Object(
   { data: Type.Array(Type.Unsafe<Source>({ $ref: 'Source#' })), nextCursor: wholeListCursor() },
-  { $id: 'SourceList', title: 'SourceList', additionalProperties: false, examples: [{ data: [{ name: 'batchbook', source: 'batchbook', sandbox: false, capabilities: { messages: { list: true, read: true, create: true, update: true, delete: true, participants: true, tags: true, comments: true } }, rateLimit: { limit: 1, windowSeconds: 1, remaining: 1, resetSeconds: 0, queued: 0 }, circuit: { state: 'closed', consecutiveFailures: 0 } }], nextCursor: null }] },
+  {
+    $id: 'SourceList',
+    title: 'SourceList',
+    description: 'The connections the API key may use, in one page.',
+    additionalProperties: false,
+    examples: [
+      {
+        data: [
+          {
+            name: 'batchbook',
+            source: 'batchbook',
+            sandbox: false,
+            capabilities: {
+              messages: {
+                list: true,
+                read: true,
+                create: true,
+                update: true,
+                delete: true,
+                participants: true,
+                tags: true,
+                comments: true,
+              },
+            },
+            rateLimit: { limit: 1, windowSeconds: 1, remaining: 1, resetSeconds: 0, queued: 0 },
+            circuit: { state: 'closed', consecutiveFailures: 0 },
+          },
+        ],
+        nextCursor: null,
+      },
+    ],
+  },
 )

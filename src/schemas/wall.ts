@@ -42,13 +42,25 @@ export const WallCommentSchema = Type.Object(
     createdAt: IsoDate('When the comment was written (UTC).'),
     updatedAt: IsoDate('When the comment last changed (UTC).'),
   },
-  { $id: 'WallComment', title: 'WallComment', additionalProperties: false, examples: [COMMENT_EXAMPLE] },
+  {
+    $id: 'WallComment',
+    title: 'WallComment',
+    description: 'A comment on a wall post.',
+    additionalProperties: false,
+    examples: [COMMENT_EXAMPLE],
+  },
 )
 export type WallComment = Static<typeof WallCommentSchema>
 
 export const WallLikeSchema = Type.Object(
   { staffId: IdOf('staff', 'Who liked the post.'), createdAt: IsoDate('When (UTC).') },
-  { $id: 'WallLike', title: 'WallLike', additionalProperties: false, examples: [{ staffId: exampleId('staff', '3696'), createdAt: '2014-09-22T13:12:00.000Z' }] },
+  {
+    $id: 'WallLike',
+    title: 'WallLike',
+    description: 'A staff member’s like of a wall post.',
+    additionalProperties: false,
+    examples: [{ staffId: exampleId('staff', '3696'), createdAt: '2014-09-22T13:12:00.000Z' }],
+  },
 )
 export type WallLike = Static<typeof WallLikeSchema>
 
@@ -78,7 +90,9 @@ export const WallPostSchema = Type.Object(
     type: Type.String({ description: 'Post type, `post` unless another was given.' }),
     content: Type.String(),
     author: Nullable(Type.Unsafe<WallAuthor>({ $ref: 'WallAuthor#' })),
-    conversationId: Nullable(Type.String({ pattern: idPattern('conversation'), description: 'The conversation the post refers to.' })),
+    conversationId: Nullable(
+      Type.String({ pattern: idPattern('conversation'), description: 'The conversation the post refers to.' }),
+    ),
     messageId: Nullable(Type.String({ pattern: idPattern('message'), description: 'The message the post refers to.' })),
     tags: Type.Array(Type.String()),
     comments: Type.Array(Type.Unsafe<WallComment>({ $ref: 'WallComment#' })),
@@ -86,30 +100,53 @@ export const WallPostSchema = Type.Object(
     createdAt: IsoDate('When the post was written (UTC).'),
     updatedAt: IsoDate('When the post last changed (UTC).'),
   },
-  { $id: 'WallPost', title: 'WallPost', description: 'A post on an account’s team wall.', additionalProperties: false, examples: [POST_EXAMPLE] },
+  {
+    $id: 'WallPost',
+    title: 'WallPost',
+    description: 'A post on an account’s team wall.',
+    additionalProperties: false,
+    examples: [POST_EXAMPLE],
+  },
 )
 export type WallPost = Static<typeof WallPostSchema>
 
 export const WallPostListSchema = Type.Object(listOf<WallPost>('WallPost', 'Newest first.'), {
   $id: 'WallPostList',
   title: 'WallPostList',
+  description: 'A page of an account’s team wall, newest first.',
   additionalProperties: false,
   examples: [{ data: [POST_EXAMPLE], nextCursor: null }],
 })
 
-const Text = (max: number, description: string) => Type.String({ minLength: 1, maxLength: max, pattern: '\\S', description })
+const Text = (max: number, description: string) =>
+  Type.String({ minLength: 1, maxLength: max, pattern: '\\S', description })
 
 export const WallPostInputSchema = Type.Object(
   {
     content: Text(20_000, 'The post.'),
-    type: Type.Optional(Type.String({ pattern: '^[a-z][a-z_-]{0,31}$', description: 'Post type; `post` when left out.' })),
-    conversationId: Type.Optional(Type.String({ pattern: idPattern('conversation'), description: 'A conversation of the same connection to refer to.' })),
-    messageId: Type.Optional(Type.String({ pattern: idPattern('message'), description: 'A Snappy message of the same connection to refer to.' })),
-    tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\u0000-\\u001F]*$' }), { maxItems: 50 })),
+    type: Type.Optional(
+      Type.String({ pattern: '^[a-z][a-z_-]{0,31}$', description: 'Post type; `post` when left out.' }),
+    ),
+    conversationId: Type.Optional(
+      Type.String({
+        pattern: idPattern('conversation'),
+        description: 'A conversation of the same connection to refer to.',
+      }),
+    ),
+    messageId: Type.Optional(
+      Type.String({
+        pattern: idPattern('message'),
+        description: 'A Snappy message of the same connection to refer to.',
+      }),
+    ),
+    tags: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\u0000-\\u001F]*$' }), { maxItems: 50 }),
+    ),
   },
   {
     $id: 'WallPostInput',
     title: 'WallPostInput',
+    description: 'A new wall post.',
     additionalProperties: false,
     examples: [{ content: 'Can someone take the lab supplies tickets this week?', tags: ['lab'] }],
   },
@@ -118,6 +155,12 @@ export type WallPostInput = Static<typeof WallPostInputSchema>
 
 export const WallCommentInputSchema = Type.Object(
   { content: Text(10_000, 'The comment.') },
-  { $id: 'WallCommentInput', title: 'WallCommentInput', additionalProperties: false, examples: [{ content: 'Done, thanks!' }] },
+  {
+    $id: 'WallCommentInput',
+    title: 'WallCommentInput',
+    description: 'The text of a comment on a wall post.',
+    additionalProperties: false,
+    examples: [{ content: 'Done, thanks!' }],
+  },
 )
 export type WallCommentInput = Static<typeof WallCommentInputSchema>

@@ -21,7 +21,7 @@
  */
 import { createHash } from 'node:crypto'
 import { decodeOpaque, encodeOpaque } from '../cursor.js'
-import { ProblemError } from '../errors.js'
+import { invalidCursor } from '../errors.js'
 import type { Conversation } from '../schemas/conversation.js'
 import type { SnappyAdapter } from '../upstreams/snappy/adapter.js'
 import { mailboxId } from '../upstreams/snappy/mapping/directory.js'
@@ -68,13 +68,18 @@ export async function listConversations(
   cursor: string | undefined,
   options: ReadOptions,
 ): Promise<ConversationPage> {
-  const kind = 'queue' in query ? `queue:${query.queue}` : `search:${createHash('sha256').update(query.q).digest('base64url').slice(0, 12)}`
+  const kind =
+    'queue' in query
+      ? `queue:${query.queue}`
+      : `search:${createHash('sha256').update(query.q).digest('base64url').slice(0, 12)}`
   const state = cursor === undefined ? { positions: {}, done: [] } : decodeConversationCursor(kind, cursor)
   const active = scopes.filter((scope) => !state.done.includes(keyOf(scope)))
   const streams = await Promise.all(
     active.map((scope) => {
       const at = state.positions[keyOf(scope)]
-      return 'queue' in query ? queueStream(scope, query.queue, at?.[0] ?? 0, options) : searchStream(scope, query.q, at ?? [1, 0, 0], options)
+      return 'queue' in query
+        ? queueStream(scope, query.queue, at?.[0] ?? 0, options)
+        : searchStream(scope, query.q, at ?? [1, 0, 0], options)
     }),
   )
   const compare = 'queue' in query ? longestWaitingFirst : newestFirst
@@ -126,8 +131,14 @@ function keyOf(scope: ConversationScope): string {
   return scope.mailbox === undefined ? base : `${base}:${scope.mailbox}`
 }
 
-async function queueStream(scope: ConversationScope, queue: QueueName, offset: number, options: ReadOptions): Promise<Stream> {
-  const where = scope.mailbox === undefined ? { account: scope.account } : { account: scope.account, mailbox: scope.mailbox }
+async function queueStream(
+  scope: ConversationScope,
+  queue: QueueName,
+  offset: number,
+  options: ReadOptions,
+): Promise<Stream> {
+  const where =
+    scope.mailbox === undefined ? { account: scope.account } : { account: scope.account, mailbox: scope.mailbox }
   const all = (await scope.adapter.tickets.queue(where, queue, options)).sort(longestWaitingFirst)
   const items = all.slice(offset)
   return {
@@ -140,7 +151,8 @@ async function queueStream(scope: ConversationScope, queue: QueueName, offset: n
 }
 
 function searchStream(scope: ConversationScope, q: string, start: Position, options: ReadOptions): Stream {
-  const inMailbox = scope.mailbox === undefined ? undefined : mailboxId(scope.adapter.connection.name, scope.account, scope.mailbox)
+  const inMailbox =
+    scope.mailbox === undefined ? undefined : mailboxId(scope.adapter.connection.name, scope.account, scope.mailbox)
   const items: Conversation[] = []
   /** The position of each item: resuming there reads it again, and skips the non-matching results before it. */
   const at: Position[] = []
@@ -203,13 +215,16 @@ function encodeConversationCursor(kind: string, state: CursorState): string {
 
 /** Strict: a cursor of another list, query or shape is refused rather than half-understood. */
 function decodeConversationCursor(kind: string, value: string): CursorState {
-  const invalid = () => new ProblemError('invalid_cursor', 'The cursor is not one this list issued for this query; start again without it')
+  const invalid = () => invalidCursor('The cursor is not one this list issued for this query; start again without it')
   const { k, p, d } = decodeOpaque(value, MAX_CONVERSATION_CURSOR_LENGTH, invalid)
   if (k !== kind || typeof p !== 'object' || p === null || Array.isArray(p) || !Array.isArray(d)) throw invalid()
   const size = kind.startsWith('queue:') ? 1 : 3
   const positions: Record<string, Position> = {}
   for (const [key, position] of Object.entries(p)) {
-    const valid = Array.isArray(position) && position.length === size && position.every((n) => Number.isSafeInteger(n) && (n as number) >= 0)
+    const valid =
+      Array.isArray(position) &&
+      position.length === size &&
+      position.every((n) => Number.isSafeInteger(n) && (n as number) >= 0)
     if (!STREAM_KEY.test(key) || !valid) throw invalid()
     positions[key] = position as Position
   }

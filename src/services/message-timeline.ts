@@ -32,7 +32,12 @@ export async function listTimeline(adapters: Listable[], query: TimelineQuery): 
   const { cursor, limit } = query
   const active = adapters.filter((a) => !cursor.done.includes(a.connection.name))
   const results = await Promise.allSettled(
-    active.map((a) => a.listMessages({ offset: cursor.positions[a.connection.name] ?? 0, limit, filters: query.filters }, query.options)),
+    active.map((a) =>
+      a.listMessages(
+        { offset: cursor.positions[a.connection.name] ?? 0, limit, filters: query.filters },
+        query.options,
+      ),
+    ),
   )
 
   const warnings: Warning[] = []

@@ -8,7 +8,7 @@ import type { ConnectionConfig } from '../config.js'
 import type { Comment, Message, Participant } from '../schemas/message.js'
 import type { BatchBookMessageInput, SnappyMessageInput } from '../schemas/message-input.js'
 import type { Capabilities } from '../schemas/source.js'
-import type { UpstreamClient } from './client.js'
+import type { UpstreamEngine } from './engine.js'
 
 export interface MessageFilters {
   kind?: Message['kind']
@@ -54,7 +54,7 @@ export interface MessagePatch {
 
 export interface SourceAdapter {
   readonly connection: ConnectionConfig
-  readonly client: UpstreamClient
+  readonly engine: UpstreamEngine
 
   listMessages?(query: MessagePageQuery, options: MessageReadOptions): Promise<MessagePage>
   getMessage?(parts: readonly string[], options: MessageReadOptions): Promise<Message>
@@ -63,7 +63,11 @@ export interface SourceAdapter {
   deleteMessage?(parts: readonly string[]): Promise<void>
 
   listParticipants?(parts: readonly string[], role?: ParticipantRole): Promise<Participant[]>
-  addParticipant?(parts: readonly string[], contactParts: readonly string[], role: ParticipantRole): Promise<Participant[]>
+  addParticipant?(
+    parts: readonly string[],
+    contactParts: readonly string[],
+    role: ParticipantRole,
+  ): Promise<Participant[]>
   removeParticipant?(parts: readonly string[], contactParts: readonly string[], role: ParticipantRole): Promise<void>
 
   listTags?(parts: readonly string[]): Promise<string[]>

@@ -45,7 +45,8 @@ export class CircuitBreaker {
       this.#transition('half-open')
     }
     if (this.#state === 'half-open') {
-      if (this.#probeInFlight) return { allowed: false, retryAfterMs: Math.max(1, Math.ceil(this.#options.cooldownMs / 10)) }
+      if (this.#probeInFlight)
+        return { allowed: false, retryAfterMs: Math.max(1, Math.ceil(this.#options.cooldownMs / 10)) }
       this.#probeInFlight = true
       return { allowed: true, probe: true }
     }

@@ -3,27 +3,38 @@
  * Adapters never map statuses themselves; they only add the upstream's own message.
  */
 import { errors as undiciErrors } from 'undici'
-import { ProblemError } from '../errors.js'
+import {
+  ProblemError,
+  upstreamAuthFailed,
+  upstreamFailed,
+  upstreamNotFound,
+  upstreamRateLimited,
+  upstreamRejected,
+  upstreamTimeout,
+  upstreamUnavailable,
+  upstreamUnreachable,
+} from '../errors.js'
 
 export interface UpstreamFailureContext {
   source: string
   connection: string
 }
 
-const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT'])
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'ETIMEDOUT',
+])
 
 /** A failure before a complete answer arrived: timeout, refused, reset, DNS. */
 export function transportFailure(err: unknown, ctx: UpstreamFailureContext, deadlineHit: boolean): ProblemError {
   if (err instanceof ProblemError) return err
   const code = (err as { code?: string } | null)?.code
-  const upstream = { source: ctx.source, status: null }
   if (deadlineHit || (code !== undefined && TIMEOUT_CODES.has(code)) || isTimeoutError(err)) {
-    return new ProblemError('upstream_timeout', `${ctx.connection} did not answer in time`, { upstream, cause: err })
+    return upstreamTimeout(ctx.connection, ctx.source, err)
   }
-  return new ProblemError('upstream_unavailable', `${ctx.connection} could not be reached (${code ?? 'connection failed'})`, {
-    upstream,
-    cause: err,
-  })
+  return upstreamUnreachable(ctx.connection, ctx.source, code, err)
 }
 
 function isTimeoutError(err: unknown): boolean {
@@ -56,26 +67,21 @@ export function statusFailure(
   retryAfterHeader?: string | string[],
   message?: string,
 ): ProblemError {
-  const upstream = { source: ctx.source, status }
   const retryAfter = retryAfterSeconds(retryAfterHeader)
   if (status === 401 || status === 403) {
-    return new ProblemError('upstream_auth_failed', `${ctx.connection} rejected the configured credentials`, { upstream })
+    return upstreamAuthFailed(ctx.connection, ctx.source, status)
   }
   if (status === 404 || status === 410) {
-    return new ProblemError('not_found', `${ctx.connection} has no such record`, { upstream })
+    return upstreamNotFound(ctx.connection, ctx.source, status)
   }
   if (status === 400 || status === 409 || status === 422) {
-    return new ProblemError('upstream_rejected', message ?? `${ctx.connection} rejected the request`, { upstream })
+    return upstreamRejected(ctx.connection, ctx.source, status, message)
   }
   if (status === 429) {
-    return new ProblemError('rate_limited', `${ctx.connection} asked us to slow down`, { upstream, retryAfter: retryAfter ?? 1 })
+    return upstreamRateLimited(ctx.connection, ctx.source, status, retryAfter ?? 1)
   }
   if (status === 503) {
-    return new ProblemError('upstream_unavailable', `${ctx.connection} is unavailable`, {
-      upstream,
-      status: 503,
-      ...(retryAfter === undefined ? {} : { retryAfter }),
-    })
+    return upstreamUnavailable(ctx.connection, ctx.source, status, retryAfter)
   }
-  return new ProblemError('upstream_unavailable', `${ctx.connection} answered ${status}`, { upstream })
+  return upstreamFailed(ctx.connection, ctx.source, status)
 }

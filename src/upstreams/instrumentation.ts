@@ -38,7 +38,27 @@ export interface BreakerEvent {
   to: CircuitState
 }
 
+/**
+ * What the work done for one request did with a connection, for whoever keeps per-request
+ * accounts (the gateway's request context): it reached for it, sent a write that may have
+ * reached the upstream, had a write accepted, or read (and how the read was served).
+ */
+export type UseEvent =
+  | { connection: string; use: 'call' | 'write' | 'committed' }
+  | { connection: string; use: 'read'; result: 'HIT' | 'MISS' | 'STALE' }
+
+/** A step after an accepted write that did not complete: the write's 2xx answer names it. */
+export interface WarningEvent {
+  source: string
+  connection: string
+  step: string
+  code: string
+  detail: string
+}
+
 export const channels = {
+  use: diagnostics.channel('switchboard:upstream:use'),
+  warning: diagnostics.channel('switchboard:upstream:warning'),
   upstreamCall: diagnostics.channel('switchboard:upstream:call'),
   cache: diagnostics.channel('switchboard:upstream:cache'),
   queueWait: diagnostics.channel('switchboard:upstream:queue-wait'),

@@ -14,7 +14,12 @@ export interface PoolOptions {
   ioTimeoutMs: number
 }
 
-export const DEFAULT_POOL_OPTIONS: PoolOptions = { connections: 8, keepAliveTimeoutMs: 4_000, connectTimeoutMs: 5_000, ioTimeoutMs: 10_000 }
+const DEFAULT_POOL_OPTIONS: PoolOptions = {
+  connections: 8,
+  keepAliveTimeoutMs: 4_000,
+  connectTimeoutMs: 5_000,
+  ioTimeoutMs: 10_000,
+}
 
 export class PoolRegistry {
   readonly #pools = new Map<string, Pool>()

@@ -12,7 +12,9 @@ import { RateScheduler } from './budget/scheduler.js'
 import type { BudgetStore } from './budget/store.js'
 import { MemoryCacheStore } from './cache/memory-store.js'
 import type { CacheStore } from './cache/store.js'
-import { UpstreamClient, type EngineSettings } from './client.js'
+import type { ScopeOf } from './call-scope.js'
+import { MAX_XML_DOCUMENT_BYTES } from './batchbook/xml.js'
+import { UpstreamEngine, type EngineSettings } from './engine.js'
 import { MemoryIdempotencyStore } from './idempotency/memory-store.js'
 import type { IdempotencyStore } from './idempotency/store.js'
 import { channels, publish } from './instrumentation.js'
@@ -32,6 +34,8 @@ export interface RegistryOptions {
   stores?: Partial<Stores>
   /** Names of connections that point at the built-in simulators. */
   sandboxConnections?: ReadonlySet<string>
+  /** Who each upstream call is for (see call-scope.ts). */
+  scope?: ScopeOf
 }
 
 export class UpstreamRegistry {
@@ -43,7 +47,9 @@ export class UpstreamRegistry {
   constructor(config: Config, options: RegistryOptions = {}) {
     this.stores = {
       budget: options.stores?.budget ?? new MemoryBudgetStore(),
-      cache: options.stores?.cache ?? new MemoryCacheStore({ maxBytes: config.cache.maxBytes, staleMs: config.cache.staleMs }),
+      cache:
+        options.stores?.cache ??
+        new MemoryCacheStore({ maxBytes: config.cache.maxBytes, staleMs: config.cache.staleMs }),
       idempotency: options.stores?.idempotency ?? new MemoryIdempotencyStore(),
     }
     this.#sandbox = options.sandboxConnections ?? new Set()
@@ -51,6 +57,7 @@ export class UpstreamRegistry {
     const settings: EngineSettings = {
       cache: config.cache.maxBytes === 0 ? null : { store: this.stores.cache, ttlMs: config.cache.ttlMs },
       retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: config.upstream.retryAttempts },
+      ...(options.scope === undefined ? {} : { scope: options.scope }),
     }
     for (const connection of config.connections) {
       this.#adapters.set(connection.name, this.#createAdapter(connection, config, settings))
@@ -78,7 +85,10 @@ export class UpstreamRegistry {
     // One budget and one cache scope per upstream credential: connections sharing a
     // credential share its limit; different credentials never share a cached answer.
     const scope = `${connection.name}:${connection.source}:${url.host}:${credentialFingerprint(connection.credential)}`
-    const transport = new UpstreamTransport(connection, this.#pools.get(url.origin), { maxResponseBytes: config.upstream.maxResponseBytes })
+    const transport = new UpstreamTransport(connection, this.#pools.get(url.origin), {
+      maxResponseBytes: config.upstream.maxResponseBytes,
+      ...(settings.scope === undefined ? {} : { scope: settings.scope }),
+    })
     const scheduler = new RateScheduler({
       store: this.stores.budget,
       key: `${connection.source}:${url.host}:${credentialFingerprint(connection.credential)}`,
@@ -92,10 +102,12 @@ export class UpstreamRegistry {
       ...config.breaker,
       onTransition: (from, to) => publish(channels.breaker, { connection: connection.name, from, to }),
     })
-    const client = new UpstreamClient(connection, { transport, scheduler, breaker, scope }, settings)
+    const client = new UpstreamEngine(connection, { transport, scheduler, breaker, scope }, settings)
     switch (connection.source) {
       case 'batchbook':
-        return new BatchBookAdapter(client, { maxDocumentBytes: config.upstream.maxResponseBytes })
+        return new BatchBookAdapter(client, {
+          maxDocumentBytes: Math.min(config.upstream.maxResponseBytes, MAX_XML_DOCUMENT_BYTES),
+        })
       case 'snappy':
         return new SnappyAdapter(client)
     }

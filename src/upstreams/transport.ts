@@ -8,9 +8,8 @@ import { EventEmitter } from 'node:events'
 import type { IncomingHttpHeaders } from 'node:http'
 import { Readable } from 'node:stream'
 import type { ConnectionConfig } from '../config.js'
-import { ProblemError } from '../errors.js'
-import { currentContext } from '../request-context.js'
-import { childTraceparent, newTrace } from '../tracing.js'
+import { upstreamResponseTooLarge } from '../errors.js'
+import type { ScopeOf } from './call-scope.js'
 import { transportFailure, type UpstreamFailureContext } from './failures.js'
 
 export type UpstreamMethod = 'GET' | 'POST' | 'PUT' | 'DELETE'
@@ -44,6 +43,8 @@ export interface StreamedResponse {
 
 export interface TransportOptions {
   maxResponseBytes: number
+  /** The `traceparent` an upstream call carries (see call-scope.ts); absent: none. */
+  scope?: ScopeOf
 }
 
 /**
@@ -59,11 +60,14 @@ class Deadline extends EventEmitter {
   #timer: NodeJS.Timeout | undefined
 
   arm(ms: number): this {
-    this.#timer ??= setTimeout(() => {
-      this.aborted = true
-      this.reason = new Error('the upstream deadline passed')
-      this.emit('abort')
-    }, Math.max(1, ms)).unref()
+    this.#timer ??= setTimeout(
+      () => {
+        this.aborted = true
+        this.reason = new Error('the upstream deadline passed')
+        this.emit('abort')
+      },
+      Math.max(1, ms),
+    ).unref()
     return this
   }
 
@@ -78,9 +82,11 @@ export class UpstreamTransport {
   readonly #authorization: string
   readonly #maxBytes: number
   readonly #ctx: UpstreamFailureContext
+  readonly #scope: ScopeOf | undefined
 
   constructor(connection: ConnectionConfig, pool: Pool, options: TransportOptions) {
     this.#pool = pool
+    this.#scope = options.scope
     this.#basePath = new URL(connection.baseUrl).pathname.replace(/\/+$/, '')
     this.#maxBytes = options.maxResponseBytes
     this.#ctx = { source: connection.source, connection: connection.name }
@@ -91,8 +97,8 @@ export class UpstreamTransport {
   /** Caller headers, our credentials, and the request's trace for the upstream to join. */
   #headers(given: Record<string, string> | undefined): Record<string, string> {
     const headers: Record<string, string> = { accept: '*/*', ...given, authorization: this.#authorization }
-    const context = currentContext()
-    if (context !== undefined) headers.traceparent = childTraceparent((context.trace ??= newTrace()))
+    const scope = this.#scope?.()
+    if (scope !== undefined) headers.traceparent = scope.traceparent()
     return headers
   }
 
@@ -200,10 +206,7 @@ async function readBounded(
   ctx: UpstreamFailureContext,
   status: number,
 ): Promise<Buffer> {
-  const tooLarge = () =>
-    new ProblemError('upstream_response_too_large', `${ctx.connection} sent more than ${max} bytes`, {
-      upstream: { source: ctx.source, status },
-    })
+  const tooLarge = () => upstreamResponseTooLarge(ctx.connection, ctx.source, status, max)
   if (typeof declared === 'string' && Number(declared) > max) {
     body.destroy()
     throw tooLarge()

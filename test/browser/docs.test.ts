@@ -50,7 +50,9 @@ describe.skipIf(!available && !required)('reference page in a browser', () => {
     await page.goto(`${gw.url}/docs`)
     await page.waitForSelector('.opblock', { timeout: 20_000 })
     const summaries = await page.locator('.opblock-summary-path').allTextContents()
-    expect(summaries.map((s) => s.replace(/\u200b/g, ''))).toEqual(expect.arrayContaining(['/v1/messages', '/v1/messages/{id}', '/v1/sources']))
+    expect(summaries.map((s) => s.replace(/\u200b/g, ''))).toEqual(
+      expect.arrayContaining(['/v1/messages', '/v1/messages/{id}', '/v1/sources']),
+    )
 
     await page.click('button.authorize')
     await page.fill('#auth-bearer-value', TEST_KEY)
@@ -60,10 +62,15 @@ describe.skipIf(!available && !required)('reference page in a browser', () => {
     // Try-it-out mode is on from the start: open the operation and execute it.
     await page.click('#operations-Sources-listSources .opblock-summary-control')
     await page.click('#operations-Sources-listSources button.execute')
-    const status = page.locator('#operations-Sources-listSources .live-responses-table .response .response-col_status').first()
+    const status = page
+      .locator('#operations-Sources-listSources .live-responses-table .response .response-col_status')
+      .first()
     await status.waitFor({ timeout: 20_000 })
     expect((await status.textContent())?.trim()).toBe('200')
-    const body = await page.locator('#operations-Sources-listSources .live-responses-table .response-col_description pre').first().textContent()
+    const body = await page
+      .locator('#operations-Sources-listSources .live-responses-table .response-col_description pre')
+      .first()
+      .textContent()
     expect(body).toContain('"batchbook"')
 
     mkdirSync(artifacts, { recursive: true })
@@ -81,7 +88,9 @@ describe.skipIf(!available && !required)('reference page in a browser', () => {
     await page.goto(`${origin}/docs`)
     await page.waitForSelector('.opblock', { timeout: 20_000 })
     const summaries = await page.locator('.opblock-summary-path').allTextContents()
-    expect(summaries.map((s) => s.replace(/\u200b/g, ''))).toEqual(expect.arrayContaining(['/v1/messages', '/v1/conversations']))
+    expect(summaries.map((s) => s.replace(/\u200b/g, ''))).toEqual(
+      expect.arrayContaining(['/v1/messages', '/v1/conversations']),
+    )
     expect(upgraded).toEqual([])
   }, 60_000)
 })

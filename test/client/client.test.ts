@@ -38,12 +38,18 @@ describe('a client generated from the OpenAPI document', () => {
     // Loaded by a computed name, so the project's type-check does not reach the scenario
     // before its types are generated; the first test compiled it against them.
     const scenario = './scenario.js'
-    const { runScenario } = (await import(scenario)) as { runScenario(baseUrl: string, apiKey: string): Promise<Record<string, unknown>> }
+    const { runScenario } = (await import(scenario)) as {
+      runScenario(baseUrl: string, apiKey: string): Promise<Record<string, unknown>>
+    }
     const result = await runScenario(gw.url, TEST_KEY)
     expect(result.walked).toEqual(expect.any(Number))
     expect(result.walked as number).toBeGreaterThan(60)
     expect(result.pages as number).toBeGreaterThan(1)
-    expect(result.batchbook).toMatchObject({ updatedSubject: 'Generated client call (edited)', deleted: true, goneAfterDelete: 404 })
+    expect(result.batchbook).toMatchObject({
+      updatedSubject: 'Generated client call (edited)',
+      deleted: true,
+      goneAfterDelete: 404,
+    })
     const snappy = result.snappy as { conversationId: string; replyConversationId: string; editRefusedWith: string }
     expect(snappy.conversationId).toMatch(/^conv_/)
     expect(snappy.replyConversationId).toBe(snappy.conversationId)

@@ -11,7 +11,12 @@ export interface ScenarioResult {
   walked: number
   pages: number
   batchbook: { created: string; updatedSubject: string | null; deleted: boolean; goneAfterDelete: number }
-  snappy: { created: string; conversationId: string | null; replyConversationId: string | null; editRefusedWith: string | undefined }
+  snappy: {
+    created: string
+    conversationId: string | null
+    replyConversationId: string | null
+    editRefusedWith: string | undefined
+  }
 }
 
 export async function runScenario(baseUrl: string, apiKey: string): Promise<ScenarioResult> {
@@ -22,7 +27,9 @@ export async function runScenario(baseUrl: string, apiKey: string): Promise<Scen
   let walked = 0
   let pages = 0
   do {
-    const { data, error } = await client.GET('/v1/messages', { params: { query: { limit: 25, ...(cursor === undefined ? {} : { cursor }) } } })
+    const { data, error } = await client.GET('/v1/messages', {
+      params: { query: { limit: 25, ...(cursor === undefined ? {} : { cursor }) } },
+    })
     if (error !== undefined) throw new Error(`list failed: ${error.code} ${error.detail}`)
     walked += data.data.length
     pages++
@@ -31,7 +38,13 @@ export async function runScenario(baseUrl: string, apiKey: string): Promise<Scen
 
   // BatchBook: create, read, update, delete.
   const created = await client.POST('/v1/messages', {
-    body: { source: 'batchbook', kind: 'phone', subject: 'Generated client call', body: 'Logged from a generated client.', tags: ['client'] },
+    body: {
+      source: 'batchbook',
+      kind: 'phone',
+      subject: 'Generated client call',
+      body: 'Logged from a generated client.',
+      tags: ['client'],
+    },
   })
   if (created.error !== undefined) throw new Error(`create failed: ${created.error.code}`)
   // A write's 2xx is the record, or a WriteAccepted (202) when the upstream took the write but
@@ -40,7 +53,10 @@ export async function runScenario(baseUrl: string, apiKey: string): Promise<Scen
   const id = created.data.id
   const read = await client.GET('/v1/messages/{id}', { params: { path: { id } } })
   if (read.error !== undefined || read.data.id !== id) throw new Error('read back failed')
-  const updated = await client.PATCH('/v1/messages/{id}', { params: { path: { id } }, body: { subject: 'Generated client call (edited)' } })
+  const updated = await client.PATCH('/v1/messages/{id}', {
+    params: { path: { id } },
+    body: { subject: 'Generated client call (edited)' },
+  })
   if (updated.error !== undefined) throw new Error(`update failed: ${updated.error.code}`)
   if (!('id' in updated.data)) throw new Error(`updated without the record: ${updated.data.detail}`)
   const deleted = await client.DELETE('/v1/messages/{id}', { params: { path: { id } } })
@@ -50,29 +66,56 @@ export async function runScenario(baseUrl: string, apiKey: string): Promise<Scen
   const accounts = await client.GET('/v1/accounts')
   const account = accounts.data?.data[0]
   if (account === undefined) throw new Error('no Snappy account')
-  const mailboxes = await client.GET('/v1/accounts/{accountId}/mailboxes', { params: { path: { accountId: account.id } } })
+  const mailboxes = await client.GET('/v1/accounts/{accountId}/mailboxes', {
+    params: { path: { accountId: account.id } },
+  })
   const mailbox = mailboxes.data?.data[0]
   if (mailbox === undefined) throw new Error('no mailbox')
   const note = await client.POST('/v1/messages', {
-    body: { source: 'snappy', mailboxId: mailbox.id, from: [{ name: 'Grace Hopper', address: 'grace@example.com' }], subject: 'From the generated client', body: 'Hello there.' },
+    body: {
+      source: 'snappy',
+      mailboxId: mailbox.id,
+      from: [{ name: 'Grace Hopper', address: 'grace@example.com' }],
+      subject: 'From the generated client',
+      body: 'Hello there.',
+    },
   })
   if (note.error !== undefined) throw new Error(`note failed: ${note.error.code}`)
   if (!('id' in note.data)) throw new Error(`note sent without the record: ${note.data.detail}`)
   const conversationId = note.data.conversationId
   if (conversationId === null) throw new Error('a note without a conversation')
   const reply = await client.POST('/v1/messages', {
-    body: { source: 'snappy', mailboxId: mailbox.id, conversationId, from: [{ name: 'Grace Hopper', address: 'grace@example.com' }], body: 'A follow-up.' },
+    body: {
+      source: 'snappy',
+      mailboxId: mailbox.id,
+      conversationId,
+      from: [{ name: 'Grace Hopper', address: 'grace@example.com' }],
+      body: 'A follow-up.',
+    },
   })
   if (reply.error !== undefined) throw new Error(`reply failed: ${reply.error.code}`)
   if (!('id' in reply.data)) throw new Error(`reply sent without the record: ${reply.data.detail}`)
-  const edit = await client.PATCH('/v1/messages/{id}', { params: { path: { id: note.data.id } }, body: { subject: 'x' } })
+  const edit = await client.PATCH('/v1/messages/{id}', {
+    params: { path: { id: note.data.id } },
+    body: { subject: 'x' },
+  })
   const conversation = await client.GET('/v1/conversations/{id}', { params: { path: { id: conversationId } } })
   if (conversation.error !== undefined) throw new Error(`conversation failed: ${conversation.error.code}`)
 
   return {
     walked,
     pages,
-    batchbook: { created: id, updatedSubject: updated.data.subject, deleted: deleted.response.status === 204, goneAfterDelete: gone.response.status },
-    snappy: { created: note.data.id, conversationId, replyConversationId: reply.data.conversationId, editRefusedWith: edit.error?.code },
+    batchbook: {
+      created: id,
+      updatedSubject: updated.data.subject,
+      deleted: deleted.response.status === 204,
+      goneAfterDelete: gone.response.status,
+    },
+    snappy: {
+      created: note.data.id,
+      conversationId,
+      replyConversationId: reply.data.conversationId,
+      editRefusedWith: edit.error?.code,
+    },
   }
 }

@@ -17,12 +17,20 @@ const sim = () => gw.sandbox!.batchbook.simulator
 beforeAll(async () => {
   const logStream = new Writable({
     write(chunk, _encoding, done) {
-      lines.push(...String(chunk).split('\n').filter((l) => l !== ''))
+      lines.push(
+        ...String(chunk)
+          .split('\n')
+          .filter((l) => l !== ''),
+      )
       done()
     },
   })
   // Injected faults must not open the circuit for the tests that follow.
-  gw = await startGateway({ withSandbox: true, config: testConfig({ logLevel: 'info', breaker: { failureThreshold: 100, cooldownMs: 1_000 } }), logStream })
+  gw = await startGateway({
+    withSandbox: true,
+    config: testConfig({ logLevel: 'info', breaker: { failureThreshold: 100, cooldownMs: 1_000 } }),
+    logStream,
+  })
 })
 afterAll(async () => gw.close())
 beforeEach(async () => {
@@ -30,14 +38,16 @@ beforeEach(async () => {
   lines.length = 0
   // Calls a test left queued (a read that went on after its sibling failed) must not eat the
   // next test's budget: wait until none is queued and the last one's interval has passed.
-  const scheduler = gw.app.upstreams.get('batchbook')!.client.scheduler
+  const scheduler = gw.app.upstreams.get('batchbook')!.engine.scheduler
   while (scheduler.queued > 0) await new Promise((resolve) => setTimeout(resolve, 100))
   await new Promise((resolve) => setTimeout(resolve, 1_200))
 })
 
 /** The request's completion line. */
 function completion(): Record<string, unknown> {
-  const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.requestId !== undefined && l.statusCode !== undefined)
+  const parsed = lines
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .filter((l) => l.requestId !== undefined && l.statusCode !== undefined)
   return parsed.at(-1) ?? {}
 }
 
@@ -45,17 +55,28 @@ describe('a write the upstream accepted', { timeout: 30_000 }, () => {
   it('answers 201 with the message and a warning when adding a tag fails afterwards', async () => {
     sim().faults.inject({ type: 'status', status: 500, method: 'PUT', pathPrefix: '/service/communications/' })
     const from = mark(gw.sandbox!)
-    const res = await call<Message>(gw, 'POST', '/v1/messages', { json: { source: 'batchbook', kind: 'note', subject: 'Tagged', body: 'With a tag.', tags: ['lost'] } })
+    const res = await call<Message>(gw, 'POST', '/v1/messages', {
+      json: { source: 'batchbook', kind: 'note', subject: 'Tagged', body: 'With a tag.', tags: ['lost'] },
+    })
     expect(res.status).toBe(201)
     expect(res.headers.location).toBe(`/v1/messages/${res.body.id}`)
     expect(res.body.tags).toEqual([])
-    expect(res.body.warnings).toEqual([expect.objectContaining({ source: 'batchbook', connection: 'batchbook', step: 'tags', code: 'upstream_unavailable' })])
+    expect(res.body.warnings).toEqual([
+      expect.objectContaining({
+        source: 'batchbook',
+        connection: 'batchbook',
+        step: 'tags',
+        code: 'upstream_unavailable',
+      }),
+    ])
     expect(writes(callsSince(gw.sandbox!, from).batchbook).filter((w) => w.startsWith('POST'))).toHaveLength(1)
   })
 
   it('logs it at warn with the steps that did not complete', async () => {
     sim().faults.inject({ type: 'status', status: 500, method: 'PUT', pathPrefix: '/service/communications/' })
-    await call<Message>(gw, 'POST', '/v1/messages', { json: { source: 'batchbook', kind: 'note', body: 'With a tag.', tags: ['lost'] } })
+    await call<Message>(gw, 'POST', '/v1/messages', {
+      json: { source: 'batchbook', kind: 'note', body: 'With a tag.', tags: ['lost'] },
+    })
     await new Promise((resolve) => setTimeout(resolve, 50))
     const line = completion()
     expect(line.level).toBe(40)
@@ -63,22 +84,52 @@ describe('a write the upstream accepted', { timeout: 30_000 }, () => {
   })
 
   it('answers 201 with the message as written when the read-back fails', async () => {
-    sim().faults.inject({ type: 'status', status: 500, method: 'GET', pathPrefix: '/service/communications/', times: 3 })
+    sim().faults.inject({
+      type: 'status',
+      status: 500,
+      method: 'GET',
+      pathPrefix: '/service/communications/',
+      times: 3,
+    })
     const res = await call<Message>(gw, 'POST', '/v1/messages', {
-      json: { source: 'batchbook', kind: 'phone', subject: 'Unread', body: 'Not read back.', participants: [{ contactId: batchbookId('contact', '4'), role: 'from' }] },
+      json: {
+        source: 'batchbook',
+        kind: 'phone',
+        subject: 'Unread',
+        body: 'Not read back.',
+        participants: [{ contactId: batchbookId('contact', '4'), role: 'from' }],
+      },
     })
     expect(res.status).toBe(201)
-    expect(res.body).toMatchObject({ kind: 'phone', subject: 'Unread', body: { text: 'Not read back.', html: null }, author: { role: 'from', contactId: batchbookId('contact', '4') } })
+    expect(res.body).toMatchObject({
+      kind: 'phone',
+      subject: 'Unread',
+      body: { text: 'Not read back.', html: null },
+      author: { role: 'from', contactId: batchbookId('contact', '4') },
+    })
     expect(res.body.warnings).toEqual([expect.objectContaining({ step: 'read-back' })])
     expect(sim().store.getCommunication(Number(res.body.remoteId))).toMatchObject({ subject: 'Unread' })
   })
 
   it('answers 202 WriteAccepted when an update cannot be read back', async () => {
-    const created = await call<Message>(gw, 'POST', '/v1/messages', { json: { source: 'batchbook', kind: 'note', subject: 'Before', body: 'x' } })
-    sim().faults.inject({ type: 'status', status: 500, method: 'GET', pathPrefix: `/service/communications/${created.body.remoteId}`, times: 6 })
-    const res = await call<WriteAccepted>(gw, 'PATCH', `/v1/messages/${created.body.id}`, { json: { subject: 'After' } })
+    const created = await call<Message>(gw, 'POST', '/v1/messages', {
+      json: { source: 'batchbook', kind: 'note', subject: 'Before', body: 'x' },
+    })
+    sim().faults.inject({
+      type: 'status',
+      status: 500,
+      method: 'GET',
+      pathPrefix: `/service/communications/${created.body.remoteId}`,
+      times: 6,
+    })
+    const res = await call<WriteAccepted>(gw, 'PATCH', `/v1/messages/${created.body.id}`, {
+      json: { subject: 'After' },
+    })
     expect(res.status).toBe(202)
-    expect(res.body).toMatchObject({ status: 'accepted', warnings: [expect.objectContaining({ step: 'complete', code: 'upstream_unavailable' })] })
+    expect(res.body).toMatchObject({
+      status: 'accepted',
+      warnings: [expect.objectContaining({ step: 'complete', code: 'upstream_unavailable' })],
+    })
     expect(sim().store.getCommunication(Number(created.body.remoteId))).toMatchObject({ subject: 'After' })
   })
 

@@ -55,7 +55,9 @@ describe('BatchBook flows at one request a second', { timeout: 30_000 }, () => {
 
   it('updates it: the write, then the record read back (participants are read once, then cached)', async () => {
     before = mark(sandbox())
-    const res = await call<Message>(gw, 'PATCH', `/v1/messages/${created.id}`, { json: { subject: 'Renewal call (done)' } })
+    const res = await call<Message>(gw, 'PATCH', `/v1/messages/${created.id}`, {
+      json: { subject: 'Renewal call (done)' },
+    })
     expect(res.status).toBe(200)
     expect(res.body.subject).toBe('Renewal call (done)')
     expect(res.body.participants.map((p) => p.name)).toEqual(['Matt Gillooly', "Pamela O'Hara"])
@@ -63,18 +65,27 @@ describe('BatchBook flows at one request a second', { timeout: 30_000 }, () => {
     expect(since().batchbook).toHaveLength(3)
 
     before = mark(sandbox())
-    const again = await call<Message>(gw, 'PATCH', `/v1/messages/${created.id}`, { json: { body: 'Talked it all through.' } })
+    const again = await call<Message>(gw, 'PATCH', `/v1/messages/${created.id}`, {
+      json: { body: 'Talked it all through.' },
+    })
     expect(again.status).toBe(200)
-    expect(described(since().batchbook)).toEqual([`PUT /service/communications/${id()}.xml`, `GET /service/communications/${id()}.xml`])
+    expect(described(since().batchbook)).toEqual([
+      `PUT /service/communications/${id()}.xml`,
+      `GET /service/communications/${id()}.xml`,
+    ])
   })
 
   it('adds, edits and deletes a comment, each write once', async () => {
     before = mark(sandbox())
-    const added = await call<Comment>(gw, 'POST', `/v1/messages/${created.id}/comments`, { json: { body: 'Call back Friday.' } })
+    const added = await call<Comment>(gw, 'POST', `/v1/messages/${created.id}/comments`, {
+      json: { body: 'Call back Friday.' },
+    })
     expect(added.status).toBe(201)
     comment = added.body
     expect(comment.body).toBe('Call back Friday.')
-    const edited = await call<Comment>(gw, 'PATCH', `/v1/messages/${created.id}/comments/${comment.id}`, { json: { body: 'Call back Monday.' } })
+    const edited = await call<Comment>(gw, 'PATCH', `/v1/messages/${created.id}/comments/${comment.id}`, {
+      json: { body: 'Call back Monday.' },
+    })
     expect(edited.status).toBe(200)
     expect(edited.body.body).toBe('Call back Monday.')
     const removed = await call(gw, 'DELETE', `/v1/messages/${created.id}/comments/${comment.id}`)
@@ -95,7 +106,10 @@ describe('BatchBook flows at one request a second', { timeout: 30_000 }, () => {
     expect(added.body.data).toContain('urgent')
     const removed = await call(gw, 'DELETE', `/v1/messages/${created.id}/tags/urgent`)
     expect(removed.status).toBe(204)
-    expect(writes(since().batchbook)).toEqual([`PUT /service/communications/${id()}/add_tag.xml`, `DELETE /service/communications/${id()}/remove_tag.xml`])
+    expect(writes(since().batchbook)).toEqual([
+      `PUT /service/communications/${id()}/add_tag.xml`,
+      `DELETE /service/communications/${id()}/remove_tag.xml`,
+    ])
     expect(since().batchbook).toHaveLength(3)
   })
 
@@ -106,7 +120,11 @@ describe('BatchBook flows at one request a second', { timeout: 30_000 }, () => {
     })
     expect(added.status).toBe(200)
     expect(added.body.data.map((p) => p.name)).toContain('Zoë Ångström')
-    const removed = await call(gw, 'DELETE', `/v1/messages/${created.id}/participants/${batchbookId('contact', '5')}?role=cc`)
+    const removed = await call(
+      gw,
+      'DELETE',
+      `/v1/messages/${created.id}/participants/${batchbookId('contact', '5')}?role=cc`,
+    )
     expect(removed.status).toBe(204)
     expect(writes(since().batchbook)).toEqual([
       `PUT /service/communications/${id()}/add_participant.xml`,
@@ -119,7 +137,10 @@ describe('BatchBook flows at one request a second', { timeout: 30_000 }, () => {
     before = mark(sandbox())
     const res = await call<Message>(gw, 'GET', `/v1/messages/${batchbookId('message', '69490')}`)
     expect(res.status).toBe(200)
-    expect(described(since().batchbook).sort()).toEqual(['GET /service/communications/69490.xml', 'GET /service/communications/69490/participants.xml'])
+    expect(described(since().batchbook).sort()).toEqual([
+      'GET /service/communications/69490.xml',
+      'GET /service/communications/69490/participants.xml',
+    ])
   })
 
   it('deletes the communication with one call', async () => {

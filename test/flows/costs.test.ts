@@ -38,7 +38,7 @@ interface Row<T = unknown> {
   run: (target: T) => Promise<unknown>
 }
 
-const row = <T,>(r: Row<T>): Row => r as unknown as Row
+const row = <T>(r: Row<T>): Row => r as unknown as Row
 const text = (c: Cost) => (typeof c === 'number' ? String(c) : c.formula)
 const value = (c: Cost) => (typeof c === 'number' ? c : c.value())
 
@@ -54,7 +54,12 @@ afterAll(async () => gw.close())
 // ---------------------------------------------------------------------------------------------
 // Calling the gateway
 
-async function send<T = Record<string, unknown>>(method: string, path: string, status: number, json?: unknown): Promise<T> {
+async function send<T = Record<string, unknown>>(
+  method: string,
+  path: string,
+  status: number,
+  json?: unknown,
+): Promise<T> {
   const res = await call<T>(gw, method, path, json === undefined ? {} : { json })
   expect(res.status, `${method} ${path} answered ${JSON.stringify(res.body)}`).toBe(status)
   return res.body
@@ -155,7 +160,11 @@ function newQuestion(): { id: string; faq: string; topics: [string, string] } {
   const first = newTopic(faq)
   const second = newTopic(faq)
   const question = sn().faqs.createQuestion({ topicIds: [first.topic], question: 'How many calls?', answer: 'Few.' })
-  return { id: snappyId('faqQuestion', String(WCL_ID), String(faq), String(first.topic), String(question.id)), faq: faqId, topics: [first.id, second.id] }
+  return {
+    id: snappyId('faqQuestion', String(WCL_ID), String(faq), String(first.topic), String(question.id)),
+    faq: faqId,
+    topics: [first.id, second.id],
+  }
 }
 
 /** The Snappy accounts the sandbox's key reaches. */
@@ -169,7 +178,11 @@ const snappyAccounts = () => snappyAccountList().length
 function snappyTimeline(): number {
   const accounts = snappyAccountList()
   // `inbox` and `yours` are parts of `waiting`: the waiting tickets are every queued ticket.
-  const queued = accounts.flatMap(({ account }) => sn().tickets.ticketsOf(account.id).filter((t) => t.status === 'waiting'))
+  const queued = accounts.flatMap(({ account }) =>
+    sn()
+      .tickets.ticketsOf(account.id)
+      .filter((t) => t.status === 'waiting'),
+  )
   return 1 + 3 * accounts.length + queued.length
 }
 
@@ -190,7 +203,12 @@ const ROWS: Row[] = [
   row({ route: 'GET /v1/sources', cold: 0, warm: 0, run: () => get('/v1/sources') }),
 
   // Messages
-  row({ route: 'GET /v1/messages?source=batchbook', cold: 3, warm: 0, run: () => list('/v1/messages?source=batchbook', BATCHBOOK_PAGE) }),
+  row({
+    route: 'GET /v1/messages?source=batchbook',
+    cold: 3,
+    warm: 0,
+    run: () => list('/v1/messages?source=batchbook', BATCHBOOK_PAGE),
+  }),
   row({
     route: 'GET /v1/messages?source=batchbook&expand=participants',
     cold: { formula: '3 + 1 per message', value: () => 3 + batchbookPage() },
@@ -234,9 +252,21 @@ const ROWS: Row[] = [
     setup: newConversation,
     warmUp: (conversation) => get(`/v1/conversations/${conversation}`),
     run: (conversation) =>
-      send('POST', '/v1/messages', 201, { source: 'snappy', mailboxId: WCL_MAILBOX, conversationId: conversation, from: [{ address: 'ada@example.org' }], body: 'Any news?' }),
+      send('POST', '/v1/messages', 201, {
+        source: 'snappy',
+        mailboxId: WCL_MAILBOX,
+        conversationId: conversation,
+        from: [{ address: 'ada@example.org' }],
+        body: 'Any news?',
+      }),
   }),
-  row({ route: 'GET /v1/messages/{id} (BatchBook)', cold: 2, warm: 0, setup: newCommunication, run: (id) => get(`/v1/messages/${msg(id)}`) }),
+  row({
+    route: 'GET /v1/messages/{id} (BatchBook)',
+    cold: 2,
+    warm: 0,
+    setup: newCommunication,
+    run: (id) => get(`/v1/messages/${msg(id)}`),
+  }),
   row({ route: 'GET /v1/messages/{id} (Snappy)', cold: 2, warm: 0, run: () => get(`/v1/messages/${seededNote()}`) }),
   row({
     route: 'PATCH /v1/messages/{id} (BatchBook)',
@@ -246,7 +276,12 @@ const ROWS: Row[] = [
     warmUp: (id) => get(`/v1/messages/${msg(id)}`),
     run: (id) => send('PATCH', `/v1/messages/${msg(id)}`, 200, { subject: 'Counted' }),
   }),
-  row({ route: 'PATCH /v1/messages/{id} (Snappy, 405)', cold: 0, warm: 0, run: () => unsupported('PATCH', `/v1/messages/${seededNote()}`, { subject: 'x' }) }),
+  row({
+    route: 'PATCH /v1/messages/{id} (Snappy, 405)',
+    cold: 0,
+    warm: 0,
+    run: () => unsupported('PATCH', `/v1/messages/${seededNote()}`, { subject: 'x' }),
+  }),
   row({
     route: 'DELETE /v1/messages/{id} (BatchBook)',
     cold: 1,
@@ -256,9 +291,25 @@ const ROWS: Row[] = [
     warmUp: (id) => get(`/v1/messages/${msg(id)}`),
     run: (id) => send('DELETE', `/v1/messages/${msg(id)}`, 204),
   }),
-  row({ route: 'DELETE /v1/messages/{id} (Snappy, 405)', cold: 0, warm: 0, run: () => unsupported('DELETE', `/v1/messages/${seededNote()}`) }),
-  row({ route: 'GET /v1/messages/{id}/participants (BatchBook)', cold: 1, warm: 0, setup: newCommunication, run: (id) => get(`/v1/messages/${msg(id)}/participants`) }),
-  row({ route: 'GET /v1/messages/{id}/participants (Snappy, 405)', cold: 0, warm: 0, run: () => unsupported('GET', `/v1/messages/${seededNote()}/participants`) }),
+  row({
+    route: 'DELETE /v1/messages/{id} (Snappy, 405)',
+    cold: 0,
+    warm: 0,
+    run: () => unsupported('DELETE', `/v1/messages/${seededNote()}`),
+  }),
+  row({
+    route: 'GET /v1/messages/{id}/participants (BatchBook)',
+    cold: 1,
+    warm: 0,
+    setup: newCommunication,
+    run: (id) => get(`/v1/messages/${msg(id)}/participants`),
+  }),
+  row({
+    route: 'GET /v1/messages/{id}/participants (Snappy, 405)',
+    cold: 0,
+    warm: 0,
+    run: () => unsupported('GET', `/v1/messages/${seededNote()}/participants`),
+  }),
   row({
     route: 'POST /v1/messages/{id}/participants (BatchBook)',
     cold: 2,
@@ -266,13 +317,15 @@ const ROWS: Row[] = [
     setup: newCommunication,
     consumes: true,
     warmUp: (id) => get(`/v1/messages/${msg(id)}/participants`),
-    run: (id) => send('POST', `/v1/messages/${msg(id)}/participants`, 200, { contactId: batchbookId('contact', '5'), role: 'cc' }),
+    run: (id) =>
+      send('POST', `/v1/messages/${msg(id)}/participants`, 200, { contactId: batchbookId('contact', '5'), role: 'cc' }),
   }),
   row({
     route: 'POST /v1/messages/{id}/participants (Snappy, 405)',
     cold: 0,
     warm: 0,
-    run: () => unsupported('POST', `/v1/messages/${seededNote()}/participants`, { contactId: SNAPPY_CONTACT(), role: 'cc' }),
+    run: () =>
+      unsupported('POST', `/v1/messages/${seededNote()}/participants`, { contactId: SNAPPY_CONTACT(), role: 'cc' }),
   }),
   row({
     route: 'DELETE /v1/messages/{id}/participants/{contactId} (BatchBook)',
@@ -289,8 +342,19 @@ const ROWS: Row[] = [
     warm: 0,
     run: () => unsupported('DELETE', `/v1/messages/${seededNote()}/participants/${SNAPPY_CONTACT()}?role=cc`),
   }),
-  row({ route: 'GET /v1/messages/{id}/tags (BatchBook)', cold: 1, warm: 0, setup: newCommunication, run: (id) => get(`/v1/messages/${msg(id)}/tags`) }),
-  row({ route: 'GET /v1/messages/{id}/tags (Snappy, 405)', cold: 0, warm: 0, run: () => unsupported('GET', `/v1/messages/${seededNote()}/tags`) }),
+  row({
+    route: 'GET /v1/messages/{id}/tags (BatchBook)',
+    cold: 1,
+    warm: 0,
+    setup: newCommunication,
+    run: (id) => get(`/v1/messages/${msg(id)}/tags`),
+  }),
+  row({
+    route: 'GET /v1/messages/{id}/tags (Snappy, 405)',
+    cold: 0,
+    warm: 0,
+    run: () => unsupported('GET', `/v1/messages/${seededNote()}/tags`),
+  }),
   row({
     route: 'PUT /v1/messages/{id}/tags/{tag} (BatchBook)',
     cold: 2,
@@ -300,7 +364,12 @@ const ROWS: Row[] = [
     warmUp: (id) => get(`/v1/messages/${msg(id)}/tags`),
     run: (id) => send('PUT', `/v1/messages/${msg(id)}/tags/follow%20up`, 200),
   }),
-  row({ route: 'PUT /v1/messages/{id}/tags/{tag} (Snappy, 405)', cold: 0, warm: 0, run: () => unsupported('PUT', `/v1/messages/${seededNote()}/tags/x`) }),
+  row({
+    route: 'PUT /v1/messages/{id}/tags/{tag} (Snappy, 405)',
+    cold: 0,
+    warm: 0,
+    run: () => unsupported('PUT', `/v1/messages/${seededNote()}/tags/x`),
+  }),
   row({
     route: 'DELETE /v1/messages/{id}/tags/{tag} (BatchBook)',
     cold: 1,
@@ -310,9 +379,25 @@ const ROWS: Row[] = [
     warmUp: (id) => get(`/v1/messages/${msg(id)}/tags`),
     run: (id) => send('DELETE', `/v1/messages/${msg(id)}/tags/lead`, 204),
   }),
-  row({ route: 'DELETE /v1/messages/{id}/tags/{tag} (Snappy, 405)', cold: 0, warm: 0, run: () => unsupported('DELETE', `/v1/messages/${seededNote()}/tags/x`) }),
-  row({ route: 'GET /v1/messages/{id}/comments (BatchBook)', cold: 1, warm: 0, setup: newComment, run: ({ id }) => get(`/v1/messages/${msg(id)}/comments`) }),
-  row({ route: 'GET /v1/messages/{id}/comments (Snappy, 405)', cold: 0, warm: 0, run: () => unsupported('GET', `/v1/messages/${seededNote()}/comments`) }),
+  row({
+    route: 'DELETE /v1/messages/{id}/tags/{tag} (Snappy, 405)',
+    cold: 0,
+    warm: 0,
+    run: () => unsupported('DELETE', `/v1/messages/${seededNote()}/tags/x`),
+  }),
+  row({
+    route: 'GET /v1/messages/{id}/comments (BatchBook)',
+    cold: 1,
+    warm: 0,
+    setup: newComment,
+    run: ({ id }) => get(`/v1/messages/${msg(id)}/comments`),
+  }),
+  row({
+    route: 'GET /v1/messages/{id}/comments (Snappy, 405)',
+    cold: 0,
+    warm: 0,
+    run: () => unsupported('GET', `/v1/messages/${seededNote()}/comments`),
+  }),
   row({
     route: 'POST /v1/messages/{id}/comments (BatchBook)',
     cold: 2,
@@ -321,20 +406,29 @@ const ROWS: Row[] = [
     warmUp: (id) => get(`/v1/messages/${msg(id)}/comments`),
     run: (id) => send('POST', `/v1/messages/${msg(id)}/comments`, 201, { body: 'Call back Monday.' }),
   }),
-  row({ route: 'POST /v1/messages/{id}/comments (Snappy, 405)', cold: 0, warm: 0, run: () => unsupported('POST', `/v1/messages/${seededNote()}/comments`, { body: 'x' }) }),
+  row({
+    route: 'POST /v1/messages/{id}/comments (Snappy, 405)',
+    cold: 0,
+    warm: 0,
+    run: () => unsupported('POST', `/v1/messages/${seededNote()}/comments`, { body: 'x' }),
+  }),
   row({
     route: 'PATCH /v1/messages/{id}/comments/{commentId} (BatchBook)',
     cold: 2,
     warm: 2,
     setup: newComment,
     warmUp: ({ id }) => get(`/v1/messages/${msg(id)}/comments`),
-    run: ({ id, comment }) => send('PATCH', `/v1/messages/${msg(id)}/comments/${comment}`, 200, { body: 'Call back Tuesday.' }),
+    run: ({ id, comment }) =>
+      send('PATCH', `/v1/messages/${msg(id)}/comments/${comment}`, 200, { body: 'Call back Tuesday.' }),
   }),
   row({
     route: 'PATCH /v1/messages/{id}/comments/{commentId} (Snappy, 405)',
     cold: 0,
     warm: 0,
-    run: () => unsupported('PATCH', `/v1/messages/${seededNote()}/comments/${snappyId('comment', seededTicket(), '1')}`, { body: 'x' }),
+    run: () =>
+      unsupported('PATCH', `/v1/messages/${seededNote()}/comments/${snappyId('comment', seededTicket(), '1')}`, {
+        body: 'x',
+      }),
   }),
   row({
     route: 'DELETE /v1/messages/{id}/comments/{commentId} (BatchBook)',
@@ -349,12 +443,18 @@ const ROWS: Row[] = [
     route: 'DELETE /v1/messages/{id}/comments/{commentId} (Snappy, 405)',
     cold: 0,
     warm: 0,
-    run: () => unsupported('DELETE', `/v1/messages/${seededNote()}/comments/${snappyId('comment', seededTicket(), '1')}`),
+    run: () =>
+      unsupported('DELETE', `/v1/messages/${seededNote()}/comments/${snappyId('comment', seededTicket(), '1')}`),
   }),
 
   // Accounts and contacts
   row({ route: 'GET /v1/accounts', cold: 1, warm: 0, run: () => list('/v1/accounts') }),
-  row({ route: 'GET /v1/accounts/{accountId}/mailboxes', cold: 1, warm: 0, run: () => list(`/v1/accounts/${WCL}/mailboxes`) }),
+  row({
+    route: 'GET /v1/accounts/{accountId}/mailboxes',
+    cold: 1,
+    warm: 0,
+    run: () => list(`/v1/accounts/${WCL}/mailboxes`),
+  }),
   row({ route: 'GET /v1/accounts/{accountId}/staff', cold: 1, warm: 0, run: () => list(`/v1/accounts/${WCL}/staff`) }),
   row({
     route: 'GET /v1/accounts/{accountId}/contacts/{idOrEmail}',
@@ -371,15 +471,30 @@ const ROWS: Row[] = [
     warm: 0,
     run: () => list('/v1/conversations?queue=waiting'),
   }),
-  row({ route: 'GET /v1/conversations?queue={queue}&account={accountId}', cold: 1, warm: 0, run: () => list(`/v1/conversations?queue=waiting&account=${WCL}`) }),
+  row({
+    route: 'GET /v1/conversations?queue={queue}&account={accountId}',
+    cold: 1,
+    warm: 0,
+    run: () => list(`/v1/conversations?queue=waiting&account=${WCL}`),
+  }),
   row({
     route: 'GET /v1/conversations?q={q}',
     cold: { formula: '1 + 1 per account', value: () => 1 + snappyAccounts() },
     warm: 0,
     run: () => list('/v1/conversations?q=invoice'),
   }),
-  row({ route: 'GET /v1/conversations?q={q}&account={accountId}', cold: 1, warm: 0, run: () => list(`/v1/conversations?q=invoice&account=${WCL}`) }),
-  row({ route: 'GET /v1/conversations/{id}', cold: 1, warm: 0, run: () => get(`/v1/conversations/${snappyId('conversation', seededTicket())}`) }),
+  row({
+    route: 'GET /v1/conversations?q={q}&account={accountId}',
+    cold: 1,
+    warm: 0,
+    run: () => list(`/v1/conversations?q=invoice&account=${WCL}`),
+  }),
+  row({
+    route: 'GET /v1/conversations/{id}',
+    cold: 1,
+    warm: 0,
+    run: () => get(`/v1/conversations/${snappyId('conversation', seededTicket())}`),
+  }),
   row({
     route: 'DELETE /v1/conversations/{id}',
     cold: 1,
@@ -389,7 +504,12 @@ const ROWS: Row[] = [
     warmUp: (conversation) => get(`/v1/conversations/${conversation}`),
     run: (conversation) => send('DELETE', `/v1/conversations/${conversation}`, 204),
   }),
-  row({ route: 'GET /v1/conversations/{id}/messages', cold: 2, warm: 0, run: () => list(`/v1/conversations/${snappyId('conversation', seededTicket())}/messages`) }),
+  row({
+    route: 'GET /v1/conversations/{id}/messages',
+    cold: 2,
+    warm: 0,
+    run: () => list(`/v1/conversations/${snappyId('conversation', seededTicket())}/messages`),
+  }),
   row({
     route: 'PUT /v1/conversations/{id}/tags',
     cold: 1,
@@ -412,12 +532,19 @@ const ROWS: Row[] = [
     warm: 1,
     run: () => {
       const a = seededAttachment()
-      return raw(`/v1/conversations/${snappyId('conversation', String(a.ticketId))}/attachments/${snappyId('attachment', String(a.ticketId), String(a.id))}`)
+      return raw(
+        `/v1/conversations/${snappyId('conversation', String(a.ticketId))}/attachments/${snappyId('attachment', String(a.ticketId), String(a.id))}`,
+      )
     },
   }),
 
   // Documents
-  row({ route: 'GET /v1/accounts/{accountId}/documents', cold: 1, warm: 0, run: () => list(`/v1/accounts/${WCL}/documents`) }),
+  row({
+    route: 'GET /v1/accounts/{accountId}/documents',
+    cold: 1,
+    warm: 0,
+    run: () => list(`/v1/accounts/${WCL}/documents`),
+  }),
   row({
     route: 'POST /v1/accounts/{accountId}/documents',
     cold: 1,
@@ -426,16 +553,35 @@ const ROWS: Row[] = [
     run: async () => {
       const form = new FormData()
       form.append('document', new Blob(['name,calls\nupload,1\n'], { type: 'text/csv' }), 'costs.csv')
-      const res = await request(`${gw.url}/v1/accounts/${WCL}/documents`, { method: 'POST', body: form, headers: { authorization: `Bearer ${TEST_KEY}` } })
+      const res = await request(`${gw.url}/v1/accounts/${WCL}/documents`, {
+        method: 'POST',
+        body: form,
+        headers: { authorization: `Bearer ${TEST_KEY}` },
+      })
       const body = await res.body.text()
       expect(res.statusCode, body).toBe(201)
     },
   }),
-  row({ route: 'GET /v1/documents/{documentId}', cold: 1, warm: 0, run: () => get(`/v1/documents/${seededDocument()}`) }),
-  row({ route: 'GET /v1/documents/{documentId}/content', cold: 1, warm: 1, run: () => raw(`/v1/documents/${seededDocument()}/content`) }),
+  row({
+    route: 'GET /v1/documents/{documentId}',
+    cold: 1,
+    warm: 0,
+    run: () => get(`/v1/documents/${seededDocument()}`),
+  }),
+  row({
+    route: 'GET /v1/documents/{documentId}/content',
+    cold: 1,
+    warm: 1,
+    run: () => raw(`/v1/documents/${seededDocument()}/content`),
+  }),
 
   // Wall
-  row({ route: 'GET /v1/accounts/{accountId}/wall', cold: 1, warm: 0, run: () => list(`/v1/accounts/${WCL}/wall`, 25) }),
+  row({
+    route: 'GET /v1/accounts/{accountId}/wall',
+    cold: 1,
+    warm: 0,
+    run: () => list(`/v1/accounts/${WCL}/wall`, 25),
+  }),
   row({
     route: 'POST /v1/accounts/{accountId}/wall',
     cold: 2,
@@ -443,7 +589,12 @@ const ROWS: Row[] = [
     warmUp: () => list(`/v1/accounts/${WCL}/wall`),
     run: () => send('POST', `/v1/accounts/${WCL}/wall`, 201, { content: 'Who can take this one?' }),
   }),
-  row({ route: 'GET /v1/wall-posts/{postId}', cold: 1, warm: 0, run: () => get(`/v1/wall-posts/${post(seededPost())}`) }),
+  row({
+    route: 'GET /v1/wall-posts/{postId}',
+    cold: 1,
+    warm: 0,
+    run: () => get(`/v1/wall-posts/${post(seededPost())}`),
+  }),
   row({
     route: 'DELETE /v1/wall-posts/{postId}',
     cold: 1,
@@ -506,8 +657,18 @@ const ROWS: Row[] = [
     warmUp: () => list(`/v1/accounts/${WCL}/faqs`),
     run: () => send('POST', `/v1/accounts/${WCL}/faqs`, 201, { title: 'Counting calls' }),
   }),
-  row({ route: 'GET /v1/accounts/{accountId}/faqs/search', cold: 1, warm: 0, run: () => get(`/v1/accounts/${WCL}/faqs/search?q=contact%20support`) }),
-  row({ route: 'GET /v1/faqs/{faqId}', cold: 1, warm: 0, run: () => get(`/v1/faqs/${snappyId('faq', String(WCL_ID), String(seededFaq().id))}`) }),
+  row({
+    route: 'GET /v1/accounts/{accountId}/faqs/search',
+    cold: 1,
+    warm: 0,
+    run: () => get(`/v1/accounts/${WCL}/faqs/search?q=contact%20support`),
+  }),
+  row({
+    route: 'GET /v1/faqs/{faqId}',
+    cold: 1,
+    warm: 0,
+    run: () => get(`/v1/faqs/${snappyId('faq', String(WCL_ID), String(seededFaq().id))}`),
+  }),
   row({
     route: 'PATCH /v1/faqs/{faqId} (title only)',
     cold: 2,
@@ -533,7 +694,12 @@ const ROWS: Row[] = [
     warmUp: ({ id }) => get(`/v1/faqs/${id}`),
     run: ({ id }) => send('DELETE', `/v1/faqs/${id}`, 204),
   }),
-  row({ route: 'GET /v1/faqs/{faqId}/topics', cold: 1, warm: 0, run: () => list(`/v1/faqs/${snappyId('faq', String(WCL_ID), String(seededFaq().id))}/topics`) }),
+  row({
+    route: 'GET /v1/faqs/{faqId}/topics',
+    cold: 1,
+    warm: 0,
+    run: () => list(`/v1/faqs/${snappyId('faq', String(WCL_ID), String(seededFaq().id))}/topics`),
+  }),
   row({
     route: 'POST /v1/faqs/{faqId}/topics',
     cold: 1,
@@ -546,7 +712,8 @@ const ROWS: Row[] = [
     route: 'GET /v1/faq-topics/{topicId}',
     cold: 1,
     warm: 0,
-    run: () => get(`/v1/faq-topics/${snappyId('faqTopic', String(WCL_ID), String(seededFaq().id), String(seededTopic().id))}`),
+    run: () =>
+      get(`/v1/faq-topics/${snappyId('faqTopic', String(WCL_ID), String(seededFaq().id), String(seededTopic().id))}`),
   }),
   row({
     route: 'PATCH /v1/faq-topics/{topicId}',
@@ -569,7 +736,10 @@ const ROWS: Row[] = [
     route: 'GET /v1/faq-topics/{topicId}/questions',
     cold: 1,
     warm: 0,
-    run: () => list(`/v1/faq-topics/${snappyId('faqTopic', String(WCL_ID), String(seededFaq().id), String(seededTopic().id))}/questions`),
+    run: () =>
+      list(
+        `/v1/faq-topics/${snappyId('faqTopic', String(WCL_ID), String(seededFaq().id), String(seededTopic().id))}/questions`,
+      ),
   }),
   row({
     route: 'POST /v1/faq-topics/{topicId}/questions',
@@ -577,7 +747,8 @@ const ROWS: Row[] = [
     warm: 1,
     setup: () => newTopic(),
     warmUp: ({ id }) => list(`/v1/faq-topics/${id}/questions`),
-    run: ({ id }) => send('POST', `/v1/faq-topics/${id}/questions`, 201, { question: 'Who signs?', answer: 'The owner.' }),
+    run: ({ id }) =>
+      send('POST', `/v1/faq-topics/${id}/questions`, 201, { question: 'Who signs?', answer: 'The owner.' }),
   }),
   row({
     route: 'GET /v1/faq-questions/{questionId}',
@@ -600,7 +771,8 @@ const ROWS: Row[] = [
     warm: 1,
     setup: newQuestion,
     warmUp: ({ id }) => get(`/v1/faq-questions/${id}`),
-    run: ({ id }) => send('PATCH', `/v1/faq-questions/${id}`, 200, { question: 'How many calls?', answer: 'Very few.' }),
+    run: ({ id }) =>
+      send('PATCH', `/v1/faq-questions/${id}`, 200, { question: 'How many calls?', answer: 'Very few.' }),
   }),
   row({
     route: 'DELETE /v1/faq-questions/{questionId}',
@@ -632,7 +804,10 @@ async function counted(run: () => Promise<unknown>): Promise<string[]> {
   const before = mark(gw.sandbox!)
   await run()
   const calls = callsSince(gw.sandbox!, before)
-  return [...described(calls.batchbook).map((c) => `batchbook ${c}`), ...described(calls.snappy).map((c) => `snappy ${c}`)]
+  return [
+    ...described(calls.batchbook).map((c) => `batchbook ${c}`),
+    ...described(calls.snappy).map((c) => `snappy ${c}`),
+  ]
 }
 
 /** Cold: the operation on an empty cache. Warm: again, after the reads it depends on. */
@@ -681,7 +856,11 @@ describe('upstream calls per route, cold and warm', () => {
 
   it('include=remote costs no call more', async () => {
     const id = msg(newCommunication())
-    for (const path of ['/v1/messages?source=batchbook', `/v1/messages/${id}`, `/v1/conversations/${snappyId('conversation', seededTicket())}`]) {
+    for (const path of [
+      '/v1/messages?source=batchbook',
+      `/v1/messages/${id}`,
+      `/v1/conversations/${snappyId('conversation', seededTicket())}`,
+    ]) {
       await gw.app.upstreams.stores.cache.clear()
       const plain = await counted(() => get(path))
       await gw.app.upstreams.stores.cache.clear()

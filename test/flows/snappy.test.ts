@@ -34,21 +34,41 @@ describe('Snappy flows at 200 requests a minute', () => {
   it('opens a new ticket: the post and one read of its notes', async () => {
     before = mark(sandbox())
     const res = await call<Message>(gw, 'POST', '/v1/messages', {
-      json: { source: 'snappy', mailboxId: WCL_MAILBOX, from: [{ name: 'Ada', address: 'ada@example.org' }], subject: 'Crank bent', body: 'It arrived bent.', tags: ['#damage'] },
+      json: {
+        source: 'snappy',
+        mailboxId: WCL_MAILBOX,
+        from: [{ name: 'Ada', address: 'ada@example.org' }],
+        subject: 'Crank bent',
+        body: 'It arrived bent.',
+        tags: ['#damage'],
+      },
     })
     expect(res.status).toBe(201)
     opened = res.body
     expect(opened).toMatchObject({ visibility: 'public', body: { text: 'It arrived bent.' }, tags: ['#damage'] })
-    expect(described(since())).toEqual(['POST /api/v1/note', expect.stringMatching(/^GET \/api\/v1\/ticket\/[a-z0-9]{16}\/notes$/)])
+    expect(described(since())).toEqual([
+      'POST /api/v1/note',
+      expect.stringMatching(/^GET \/api\/v1\/ticket\/[a-z0-9]{16}\/notes$/),
+    ])
   })
 
   it('replies into it: the ticket (for its nonce), the post and one read of its notes', async () => {
     before = mark(sandbox())
     const res = await call<Message>(gw, 'POST', '/v1/messages', {
-      json: { source: 'snappy', mailboxId: WCL_MAILBOX, conversationId: opened.conversationId, from: [{ address: 'ada@example.org' }], body: 'Any news?' },
+      json: {
+        source: 'snappy',
+        mailboxId: WCL_MAILBOX,
+        conversationId: opened.conversationId,
+        from: [{ address: 'ada@example.org' }],
+        body: 'Any news?',
+      },
     })
     expect(res.status).toBe(201)
-    expect(res.body).toMatchObject({ conversationId: opened.conversationId, body: { text: 'Any news?' }, tags: ['#damage'] })
+    expect(res.body).toMatchObject({
+      conversationId: opened.conversationId,
+      body: { text: 'Any news?' },
+      tags: ['#damage'],
+    })
     expect(writes(since())).toEqual(['POST /api/v1/note'])
     expect(since()).toHaveLength(3)
   })
@@ -56,7 +76,14 @@ describe('Snappy flows at 200 requests a minute', () => {
   it('adds a private note, answered with that note', async () => {
     before = mark(sandbox())
     const res = await call<Message>(gw, 'POST', '/v1/messages', {
-      json: { source: 'snappy', mailboxId: WCL_MAILBOX, conversationId: opened.conversationId, from: [{ address: 'ada@example.org' }], body: 'Check stock first.', visibility: 'private' },
+      json: {
+        source: 'snappy',
+        mailboxId: WCL_MAILBOX,
+        conversationId: opened.conversationId,
+        from: [{ address: 'ada@example.org' }],
+        body: 'Check stock first.',
+        visibility: 'private',
+      },
     })
     expect(res.status).toBe(201)
     expect(res.body).toMatchObject({ kind: 'note', visibility: 'private', body: { text: 'Check stock first.' } })
@@ -65,13 +92,20 @@ describe('Snappy flows at 200 requests a minute', () => {
 
   it('sets the status and the tags, each write once', async () => {
     before = mark(sandbox())
-    const status = await call<Conv>(gw, 'PUT', `/v1/conversations/${opened.conversationId!}/status`, { json: { status: 'closed' } })
+    const status = await call<Conv>(gw, 'PUT', `/v1/conversations/${opened.conversationId!}/status`, {
+      json: { status: 'closed' },
+    })
     expect(status.status).toBe(200)
     expect(status.body.status).toBe('closed')
-    const tags = await call<Conv>(gw, 'PUT', `/v1/conversations/${opened.conversationId!}/tags`, { json: { tags: ['#damage', '#refund'] } })
+    const tags = await call<Conv>(gw, 'PUT', `/v1/conversations/${opened.conversationId!}/tags`, {
+      json: { tags: ['#damage', '#refund'] },
+    })
     expect(tags.status).toBe(200)
     expect(tags.body.tags).toEqual(expect.arrayContaining(['#damage', '#refund']))
-    expect(writes(since())).toEqual([expect.stringMatching(/^PUT \/api\/v1\/ticket\/\d+\/status$/), expect.stringMatching(/^POST \/api\/v1\/ticket\/\d+\/tags$/)])
+    expect(writes(since())).toEqual([
+      expect.stringMatching(/^PUT \/api\/v1\/ticket\/\d+\/status$/),
+      expect.stringMatching(/^POST \/api\/v1\/ticket\/\d+\/tags$/),
+    ])
   })
 
   it('answers ten concurrent replies from two keys each with the caller’s own note', async () => {
@@ -80,7 +114,13 @@ describe('Snappy flows at 200 requests a minute', () => {
       Array.from({ length: 10 }, (_, i) =>
         call<Message>(gw, 'POST', '/v1/messages', {
           key: i % 2 === 0 ? TEST_KEY : OTHER_KEY,
-          json: { source: 'snappy', mailboxId: WCL_MAILBOX, conversationId: opened.conversationId, from: [{ address: 'ada@example.org' }], body: `Reply number ${i}` },
+          json: {
+            source: 'snappy',
+            mailboxId: WCL_MAILBOX,
+            conversationId: opened.conversationId,
+            from: [{ address: 'ada@example.org' }],
+            body: `Reply number ${i}`,
+          },
         }),
       ),
     )
@@ -95,7 +135,13 @@ describe('Snappy flows at 200 requests a minute', () => {
       Array.from({ length: 4 }, (_, i) =>
         call<Message>(gw, 'POST', '/v1/messages', {
           key: i % 2 === 0 ? TEST_KEY : OTHER_KEY,
-          json: { source: 'snappy', mailboxId: WCL_MAILBOX, conversationId: opened.conversationId, from: [{ address: 'ada@example.org' }], body: 'Same words' },
+          json: {
+            source: 'snappy',
+            mailboxId: WCL_MAILBOX,
+            conversationId: opened.conversationId,
+            from: [{ address: 'ada@example.org' }],
+            body: 'Same words',
+          },
         }),
       ),
     )
@@ -108,7 +154,9 @@ describe('Snappy flows at 200 requests a minute', () => {
     const conversationId = snappyId('conversation', String(seeded.id))
     before = mark(sandbox())
     expect((await call<Conv>(gw, 'GET', `/v1/conversations/${conversationId}`)).status).toBe(200)
-    expect((await call<{ data: Message[] }>(gw, 'GET', `/v1/conversations/${conversationId}/messages`)).status).toBe(200)
+    expect((await call<{ data: Message[] }>(gw, 'GET', `/v1/conversations/${conversationId}/messages`)).status).toBe(
+      200,
+    )
     expect(described(since())).toEqual([`GET /api/v1/ticket/${seeded.id}`, `GET /api/v1/ticket/${seeded.id}/notes`])
   })
 

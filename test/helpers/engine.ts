@@ -1,15 +1,15 @@
 /** The upstream engine wired to fresh sandbox simulators, for engine-level tests. */
 import type { Config } from '../../src/config.js'
-import { startSandbox, type Sandbox } from '../../src/sandbox.js'
-import type { UpstreamClient } from '../../src/upstreams/client.js'
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.js'
+import type { UpstreamEngine } from '../../src/upstreams/engine.js'
 import { UpstreamRegistry } from '../../src/upstreams/registry.js'
 import { testConfig } from './gateway.js'
 
 export interface Engine {
   sandbox: Sandbox
   registry: UpstreamRegistry
-  batchbook: UpstreamClient
-  snappy: UpstreamClient
+  batchbook: UpstreamEngine
+  snappy: UpstreamEngine
   close(): Promise<void>
 }
 
@@ -20,7 +20,7 @@ export async function startEngine(overrides: (config: Config) => Config = (c) =>
   const client = (name: string) => {
     const adapter = registry.get(name)
     if (adapter === undefined) throw new Error(`no connection ${name}`)
-    return adapter.client
+    return adapter.engine
   }
   return {
     sandbox,

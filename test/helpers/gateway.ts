@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify'
 import { request } from 'undici'
 import { buildApp, type AppOptions } from '../../src/app.js'
 import { loadConfig, type Config } from '../../src/config.js'
-import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox.js'
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js'
 
 export const TEST_KEY = 'sk_test_0123456789abcdef'
 export const SCOPED_KEY = 'sk_scoped_0123456789abcdef'
@@ -45,12 +45,20 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const config = options.config ?? testConfig()
   let sandbox: Sandbox | undefined
   if (options.withSandbox === true) {
-    sandbox = await startSandbox({ timeoutMs: config.upstream.timeoutMs, ...(options.limits === undefined ? {} : { limits: options.limits }) })
+    sandbox = await startSandbox({
+      timeoutMs: config.upstream.timeoutMs,
+      ...(options.limits === undefined ? {} : { limits: options.limits }),
+    })
     config.connections = sandbox.connections
   }
   const sandboxConnections = sandbox === undefined ? undefined : new Set(sandbox.connections.map((c) => c.name))
   const { withSandbox: _withSandbox, limits: _limits, ...appOptions } = options
-  const app = await buildApp({ ...(options.logStream === undefined ? { logger: false as const } : {}), ...(sandboxConnections === undefined ? {} : { sandboxConnections }), ...appOptions, config })
+  const app = await buildApp({
+    ...(options.logStream === undefined ? { logger: false as const } : {}),
+    ...(sandboxConnections === undefined ? {} : { sandboxConnections }),
+    ...appOptions,
+    config,
+  })
   await app.listen({ host: '127.0.0.1', port: 0 })
   const { port } = app.server.address() as AddressInfo
   return {
@@ -67,5 +75,9 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
 export async function getJson(url: string, headers: Record<string, string> = { authorization: `Bearer ${TEST_KEY}` }) {
   const res = await request(url, { headers })
   const text = await res.body.text()
-  return { status: res.statusCode, headers: res.headers, body: text === '' ? undefined : (JSON.parse(text) as Record<string, unknown>) }
+  return {
+    status: res.statusCode,
+    headers: res.headers,
+    body: text === '' ? undefined : (JSON.parse(text) as Record<string, unknown>),
+  }
 }

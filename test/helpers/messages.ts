@@ -9,10 +9,17 @@ export interface Answer<T = Record<string, unknown>> {
   body: T
 }
 
-export async function call<T = Record<string, unknown>>(method: string, url: string, body?: unknown): Promise<Answer<T>> {
+export async function call<T = Record<string, unknown>>(
+  method: string,
+  url: string,
+  body?: unknown,
+): Promise<Answer<T>> {
   const res = await request(url, {
     method: method as 'GET',
-    headers: { authorization: `Bearer ${TEST_KEY}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${TEST_KEY}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   })
   const text = await res.body.text()

@@ -10,11 +10,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect } from 'vitest'
 import { request } from 'undici'
-import { DEFAULT_BATCHBOOK_LIMIT } from '../../src/upstreams/batchbook/account.js'
-import { type BatchBookSimulator, createBatchBookSimulator } from '../../src/upstreams/batchbook/simulator/index.js'
-import { listenOnLoopback } from '../../src/upstreams/simulator/server.js'
-import { DEFAULT_SNAPPY_LIMIT } from '../../src/upstreams/snappy/account.js'
-import { type SnappySimulator, createSnappySimulator } from '../../src/upstreams/snappy/simulator/index.js'
+import { DEFAULT_BATCHBOOK_LIMIT } from '../../src/upstreams/batchbook/wire.js'
+import { type BatchBookSimulator, createBatchBookSimulator } from '../../src/sandbox/batchbook/index.js'
+import { listenOnLoopback } from '../../src/sandbox/frame/server.js'
+import { DEFAULT_SNAPPY_LIMIT } from '../../src/upstreams/snappy/wire.js'
+import { type SnappySimulator, createSnappySimulator } from '../../src/sandbox/snappy/index.js'
 import { encodeId } from '../../src/ids.js'
 import { type GatewayProcess, spawnGateway } from './processes.js'
 
@@ -82,7 +82,11 @@ interface Tally {
   codes: Map<string, number>
 }
 
-async function send(url: string, init: { method?: 'GET' | 'POST'; body?: string; key?: string }, tally: Tally): Promise<{ status: number; code?: string }> {
+async function send(
+  url: string,
+  init: { method?: 'GET' | 'POST'; body?: string; key?: string },
+  tally: Tally,
+): Promise<{ status: number; code?: string }> {
   const res = await request(url, {
     method: init.method ?? 'GET',
     headers: {
@@ -100,21 +104,36 @@ async function send(url: string, init: { method?: 'GET' | 'POST'; body?: string;
 }
 
 /** Sends a write until it gets an answer that is final (2xx, or a 4xx other than 409 and 429). */
-async function writeUntilAnswered(urls: string[], path: string, body: unknown, key: string, tally: Tally, until: number): Promise<number> {
+async function writeUntilAnswered(
+  urls: string[],
+  path: string,
+  body: unknown,
+  key: string,
+  tally: Tally,
+  until: number,
+): Promise<number> {
   for (let attempt = 0; Date.now() < until; attempt++) {
     const url = `${urls[attempt % urls.length]}${path}`
-    const answer = await send(url, { method: 'POST', body: JSON.stringify(body), key }, tally).catch(() => ({ status: 0 }))
+    const answer = await send(url, { method: 'POST', body: JSON.stringify(body), key }, tally).catch(() => ({
+      status: 0,
+    }))
     if (answer.status >= 200 && answer.status < 300) return answer.status
-    if (answer.status >= 400 && answer.status < 500 && answer.status !== 409 && answer.status !== 429) return answer.status
+    if (answer.status >= 400 && answer.status < 500 && answer.status !== 409 && answer.status !== 429)
+      return answer.status
     await new Promise((resolve) => setTimeout(resolve, 1_000))
   }
   return 0
 }
 
 /** Three times both budgets for the whole run, writes spread through it, `outage` in the middle. */
-export async function drive(run: Run, outage: { begin: () => Promise<void> | void; end: () => Promise<void> | void }): Promise<{ tally: Tally; writes: Record<string, number> }> {
+export async function drive(
+  run: Run,
+  outage: { begin: () => Promise<void> | void; end: () => Promise<void> | void },
+): Promise<{ tally: Tally; writes: Record<string, number> }> {
   const tally: Tally = { statuses: new Map(), codes: new Map() }
-  const ids = run.batchbook.store.listCommunications().map((c) => encodeId('message', { source: 'batchbook', connection: 'crm', parts: [String(c.id)] }))
+  const ids = run.batchbook.store
+    .listCommunications()
+    .map((c) => encodeId('message', { source: 'batchbook', connection: 'crm', parts: [String(c.id)] }))
   const started = Date.now()
   const stopAt = started + BEFORE_MS + OUTAGE_MS + AFTER_MS
   const reads: Array<Promise<unknown>> = []
@@ -134,7 +153,8 @@ export async function drive(run: Run, outage: { begin: () => Promise<void> | voi
     }
     const url = run.urls[tick % run.urls.length] as string
     // 3 BatchBook reads a second (one call each) and 10 Snappy reads a second (one call each).
-    if (tick % 10 < 3) reads.push(send(`${url}/v1/messages/${ids[tick % ids.length]}/tags`, {}, tally).catch(() => undefined))
+    if (tick % 10 < 3)
+      reads.push(send(`${url}/v1/messages/${ids[tick % ids.length]}/tags`, {}, tally).catch(() => undefined))
     reads.push(send(`${url}/v1/accounts`, {}, tally).catch(() => undefined))
     if (tick % 25 === 0) {
       const n = tick / 25
@@ -142,8 +162,16 @@ export async function drive(run: Run, outage: { begin: () => Promise<void> | voi
       const body =
         n % 3 === 0
           ? { source: 'batchbook', kind: 'note', subject: key, body: `Written once: ${key}` }
-          : { source: 'snappy', mailboxId: mailbox, from: [{ address: 'load@example.com' }], subject: key, body: `Written once: ${key}` }
-      writes.push(writeUntilAnswered(run.urls, '/v1/messages', body, key, tally, stopAt + 60_000).then((status) => [key, status]))
+          : {
+              source: 'snappy',
+              mailboxId: mailbox,
+              from: [{ address: 'load@example.com' }],
+              subject: key,
+              body: `Written once: ${key}`,
+            }
+      writes.push(
+        writeUntilAnswered(run.urls, '/v1/messages', body, key, tally, stopAt + 60_000).then((status) => [key, status]),
+      )
     }
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
@@ -171,4 +199,3 @@ export function expectClean(run: Run, result: { tally: Tally; writes: Record<str
     expect(writtenTimes(run, key), key).toBe(1)
   }
 }
-

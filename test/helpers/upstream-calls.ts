@@ -1,6 +1,6 @@
 /** What the sandbox simulators saw between two points of a test: the calls an operation made. */
-import type { Sandbox } from '../../src/sandbox.js'
-import type { RecordedRequest, SimulatorStats } from '../../src/upstreams/simulator/stats.js'
+import type { Sandbox } from '../../src/sandbox/index.js'
+import type { RecordedRequest, SimulatorStats } from '../../src/sandbox/frame/stats.js'
 
 export interface CallLog {
   batchbook: RecordedRequest[]

@@ -50,7 +50,10 @@ describe('caching headers on gateway answers', () => {
 describe('stale answers', () => {
   it('serves cached data marked STALE when the upstream fails after the data expired', async () => {
     const config = testConfig()
-    const shortLived = await startGateway({ withSandbox: true, config: { ...config, cache: { ...config.cache, ttlMs: { record: 1, list: 1 } } } })
+    const shortLived = await startGateway({
+      withSandbox: true,
+      config: { ...config, cache: { ...config.cache, ttlMs: { record: 1, list: 1 } } },
+    })
     try {
       const fresh = await getJson(`${shortLived.url}/v1/messages?source=batchbook&limit=3`)
       shortLived.sandbox!.batchbook.simulator.faults.inject({ type: 'status', status: 500, times: 3 })

@@ -11,7 +11,11 @@ const creates = () => bb().stats.count('POST /service/communications.xml')
 async function post(body: unknown, key?: string, apiKey = TEST_KEY) {
   const res = await request(`${gw.url}/v1/messages`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', ...(key === undefined ? {} : { 'idempotency-key': key }) },
+    headers: {
+      authorization: `Bearer ${apiKey}`,
+      'content-type': 'application/json',
+      ...(key === undefined ? {} : { 'idempotency-key': key }),
+    },
     body: JSON.stringify(body),
   })
   return { status: res.statusCode, headers: res.headers, body: (await res.body.json()) as Record<string, unknown> }
@@ -82,7 +86,10 @@ describe('Idempotency-Key on POST /v1/messages', () => {
   })
 
   it('refuses a malformed key', async () => {
-    expect(await post(note('x'), 'bad key with spaces')).toMatchObject({ status: 400, body: { code: 'validation_failed' } })
+    expect(await post(note('x'), 'bad key with spaces')).toMatchObject({
+      status: 400,
+      body: { code: 'validation_failed' },
+    })
   })
 })
 
@@ -95,7 +102,11 @@ function upstreamCount(gateway: RunningGateway, source: 'batchbook' | 'snappy', 
  * A create refused before any upstream write (`refusal`), retried with the same key after its
  * Retry-After: the retry is not a replay, and it writes exactly once.
  */
-async function refusedThenWrittenOnce(send: () => Promise<Answer>, writes: () => number, refusal: { status: number; code: string }): Promise<void> {
+async function refusedThenWrittenOnce(
+  send: () => Promise<Answer>,
+  writes: () => number,
+  refusal: { status: number; code: string },
+): Promise<void> {
   const before = writes()
   const refused = await send()
   expect(refused).toMatchObject({ status: refusal.status, body: { code: refusal.code } })
@@ -115,14 +126,21 @@ describe('Idempotency-Key when the budget refuses before any upstream write', ()
     // The documented BatchBook limit (1 request/s), and no queueing: a call that finds the
     // second's request spent is refused at once with 429.
     const defaults = testConfig()
-    tight = await startGateway({ withSandbox: true, config: testConfig({ upstream: { ...defaults.upstream, maxQueueWaitMs: 0 } }) })
+    tight = await startGateway({
+      withSandbox: true,
+      config: testConfig({ upstream: { ...defaults.upstream, maxQueueWaitMs: 0 } }),
+    })
   })
   afterAll(async () => tight.close())
 
   it('does not keep a 429: the retry with the same key writes once and answers 201', async () => {
     // A read spends this second's BatchBook request.
     expect((await getJson(`${tight.url}/v1/messages?source=batchbook&limit=1`)).status).toBe(200)
-    const send = () => call(tight, 'POST', '/v1/messages', { json: note('refused, then written'), headers: { 'idempotency-key': 'budget-1' } })
+    const send = () =>
+      call(tight, 'POST', '/v1/messages', {
+        json: note('refused, then written'),
+        headers: { 'idempotency-key': 'budget-1' },
+      })
 
     await refusedThenWrittenOnce(send, communications, { status: 429, code: 'rate_limited' })
   })
@@ -133,15 +151,27 @@ describe('Idempotency-Key when an open circuit refuses before any upstream write
   const communications = () => upstreamCount(paused, 'batchbook', 'POST /service/communications.xml')
 
   beforeAll(async () => {
-    paused = await startGateway({ withSandbox: true, config: testConfig({ breaker: { failureThreshold: 1, cooldownMs: 1_000 } }) })
+    paused = await startGateway({
+      withSandbox: true,
+      config: testConfig({ breaker: { failureThreshold: 1, cooldownMs: 1_000 } }),
+    })
   })
   afterAll(async () => paused.close())
 
   it('does not keep a 503: the retry with the same key after the cooldown writes once', async () => {
-    paused.sandbox!.batchbook.simulator.faults.inject({ type: 'status', status: 500, method: 'GET', pathPrefix: '/service/communications.xml' })
+    paused.sandbox!.batchbook.simulator.faults.inject({
+      type: 'status',
+      status: 500,
+      method: 'GET',
+      pathPrefix: '/service/communications.xml',
+    })
     // One failed read opens the circuit.
     expect((await getJson(`${paused.url}/v1/messages?source=batchbook&limit=1`)).status).toBe(502)
-    const send = () => call(paused, 'POST', '/v1/messages', { json: note('paused, then written'), headers: { 'idempotency-key': 'circuit-1' } })
+    const send = () =>
+      call(paused, 'POST', '/v1/messages', {
+        json: note('paused, then written'),
+        headers: { 'idempotency-key': 'circuit-1' },
+      })
 
     await refusedThenWrittenOnce(send, communications, { status: 503, code: 'circuit_open' })
   })
@@ -153,35 +183,74 @@ describe('Idempotency-Key on every create route (documented limits)', () => {
   let faq: string
   let topic: string
   let post: string
-  const bbMessage = (id: number) => encodeId('message', { source: 'batchbook', connection: 'batchbook', parts: [String(id)] })
-  const bbContact = (id: number) => encodeId('contact', { source: 'batchbook', connection: 'batchbook', parts: [String(id)] })
+  const bbMessage = (id: number) =>
+    encodeId('message', { source: 'batchbook', connection: 'batchbook', parts: [String(id)] })
+  const bbContact = (id: number) =>
+    encodeId('contact', { source: 'batchbook', connection: 'batchbook', parts: [String(id)] })
   const keyed = (key: string) => ({ 'idempotency-key': key })
 
   beforeAll(async () => {
     gw2 = await startGateway({ withSandbox: true })
     const { batchbook, snappy } = gw2.sandbox!
-    message = bbMessage(batchbook.simulator.store.createCommunication({ subject: 'Idempotent parts', body: 'Notes', ctype: 'Note' }).id)
+    message = bbMessage(
+      batchbook.simulator.store.createCommunication({ subject: 'Idempotent parts', body: 'Notes', ctype: 'Note' }).id,
+    )
     const faqRecord = snappy.simulator.store.faqs.faqsOf(3249)[0]!
     faq = snappyId('faq', '3249', String(faqRecord.id))
-    topic = snappyId('faqTopic', '3249', String(faqRecord.id), String(snappy.simulator.store.faqs.topicsOf(faqRecord.id)[0]!.id))
-    post = snappyId('wallPost', '3249', String(snappy.simulator.store.wall.posts.filter((p) => p.accountId === 3249)[0]!.id))
+    topic = snappyId(
+      'faqTopic',
+      '3249',
+      String(faqRecord.id),
+      String(snappy.simulator.store.faqs.topicsOf(faqRecord.id)[0]!.id),
+    )
+    post = snappyId(
+      'wallPost',
+      '3249',
+      String(snappy.simulator.store.wall.posts.filter((p) => p.accountId === 3249)[0]!.id),
+    )
   })
   afterAll(async () => gw2.close())
 
   it('replays the first answer with its Location and says it is a replay', async () => {
-    const first = await call(gw2, 'POST', `/v1/accounts/${WCL}/wall`, { json: { content: 'Stand-up moved to 10:00' }, headers: keyed('loc-1') })
-    const replay = await call(gw2, 'POST', `/v1/accounts/${WCL}/wall`, { json: { content: 'Stand-up moved to 10:00' }, headers: keyed('loc-1') })
+    const first = await call(gw2, 'POST', `/v1/accounts/${WCL}/wall`, {
+      json: { content: 'Stand-up moved to 10:00' },
+      headers: keyed('loc-1'),
+    })
+    const replay = await call(gw2, 'POST', `/v1/accounts/${WCL}/wall`, {
+      json: { content: 'Stand-up moved to 10:00' },
+      headers: keyed('loc-1'),
+    })
     expect(first.status).toBe(201)
     expect(first.headers.location).toBe(`/v1/wall-posts/${first.body.id as string}`)
-    expect(replay).toMatchObject({ status: 201, body: first.body, headers: { location: first.headers.location, 'idempotent-replayed': 'true' } })
+    expect(replay).toMatchObject({
+      status: 201,
+      body: first.body,
+      headers: { location: first.headers.location, 'idempotent-replayed': 'true' },
+    })
   })
 
   it('replays a kept failure with its Retry-After', async () => {
-    gw2.sandbox!.snappy.simulator.faults.inject({ type: 'status', status: 503, retryAfter: 1, method: 'POST', pathPrefix: '/api/v1/account/3249/faqs' })
-    const first = await call(gw2, 'POST', `/v1/accounts/${WCL}/faqs`, { json: { title: 'Maybe created' }, headers: keyed('retry-1') })
+    gw2.sandbox!.snappy.simulator.faults.inject({
+      type: 'status',
+      status: 503,
+      retryAfter: 1,
+      method: 'POST',
+      pathPrefix: '/api/v1/account/3249/faqs',
+    })
+    const first = await call(gw2, 'POST', `/v1/accounts/${WCL}/faqs`, {
+      json: { title: 'Maybe created' },
+      headers: keyed('retry-1'),
+    })
     expect(first).toMatchObject({ status: 503, headers: { 'retry-after': '1' } })
-    const replay = await call(gw2, 'POST', `/v1/accounts/${WCL}/faqs`, { json: { title: 'Maybe created' }, headers: keyed('retry-1') })
-    expect(replay).toMatchObject({ status: 503, body: first.body, headers: { 'retry-after': '1', 'idempotent-replayed': 'true' } })
+    const replay = await call(gw2, 'POST', `/v1/accounts/${WCL}/faqs`, {
+      json: { title: 'Maybe created' },
+      headers: keyed('retry-1'),
+    })
+    expect(replay).toMatchObject({
+      status: 503,
+      body: first.body,
+      headers: { 'retry-after': '1', 'idempotent-replayed': 'true' },
+    })
   })
 
   interface Case {
@@ -190,9 +259,12 @@ describe('Idempotency-Key on every create route (documented limits)', () => {
     /** The upstream write, as the simulator names its route. */
     upstream: string
     status: number
-    send: (key: string) => Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: unknown }>
+    send: (
+      key: string,
+    ) => Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: unknown }>
   }
-  const postJson = (path: string, body: unknown, key: string) => call(gw2, 'POST', path, { json: body, headers: keyed(key) })
+  const postJson = (path: string, body: unknown, key: string) =>
+    call(gw2, 'POST', path, { json: body, headers: keyed(key) })
   const CASES: Case[] = [
     {
       route: 'POST /v1/messages/{id}/comments',
@@ -217,7 +289,11 @@ describe('Idempotency-Key on every create route (documented limits)', () => {
       send: async (key) => {
         const form = new FormData()
         form.append('document', new Blob(['name,email\nAna,ana@example.com\n'], { type: 'text/csv' }), 'contacts.csv')
-        const res = await request(`${gw2.url}/v1/accounts/${WCL}/documents`, { method: 'POST', body: form, headers: { authorization: `Bearer ${TEST_KEY}`, ...keyed(key) } })
+        const res = await request(`${gw2.url}/v1/accounts/${WCL}/documents`, {
+          method: 'POST',
+          body: form,
+          headers: { authorization: `Bearer ${TEST_KEY}`, ...keyed(key) },
+        })
         return { status: res.statusCode, headers: res.headers, body: await res.body.json() }
       },
     },
@@ -254,27 +330,41 @@ describe('Idempotency-Key on every create route (documented limits)', () => {
       source: 'snappy',
       upstream: 'POST /api/v1/account/:id/faqs/:faq/topics/:topic/questions',
       status: 201,
-      send: (key) => postJson(`/v1/faq-topics/${topic}/questions`, { question: 'Do you ship abroad?', answer: 'Yes, worldwide.' }, key),
+      send: (key) =>
+        postJson(
+          `/v1/faq-topics/${topic}/questions`,
+          { question: 'Do you ship abroad?', answer: 'Yes, worldwide.' },
+          key,
+        ),
     },
   ]
 
-  it.each(CASES)('$route replays its first answer and writes upstream once', async ({ route, source, upstream, status, send }) => {
-    const before = upstreamCount(gw2, source, upstream)
-    const key = `once ${route}`.replace(/\W+/g, '-')
-    const first = await send(key)
-    const second = await send(key)
-    expect(first.status).toBe(status)
-    expect(second.status).toBe(status)
-    expect(second.body).toEqual(first.body)
-    expect(second.headers['idempotent-replayed']).toBe('true')
-    expect(upstreamCount(gw2, source, upstream)).toBe(before + 1)
-  })
+  it.each(CASES)(
+    '$route replays its first answer and writes upstream once',
+    async ({ route, source, upstream, status, send }) => {
+      const before = upstreamCount(gw2, source, upstream)
+      const key = `once ${route}`.replace(/\W+/g, '-')
+      const first = await send(key)
+      const second = await send(key)
+      expect(first.status).toBe(status)
+      expect(second.status).toBe(status)
+      expect(second.body).toEqual(first.body)
+      expect(second.headers['idempotent-replayed']).toBe('true')
+      expect(upstreamCount(gw2, source, upstream)).toBe(before + 1)
+    },
+  )
 
   it('answers 422 when the key comes back with another body on a new create route', async () => {
-    const first = await call(gw2, 'POST', `/v1/faqs/${faq}/topics`, { json: { name: 'Returns' }, headers: keyed('reused-1') })
+    const first = await call(gw2, 'POST', `/v1/faqs/${faq}/topics`, {
+      json: { name: 'Returns' },
+      headers: keyed('reused-1'),
+    })
     expect(first.status).toBe(201)
     const before = upstreamCount(gw2, 'snappy', 'POST /api/v1/account/:id/faqs/:faq/topics')
-    const other = await call(gw2, 'POST', `/v1/faqs/${faq}/topics`, { json: { name: 'Refunds' }, headers: keyed('reused-1') })
+    const other = await call(gw2, 'POST', `/v1/faqs/${faq}/topics`, {
+      json: { name: 'Refunds' },
+      headers: keyed('reused-1'),
+    })
     expect(other).toMatchObject({ status: 422, body: { code: 'idempotency_key_reused' } })
     expect(upstreamCount(gw2, 'snappy', 'POST /api/v1/account/:id/faqs/:faq/topics')).toBe(before)
   })
@@ -283,12 +373,19 @@ describe('Idempotency-Key on every create route (documented limits)', () => {
     const upload = async (text: string) => {
       const form = new FormData()
       form.append('document', new Blob([text], { type: 'text/plain' }), 'notes.txt')
-      const res = await request(`${gw2.url}/v1/accounts/${WCL}/documents`, { method: 'POST', body: form, headers: { authorization: `Bearer ${TEST_KEY}`, ...keyed('upload-1') } })
+      const res = await request(`${gw2.url}/v1/accounts/${WCL}/documents`, {
+        method: 'POST',
+        body: form,
+        headers: { authorization: `Bearer ${TEST_KEY}`, ...keyed('upload-1') },
+      })
       return { status: res.statusCode, body: (await res.body.json()) as Record<string, unknown> }
     }
     expect((await upload('first draft')).status).toBe(201)
     const before = upstreamCount(gw2, 'snappy', 'POST /api/v1/account/:id/document')
-    expect(await upload('second, longer draft')).toMatchObject({ status: 422, body: { code: 'idempotency_key_reused' } })
+    expect(await upload('second, longer draft')).toMatchObject({
+      status: 422,
+      body: { code: 'idempotency_key_reused' },
+    })
     expect(upstreamCount(gw2, 'snappy', 'POST /api/v1/account/:id/document')).toBe(before)
   })
 })

@@ -12,7 +12,12 @@ afterEach(async () => {
 async function shedding(graceMs: number) {
   app = Fastify()
   await app.register(problems)
-  await app.register(loadShedding, { maxEventLoopDelayMs: 50, maxEventLoopUtilization: 0, sampleIntervalMs: 20, graceMs })
+  await app.register(loadShedding, {
+    maxEventLoopDelayMs: 50,
+    maxEventLoopUtilization: 0,
+    sampleIntervalMs: 20,
+    graceMs,
+  })
   app.get('/work', async () => ({ ok: true }))
   app.get('/healthz', { config: { public: true } }, async () => ({ status: 'ok' }))
   await app.ready()

@@ -14,13 +14,21 @@ describe('problem responses', () => {
   it('answers unknown routes with a 404 problem', async () => {
     const res = await getJson(`${gw.url}/v1/nothing-here?x=1`)
     expect(res.status).toBe(404)
-    expect(res.body).toMatchObject({ code: 'not_found', status: 404, detail: 'No route for GET /v1/nothing-here', instance: '/v1/nothing-here' })
+    expect(res.body).toMatchObject({
+      code: 'not_found',
+      status: 404,
+      detail: 'No route for GET /v1/nothing-here',
+      instance: '/v1/nothing-here',
+    })
   })
 
   it('turns schema validation failures into validation_failed with field errors', async () => {
     const res = await getJson(`${gw.url}/v1/messages?limit=1000`)
     expect(res.status).toBe(400)
-    expect(res.body).toMatchObject({ code: 'validation_failed', errors: [{ path: 'querystring/limit', message: 'must be <= 100' }] })
+    expect(res.body).toMatchObject({
+      code: 'validation_failed',
+      errors: [{ path: 'querystring/limit', message: 'must be <= 100' }],
+    })
   })
 
   it('answers a malformed cursor with invalid_cursor', async () => {
@@ -46,18 +54,30 @@ describe('problem responses', () => {
 
   it('answers 415 for any other non-JSON body', async () => {
     for (const type of ['application/xml', 'application/x-www-form-urlencoded', 'text/csv']) {
-      expect(await send('PATCH', '/v1/messages/x', { 'content-type': type }, 'a=b'), type).toMatchObject({ status: 415, type: PROBLEM, body: { code: 'unsupported_media_type' } })
+      expect(await send('PATCH', '/v1/messages/x', { 'content-type': type }, 'a=b'), type).toMatchObject({
+        status: 415,
+        type: PROBLEM,
+        body: { code: 'unsupported_media_type' },
+      })
     }
   })
 
   it('answers 414 uri_too_long as a problem for an over-long path parameter', async () => {
     const res = await send('GET', `/v1/messages/msg_${'a'.repeat(250)}`)
-    expect(res).toMatchObject({ status: 414, type: PROBLEM, body: { code: 'uri_too_long', status: 414, title: 'A path parameter is too long' } })
+    expect(res).toMatchObject({
+      status: 414,
+      type: PROBLEM,
+      body: { code: 'uri_too_long', status: 414, title: 'A path parameter is too long' },
+    })
     expect(res.body.requestId).toBe(res.headers['x-request-id'])
   })
 
   it('answers an undecodable path as a problem', async () => {
-    expect(await send('GET', '/v1/messages/%zz')).toMatchObject({ status: 400, type: PROBLEM, body: { code: 'validation_failed' } })
+    expect(await send('GET', '/v1/messages/%zz')).toMatchObject({
+      status: 400,
+      type: PROBLEM,
+      body: { code: 'validation_failed' },
+    })
   })
 
   it('answers malformed HTTP and oversized headers as problems', async () => {
@@ -71,26 +91,43 @@ describe('problem responses', () => {
   })
 
   it('answers bad JSON syntax and an empty JSON body as problems', async () => {
-    expect(await send('POST', '/v1/messages', { 'content-type': 'application/json' }, '{"source":')).toMatchObject({ status: 400, type: PROBLEM, body: { code: 'validation_failed' } })
-    expect(await send('POST', '/v1/messages', { 'content-type': 'application/json' }, '')).toMatchObject({ status: 400, type: PROBLEM, body: { code: 'validation_failed' } })
+    expect(await send('POST', '/v1/messages', { 'content-type': 'application/json' }, '{"source":')).toMatchObject({
+      status: 400,
+      type: PROBLEM,
+      body: { code: 'validation_failed' },
+    })
+    expect(await send('POST', '/v1/messages', { 'content-type': 'application/json' }, '')).toMatchObject({
+      status: 400,
+      type: PROBLEM,
+      body: { code: 'validation_failed' },
+    })
   })
 
   it('answers a method the path does not have with 405 method_not_allowed and Allow', async () => {
     const res = await send('PUT', '/v1/messages')
     expect(res).toMatchObject({ status: 405, type: PROBLEM, body: { code: 'method_not_allowed', status: 405 } })
     expect(res.headers.allow).toBe('GET, HEAD, POST')
-    expect((await send('POST', '/v1/messages/msg_WyJiYXRjaGJvb2siLCJiYXRjaGJvb2siLCIxIl0')).headers.allow).toBe('GET, HEAD, PATCH, DELETE')
+    expect((await send('POST', '/v1/messages/msg_WyJiYXRjaGJvb2siLCJiYXRjaGJvb2siLCIxIl0')).headers.allow).toBe(
+      'GET, HEAD, PATCH, DELETE',
+    )
     expect((await send('DELETE', '/healthz')).headers.allow).toBe('GET, HEAD')
   })
 
   it('still answers 404 for a path no method has', async () => {
-    expect(await send('PUT', '/v1/nothing-here')).toMatchObject({ status: 404, type: PROBLEM, body: { code: 'not_found' } })
+    expect(await send('PUT', '/v1/nothing-here')).toMatchObject({
+      status: 404,
+      type: PROBLEM,
+      body: { code: 'not_found' },
+    })
   })
 
   it('rejects integer query parameters that are not plain decimal digits', async () => {
     for (const limit of ['1e309', '1e1', '0x10', '+5', '-5', '5.0', '%205', '5%20', '']) {
       const res = await send('GET', `/v1/messages?limit=${limit}`)
-      expect(res, limit).toMatchObject({ status: 400, body: { code: 'validation_failed', errors: [{ path: 'querystring/limit' }] } })
+      expect(res, limit).toMatchObject({
+        status: 400,
+        body: { code: 'validation_failed', errors: [{ path: 'querystring/limit' }] },
+      })
     }
   })
 
@@ -113,7 +150,16 @@ async function raw(bytes: string): Promise<string> {
 }
 
 async function send(method: string, path: string, headers: Record<string, string> = {}, body?: string) {
-  const res = await request(`${gw.url}${path}`, { method: method as 'GET', headers: { authorization: `Bearer ${TEST_KEY}`, ...headers }, body })
+  const res = await request(`${gw.url}${path}`, {
+    method: method as 'GET',
+    headers: { authorization: `Bearer ${TEST_KEY}`, ...headers },
+    body,
+  })
   const text = await res.body.text()
-  return { status: res.statusCode, type: res.headers['content-type'], headers: res.headers, body: (text === '' ? {} : JSON.parse(text)) as Record<string, unknown> }
+  return {
+    status: res.statusCode,
+    type: res.headers['content-type'],
+    headers: res.headers,
+    body: (text === '' ? {} : JSON.parse(text)) as Record<string, unknown>,
+  }
 }

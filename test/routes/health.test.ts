@@ -5,7 +5,10 @@ let gw: RunningGateway
 
 beforeAll(async () => {
   const config = testConfig()
-  gw = await startGateway({ withSandbox: true, config: { ...config, breaker: { failureThreshold: 1, cooldownMs: 60_000 } } })
+  gw = await startGateway({
+    withSandbox: true,
+    config: { ...config, breaker: { failureThreshold: 1, cooldownMs: 60_000 } },
+  })
 })
 afterAll(async () => gw.close())
 
@@ -15,13 +18,22 @@ describe('health routes', () => {
   })
 
   it('refuses parameters it does not take', async () => {
-    expect(await getJson(`${gw.url}/healthz?verbose=1`, {})).toMatchObject({ status: 400, body: { code: 'validation_failed' } })
+    expect(await getJson(`${gw.url}/healthz?verbose=1`, {})).toMatchObject({
+      status: 400,
+      body: { code: 'validation_failed' },
+    })
   })
 
   it('is ready while some circuit is closed', async () => {
     expect(await getJson(`${gw.url}/readyz`, {})).toMatchObject({
       status: 200,
-      body: { status: 'ready', connections: [{ name: 'batchbook', circuit: 'closed' }, { name: 'snappy', circuit: 'closed' }] },
+      body: {
+        status: 'ready',
+        connections: [
+          { name: 'batchbook', circuit: 'closed' },
+          { name: 'snappy', circuit: 'closed' },
+        ],
+      },
     })
   })
 
@@ -33,10 +45,13 @@ describe('health routes', () => {
   })
 
   it('answers 503 once every circuit is open, and /v1/sources shows the open circuit', async () => {
-    for (const adapter of gw.app.upstreams.all()) adapter.client.breaker.failure()
+    for (const adapter of gw.app.upstreams.all()) adapter.engine.breaker.failure()
     expect(await getJson(`${gw.url}/readyz`, {})).toMatchObject({ status: 503, body: { status: 'unavailable' } })
     const sources = await getJson(`${gw.url}/v1/sources`)
-    expect((sources.body?.data as Array<{ circuit: unknown }>)[0]?.circuit).toEqual({ state: 'open', consecutiveFailures: 1 })
+    expect((sources.body?.data as Array<{ circuit: unknown }>)[0]?.circuit).toEqual({
+      state: 'open',
+      consecutiveFailures: 1,
+    })
     const res = await getJson(`${gw.url}/v1/messages?source=batchbook`)
     expect(res).toMatchObject({ status: 503, body: { code: 'circuit_open', upstream: { source: 'batchbook' } } })
     expect(res.headers['retry-after']).toBeDefined()

@@ -9,8 +9,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { request } from 'undici'
 import { encodeId } from '../../src/ids.js'
-import { createBatchBookSimulator, type BatchBookSimulator } from '../../src/upstreams/batchbook/simulator/index.js'
-import { listenOnLoopback } from '../../src/upstreams/simulator/server.js'
+import { createBatchBookSimulator, type BatchBookSimulator } from '../../src/sandbox/batchbook/index.js'
+import { listenOnLoopback } from '../../src/sandbox/frame/server.js'
 import { type GatewayProcess, spawnGateway } from '../helpers/processes.js'
 import { REDIS_URL, testPrefix } from '../helpers/redis.js'
 
@@ -31,7 +31,14 @@ beforeAll(async () => {
   const origin = await listenOnLoopback(sim.app)
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-replicas-'))
   const configFile = join(dir, 'connections.json')
-  writeFileSync(configFile, JSON.stringify({ connections: [{ name: 'crm', source: 'batchbook', account: 'acme', token: TOKEN, baseUrl: origin, rateLimit: LIMIT }] }))
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      connections: [
+        { name: 'crm', source: 'batchbook', account: 'acme', token: TOKEN, baseUrl: origin, rateLimit: LIMIT },
+      ],
+    }),
+  )
   const env = {
     SWITCHBOARD_CONFIG: configFile,
     API_KEYS: `load:${KEY}`,
@@ -52,7 +59,9 @@ afterAll(async () => {
 
 describe('three replicas sharing Redis', () => {
   it('never exceed the upstream limit together and use at least 90% of it', async () => {
-    const ids = sim.store.listCommunications().map((c) => encodeId('message', { source: 'batchbook', connection: 'crm', parts: [String(c.id)] }))
+    const ids = sim.store
+      .listCommunications()
+      .map((c) => encodeId('message', { source: 'batchbook', connection: 'crm', parts: [String(c.id)] }))
     const statuses = new Map<number, number>()
     const inFlight: Array<Promise<void>> = []
     sim.stats.reset()

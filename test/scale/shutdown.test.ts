@@ -40,7 +40,12 @@ async function attempt(pool: Pool, kind: Kind, key: string, note: string): Promi
   try {
     const res = await pool.request(
       kind === 'create'
-        ? { method: 'POST', path: '/v1/messages', headers: { ...headers, 'content-type': 'application/json' }, body: note }
+        ? {
+            method: 'POST',
+            path: '/v1/messages',
+            headers: { ...headers, 'content-type': 'application/json' },
+            body: note,
+          }
         : { method: 'GET', path: kind === 'sources' ? '/v1/sources' : `/${kind}`, headers },
     )
     const text = await res.body.text()
@@ -76,10 +81,16 @@ describe('graceful shutdown', () => {
     const key = (await waitForOutput(gateway, /API key: +(\S+)/))[1] as string
     const simulator = (await waitForOutput(gateway, /BatchBook simulator: +(\S+)/))[1] as string
     // Every upstream answer now takes a second: requests stay in flight while we stop.
-    await request(`${simulator}/__sandbox/latency`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"ms":1000}' }).then((r) => r.body.dump())
+    await request(`${simulator}/__sandbox/latency`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: '{"ms":1000}',
+    }).then((r) => r.body.dump())
 
     const inFlight = Array.from({ length: 40 }, (_, i) =>
-      request(`${url}/v1/messages?source=batchbook&limit=${(i % 3) + 1}`, { headers: { authorization: `Bearer ${key}` } }).then(async (res) => {
+      request(`${url}/v1/messages?source=batchbook&limit=${(i % 3) + 1}`, {
+        headers: { authorization: `Bearer ${key}` },
+      }).then(async (res) => {
         await res.body.dump()
         return { status: res.statusCode, connection: res.headers.connection }
       }),
@@ -101,14 +112,23 @@ describe('graceful shutdown', () => {
     gateways.push(gateway)
     const url = await gateway.url
     const key = (await waitForOutput(gateway, /API key: +(\S+)/))[1] as string
-    const note = JSON.stringify({ source: 'snappy', mailboxId: WCL_MAILBOX, from: [{ address: 'ada@example.org' }], subject: 'Shutdown', body: 'Sent while the gateway stops.' })
+    const note = JSON.stringify({
+      source: 'snappy',
+      mailboxId: WCL_MAILBOX,
+      from: [{ address: 'ada@example.org' }],
+      subject: 'Shutdown',
+      body: 'Sent while the gateway stops.',
+    })
 
     // Four clients with four kept-alive connections each, six requests at a time per client:
     // a connection is idle only for the moment between an answer and the next request. The
     // GETs make no upstream call; the POSTs are paced to stay inside the sandbox's Snappy
     // budget (a created note's later calls wait for budget rather than fail, and a wait of
     // most of a minute would hold the shutdown past its bound).
-    const pools = Array.from({ length: 4 }, () => new Pool(url, { connections: 4, pipelining: 1, keepAliveTimeout: 30_000 }))
+    const pools = Array.from(
+      { length: 4 },
+      () => new Pool(url, { connections: 4, pipelining: 1, keepAliveTimeout: 30_000 }),
+    )
     // Two more clients whose one kept-alive connection sits idle when the signal comes: one
     // writes a POST on it half a second later, the other never writes again.
     const late = new Pool(url, { connections: 1, keepAliveTimeout: 30_000 })
@@ -123,7 +143,12 @@ describe('graceful shutdown', () => {
       for (let n = offset; Date.now() < stopAt; n++) {
         const post = Date.now() - lastPost >= POST_EVERY_MS
         if (post) lastPost = Date.now()
-        const outcome = await attempt(pool, post ? 'create' : (['healthz', 'readyz', 'sources'] as const)[n % 3]!, key, note)
+        const outcome = await attempt(
+          pool,
+          post ? 'create' : (['healthz', 'readyz', 'sources'] as const)[n % 3]!,
+          key,
+          note,
+        )
         outcomes.push(outcome)
         // Once the listener is gone new connections are refused; do not spin on that.
         if (refused(outcome)) await new Promise((r) => setTimeout(r, 20))
@@ -158,12 +183,17 @@ describe('graceful shutdown', () => {
         sent: outcomes.length,
         afterSignal: outcomes.filter((o) => o.startedAt >= signalledAt).length,
         refused: outcomes.filter(refused).length,
-        byStatus: Object.fromEntries([...new Set(answered.map((o) => o.status))].map((s) => [s, answered.filter((o) => o.status === s).length])),
+        byStatus: Object.fromEntries(
+          [...new Set(answered.map((o) => o.status))].map((s) => [s, answered.filter((o) => o.status === s).length]),
+        ),
         lost: lost.map((o) => `${o.kind} sent ${o.startedAt - signalledAt} ms after SIGTERM: ${o.error}`),
       }
       expect(tally.lost, JSON.stringify(tally)).toEqual([])
       const acceptable = (o: Outcome) => o.status === 429 || (o.status! >= 200 && o.status! < 300) || o.status === 503
-      expect(answered.filter((o) => !acceptable(o)), JSON.stringify(tally)).toEqual([])
+      expect(
+        answered.filter((o) => !acceptable(o)),
+        JSON.stringify(tally),
+      ).toEqual([])
       // The load went on across the whole shutdown: requests that reached the gateway after
       // the signal were turned away with a problem that says to retry, closing the connection.
       const turnedAway = answered.filter((o) => o.status === 503)

@@ -29,10 +29,17 @@ describe('upstream failure mapping', () => {
   })
 
   it('maps timeouts to 504 and connection failures to 502', () => {
-    expect(transportFailure(new errors.HeadersTimeoutError(), ctx, false)).toMatchObject({ code: 'upstream_timeout', status: 504 })
+    expect(transportFailure(new errors.HeadersTimeoutError(), ctx, false)).toMatchObject({
+      code: 'upstream_timeout',
+      status: 504,
+    })
     expect(transportFailure(new Error('aborted'), ctx, true)).toMatchObject({ code: 'upstream_timeout', status: 504 })
     const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })
-    expect(transportFailure(refused, ctx, false)).toMatchObject({ code: 'upstream_unavailable', status: 502, upstream: { status: null } })
+    expect(transportFailure(refused, ctx, false)).toMatchObject({
+      code: 'upstream_unavailable',
+      status: 502,
+      upstream: { status: null },
+    })
   })
 
   it('reads Retry-After as seconds or an HTTP date', () => {

@@ -42,7 +42,9 @@ describe('engine instrumentation', () => {
     engine = await startEngine((c) => ({ ...c, breaker: { failureThreshold: 1, cooldownMs: 60_000 } }))
     const transitions = record<BreakerEvent>('switchboard:upstream:breaker')
     engine.sandbox.snappy.simulator.faults.inject({ type: 'status', status: 500 })
-    await expect(engine.snappy.read({ method: 'GET', path: '/accounts' }, { kind: 'list', tags: [], decode: json })).rejects.toThrow()
+    await expect(
+      engine.snappy.read({ method: 'GET', path: '/accounts' }, { kind: 'list', tags: [], decode: json }),
+    ).rejects.toThrow()
     expect(transitions).toEqual([{ connection: 'snappy', from: 'closed', to: 'open' }])
   })
 })

@@ -42,7 +42,10 @@ describe('UpstreamTransport', () => {
       seen = { url: req.url, auth: req.headers.authorization }
       res.end('ok')
     })
-    const res = await t.send({ method: 'GET', path: '/service/x.xml', query: { offset: 10, role: 'cc & bcc', skip: undefined } }, 1_000)
+    const res = await t.send(
+      { method: 'GET', path: '/service/x.xml', query: { offset: 10, role: 'cc & bcc', skip: undefined } },
+      1_000,
+    )
     expect(res.status).toBe(200)
     expect(res.body.toString()).toBe('ok')
     expect(seen.url).toBe('/base/service/x.xml?offset=10&role=cc+%26+bcc')
@@ -51,7 +54,10 @@ describe('UpstreamTransport', () => {
 
   it('answers a 504 problem when the upstream is slower than the deadline', async () => {
     const t = await upstream((_req, res) => setTimeout(() => res.end('late'), 1_000))
-    await expect(t.send({ method: 'GET', path: '/' }, 100)).rejects.toMatchObject({ code: 'upstream_timeout', status: 504 })
+    await expect(t.send({ method: 'GET', path: '/' }, 100)).rejects.toMatchObject({
+      code: 'upstream_timeout',
+      status: 504,
+    })
   })
 
   it('counts the body in the deadline: headers in time and a body too slow is a 504 problem', async () => {
@@ -60,7 +66,10 @@ describe('UpstreamTransport', () => {
       res.write('partial')
       setTimeout(() => res.end('x'.repeat(993)), 1_000)
     })
-    await expect(t.send({ method: 'GET', path: '/' }, 100)).rejects.toMatchObject({ code: 'upstream_timeout', status: 504 })
+    await expect(t.send({ method: 'GET', path: '/' }, 100)).rejects.toMatchObject({
+      code: 'upstream_timeout',
+      status: 504,
+    })
   })
 
   it('cuts off a response over the size bound with a 502 problem', async () => {
@@ -68,7 +77,10 @@ describe('UpstreamTransport', () => {
       res.write('a'.repeat(800))
       res.end('b'.repeat(800))
     })
-    await expect(t.send({ method: 'GET', path: '/' }, 1_000)).rejects.toMatchObject({ code: 'upstream_response_too_large', status: 502 })
+    await expect(t.send({ method: 'GET', path: '/' }, 1_000)).rejects.toMatchObject({
+      code: 'upstream_response_too_large',
+      status: 502,
+    })
   })
 
   it('answers a 502 problem when the connection is reset mid-body', async () => {
@@ -77,7 +89,10 @@ describe('UpstreamTransport', () => {
       res.write('partial')
       setImmediate(() => res.destroy())
     })
-    await expect(t.send({ method: 'GET', path: '/' }, 1_000)).rejects.toMatchObject({ code: 'upstream_unavailable', status: 502 })
+    await expect(t.send({ method: 'GET', path: '/' }, 1_000)).rejects.toMatchObject({
+      code: 'upstream_unavailable',
+      status: 502,
+    })
   })
 
   it('returns a non-2xx answer for the caller to judge', async () => {

@@ -1,23 +1,33 @@
 /** Snappy accounts and what hangs off them: mailboxes, staff, contacts. */
 import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from 'typebox'
-import { ProblemError } from '../../errors.js'
+import { ProblemError, invalidField } from '../../errors.js'
 import { AccountListSchema, MailboxListSchema, StaffListSchema, type Account } from '../../schemas/account.js'
 import { ContactSchema } from '../../schemas/contact.js'
 import type { Warning } from '../../schemas/message.js'
 import { ref } from '../../schemas/ref.js'
 import { UPSTREAM_PROBLEMS, problemResponses } from '../../schemas/responses.js'
 import { IdOf, connectionQuery, pageQuery } from '../../schemas/snappy-common.js'
-import { resolveId, usableSnappy } from '../../upstreams/snappy/access.js'
 import { slicePage } from '../../upstreams/snappy/paging.js'
 
-const ListQuery = Type.Object({ connection: Type.Optional(connectionQuery), ...pageQuery }, { additionalProperties: false })
-const AccountParams = Type.Object({ accountId: IdOf('account', 'An account id (`acct_…`).') }, { additionalProperties: false })
+const ListQuery = Type.Object(
+  { connection: Type.Optional(connectionQuery), ...pageQuery },
+  { additionalProperties: false },
+)
+const AccountParams = Type.Object(
+  { accountId: IdOf('account', 'An account id (`acct_…`).') },
+  { additionalProperties: false },
+)
 const AccountPageQuery = Type.Object(pageQuery, { additionalProperties: false })
 const ContactParams = Type.Object(
   {
     accountId: IdOf('account', 'An account id (`acct_…`).'),
-    idOrEmail: Type.String({ minLength: 1, maxLength: 320, description: 'The contact’s Snappy id or its e-mail address.', examples: ['john.smith@gmail.com'] }),
+    idOrEmail: Type.String({
+      minLength: 1,
+      maxLength: 320,
+      description: 'The contact’s Snappy id or its e-mail address.',
+      examples: ['john.smith@gmail.com'],
+    }),
   },
   { additionalProperties: false },
 )
@@ -42,7 +52,7 @@ export default async function accountRoutes(app: FastifyInstance): Promise<void>
       },
     },
     async (request) => {
-      const adapters = usableSnappy(app, request, request.query.connection)
+      const adapters = request.usableSnappy(request.query.connection)
       const results = await Promise.allSettled(adapters.map((a) => a.directory.accounts()))
       const accounts: Account[] = []
       const warnings: Warning[] = []
@@ -52,7 +62,8 @@ export default async function accountRoutes(app: FastifyInstance): Promise<void>
         else warnings.push(warningOf(connection, result.reason))
       })
       const firstFailure = results.find((r) => r.status === 'rejected')
-      if (adapters.length > 0 && warnings.length === adapters.length && firstFailure !== undefined) throw firstFailure.reason
+      if (adapters.length > 0 && warnings.length === adapters.length && firstFailure !== undefined)
+        throw firstFailure.reason
       const page = slicePage(accounts, 'accounts', request.query.cursor, request.query.limit)
       return warnings.length === 0 ? page : { ...page, warnings }
     },
@@ -72,8 +83,13 @@ export default async function accountRoutes(app: FastifyInstance): Promise<void>
       },
     },
     async (request) => {
-      const { adapter, parts } = resolveId(app, request, 'account', request.params.accountId, 1)
-      return slicePage(await adapter.directory.mailboxes(parts[0] as string), 'mailboxes', request.query.cursor, request.query.limit)
+      const { adapter, parts } = request.resolveSnappyId('account', request.params.accountId, 1)
+      return slicePage(
+        await adapter.directory.mailboxes(parts[0] as string),
+        'mailboxes',
+        request.query.cursor,
+        request.query.limit,
+      )
     },
   )
 
@@ -83,7 +99,8 @@ export default async function accountRoutes(app: FastifyInstance): Promise<void>
       schema: {
         operationId: 'listStaff',
         summary: 'List an account’s staff',
-        description: 'Staff members with their role in the account. Device tokens, session tokens and phone numbers are never passed on.',
+        description:
+          'Staff members with their role in the account. Device tokens, session tokens and phone numbers are never passed on.',
         tags: ['Accounts'],
         params: AccountParams,
         querystring: AccountPageQuery,
@@ -91,8 +108,13 @@ export default async function accountRoutes(app: FastifyInstance): Promise<void>
       },
     },
     async (request) => {
-      const { adapter, parts } = resolveId(app, request, 'account', request.params.accountId, 1)
-      return slicePage(await adapter.directory.staff(parts[0] as string), 'staff', request.query.cursor, request.query.limit)
+      const { adapter, parts } = request.resolveSnappyId('account', request.params.accountId, 1)
+      return slicePage(
+        await adapter.directory.staff(parts[0] as string),
+        'staff',
+        request.query.cursor,
+        request.query.limit,
+      )
     },
   )
 
@@ -102,22 +124,25 @@ export default async function accountRoutes(app: FastifyInstance): Promise<void>
       schema: {
         operationId: 'findAccountContact',
         summary: 'Find a contact by id or e-mail address',
-        description: 'Looks a customer up in the account by their Snappy contact id, their e-mail address, or a contact id (`ctc_…`) of this account.',
+        description:
+          'Looks a customer up in the account by their Snappy contact id, their e-mail address, or a contact id (`ctc_…`) of this account.',
         tags: ['Contacts'],
         params: ContactParams,
         response: { 200: ref(ContactSchema), ...PROBLEMS },
       },
     },
     async (request) => {
-      const { adapter, parts } = resolveId(app, request, 'account', request.params.accountId, 1)
+      const { adapter, parts } = request.resolveSnappyId('account', request.params.accountId, 1)
       const account = parts[0] as string
       let key = request.params.idOrEmail
       if (key.startsWith('ctc_')) {
-        const contact = resolveId(app, request, 'contact', key, 2)
+        const contact = request.resolveSnappyId('contact', key, 2)
         if (contact.adapter !== adapter || contact.parts[0] !== account) {
-          throw new ProblemError('validation_failed', 'The contact id belongs to another account', {
-            errors: [{ path: 'params/idOrEmail', message: 'not a contact of this account' }],
-          })
+          throw invalidField(
+            'params/idOrEmail',
+            'not a contact of this account',
+            'The contact id belongs to another account',
+          )
         }
         key = contact.parts[1] as string
       }
@@ -128,5 +153,10 @@ export default async function accountRoutes(app: FastifyInstance): Promise<void>
 
 function warningOf(connection: string, reason: unknown): Warning {
   const problem = reason instanceof ProblemError ? reason : null
-  return { source: 'snappy', connection, code: problem?.code ?? 'internal_error', detail: problem?.message ?? 'The connection failed' }
+  return {
+    source: 'snappy',
+    connection,
+    code: problem?.code ?? 'internal_error',
+    detail: problem?.message ?? 'The connection failed',
+  }
 }

@@ -5,7 +5,6 @@ import { ContactSchema } from '../../schemas/contact.js'
 import { ref } from '../../schemas/ref.js'
 import { UPSTREAM_PROBLEMS, problemResponses } from '../../schemas/responses.js'
 import { IdOf } from '../../schemas/snappy-common.js'
-import { resolveId } from '../../upstreams/snappy/access.js'
 
 const Params = Type.Object({ id: IdOf('contact', 'A contact id (`ctc_…`).') }, { additionalProperties: false })
 
@@ -23,7 +22,7 @@ export default async function contactRoutes(app: FastifyInstance): Promise<void>
       },
     },
     async (request) => {
-      const { adapter, parts } = resolveId(app, request, 'contact', request.params.id, 2)
+      const { adapter, parts } = request.resolveSnappyId('contact', request.params.id, 2)
       return adapter.directory.contact(parts[0] as string, parts[1] as string)
     },
   )

@@ -1,14 +1,17 @@
 /** `GET /v1/conversations/{id}/attachments/{attachmentId}`: streams a note's attachment. */
 import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from 'typebox'
-import { ProblemError } from '../../errors.js'
+import { notFound } from '../../errors.js'
 import { problemResponses, UPSTREAM_PROBLEMS } from '../../schemas/responses.js'
 import { ConversationRef, IdOf, connectionQuery, fileResponse } from '../../schemas/snappy-common.js'
-import { resolveConversation, resolveId } from '../../upstreams/snappy/access.js'
-import { sendUpstreamFile } from '../../upstreams/snappy/download.js'
+import { sendUpstreamFile } from '../files.js'
+import { NONCE } from '../../rules.js'
 
 const Params = Type.Object(
-  { id: ConversationRef, attachmentId: IdOf('attachment', 'An attachment id (`att_…`), as in a message’s `attachments`.') },
+  {
+    id: ConversationRef,
+    attachmentId: IdOf('attachment', 'An attachment id (`att_…`), as in a message’s `attachments`.'),
+  },
   { additionalProperties: false },
 )
 const Query = Type.Object({ connection: Type.Optional(connectionQuery) }, { additionalProperties: false })
@@ -26,16 +29,22 @@ export default async function conversationAttachmentRoute(app: FastifyInstance):
         tags: ['Conversations'],
         params: Params,
         querystring: Query,
-        response: { 200: fileResponse('The file, in its own media type.'), ...problemResponses(...UPSTREAM_PROBLEMS, 404, 405) },
+        response: {
+          200: fileResponse('The file, in its own media type.'),
+          ...problemResponses(...UPSTREAM_PROBLEMS, 404, 405),
+        },
       },
     },
     async (request, reply) => {
-      const attachment = resolveId(app, request, 'attachment', request.params.attachmentId, 2)
-      const { adapter, ref: ticket } = resolveConversation(app, request, request.params.id, request.query.connection ?? attachment.adapter.connection.name)
+      const attachment = request.resolveSnappyId('attachment', request.params.attachmentId, 2)
+      const { adapter, ref: ticket } = request.resolveConversation(
+        request.params.id,
+        request.query.connection ?? attachment.adapter.connection.name,
+      )
       const [attachmentTicket, attachmentId] = attachment.parts as [string, string]
       // A conversation id must name the attachment's ticket; a nonce is checked by Snappy.
-      if (adapter !== attachment.adapter || (!/^[a-z0-9]{16}$/.test(ticket) && ticket !== attachmentTicket)) {
-        throw new ProblemError('not_found', 'That attachment is not in this conversation')
+      if (adapter !== attachment.adapter || (!NONCE.test(ticket) && ticket !== attachmentTicket)) {
+        throw notFound('That attachment is not in this conversation')
       }
       return sendUpstreamFile(reply, await adapter.tickets.attachment(ticket, attachmentId))
     },

@@ -12,21 +12,23 @@ import { MessageListSchema } from '../../schemas/message.js'
 import { ref } from '../../schemas/ref.js'
 import { UPSTREAM_PROBLEMS, WRITE_RESPONSES, problemResponses } from '../../schemas/responses.js'
 import { ConversationRef, connectionQuery, pageQuery } from '../../schemas/snappy-common.js'
-import { resolveConversation } from '../../upstreams/snappy/access.js'
 import { slicePage } from '../../upstreams/snappy/paging.js'
 
 const Params = Type.Object({ id: ConversationRef }, { additionalProperties: false })
-const include = Type.Optional(Type.Literal('remote', { description: '`remote` adds the sanitized upstream record as `remote`.' }))
+const include = Type.Optional(
+  Type.Literal('remote', { description: '`remote` adds the sanitized upstream record as `remote`.' }),
+)
 const ItemQuery = Type.Object({ connection: Type.Optional(connectionQuery), include }, { additionalProperties: false })
 const WriteQuery = Type.Object({ connection: Type.Optional(connectionQuery) }, { additionalProperties: false })
-const MessagesQuery = Type.Object({ connection: Type.Optional(connectionQuery), include, ...pageQuery }, { additionalProperties: false })
+const MessagesQuery = Type.Object(
+  { connection: Type.Optional(connectionQuery), include, ...pageQuery },
+  { additionalProperties: false },
+)
 
 type P = Static<typeof Params>
 const PROBLEMS = problemResponses(...UPSTREAM_PROBLEMS, 404, 405)
 
 export default async function conversationItemRoutes(app: FastifyInstance): Promise<void> {
-  const resolve = (request: Parameters<typeof resolveConversation>[1], id: string, connection?: string) => resolveConversation(app, request, id, connection)
-
   app.get<{ Params: P; Querystring: Static<typeof ItemQuery> }>(
     '/v1/conversations/:id',
     {
@@ -41,7 +43,7 @@ export default async function conversationItemRoutes(app: FastifyInstance): Prom
       },
     },
     async (request) => {
-      const { adapter, ref: ticket } = resolve(request, request.params.id, request.query.connection)
+      const { adapter, ref: ticket } = request.resolveConversation(request.params.id, request.query.connection)
       return adapter.tickets.get(ticket, { includeRemote: request.query.include === 'remote' })
     },
   )
@@ -60,7 +62,7 @@ export default async function conversationItemRoutes(app: FastifyInstance): Prom
       },
     },
     async (request, reply) => {
-      const { adapter, ref: ticket } = resolve(request, request.params.id, request.query.connection)
+      const { adapter, ref: ticket } = request.resolveConversation(request.params.id, request.query.connection)
       await adapter.tickets.remove(ticket)
       return reply.code(204).send()
     },
@@ -80,7 +82,7 @@ export default async function conversationItemRoutes(app: FastifyInstance): Prom
       },
     },
     async (request) => {
-      const { adapter, ref: ticket } = resolve(request, request.params.id, request.query.connection)
+      const { adapter, ref: ticket } = request.resolveConversation(request.params.id, request.query.connection)
       const messages = await adapter.tickets.notes(ticket, { includeRemote: request.query.include === 'remote' })
       return slicePage(messages, 'conversation-messages', request.query.cursor, request.query.limit)
     },
@@ -101,7 +103,7 @@ export default async function conversationItemRoutes(app: FastifyInstance): Prom
       },
     },
     async (request) => {
-      const { adapter, ref: ticket } = resolve(request, request.params.id, request.query.connection)
+      const { adapter, ref: ticket } = request.resolveConversation(request.params.id, request.query.connection)
       return adapter.tickets.setTags(ticket, request.body.tags, { includeRemote: false })
     },
   )
@@ -121,7 +123,7 @@ export default async function conversationItemRoutes(app: FastifyInstance): Prom
       },
     },
     async (request) => {
-      const { adapter, ref: ticket } = resolve(request, request.params.id, request.query.connection)
+      const { adapter, ref: ticket } = request.resolveConversation(request.params.id, request.query.connection)
       return adapter.tickets.setStatus(ticket, request.body.status, { includeRemote: false })
     },
   )

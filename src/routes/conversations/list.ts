@@ -1,36 +1,50 @@
 /** `GET /v1/conversations`: a ticket queue or a search, across accounts or in one account or mailbox. */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type, type Static } from 'typebox'
-import { ProblemError } from '../../errors.js'
+import { type ProblemError, invalidField } from '../../errors.js'
 import { ConversationListSchema } from '../../schemas/conversation.js'
-import { ref } from '../../schemas/ref.js'
+import { StringEnum, ref } from '../../schemas/ref.js'
 import { UPSTREAM_PROBLEMS, problemResponses } from '../../schemas/responses.js'
 import { DEFAULT_PAGE_SIZE, IdOf, pageQuery } from '../../schemas/snappy-common.js'
-import { type ConversationScope, MAX_CONVERSATION_CURSOR_LENGTH, listConversations } from '../../services/conversation-list.js'
-import { type Resolved, resolveId, usableSnappy } from '../../upstreams/snappy/access.js'
+import {
+  type ConversationScope,
+  MAX_CONVERSATION_CURSOR_LENGTH,
+  listConversations,
+} from '../../services/conversation-list.js'
+import type { Resolved } from '../../plugins/connections.js'
+import type { SnappyAdapter } from '../../upstreams/snappy/adapter.js'
 import { QUEUES } from '../../upstreams/snappy/tickets.js'
 
 const Query = Type.Object(
   {
     queue: Type.Optional(
-      Type.Union(
-        QUEUES.map((q) => Type.Literal(q)),
-        { description: '`waiting` (default): awaiting an answer; `inbox`: waiting and assigned to nobody; `yours`: waiting and assigned to the connection’s staff member.' },
-      ),
+      StringEnum(QUEUES, {
+        description:
+          '`waiting` (default): awaiting an answer; `inbox`: waiting and assigned to nobody; `yours`: waiting and assigned to the connection’s staff member.',
+      }),
     ),
     account: Type.Optional(IdOf('account', 'Only this account (default: every account the key may use).')),
     mailbox: Type.Optional(IdOf('mailbox', 'Only this mailbox.')),
-    q: Type.Optional(Type.String({ minLength: 1, maxLength: 500, description: 'Full-text search instead of a queue.' })),
-    include: Type.Optional(Type.Literal('remote', { description: '`remote` adds the sanitized upstream record as `remote`.' })),
+    q: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 500, description: 'Full-text search instead of a queue.' }),
+    ),
+    include: Type.Optional(
+      Type.Literal('remote', { description: '`remote` adds the sanitized upstream record as `remote`.' }),
+    ),
     limit: pageQuery.limit,
-    cursor: Type.Optional(Type.String({ maxLength: MAX_CONVERSATION_CURSOR_LENGTH, description: 'The `nextCursor` of the previous page (same query).' })),
+    cursor: Type.Optional(
+      Type.String({
+        maxLength: MAX_CONVERSATION_CURSOR_LENGTH,
+        description: 'The `nextCursor` of the previous page (same query).',
+      }),
+    ),
   },
   { additionalProperties: false },
 )
 type QueryType = Static<typeof Query>
 
 function invalid(path: string, message: string, detail: string): ProblemError {
-  return new ProblemError('validation_failed', detail, { errors: [{ path: `querystring/${path}`, message }] })
+  return invalidField(`querystring/${path}`, message, detail)
 }
 
 export default async function conversationListRoute(app: FastifyInstance): Promise<void> {
@@ -54,9 +68,12 @@ export default async function conversationListRoute(app: FastifyInstance): Promi
       const { queue, q, cursor } = request.query
       const limit = request.query.limit ?? DEFAULT_PAGE_SIZE
       const options = { includeRemote: request.query.include === 'remote' }
-      const account = request.query.account === undefined ? undefined : resolveId(app, request, 'account', request.query.account, 1)
-      const mailbox = request.query.mailbox === undefined ? undefined : resolveId(app, request, 'mailbox', request.query.mailbox, 2)
-      if (q !== undefined && queue !== undefined) throw invalid('q', 'not with queue', 'A search is not a queue; leave out `queue` or `q`')
+      const account =
+        request.query.account === undefined ? undefined : request.resolveSnappyId('account', request.query.account, 1)
+      const mailbox =
+        request.query.mailbox === undefined ? undefined : request.resolveSnappyId('mailbox', request.query.mailbox, 2)
+      if (q !== undefined && queue !== undefined)
+        throw invalid('q', 'not with queue', 'A search is not a queue; leave out `queue` or `q`')
       const scopes = await scopesOf(app, request, account, mailbox)
       return listConversations(scopes, q === undefined ? { queue: queue ?? 'waiting' } : { q }, limit, cursor, options)
     },
@@ -64,7 +81,12 @@ export default async function conversationListRoute(app: FastifyInstance): Promi
 }
 
 /** The accounts (or the mailbox) the list spans. */
-async function scopesOf(app: FastifyInstance, request: FastifyRequest, account: Resolved | undefined, mailbox: Resolved | undefined): Promise<ConversationScope[]> {
+async function scopesOf(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  account: Resolved<SnappyAdapter> | undefined,
+  mailbox: Resolved<SnappyAdapter> | undefined,
+): Promise<ConversationScope[]> {
   if (mailbox !== undefined) {
     const [owner, id] = mailbox.parts as [string, string]
     if (account !== undefined && (account.adapter !== mailbox.adapter || account.parts[0] !== owner)) {
@@ -73,7 +95,7 @@ async function scopesOf(app: FastifyInstance, request: FastifyRequest, account: 
     return [{ adapter: mailbox.adapter, account: owner, mailbox: id }]
   }
   if (account !== undefined) return [{ adapter: account.adapter, account: account.parts[0] as string }]
-  const adapters = usableSnappy(app, request)
+  const adapters = request.usableSnappy()
   const accounts = await Promise.all(adapters.map((adapter) => adapter.directory.accounts()))
   return adapters.flatMap((adapter, i) => (accounts[i] ?? []).map((a) => ({ adapter, account: a.remoteId })))
 }

@@ -7,20 +7,29 @@ import { ref } from '../../schemas/ref.js'
 import { IdempotencyHeaders } from '../../schemas/idempotency.js'
 import { UPSTREAM_PROBLEMS, WRITE_RESPONSES, problemResponses } from '../../schemas/responses.js'
 import { IdOf, fileResponse, pageQuery } from '../../schemas/snappy-common.js'
-import { resolveId } from '../../upstreams/snappy/access.js'
-import { sendUpstreamFile } from '../../upstreams/snappy/download.js'
+import { sendUpstreamFile } from '../files.js'
 import { slicePage } from '../../upstreams/snappy/paging.js'
 import { streamUpload } from './upload.js'
 
-const AccountParams = Type.Object({ accountId: IdOf('account', 'An account id (`acct_…`).') }, { additionalProperties: false })
-const DocumentParams = Type.Object({ documentId: IdOf('document', 'A document id (`doc_…`).') }, { additionalProperties: false })
+const AccountParams = Type.Object(
+  { accountId: IdOf('account', 'An account id (`acct_…`).') },
+  { additionalProperties: false },
+)
+const DocumentParams = Type.Object(
+  { documentId: IdOf('document', 'A document id (`doc_…`).') },
+  { additionalProperties: false },
+)
 const ListQuery = Type.Object(pageQuery, { additionalProperties: false })
 
 /** How the upload form looks; the file itself is streamed, not validated as a value. */
 const UploadForm = Type.Object(
   {
     document: Type.String({ format: 'binary', description: 'The file.' }),
-    tags: Type.Optional(Type.String({ description: 'Optional tags: a JSON-encoded list (`["contracts","2024"]`), or one tag per `tags` field.' })),
+    tags: Type.Optional(
+      Type.String({
+        description: 'Optional tags: a JSON-encoded list (`["contracts","2024"]`), or one tag per `tags` field.',
+      }),
+    ),
   },
   { additionalProperties: false },
 )
@@ -48,8 +57,13 @@ export default async function documentRoutes(app: FastifyInstance): Promise<void
       },
     },
     async (request) => {
-      const { adapter, parts } = resolveId(app, request, 'account', request.params.accountId, 1)
-      return slicePage(await adapter.documents.list(parts[0] as string), 'documents', request.query.cursor, request.query.limit)
+      const { adapter, parts } = request.resolveSnappyId('account', request.params.accountId, 1)
+      return slicePage(
+        await adapter.documents.list(parts[0] as string),
+        'documents',
+        request.query.cursor,
+        request.query.limit,
+      )
     },
   )
 
@@ -76,8 +90,10 @@ export default async function documentRoutes(app: FastifyInstance): Promise<void
       },
     },
     async (request, reply) => {
-      const { adapter, parts } = resolveId(app, request, 'account', request.params.accountId, 1)
-      const document = await streamUpload(request, maxBytes, (upload) => adapter.documents.upload(parts[0] as string, upload))
+      const { adapter, parts } = request.resolveSnappyId('account', request.params.accountId, 1)
+      const document = await streamUpload(request, maxBytes, (upload) =>
+        adapter.documents.upload(parts[0] as string, upload),
+      )
       return reply.code(201).header('location', `/v1/documents/${document.id}`).send(document)
     },
   )
@@ -95,7 +111,7 @@ export default async function documentRoutes(app: FastifyInstance): Promise<void
       },
     },
     async (request) => {
-      const { adapter, parts } = resolveId(app, request, 'document', request.params.documentId, 2)
+      const { adapter, parts } = request.resolveSnappyId('document', request.params.documentId, 2)
       return adapter.documents.get(parts[0] as string, parts[1] as string)
     },
   )
@@ -115,7 +131,7 @@ export default async function documentRoutes(app: FastifyInstance): Promise<void
       },
     },
     async (request, reply) => {
-      const { adapter, parts } = resolveId(app, request, 'document', request.params.documentId, 2)
+      const { adapter, parts } = request.resolveSnappyId('document', request.params.documentId, 2)
       return sendUpstreamFile(reply, await adapter.documents.download(parts[0] as string, parts[1] as string))
     },
   )

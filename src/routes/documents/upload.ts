@@ -6,28 +6,20 @@
  */
 import type { MultipartFile, MultipartValue, Multipart } from '@fastify/multipart'
 import type { FastifyRequest } from 'fastify'
-import { ProblemError } from '../../errors.js'
+import { type ProblemError, fileTooLarge, invalidField, multipartProblem, unsupportedMediaType } from '../../errors.js'
 import type { DocumentUpload } from '../../upstreams/snappy/documents.js'
 
 /** Room for the multipart framing and the small fields around the file. */
 const FRAMING_BYTES = 64 * 1024
 const MAX_TAGS = 50
 
-function tooLarge(maxBytes: number): ProblemError {
-  return new ProblemError('payload_too_large', `The file is larger than the ${maxBytes} bytes this gateway accepts`)
-}
-
 function invalid(field: string, message: string): ProblemError {
-  return new ProblemError('validation_failed', `${field} ${message}`, { errors: [{ path: `body/${field}`, message }] })
+  return invalidField(`body/${field}`, message, `${field} ${message}`)
 }
 
 /** Errors of the multipart parser as problems. */
 function problemOf(err: unknown, maxBytes: number): unknown {
-  const code = (err as { code?: unknown } | null)?.code
-  if (code === 'FST_REQ_FILE_TOO_LARGE') return tooLarge(maxBytes)
-  if (code === 'FST_PARTS_LIMIT' || code === 'FST_FILES_LIMIT' || code === 'FST_FIELDS_LIMIT') return new ProblemError('payload_too_large', 'The upload has too many parts')
-  if (typeof code === 'string' && code.startsWith('FST_')) return new ProblemError('validation_failed', 'The multipart body cannot be read')
-  return err
+  return multipartProblem(err, maxBytes) ?? err
 }
 
 /** A `tags` field: a JSON-encoded list (as Snappy takes it), or one tag per field. */
@@ -59,12 +51,18 @@ async function drain(part: MultipartFile): Promise<void> {
   for await (const _chunk of part.file);
 }
 
-export async function streamUpload<T>(request: FastifyRequest, maxBytes: number, send: (upload: DocumentUpload) => Promise<T>): Promise<T> {
-  if (!request.isMultipart()) throw new ProblemError('unsupported_media_type', 'Upload the document as multipart/form-data with the file in the `document` field')
+export async function streamUpload<T>(
+  request: FastifyRequest,
+  maxBytes: number,
+  send: (upload: DocumentUpload) => Promise<T>,
+): Promise<T> {
+  if (!request.isMultipart())
+    throw unsupportedMediaType('Upload the document as multipart/form-data with the file in the `document` field')
   const declared = Number(request.headers['content-length'])
-  if (Number.isFinite(declared) && declared > maxBytes + FRAMING_BYTES) throw tooLarge(maxBytes)
+  if (Number.isFinite(declared) && declared > maxBytes + FRAMING_BYTES) throw fileTooLarge(maxBytes)
 
-  const parts = request.parts({ limits: { fileSize: maxBytes, files: 4, fields: 16, fieldSize: FRAMING_BYTES, parts: 20 } })[Symbol.asyncIterator]()
+  const limits = { fileSize: maxBytes, files: 4, fields: 16, fieldSize: FRAMING_BYTES, parts: 20 }
+  const parts = request.parts({ limits })[Symbol.asyncIterator]()
   const next = async (): Promise<Multipart | undefined> => {
     try {
       const step = await parts.next()
@@ -97,7 +95,7 @@ export async function streamUpload<T>(request: FastifyRequest, maxBytes: number,
     } catch (err) {
       throw problemOf(err, maxBytes)
     }
-    if (found.file.truncated) throw tooLarge(maxBytes)
+    if (found.file.truncated) throw fileTooLarge(maxBytes)
     // Fields after the file still count; more files are read past and dropped.
     for (let part = await next(); part !== undefined; part = await next()) {
       if (part.type === 'field') field(part)

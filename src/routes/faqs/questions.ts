@@ -19,8 +19,14 @@ import { IdOf, pageQuery } from '../../schemas/snappy-common.js'
 import { slicePage } from '../../upstreams/snappy/paging.js'
 import { questionOf, topicOf, topicsOfSameFaq } from './resolve.js'
 
-const TopicParams = Type.Object({ topicId: IdOf('faqTopic', 'An FAQ topic id (`ftop_…`).') }, { additionalProperties: false })
-const QuestionParams = Type.Object({ questionId: IdOf('faqQuestion', 'An FAQ question id (`fqst_…`).') }, { additionalProperties: false })
+const TopicParams = Type.Object(
+  { topicId: IdOf('faqTopic', 'An FAQ topic id (`ftop_…`).') },
+  { additionalProperties: false },
+)
+const QuestionParams = Type.Object(
+  { questionId: IdOf('faqQuestion', 'An FAQ question id (`fqst_…`).') },
+  { additionalProperties: false },
+)
 const ListQuery = Type.Object(pageQuery, { additionalProperties: false })
 const PROBLEMS = problemResponses(...UPSTREAM_PROBLEMS, 404, 405)
 type QuestionP = Static<typeof QuestionParams>
@@ -69,7 +75,16 @@ export default async function faqQuestionRoutes(app: FastifyInstance): Promise<v
 
   app.get<{ Params: QuestionP }>(
     '/v1/faq-questions/:questionId',
-    { schema: { operationId: 'getFaqQuestion', summary: 'Get a question', description: 'One question of a topic.', tags: ['FAQs'], params: QuestionParams, response: { 200: ref(FaqQuestionSchema), ...PROBLEMS } } },
+    {
+      schema: {
+        operationId: 'getFaqQuestion',
+        summary: 'Get a question',
+        description: 'One question of a topic.',
+        tags: ['FAQs'],
+        params: QuestionParams,
+        response: { 200: ref(FaqQuestionSchema), ...PROBLEMS },
+      },
+    },
     async (request) => {
       const { adapter, at, question } = questionOf(app, request, request.params.questionId)
       return adapter.faqs.question(at, question)
@@ -98,7 +113,14 @@ export default async function faqQuestionRoutes(app: FastifyInstance): Promise<v
   app.delete<{ Params: QuestionP }>(
     '/v1/faq-questions/:questionId',
     {
-      schema: { operationId: 'deleteFaqQuestion', summary: 'Delete a question', description: 'Deletes the question from the FAQ.', tags: ['FAQs'], params: QuestionParams, response: { 204: Type.Null({ description: 'Deleted.' }), ...PROBLEMS, ...WRITE_RESPONSES } },
+      schema: {
+        operationId: 'deleteFaqQuestion',
+        summary: 'Delete a question',
+        description: 'Deletes the question from the FAQ.',
+        tags: ['FAQs'],
+        params: QuestionParams,
+        response: { 204: Type.Null({ description: 'Deleted.' }), ...PROBLEMS, ...WRITE_RESPONSES },
+      },
     },
     async (request, reply) => {
       const { adapter, at, question } = questionOf(app, request, request.params.questionId)
@@ -113,7 +135,8 @@ export default async function faqQuestionRoutes(app: FastifyInstance): Promise<v
       schema: {
         operationId: 'setFaqQuestionTopics',
         summary: 'Set the topics a question is in',
-        description: 'Replaces the question’s topics with topics of the same FAQ. Its id afterwards names the first of them.',
+        description:
+          'Replaces the question’s topics with topics of the same FAQ. Its id afterwards names the first of them.',
         tags: ['FAQs'],
         params: QuestionParams,
         body: ref(FaqQuestionTopicsInputSchema),

@@ -10,7 +10,10 @@ import { slicePage } from '../../upstreams/snappy/paging.js'
 import { faqOf, topicOf } from './resolve.js'
 
 const FaqParams = Type.Object({ faqId: IdOf('faq', 'An FAQ id (`faq_…`).') }, { additionalProperties: false })
-const TopicParams = Type.Object({ topicId: IdOf('faqTopic', 'An FAQ topic id (`ftop_…`).') }, { additionalProperties: false })
+const TopicParams = Type.Object(
+  { topicId: IdOf('faqTopic', 'An FAQ topic id (`ftop_…`).') },
+  { additionalProperties: false },
+)
 const ListQuery = Type.Object(pageQuery, { additionalProperties: false })
 const PROBLEMS = problemResponses(...UPSTREAM_PROBLEMS, 404, 405)
 type TopicP = Static<typeof TopicParams>
@@ -19,7 +22,15 @@ export default async function faqTopicRoutes(app: FastifyInstance): Promise<void
   app.get<{ Params: Static<typeof FaqParams>; Querystring: Static<typeof ListQuery> }>(
     '/v1/faqs/:faqId/topics',
     {
-      schema: { operationId: 'listFaqTopics', summary: 'List an FAQ’s topics', description: 'The topics questions are grouped in.', tags: ['FAQs'], params: FaqParams, querystring: ListQuery, response: { 200: ref(FaqTopicListSchema), ...PROBLEMS } },
+      schema: {
+        operationId: 'listFaqTopics',
+        summary: 'List an FAQ’s topics',
+        description: 'The topics questions are grouped in.',
+        tags: ['FAQs'],
+        params: FaqParams,
+        querystring: ListQuery,
+        response: { 200: ref(FaqTopicListSchema), ...PROBLEMS },
+      },
     },
     async (request) => {
       const { adapter, account, faq } = faqOf(app, request, request.params.faqId)
@@ -51,7 +62,16 @@ export default async function faqTopicRoutes(app: FastifyInstance): Promise<void
 
   app.get<{ Params: TopicP }>(
     '/v1/faq-topics/:topicId',
-    { schema: { operationId: 'getFaqTopic', summary: 'Get an FAQ topic', description: 'One topic of an FAQ.', tags: ['FAQs'], params: TopicParams, response: { 200: ref(FaqTopicSchema), ...PROBLEMS } } },
+    {
+      schema: {
+        operationId: 'getFaqTopic',
+        summary: 'Get an FAQ topic',
+        description: 'One topic of an FAQ.',
+        tags: ['FAQs'],
+        params: TopicParams,
+        response: { 200: ref(FaqTopicSchema), ...PROBLEMS },
+      },
+    },
     async (request) => {
       const { adapter, at } = topicOf(app, request, request.params.topicId)
       return adapter.faqs.topic(at.account, at.faq, at.topic)

@@ -1,29 +1,35 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
+import { StringEnum } from '../../schemas/ref.js'
 import { problemResponses } from '../../schemas/responses.js'
 
 /** Neither route takes parameters; anything else is a mistake worth a 400. */
 const NoQuery = Type.Object({}, { additionalProperties: false })
 
-const Readiness = Type.Object(
-  {
-    status: Type.Union([Type.Literal('ready'), Type.Literal('degraded'), Type.Literal('unavailable')], {
-      description: '`degraded`: Redis is unreachable and this replica runs on its local share of the rate budget; it still serves.',
-    }),
-    redis: Type.Optional(Type.Union([Type.Literal('ok'), Type.Literal('unreachable')], { description: 'Present when REDIS_URL is set.' })),
-    budget: Type.Optional(Type.Union([Type.Literal('shared'), Type.Literal('local-fallback')])),
-    connections: Type.Array(
-      Type.Object(
-        {
-          name: Type.String(),
-          circuit: Type.Union([Type.Literal('closed'), Type.Literal('open'), Type.Literal('half-open')]),
-        },
-        { additionalProperties: false },
+const Readiness = (
+  description: string,
+  example: { status: string; connections: Array<{ name: string; circuit: string }> },
+) =>
+  Type.Object(
+    {
+      status: StringEnum(['ready', 'degraded', 'unavailable'], {
+        description:
+          '`degraded`: Redis is unreachable and this replica runs on its local share of the rate budget; it still serves.',
+      }),
+      redis: Type.Optional(StringEnum(['ok', 'unreachable'], { description: 'Present when REDIS_URL is set.' })),
+      budget: Type.Optional(StringEnum(['shared', 'local-fallback'])),
+      connections: Type.Array(
+        Type.Object(
+          {
+            name: Type.String(),
+            circuit: StringEnum(['closed', 'open', 'half-open']),
+          },
+          { additionalProperties: false },
+        ),
       ),
-    ),
-  },
-  { additionalProperties: false, examples: [{ status: 'ready', connections: [{ name: 'batchbook', circuit: 'closed' }] }] },
-)
+    },
+    { additionalProperties: false, description, examples: [example] },
+  )
 
 export default async function healthRoutes(app: FastifyInstance): Promise<void> {
   app.get(
@@ -33,11 +39,16 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
       schema: {
         operationId: 'getHealth',
         summary: 'Liveness: the process is up',
+        description:
+          'Answers 200 while the process runs, whatever the state of the upstreams; use `/readyz` to decide where to send traffic.',
         tags: ['Service'],
         security: [],
         querystring: NoQuery,
         response: {
-          200: Type.Object({ status: Type.Literal('ok') }, { additionalProperties: false, examples: [{ status: 'ok' }], description: 'The process is up.' }),
+          200: Type.Object(
+            { status: Type.Literal('ok') },
+            { additionalProperties: false, examples: [{ status: 'ok' }], description: 'The process is up.' },
+          ),
           ...problemResponses(400),
         },
       },
@@ -58,11 +69,24 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
         tags: ['Service'],
         security: [],
         querystring: NoQuery,
-        response: { 200: Readiness, 503: Readiness, ...problemResponses(400) },
+        response: {
+          200: Readiness(
+            'Ready (`ready`), or serving on a local share of the rate budget while Redis is unreachable (`degraded`).',
+            {
+              status: 'ready',
+              connections: [{ name: 'batchbook', circuit: 'closed' }],
+            },
+          ),
+          503: Readiness('Every configured connection has an open circuit (`unavailable`): send traffic elsewhere.', {
+            status: 'unavailable',
+            connections: [{ name: 'batchbook', circuit: 'open' }],
+          }),
+          ...problemResponses(400),
+        },
       },
     },
     async (_request, reply) => {
-      const connections = app.upstreams.all().map((a) => ({ name: a.connection.name, circuit: a.client.breaker.state }))
+      const connections = app.upstreams.all().map((a) => ({ name: a.connection.name, circuit: a.engine.breaker.state }))
       const allOpen = connections.length > 0 && connections.every((c) => c.circuit === 'open')
       const shared = app.shared === null ? null : await app.shared.health()
       // Without Redis a replica still serves on its local budget share: degraded, not out of
@@ -71,7 +95,9 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
       const status = allOpen ? 'unavailable' : degraded ? 'degraded' : 'ready'
       return reply.code(allOpen ? 503 : 200).send({
         status,
-        ...(shared === null ? {} : { redis: shared.redis ? ('ok' as const) : ('unreachable' as const), budget: shared.budget }),
+        ...(shared === null
+          ? {}
+          : { redis: shared.redis ? ('ok' as const) : ('unreachable' as const), budget: shared.budget }),
         connections,
       })
     },

@@ -7,13 +7,16 @@ import { ref } from '../../schemas/ref.js'
 import { IdempotencyHeaders } from '../../schemas/idempotency.js'
 import { UPSTREAM_PROBLEMS, WRITE_RESPONSES, problemResponses } from '../../schemas/responses.js'
 import { MessageIdParams } from './query.js'
-import { operation, resolveMessage } from './resolve.js'
+import { operation } from './operation.js'
 
 type Params = Static<typeof MessageIdParams>
 const PROBLEMS = problemResponses(...UPSTREAM_PROBLEMS, 404, 405, 422)
 const WRITE_PROBLEMS = { ...WRITE_RESPONSES, ...problemResponses(...UPSTREAM_PROBLEMS, 404, 405) }
 const CommentParams = Type.Object(
-  { id: MessageIdParams.properties.id, commentId: Type.String({ pattern: idPattern('comment'), description: 'A comment id (`cmt_…`).' }) },
+  {
+    id: MessageIdParams.properties.id,
+    commentId: Type.String({ pattern: idPattern('comment'), description: 'A comment id (`cmt_…`).' }),
+  },
   { additionalProperties: false },
 )
 type CommentParamsType = Static<typeof CommentParams>
@@ -29,13 +32,14 @@ export default async function commentRoutes(app: FastifyInstance): Promise<void>
       schema: {
         operationId: 'listMessageComments',
         summary: 'List the comments on a message',
+        description: 'All comments on a BatchBook communication, in one page. Snappy notes have no comments (405).',
         tags: ['Messages'],
         params: MessageIdParams,
         response: { 200: ref(CommentListSchema), ...PROBLEMS },
       },
     },
     async (request) => {
-      const { adapter, parts } = resolveMessage(app, request, request.params.id)
+      const { adapter, parts } = request.resolveMessage(request.params.id)
       return { data: await operation(adapter, 'listComments', 'comment on messages')(parts), nextCursor: null }
     },
   )
@@ -46,6 +50,7 @@ export default async function commentRoutes(app: FastifyInstance): Promise<void>
       schema: {
         operationId: 'addMessageComment',
         summary: 'Comment on a message',
+        description: 'Adds a comment to a BatchBook communication. Answers 201 with the comment and its `Location`.',
         tags: ['Messages'],
         headers: IdempotencyHeaders,
         params: MessageIdParams,
@@ -55,9 +60,12 @@ export default async function commentRoutes(app: FastifyInstance): Promise<void>
       config: { idempotent: true },
     },
     async (request, reply) => {
-      const { adapter, parts } = resolveMessage(app, request, request.params.id)
+      const { adapter, parts } = request.resolveMessage(request.params.id)
       const comment = await operation(adapter, 'addComment', 'comment on messages')(parts, request.body.body)
-      return reply.code(201).header('location', `/v1/messages/${request.params.id}/comments/${comment.id}`).send(comment)
+      return reply
+        .code(201)
+        .header('location', `/v1/messages/${request.params.id}/comments/${comment.id}`)
+        .send(comment)
     },
   )
 
@@ -67,6 +75,7 @@ export default async function commentRoutes(app: FastifyInstance): Promise<void>
       schema: {
         operationId: 'updateMessageComment',
         summary: 'Edit a comment',
+        description: 'Replaces the text of a comment; answers with the comment.',
         tags: ['Messages'],
         params: CommentParams,
         body: CommentBody,
@@ -74,9 +83,13 @@ export default async function commentRoutes(app: FastifyInstance): Promise<void>
       },
     },
     async (request) => {
-      const { adapter, parts } = resolveMessage(app, request, request.params.id)
+      const { adapter, parts } = request.resolveMessage(request.params.id)
       const update = operation(adapter, 'updateComment', 'comment on messages')
-      return update(parts, decodeIdFor('comment', request.params.commentId, adapter.connection, COMMENT_PARTS), request.body.body)
+      return update(
+        parts,
+        decodeIdFor('comment', request.params.commentId, adapter.connection, COMMENT_PARTS),
+        request.body.body,
+      )
     },
   )
 
@@ -86,13 +99,14 @@ export default async function commentRoutes(app: FastifyInstance): Promise<void>
       schema: {
         operationId: 'deleteMessageComment',
         summary: 'Delete a comment',
+        description: 'Deletes the comment; answers 204.',
         tags: ['Messages'],
         params: CommentParams,
         response: { 204: Type.Null({ description: 'Deleted.' }), ...WRITE_PROBLEMS },
       },
     },
     async (request, reply) => {
-      const { adapter, parts } = resolveMessage(app, request, request.params.id)
+      const { adapter, parts } = request.resolveMessage(request.params.id)
       const remove = operation(adapter, 'deleteComment', 'comment on messages')
       await remove(parts, decodeIdFor('comment', request.params.commentId, adapter.connection, COMMENT_PARTS))
       return reply.code(204).send()

@@ -5,7 +5,7 @@ import { MessagePatchSchema, type MessagePatchBody } from '../../schemas/message
 import { ref } from '../../schemas/ref.js'
 import { UPSTREAM_PROBLEMS, WRITE_RESPONSES, problemResponses } from '../../schemas/responses.js'
 import { MessageIdParams, ReadOptionsQuery, readOptions } from './query.js'
-import { operation, resolveMessage } from './resolve.js'
+import { operation } from './operation.js'
 
 type Params = Static<typeof MessageIdParams>
 const ItemQuery = Type.Object({ include: ReadOptionsQuery.include }, { additionalProperties: false })
@@ -27,7 +27,7 @@ export default async function messageItemRoutes(app: FastifyInstance): Promise<v
       },
     },
     async (request) => {
-      const { adapter, parts } = resolveMessage(app, request, request.params.id)
+      const { adapter, parts } = request.resolveMessage(request.params.id)
       return operation(adapter, 'getMessage', 'read messages')(parts, readOptions(request.query, true))
     },
   )
@@ -38,7 +38,8 @@ export default async function messageItemRoutes(app: FastifyInstance): Promise<v
       schema: {
         operationId: 'updateMessage',
         summary: 'Update a message',
-        description: 'Changes the kind, subject, body or time of a BatchBook communication. Snappy notes cannot be edited (405).',
+        description:
+          'Changes the kind, subject, body or time of a BatchBook communication. Snappy notes cannot be edited (405).',
         tags: ['Messages'],
         params: MessageIdParams,
         querystring: ItemQuery,
@@ -47,7 +48,7 @@ export default async function messageItemRoutes(app: FastifyInstance): Promise<v
       },
     },
     async (request) => {
-      const { adapter, parts } = resolveMessage(app, request, request.params.id)
+      const { adapter, parts } = request.resolveMessage(request.params.id)
       return operation(adapter, 'updateMessage', 'edit messages')(parts, request.body, readOptions(request.query, true))
     },
   )
@@ -58,14 +59,15 @@ export default async function messageItemRoutes(app: FastifyInstance): Promise<v
       schema: {
         operationId: 'deleteMessage',
         summary: 'Delete a message',
-        description: 'Destroys a BatchBook communication. Snappy notes cannot be deleted (405); delete their conversation instead.',
+        description:
+          'Destroys a BatchBook communication. Snappy notes cannot be deleted (405); delete their conversation instead.',
         tags: ['Messages'],
         params: MessageIdParams,
         response: { 204: Type.Null({ description: 'Deleted.' }), ...ITEM_PROBLEMS, ...WRITE_RESPONSES },
       },
     },
     async (request, reply) => {
-      const { adapter, parts } = resolveMessage(app, request, request.params.id)
+      const { adapter, parts } = request.resolveMessage(request.params.id)
       await operation(adapter, 'deleteMessage', 'delete messages')(parts)
       return reply.code(204).send()
     },

@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from 'typebox'
 import { decodeCursor } from '../../cursor.js'
-import { ProblemError } from '../../errors.js'
+import { validationFailed } from '../../errors.js'
 import { decodeId, idPattern } from '../../ids.js'
-import { mayUse } from '../../plugins/auth.js'
 import { MessageKind, MessageListSchema, SourceName } from '../../schemas/message.js'
 import { ref } from '../../schemas/ref.js'
 import { DEFAULT_PAGE_SIZE, pageQuery } from '../../schemas/snappy-common.js'
@@ -11,17 +10,22 @@ import { UPSTREAM_PROBLEMS, problemResponses } from '../../schemas/responses.js'
 import { canList, listTimeline } from '../../services/message-timeline.js'
 import type { MessageFilters } from '../../upstreams/adapter.js'
 import { ReadOptionsQuery, readOptions } from './query.js'
-import { CONTACT_ID_PARTS } from './resolve.js'
+import { CONTACT_ID_PARTS } from '../../plugins/connections.js'
+import { CONNECTION_NAME_SOURCE } from '../../rules.js'
 
 const DateTime = (description: string) => Type.Optional(Type.String({ format: 'date-time', description }))
 
 const ListQuery = Type.Object(
   {
     source: Type.Optional(SourceName),
-    connection: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_-]{0,31}$', description: 'Only this connection.' })),
+    connection: Type.Optional(Type.String({ pattern: CONNECTION_NAME_SOURCE, description: 'Only this connection.' })),
     kind: Type.Optional(MessageKind),
-    conversation: Type.Optional(Type.String({ pattern: idPattern('conversation'), description: 'Only messages of this conversation (Snappy).' })),
-    contact: Type.Optional(Type.String({ pattern: idPattern('contact'), description: 'Only messages this contact takes part in.' })),
+    conversation: Type.Optional(
+      Type.String({ pattern: idPattern('conversation'), description: 'Only messages of this conversation (Snappy).' }),
+    ),
+    contact: Type.Optional(
+      Type.String({ pattern: idPattern('contact'), description: 'Only messages this contact takes part in.' }),
+    ),
     createdSince: DateTime('Created at or after this instant.'),
     createdBefore: DateTime('Created before this instant.'),
     updatedSince: DateTime('Updated at or after this instant.'),
@@ -56,7 +60,7 @@ export default async function listMessagesRoute(app: FastifyInstance): Promise<v
       let only = query.connection
       const narrow = (connection: string) => {
         if (only !== undefined && only !== connection) {
-          throw new ProblemError('validation_failed', 'The filters name different connections; no message can match them all')
+          throw validationFailed('The filters name different connections; no message can match them all')
         }
         only = connection
       }
@@ -77,23 +81,22 @@ export default async function listMessagesRoute(app: FastifyInstance): Promise<v
       if (query.updatedSince !== undefined) filters.updatedSince = query.updatedSince
       if (query.updatedBefore !== undefined) filters.updatedBefore = query.updatedBefore
 
-      if (only !== undefined) {
-        if (app.upstreams.get(only) === undefined) {
-          throw new ProblemError('validation_failed', `There is no connection named '${only}'`, {
-            errors: [{ path: 'querystring/connection', message: 'unknown connection' }],
-          })
-        }
-        if (!mayUse(request.caller, only)) throw new ProblemError('forbidden_connection', `This API key may not use the connection '${only}'`)
-      }
-      const adapters = app.upstreams
-        .all()
-        .filter((a) => mayUse(request.caller, a.connection.name))
-        .filter((a) => (query.source === undefined || a.connection.source === query.source) && (only === undefined || a.connection.name === only))
+      const adapters = (
+        only === undefined
+          ? request.usableConnections(query.source)
+          : [request.namedConnection(only, 'querystring/connection')]
+      )
+        .filter((a) => query.source === undefined || a.connection.source === query.source)
         // Conversations are Snappy's: a conversation filter leaves BatchBook out.
         .filter((a) => query.conversation === undefined || a.connection.source === 'snappy')
         .filter(canList)
       const cursor = query.cursor === undefined ? { positions: {}, done: [] } : decodeCursor(query.cursor)
-      return listTimeline(adapters, { cursor, limit: query.limit ?? DEFAULT_PAGE_SIZE, filters, options: readOptions(query, false) })
+      return listTimeline(adapters, {
+        cursor,
+        limit: query.limit ?? DEFAULT_PAGE_SIZE,
+        filters,
+        options: readOptions(query, false),
+      })
     },
   )
 }

@@ -5,17 +5,27 @@ import { ref } from '../../schemas/ref.js'
 import { IdempotencyHeaders } from '../../schemas/idempotency.js'
 import { UPSTREAM_PROBLEMS, WRITE_RESPONSES, problemResponses } from '../../schemas/responses.js'
 import type { ParticipantRole } from '../../upstreams/adapter.js'
+import type { SourceKind } from '../../upstreams/source.js'
 import { decodeIdFor, idPattern } from '../../ids.js'
 import { MessageIdParams } from './query.js'
-import { CONTACT_ID_PARTS, operation, resolveMessage } from './resolve.js'
+import { CONTACT_ID_PARTS } from '../../plugins/connections.js'
+import { operation } from './operation.js'
 
 type Params = Static<typeof MessageIdParams>
 const PROBLEMS = problemResponses(...UPSTREAM_PROBLEMS, 404, 405, 422)
 const WRITE_PROBLEMS = { ...WRITE_RESPONSES, ...problemResponses(...UPSTREAM_PROBLEMS, 404, 405) }
 const ContactParams = Type.Object(
-  { id: MessageIdParams.properties.id, contactId: Type.String({ pattern: idPattern('contact'), description: 'A contact id (`ctc_…`).' }) },
+  {
+    id: MessageIdParams.properties.id,
+    contactId: Type.String({ pattern: idPattern('contact'), description: 'A contact id (`ctc_…`).' }),
+  },
   { additionalProperties: false },
 )
+
+/** A contact id's parts, checked to belong to the message's own connection (participants never cross connections). */
+function contactPartsOn(contactId: string, connection: { name: string; source: SourceKind }): readonly string[] {
+  return decodeIdFor('contact', contactId, connection, CONTACT_ID_PARTS[connection.source])
+}
 
 export default async function participantRoutes(app: FastifyInstance): Promise<void> {
   app.get<{ Params: Params; Querystring: { role?: ParticipantRole } }>(
@@ -24,6 +34,7 @@ export default async function participantRoutes(app: FastifyInstance): Promise<v
       schema: {
         operationId: 'listMessageParticipants',
         summary: 'List the participants of a message',
+        description: 'Who the message was from, to and copied to; `role` narrows the list.',
         tags: ['Messages'],
         params: MessageIdParams,
         querystring: Type.Object({ role: Type.Optional(RoleSchema) }, { additionalProperties: false }),
@@ -31,8 +42,11 @@ export default async function participantRoutes(app: FastifyInstance): Promise<v
       },
     },
     async (request) => {
-      const { adapter, parts } = resolveMessage(app, request, request.params.id)
-      return { data: await operation(adapter, 'listParticipants', 'list participants')(parts, request.query.role), nextCursor: null }
+      const { adapter, parts } = request.resolveMessage(request.params.id)
+      return {
+        data: await operation(adapter, 'listParticipants', 'list participants')(parts, request.query.role),
+        nextCursor: null,
+      }
     },
   )
 
@@ -52,9 +66,9 @@ export default async function participantRoutes(app: FastifyInstance): Promise<v
       config: { idempotent: true },
     },
     async (request) => {
-      const { adapter, parts } = resolveMessage(app, request, request.params.id)
+      const { adapter, parts } = request.resolveMessage(request.params.id)
       const add = operation(adapter, 'addParticipant', 'change participants')
-      const contactParts = decodeIdFor('contact', request.body.contactId, adapter.connection, CONTACT_ID_PARTS[adapter.connection.source])
+      const contactParts = contactPartsOn(request.body.contactId, adapter.connection)
       return { data: await add(parts, contactParts, request.body.role), nextCursor: null }
     },
   )
@@ -73,9 +87,9 @@ export default async function participantRoutes(app: FastifyInstance): Promise<v
       },
     },
     async (request, reply) => {
-      const { adapter, parts } = resolveMessage(app, request, request.params.id)
+      const { adapter, parts } = request.resolveMessage(request.params.id)
       const remove = operation(adapter, 'removeParticipant', 'change participants')
-      const contactParts = decodeIdFor('contact', request.params.contactId, adapter.connection, CONTACT_ID_PARTS[adapter.connection.source])
+      const contactParts = contactPartsOn(request.params.contactId, adapter.connection)
       await remove(parts, contactParts, request.query.role)
       return reply.code(204).send()
     },

@@ -4,15 +4,21 @@ import type { MessageReadOptions } from '../../upstreams/adapter.js'
 import { idPattern } from '../../ids.js'
 
 export const ReadOptionsQuery = {
-  include: Type.Optional(Type.Literal('remote', { description: '`remote` adds the sanitized upstream record as `remote`.' })),
+  include: Type.Optional(
+    Type.Literal('remote', { description: '`remote` adds the sanitized upstream record as `remote`.' }),
+  ),
   expand: Type.Optional(
     Type.Literal('participants', {
-      description: 'Load participants in lists too. For BatchBook each message costs one more upstream call at 1 request per second.',
+      description:
+        'Load participants in lists too. For BatchBook each message costs one more upstream call at 1 request per second.',
     }),
   ),
 }
 
-export function readOptions(query: { include?: 'remote'; expand?: 'participants' }, single: boolean): MessageReadOptions {
+export function readOptions(
+  query: { include?: 'remote'; expand?: 'participants' },
+  single: boolean,
+): MessageReadOptions {
   return { includeRemote: query.include === 'remote', expandParticipants: single || query.expand === 'participants' }
 }
 

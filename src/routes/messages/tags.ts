@@ -4,7 +4,7 @@ import { TagListSchema, XML_SAFE_TEXT } from '../../schemas/message-parts.js'
 import { ref } from '../../schemas/ref.js'
 import { UPSTREAM_PROBLEMS, WRITE_RESPONSES, problemResponses } from '../../schemas/responses.js'
 import { MessageIdParams } from './query.js'
-import { operation, resolveMessage } from './resolve.js'
+import { operation } from './operation.js'
 
 type Params = Static<typeof MessageIdParams>
 const PROBLEMS = problemResponses(...UPSTREAM_PROBLEMS, 404, 405, 422)
@@ -12,7 +12,12 @@ const WRITE_PROBLEMS = { ...WRITE_RESPONSES, ...problemResponses(...UPSTREAM_PRO
 const TagParams = Type.Object(
   {
     id: MessageIdParams.properties.id,
-    tag: Type.String({ minLength: 1, maxLength: 100, pattern: XML_SAFE_TEXT, description: 'The tag name, URL-encoded (names may contain spaces).' }),
+    tag: Type.String({
+      minLength: 1,
+      maxLength: 100,
+      pattern: XML_SAFE_TEXT,
+      description: 'The tag name, URL-encoded (names may contain spaces).',
+    }),
   },
   { additionalProperties: false },
 )
@@ -25,13 +30,14 @@ export default async function tagRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         operationId: 'listMessageTags',
         summary: 'List the tags of a message',
+        description: 'All tags of the message, in one page.',
         tags: ['Messages'],
         params: MessageIdParams,
         response: { 200: ref(TagListSchema), ...PROBLEMS },
       },
     },
     async (request) => {
-      const { adapter, parts } = resolveMessage(app, request, request.params.id)
+      const { adapter, parts } = request.resolveMessage(request.params.id)
       return { data: await operation(adapter, 'listTags', 'list tags of messages')(parts), nextCursor: null }
     },
   )
@@ -49,7 +55,7 @@ export default async function tagRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const { adapter, parts } = resolveMessage(app, request, request.params.id)
+      const { adapter, parts } = request.resolveMessage(request.params.id)
       return { data: await operation(adapter, 'addTag', 'tag messages')(parts, request.params.tag), nextCursor: null }
     },
   )
@@ -60,13 +66,14 @@ export default async function tagRoutes(app: FastifyInstance): Promise<void> {
       schema: {
         operationId: 'removeMessageTag',
         summary: 'Remove a tag from a message',
+        description: 'Removes the tag from the message; answers 204.',
         tags: ['Messages'],
         params: TagParams,
         response: { 204: Type.Null({ description: 'Removed.' }), ...WRITE_PROBLEMS },
       },
     },
     async (request, reply) => {
-      const { adapter, parts } = resolveMessage(app, request, request.params.id)
+      const { adapter, parts } = request.resolveMessage(request.params.id)
       await operation(adapter, 'removeTag', 'untag messages')(parts, request.params.tag)
       return reply.code(204).send()
     },

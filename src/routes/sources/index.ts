@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify'
-import { mayUse } from '../../plugins/auth.js'
 import { capabilitiesOf } from '../../upstreams/adapter.js'
 import { problemResponses } from '../../schemas/responses.js'
 import { ref } from '../../schemas/ref.js'
@@ -12,16 +11,17 @@ export default async function sourceRoutes(app: FastifyInstance): Promise<void> 
       schema: {
         operationId: 'listSources',
         summary: 'List the connections this API key may use',
-        description: 'Each connection with its capabilities, the rate budget left right now and the state of its circuit breaker.',
+        description:
+          'Each connection with its capabilities, the rate budget left right now and the state of its circuit breaker.',
         tags: ['Sources'],
         response: { 200: ref(SourceListSchema), ...problemResponses(401, 500) },
       },
     },
     async (request) => {
-      const adapters = app.upstreams.all().filter((a) => mayUse(request.caller, a.connection.name))
+      const adapters = request.usableConnections()
       const data: Source[] = await Promise.all(
         adapters.map(async (a) => {
-          const budget = await a.client.scheduler.status()
+          const budget = await a.engine.scheduler.status()
           return {
             name: a.connection.name,
             source: a.connection.source,
@@ -32,9 +32,9 @@ export default async function sourceRoutes(app: FastifyInstance): Promise<void> 
               windowSeconds: a.connection.rateLimit.windowMs / 1000,
               remaining: budget.remaining,
               resetSeconds: Math.ceil(budget.resetMs / 1000),
-              queued: a.client.scheduler.queued,
+              queued: a.engine.scheduler.queued,
             },
-            circuit: { state: a.client.breaker.state, consecutiveFailures: a.client.breaker.consecutiveFailures },
+            circuit: { state: a.engine.breaker.state, consecutiveFailures: a.engine.breaker.consecutiveFailures },
           }
         }),
       )

@@ -1,17 +1,19 @@
 /** Reactions to a wall post: comments and likes. */
 import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from 'typebox'
-import { ProblemError } from '../../errors.js'
+import { notFound } from '../../errors.js'
 import { ref } from '../../schemas/ref.js'
 import { IdempotencyHeaders } from '../../schemas/idempotency.js'
 import { UPSTREAM_PROBLEMS, WRITE_RESPONSES, problemResponses } from '../../schemas/responses.js'
 import { IdOf } from '../../schemas/snappy-common.js'
 import { WallCommentInputSchema, WallCommentSchema, type WallCommentInput } from '../../schemas/wall.js'
-import { resolveId } from '../../upstreams/snappy/access.js'
 import { Done, PostParams, postOf } from './resolve.js'
 
 const CommentParams = Type.Object(
-  { postId: IdOf('wallPost', 'A wall post id (`wpost_…`).'), commentId: IdOf('wallComment', 'A wall comment id (`wcmt_…`).') },
+  {
+    postId: IdOf('wallPost', 'A wall post id (`wpost_…`).'),
+    commentId: IdOf('wallComment', 'A wall comment id (`wcmt_…`).'),
+  },
   { additionalProperties: false },
 )
 const PROBLEMS = problemResponses(...UPSTREAM_PROBLEMS, 404, 405)
@@ -43,13 +45,21 @@ export default async function wallReactionRoutes(app: FastifyInstance): Promise<
   app.delete<{ Params: Static<typeof CommentParams> }>(
     '/v1/wall-posts/:postId/comments/:commentId',
     {
-      schema: { operationId: 'deleteWallComment', summary: 'Delete a wall comment', description: 'Deletes one comment of the post.', tags: ['Wall'], params: CommentParams, response: { ...Done, ...PROBLEMS, ...WRITE_RESPONSES } },
+      schema: {
+        operationId: 'deleteWallComment',
+        summary: 'Delete a wall comment',
+        description: 'Deletes one comment of the post.',
+        tags: ['Wall'],
+        params: CommentParams,
+        response: { ...Done, ...PROBLEMS, ...WRITE_RESPONSES },
+      },
     },
     async (request, reply) => {
       const p = postOf(app, request, request.params.postId)
-      const comment = resolveId(app, request, 'wallComment', request.params.commentId, 3)
+      const comment = request.resolveSnappyId('wallComment', request.params.commentId, 3)
       const [account, postId, commentId] = comment.parts as [string, string, string]
-      if (comment.adapter !== p.adapter || account !== p.account || postId !== p.post) throw new ProblemError('not_found', 'That comment is not on this post')
+      if (comment.adapter !== p.adapter || account !== p.account || postId !== p.post)
+        throw notFound('That comment is not on this post')
       await p.adapter.wall.removeComment(p.account, p.post, commentId)
       return reply.code(204).send()
     },
@@ -58,7 +68,14 @@ export default async function wallReactionRoutes(app: FastifyInstance): Promise<
   app.put<{ Params: PostP }>(
     '/v1/wall-posts/:postId/like',
     {
-      schema: { operationId: 'likeWallPost', summary: 'Like a wall post', description: 'Likes the post as the connection’s staff member; liking twice keeps one like.', tags: ['Wall'], params: PostParams, response: { ...Done, ...PROBLEMS, ...WRITE_RESPONSES } },
+      schema: {
+        operationId: 'likeWallPost',
+        summary: 'Like a wall post',
+        description: 'Likes the post as the connection’s staff member; liking twice keeps one like.',
+        tags: ['Wall'],
+        params: PostParams,
+        response: { ...Done, ...PROBLEMS, ...WRITE_RESPONSES },
+      },
     },
     async (request, reply) => {
       const p = postOf(app, request, request.params.postId)
@@ -70,7 +87,14 @@ export default async function wallReactionRoutes(app: FastifyInstance): Promise<
   app.delete<{ Params: PostP }>(
     '/v1/wall-posts/:postId/like',
     {
-      schema: { operationId: 'unlikeWallPost', summary: 'Unlike a wall post', description: 'Takes the connection’s like back.', tags: ['Wall'], params: PostParams, response: { ...Done, ...PROBLEMS, ...WRITE_RESPONSES } },
+      schema: {
+        operationId: 'unlikeWallPost',
+        summary: 'Unlike a wall post',
+        description: 'Takes the connection’s like back.',
+        tags: ['Wall'],
+        params: PostParams,
+        response: { ...Done, ...PROBLEMS, ...WRITE_RESPONSES },
+      },
     },
     async (request, reply) => {
       const p = postOf(app, request, request.params.postId)

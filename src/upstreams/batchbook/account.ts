@@ -1,8 +1,3 @@
-import type { RateLimit } from '../../config.js'
-
-/** "API access is limited to one request per second." (vendor docs) */
-export const DEFAULT_BATCHBOOK_LIMIT: RateLimit = Object.freeze({ max: 1, windowMs: 1000 })
-
 // One DNS label: letters, digits and inner hyphens. The account becomes part of a host
 // name, so anything else (dots, slashes, '@', percent signs) could redirect our traffic.
 const HOST_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/

@@ -5,9 +5,8 @@
  * normalized model happens per answer, so `?include=remote` can pass the record on.
  */
 import type { ConnectionConfig } from '../../config.js'
-import { ProblemError } from '../../errors.js'
+import { ProblemError, badUpstreamResponse, notFound, validationFailed } from '../../errors.js'
 import { decodeIdFor, encodeId } from '../../ids.js'
-import { noteWarning } from '../../request-context.js'
 import type { Comment, Message, Participant } from '../../schemas/message.js'
 import type { BatchBookMessageInput, SnappyMessageInput } from '../../schemas/message-input.js'
 import type {
@@ -19,17 +18,15 @@ import type {
   ParticipantRole,
   SourceAdapter,
 } from '../adapter.js'
-import type { UpstreamClient } from '../client.js'
+import type { UpstreamEngine } from '../engine.js'
+import { type WarningEvent, channels, publish } from '../instrumentation.js'
 import type { UpstreamResponse } from '../transport.js'
-import { formatBatchBookDate } from './dates.js'
 import { errorMessages, toComment, toMessage } from './mapping.js'
 import { toParticipants } from './participants.js'
-import { createdId, numericId, paths } from './paths.js'
+import { createdId, numericId } from './paths.js'
+import { BATCHBOOK_PAGE_SIZE, BATCHBOOK_PATHS as paths, formatBatchBookDate } from './wire.js'
 import { buildTagXml, buildTagsXml, buildXml } from './xml-builder.js'
 import { type XmlObject, type XmlValue, XmlDecodeError, asArray, asObject, decodeXml } from './xml.js'
-
-/** BatchBook's documented default page size; a larger maximum is not documented. */
-export const BATCHBOOK_PAGE_SIZE = 10
 
 const XML_HEADERS = { accept: 'application/xml', 'content-type': 'application/xml; charset=utf-8' }
 const ACCEPT_XML = { accept: 'application/xml' }
@@ -49,11 +46,11 @@ export interface BatchBookAdapterOptions {
 
 export class BatchBookAdapter implements SourceAdapter {
   readonly connection: ConnectionConfig
-  readonly client: UpstreamClient
+  readonly engine: UpstreamEngine
   readonly #maxBytes: number
 
-  constructor(client: UpstreamClient, options: BatchBookAdapterOptions) {
-    this.client = client
+  constructor(client: UpstreamEngine, options: BatchBookAdapterOptions) {
+    this.engine = client
     this.connection = client.connection
     this.#maxBytes = options.maxDocumentBytes
   }
@@ -66,9 +63,20 @@ export class BatchBookAdapter implements SourceAdapter {
     let exhausted = false
     while (records.length < query.limit) {
       const want = Math.min(BATCHBOOK_PAGE_SIZE, query.limit - records.length)
-      const page = await this.client.read(
-        { method: 'GET', path: paths.communications, query: { ...search, offset, limit: want }, headers: ACCEPT_XML },
-        { kind: 'list', tags: [LIST_TAG], decode: (res) => this.#decodeRoot(res, 'communications', (v) => asArray(v, 'communications').map((c) => this.#mapped(c))), describe: this.#describe },
+      const page = await this.engine.read(
+        {
+          method: 'GET',
+          path: paths.communications.path(),
+          query: { ...search, offset, limit: want },
+          headers: ACCEPT_XML,
+        },
+        {
+          kind: 'list',
+          tags: [LIST_TAG],
+          decode: (res) =>
+            this.#decodeRoot(res, 'communications', (v) => asArray(v, 'communications').map((c) => this.#mapped(c))),
+          describe: this.#describe,
+        },
       )
       records.push(...page)
       offset += page.length
@@ -100,8 +108,11 @@ export class BatchBookAdapter implements SourceAdapter {
    * until the participants are next read). Once the POST is accepted every later step runs
    * in the committed lane; a step that fails becomes a warning on the 201, never an error.
    */
-  async createMessage(input: BatchBookMessageInput | SnappyMessageInput, options: MessageReadOptions): Promise<Message> {
-    if (input.source !== 'batchbook') throw new ProblemError('validation_failed', 'This connection takes BatchBook messages')
+  async createMessage(
+    input: BatchBookMessageInput | SnappyMessageInput,
+    options: MessageReadOptions,
+  ): Promise<Message> {
+    if (input.source !== 'batchbook') throw validationFailed('This connection takes BatchBook messages')
     // Every id is checked before the first upstream call, so a bad one writes nothing.
     const contacts = (input.participants ?? []).map((p) => ({
       contactId: numericId(decodeIdFor('contact', p.contactId, this.connection, 1)[0], 'contact'),
@@ -109,12 +120,17 @@ export class BatchBookAdapter implements SourceAdapter {
       role: p.role,
     }))
     const sentAt = input.sentAt ?? new Date().toISOString()
-    const res = await this.client.write(
+    const res = await this.engine.write(
       {
         method: 'POST',
-        path: paths.communications,
+        path: paths.communications.path(),
         headers: XML_HEADERS,
-        body: buildXml('communication', { subject: input.subject ?? '', body: input.body, date: formatBatchBookDate(sentAt), ctype: input.kind }),
+        body: buildXml('communication', {
+          subject: input.subject ?? '',
+          body: input.body,
+          date: formatBatchBookDate(sentAt),
+          ctype: input.kind,
+        }),
       },
       { invalidate: [LIST_TAG], describe: this.#describe },
     )
@@ -124,14 +140,15 @@ export class BatchBookAdapter implements SourceAdapter {
     const participants: Participant[] = []
     for (const { contactId, contactRef, role } of contacts) {
       const added = await this.#completing('participants', () => this.#addParticipant(id, contactId, role))
-      if (added !== undefined) participants.push({ role, name: null, address: null, contactId: contactRef, kind: 'contact' })
+      if (added !== undefined)
+        participants.push({ role, name: null, address: null, contactId: contactRef, kind: 'contact' })
     }
     const tags = input.tags ?? []
     const tagged =
       tags.length === 0 ||
       (await this.#completing('tags', () =>
-        this.client.write(
-          { method: 'PUT', path: paths.addTag(id), headers: XML_HEADERS, body: buildTagsXml(tags) },
+        this.engine.write(
+          { method: 'PUT', path: paths.addTag.path({ id }), headers: XML_HEADERS, body: buildTagsXml(tags) },
           { invalidate: [LIST_TAG, recordTag(id)], describe: this.#describe },
         ),
       )) !== undefined
@@ -162,10 +179,10 @@ export class BatchBookAdapter implements SourceAdapter {
 
   async updateMessage(parts: readonly string[], patch: MessagePatch, options: MessageReadOptions): Promise<Message> {
     const id = numericId(parts[0], 'message')
-    await this.client.write(
+    await this.engine.write(
       {
         method: 'PUT',
-        path: paths.communication(id),
+        path: paths.communication.path({ id }),
         headers: XML_HEADERS,
         body: buildXml('communication', {
           subject: patch.subject,
@@ -183,8 +200,8 @@ export class BatchBookAdapter implements SourceAdapter {
 
   async deleteMessage(parts: readonly string[]): Promise<void> {
     const id = numericId(parts[0], 'message')
-    await this.client.write(
-      { method: 'DELETE', path: paths.communication(id), headers: ACCEPT_XML },
+    await this.engine.write(
+      { method: 'DELETE', path: paths.communication.path({ id }), headers: ACCEPT_XML },
       { invalidate: [LIST_TAG, recordTag(id), participantsTag(id)], describe: this.#describe },
     )
   }
@@ -193,16 +210,29 @@ export class BatchBookAdapter implements SourceAdapter {
     return this.#participants(numericId(parts[0], 'message'), role)
   }
 
-  async addParticipant(parts: readonly string[], contactParts: readonly string[], role: ParticipantRole): Promise<Participant[]> {
+  async addParticipant(
+    parts: readonly string[],
+    contactParts: readonly string[],
+    role: ParticipantRole,
+  ): Promise<Participant[]> {
     const id = numericId(parts[0], 'message')
     await this.#addParticipant(id, numericId(contactParts[0], 'contact'), role)
     return this.#participants(id, undefined, true)
   }
 
-  async removeParticipant(parts: readonly string[], contactParts: readonly string[], role: ParticipantRole): Promise<void> {
+  async removeParticipant(
+    parts: readonly string[],
+    contactParts: readonly string[],
+    role: ParticipantRole,
+  ): Promise<void> {
     const id = numericId(parts[0], 'message')
-    await this.client.write(
-      { method: 'DELETE', path: paths.removeParticipant(id), query: { contact_id: numericId(contactParts[0], 'contact'), role }, headers: ACCEPT_XML },
+    await this.engine.write(
+      {
+        method: 'DELETE',
+        path: paths.removeParticipant.path({ id }),
+        query: { contact_id: numericId(contactParts[0], 'contact'), role },
+        headers: ACCEPT_XML,
+      },
       { invalidate: [participantsTag(id)], describe: this.#describe },
     )
   }
@@ -219,8 +249,8 @@ export class BatchBookAdapter implements SourceAdapter {
 
   async addTag(parts: readonly string[], tag: string): Promise<string[]> {
     const id = numericId(parts[0], 'message')
-    await this.client.write(
-      { method: 'PUT', path: paths.addTag(id), headers: XML_HEADERS, body: buildTagXml(tag) },
+    await this.engine.write(
+      { method: 'PUT', path: paths.addTag.path({ id }), headers: XML_HEADERS, body: buildTagXml(tag) },
       { invalidate: [LIST_TAG, recordTag(id)], describe: this.#describe },
     )
     return this.#tagsAfterWrite(id)
@@ -228,8 +258,8 @@ export class BatchBookAdapter implements SourceAdapter {
 
   async removeTag(parts: readonly string[], tag: string): Promise<void> {
     const id = numericId(parts[0], 'message')
-    await this.client.write(
-      { method: 'DELETE', path: paths.removeTag(id), headers: XML_HEADERS, body: buildTagXml(tag) },
+    await this.engine.write(
+      { method: 'DELETE', path: paths.removeTag.path({ id }), headers: XML_HEADERS, body: buildTagXml(tag) },
       { invalidate: [LIST_TAG, recordTag(id)], describe: this.#describe },
     )
   }
@@ -241,8 +271,13 @@ export class BatchBookAdapter implements SourceAdapter {
 
   async addComment(parts: readonly string[], body: string): Promise<Comment> {
     const id = numericId(parts[0], 'message')
-    const res = await this.client.write(
-      { method: 'POST', path: paths.comments(id), headers: XML_HEADERS, body: buildXml('comment', { comment: body }) },
+    const res = await this.engine.write(
+      {
+        method: 'POST',
+        path: paths.comments.path({ id }),
+        headers: XML_HEADERS,
+        body: buildXml('comment', { comment: body }),
+      },
       { invalidate: [LIST_TAG, recordTag(id)], describe: this.#describe },
     )
     const commentId = createdId(res.headers.location, 'comment')
@@ -252,8 +287,13 @@ export class BatchBookAdapter implements SourceAdapter {
 
   async updateComment(parts: readonly string[], commentParts: readonly string[], body: string): Promise<Comment> {
     const [id, commentId] = this.#commentIds(parts, commentParts)
-    await this.client.write(
-      { method: 'PUT', path: paths.comment(commentId), headers: XML_HEADERS, body: buildXml('comment', { comment: body }) },
+    await this.engine.write(
+      {
+        method: 'PUT',
+        path: paths.comment.path({ cid: commentId }),
+        headers: XML_HEADERS,
+        body: buildXml('comment', { comment: body }),
+      },
       { invalidate: [LIST_TAG, recordTag(id)], describe: this.#describe },
     )
     return this.#comment(id, commentId, true)
@@ -261,7 +301,10 @@ export class BatchBookAdapter implements SourceAdapter {
 
   async deleteComment(parts: readonly string[], commentParts: readonly string[]): Promise<void> {
     const [id, commentId] = this.#commentIds(parts, commentParts)
-    await this.client.write({ method: 'DELETE', path: paths.comment(commentId), headers: ACCEPT_XML }, { invalidate: [LIST_TAG, recordTag(id)], describe: this.#describe })
+    await this.engine.write(
+      { method: 'DELETE', path: paths.comment.path({ cid: commentId }), headers: ACCEPT_XML },
+      { invalidate: [LIST_TAG, recordTag(id)], describe: this.#describe },
+    )
   }
 
   /** A cached record as a message: participants and the upstream record added as asked. */
@@ -284,8 +327,8 @@ export class BatchBookAdapter implements SourceAdapter {
 
   /** `fresh`: the read-back after a write, which must see it (see `ReadOptions.fresh`). */
   #record(id: string, fresh = false): Promise<Mapped> {
-    return this.client.read(
-      { method: 'GET', path: paths.communication(id), headers: ACCEPT_XML },
+    return this.engine.read(
+      { method: 'GET', path: paths.communication.path({ id }), headers: ACCEPT_XML },
       {
         kind: 'record',
         tags: [recordTag(id)],
@@ -298,8 +341,8 @@ export class BatchBookAdapter implements SourceAdapter {
 
   /** Participants are cached apart from the record: only participant writes change them. */
   #participants(id: string, role?: ParticipantRole, fresh = false): Promise<Participant[]> {
-    return this.client.read(
-      { method: 'GET', path: paths.participants(id), query: { role }, headers: ACCEPT_XML },
+    return this.engine.read(
+      { method: 'GET', path: paths.participants.path({ id }), query: { role }, headers: ACCEPT_XML },
       {
         kind: 'record',
         tags: [participantsTag(id)],
@@ -312,15 +355,20 @@ export class BatchBookAdapter implements SourceAdapter {
 
   #addParticipant(id: string, contactId: string, role: ParticipantRole): Promise<UpstreamResponse> {
     // There is no XML root for this call (vendor doc): the parameters travel in the query string.
-    return this.client.write(
-      { method: 'PUT', path: paths.addParticipant(id), query: { contact_id: contactId, role }, headers: ACCEPT_XML },
+    return this.engine.write(
+      {
+        method: 'PUT',
+        path: paths.addParticipant.path({ id }),
+        query: { contact_id: contactId, role },
+        headers: ACCEPT_XML,
+      },
       { invalidate: [participantsTag(id)], describe: this.#describe },
     )
   }
 
   async #comment(id: string, commentId: string, fresh = false): Promise<Comment> {
-    return this.client.read(
-      { method: 'GET', path: paths.comment(commentId), headers: ACCEPT_XML },
+    return this.engine.read(
+      { method: 'GET', path: paths.comment.path({ cid: commentId }), headers: ACCEPT_XML },
       {
         fresh,
         kind: 'record',
@@ -334,7 +382,7 @@ export class BatchBookAdapter implements SourceAdapter {
   /** A comment id carries its communication; it must be the message's own. */
   #commentIds(parts: readonly string[], commentParts: readonly string[]): [string, string] {
     const id = numericId(parts[0], 'message')
-    if (commentParts[0] !== id) throw new ProblemError('not_found', 'That comment does not belong to this message')
+    if (commentParts[0] !== id) throw notFound('That comment does not belong to this message')
     return [id, numericId(commentParts[1], 'comment')]
   }
 
@@ -347,7 +395,13 @@ export class BatchBookAdapter implements SourceAdapter {
       return await run()
     } catch (err) {
       if (!(err instanceof ProblemError)) throw err
-      noteWarning({ source: 'batchbook', connection: this.connection.name, step, code: err.code, detail: err.message })
+      publish(channels.warning, {
+        source: 'batchbook',
+        connection: this.connection.name,
+        step,
+        code: err.code,
+        detail: err.message,
+      } satisfies WarningEvent)
       return undefined
     }
   }
@@ -361,7 +415,12 @@ export class BatchBookAdapter implements SourceAdapter {
   readonly #describe = (res: UpstreamResponse): string | undefined => errorMessages(res.body, this.#maxBytes)
 
   #badResponse(res: UpstreamResponse, detail: string): ProblemError {
-    return new ProblemError('upstream_bad_response', `${this.connection.name}: ${detail}`, { upstream: { source: 'batchbook', status: res.status } })
+    return badUpstreamResponse(
+      this.connection.name,
+      'batchbook',
+      res.status,
+      `sent an answer that cannot be used: ${detail}`,
+    )
   }
 }
 

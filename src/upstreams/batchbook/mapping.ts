@@ -1,8 +1,9 @@
 /** BatchBook communication XML (already decoded) → the normalized Message. */
 import { encodeId } from '../../ids.js'
 import type { Comment, Message } from '../../schemas/message.js'
-import { parseBatchBookDate } from './dates.js'
+import { parseBatchBookDate } from './wire.js'
 import { type XmlValue, XmlDecodeError, asArray, asObject, asText, decodeXml } from './xml.js'
+import { NUMERIC_ID } from '../../rules.js'
 
 const KINDS: Record<string, Message['kind']> = { email: 'email', note: 'note', phone: 'phone', chat: 'chat' }
 
@@ -29,7 +30,9 @@ export function toMessage(value: XmlValue, connection: string): Message {
     updatedAt: optionalDate(record.updated_at) ?? createdAt,
     author: null,
     participants: [],
-    tags: asArray(record.tags, 'tags').map(tagName).filter((name): name is string => name !== null),
+    tags: asArray(record.tags, 'tags')
+      .map(tagName)
+      .filter((name): name is string => name !== null),
     comments: asArray(record.mega_comments, 'mega_comments').map((c) => toComment(c, connection, remoteId)),
     attachments: [],
   }
@@ -55,7 +58,7 @@ export function toComment(value: XmlValue, connection: string, communicationId: 
 
 function requiredId(value: XmlValue | undefined, what: string): string {
   const text = asText(value)?.trim()
-  if (text === undefined || !/^\d{1,18}$/.test(text)) throw new XmlDecodeError(`${what} is missing or not numeric`)
+  if (text === undefined || !NUMERIC_ID.test(text)) throw new XmlDecodeError(`${what} is missing or not numeric`)
   return text
 }
 
@@ -69,7 +72,6 @@ function optionalDate(value: XmlValue | undefined): string | null {
   const text = asText(value)
   return text === null || text.trim() === '' ? null : parseBatchBookDate(text)
 }
-
 
 /** The messages of a Rails `<errors><error>…</error></errors>` document, if the body is one. */
 export function errorMessages(body: Buffer, maxBytes: number): string | undefined {

@@ -2,6 +2,7 @@
 import { encodeId } from '../../ids.js'
 import type { Participant } from '../../schemas/message.js'
 import { type XmlValue, XmlDecodeError, asArray, asObject, asText } from './xml.js'
+import { NUMERIC_ID } from '../../rules.js'
 
 const ROLES = new Set(['from', 'to', 'cc', 'bcc'])
 
@@ -11,7 +12,7 @@ export function toParticipants(value: XmlValue, connection: string): Participant
     const role = (asText(record.role) ?? '').trim().toLowerCase()
     if (!ROLES.has(role)) throw new XmlDecodeError(`participant role '${role.slice(0, 20)}' is unknown`)
     const contactId = asText(record.contact_id)?.trim() ?? ''
-    if (!/^\d{1,18}$/.test(contactId)) throw new XmlDecodeError('participant contact_id is missing or not numeric')
+    if (!NUMERIC_ID.test(contactId)) throw new XmlDecodeError('participant contact_id is missing or not numeric')
     return {
       role: role as Participant['role'],
       name: asText(record.name),

@@ -1,31 +1,29 @@
 /**
- * BatchBook paths, built only from ids that are checked to be decimal numbers, so nothing a
- * client sends can change which upstream path or host a call goes to.
+ * The ids that go into BatchBook paths and come back in them. Paths are built (from
+ * `BATCHBOOK_PATHS` in wire.ts) only from ids that are checked to be decimal numbers, so
+ * nothing a client sends can change which upstream path or host a call goes to.
  */
-import { ProblemError } from '../../errors.js'
+import { invalidId } from '../../errors.js'
+import { BATCHBOOK_PATHS } from './wire.js'
 
-const NUMERIC = /^[1-9]\d{0,17}$/
+const ID_SOURCE = '[1-9]\\d{0,17}'
+const NUMERIC = new RegExp(`^${ID_SOURCE}$`)
 
 /** Checks an upstream id taken from an opaque id; a malformed one is a 400 before any call. */
 export function numericId(value: string | undefined, what: string): string {
-  if (value === undefined || !NUMERIC.test(value)) throw new ProblemError('invalid_id', `The ${what} id is not a BatchBook id`)
+  if (value === undefined || !NUMERIC.test(value)) throw invalidId(`The ${what} id is not a BatchBook id`)
   return value
 }
 
-export const paths = {
-  communications: '/service/communications.xml',
-  communication: (id: string) => `/service/communications/${id}.xml`,
-  participants: (id: string) => `/service/communications/${id}/participants.xml`,
-  addParticipant: (id: string) => `/service/communications/${id}/add_participant.xml`,
-  removeParticipant: (id: string) => `/service/communications/${id}/remove_participant.xml`,
-  addTag: (id: string) => `/service/communications/${id}/add_tag.xml`,
-  removeTag: (id: string) => `/service/communications/${id}/remove_tag.xml`,
-  comments: (id: string) => `/service/communications/${id}/comments.xml`,
-  comment: (commentId: string) => `/service/comments/${commentId}.xml`,
+/** The end of a created record's `Location`: its path pattern with the id as `numericId` accepts it. */
+function locationEnd(pattern: string): RegExp {
+  const [before = '', after = ''] = pattern.split(/:\w+(?:\([^)]*\))?/)
+  const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
+  return new RegExp(`${literal(before)}(${ID_SOURCE})${literal(after)}$`)
 }
 
-const CREATED_COMMUNICATION = /\/service\/communications\/([1-9]\d{0,17})\.xml$/
-const CREATED_COMMENT = /\/service\/comments\/([1-9]\d{0,17})\.xml$/
+const CREATED_COMMUNICATION = locationEnd(BATCHBOOK_PATHS.communication.pattern)
+const CREATED_COMMENT = locationEnd(BATCHBOOK_PATHS.comment.pattern)
 
 /**
  * The id of a created record, read from the `Location` of a 201. Only the path's id is used:

@@ -1,7 +1,12 @@
 /** XML request bodies for BatchBook, every value escaped by fast-xml-parser's builder. */
 import { XMLBuilder } from 'fast-xml-parser'
 
-const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', processEntities: true, suppressEmptyNode: false })
+const builder = new XMLBuilder({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  processEntities: true,
+  suppressEmptyNode: false,
+})
 const DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>'
 
 export type XmlFields = Record<string, string | string[] | undefined | Record<string, unknown>>

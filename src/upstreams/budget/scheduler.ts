@@ -15,12 +15,11 @@
  *   gets only the budget clients leave.
  */
 import type { RateLimit } from '../../config.js'
-import { ProblemError } from '../../errors.js'
+import { type ProblemError, rateLimited } from '../../errors.js'
 import { channels, publish } from '../instrumentation.js'
 import type { BudgetStatus, BudgetStore } from './store.js'
 
 export type Lane = 'committed' | 'client' | 'background'
-export const LANES: readonly Lane[] = ['committed', 'client', 'background']
 
 /** How waiting client work of different parties is ordered. */
 export interface FairShare {
@@ -30,7 +29,7 @@ export interface FairShare {
   weights: Readonly<Record<string, number>>
 }
 
-export const DEFAULT_FAIR_SHARE: FairShare = { mode: 'round-robin', weights: {} }
+const DEFAULT_FAIR_SHARE: FairShare = { mode: 'round-robin', weights: {} }
 
 export interface SchedulerOptions {
   store: BudgetStore
@@ -74,7 +73,7 @@ export function defaultMargin(limit: RateLimit): number {
  * Redis round trip when budgets are shared; a grant or pause here drops it at once, so only
  * other replicas' calls and the window's sliding can make it up to this much out of date.
  */
-export const STATUS_REUSE_MS = 250
+const STATUS_REUSE_MS = 250
 
 /** The party of work that names none (calls made outside a client request). */
 const ANONYMOUS = '-'
@@ -194,7 +193,10 @@ export class RateScheduler {
 
   constructor(options: SchedulerOptions) {
     this.#options = options
-    this.#limit = { max: options.limit.max, windowMs: options.limit.windowMs + (options.marginMs ?? defaultMargin(options.limit)) }
+    this.#limit = {
+      max: options.limit.max,
+      windowMs: options.limit.windowMs + (options.marginMs ?? defaultMargin(options.limit)),
+    }
     const fairShare = options.fairShare ?? DEFAULT_FAIR_SHARE
     this.#fifo = fairShare.mode === 'fifo'
     this.#client = new ClientQueue((party) => Math.max(1, fairShare.weights[party] ?? 1))
@@ -245,7 +247,8 @@ export class RateScheduler {
     if (lane === 'client' && !(options.request !== undefined && this.#started.has(options.request))) {
       const wait = Math.min(options.maxWaitMs ?? this.#options.maxWaitMs, this.#options.maxWaitMs)
       deadline = now + wait
-      if (this.queued > 0 && this.#blockedUntil > deadline) return Promise.reject(this.#refusal(this.#blockedUntil - now))
+      if (this.queued > 0 && this.#blockedUntil > deadline)
+        return Promise.reject(this.#refusal(this.#blockedUntil - now))
     }
     const party = this.#fifo || options.party === undefined ? ANONYMOUS : options.party
     // Every caller queues, even when budget is free, so grants follow the lanes' order exactly.
@@ -308,7 +311,11 @@ export class RateScheduler {
         this.#blockedUntil = 0
       }
     } catch (err) {
-      const everyone = [...this.#committed.splice(0), ...this.#client.removeWhere(() => true), ...this.#background.splice(0)]
+      const everyone = [
+        ...this.#committed.splice(0),
+        ...this.#client.removeWhere(() => true),
+        ...this.#background.splice(0),
+      ]
       for (const waiter of everyone) waiter.reject(err)
     } finally {
       this.#pumping = false
@@ -329,14 +336,17 @@ export class RateScheduler {
   }
 
   #published(waiter: Waiter, now: number, granted: boolean): void {
-    publish(channels.queueWait, { connection: this.#options.connection, lane: waiter.lane, party: waiter.party, waitMs: now - waiter.enqueuedAt, granted })
+    publish(channels.queueWait, {
+      connection: this.#options.connection,
+      lane: waiter.lane,
+      party: waiter.party,
+      waitMs: now - waiter.enqueuedAt,
+      granted,
+    })
   }
 
   #refusal(waitMs: number): ProblemError {
     const seconds = Math.max(1, Math.ceil(waitMs / 1000))
-    return new ProblemError('rate_limited', `The rate budget of ${this.#options.connection} is exhausted; retry in ${seconds} s`, {
-      retryAfter: seconds,
-      upstream: { source: this.#options.source, status: null },
-    })
+    return rateLimited(this.#options.connection, this.#options.source, seconds)
   }
 }

@@ -38,7 +38,8 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
 
   async release(key: string, holder?: string): Promise<void> {
     const existing = this.#records.get(key)
-    if (existing !== undefined && existing.response === null && (holder === undefined || existing.holder === holder)) this.#records.delete(key)
+    if (existing !== undefined && existing.response === null && (holder === undefined || existing.holder === holder))
+      this.#records.delete(key)
   }
 
   /** Memory hygiene: records mostly expire in the order they were made, so stop at the first live one. */

@@ -125,7 +125,17 @@ export class RedisBudgetStore implements BudgetStore {
 
   async status(key: string, limit: RateLimit): Promise<BudgetStatus> {
     const [reserved, reservedForMs] = this.#reserved(limit)
-    const [granted, resetMs, remaining] = await this.#redis.budgetTake(...this.#keys(key), limit.windowMs, limit.max, '', '0', 'client', 0, reserved, reservedForMs)
+    const [granted, resetMs, remaining] = await this.#redis.budgetTake(
+      ...this.#keys(key),
+      limit.windowMs,
+      limit.max,
+      '',
+      '0',
+      'client',
+      0,
+      reserved,
+      reservedForMs,
+    )
     return granted === 1 ? { remaining, resetMs } : { remaining: 0, resetMs }
   }
 

@@ -8,7 +8,7 @@
  *   without the shared record could write twice.
  */
 import type { RateLimit } from '../../config.js'
-import { ProblemError } from '../../errors.js'
+import { storeUnavailable } from '../../errors.js'
 import { MemoryBudgetStore } from '../budget/memory-store.js'
 import type { Lane } from '../budget/scheduler.js'
 import { slotAt, slotPlan } from '../budget/slots.js'
@@ -162,7 +162,8 @@ export class FallbackBudgetStore implements BudgetStore {
     this.#options.onFailure(err)
     // Alone, the local log holds every grant; with others, their grants through Redis must
     // leave the window, and they must see this replica gone, before it calls in its slots.
-    if (this.#options.replicas > 1) this.#holdUntil = Math.max(this.#holdUntil, this.#now() + limit.windowMs + PRESENCE_LAG_MS)
+    if (this.#options.replicas > 1)
+      this.#holdUntil = Math.max(this.#holdUntil, this.#now() + limit.windowMs + PRESENCE_LAG_MS)
   }
 }
 
@@ -288,7 +289,9 @@ export class GuardedIdempotencyStore implements IdempotencyStore {
   async reserve(key: string, fingerprint: string, ttlMs: number, holder?: string): Promise<Reservation> {
     const journaled = this.#journal.get(key)
     if (journaled !== undefined && journaled.expiresAt > Date.now()) {
-      return journaled.fingerprint === fingerprint ? { state: 'completed', response: journaled.response } : { state: 'mismatch' }
+      return journaled.fingerprint === fingerprint
+        ? { state: 'completed', response: journaled.response }
+        : { state: 'mismatch' }
     }
     try {
       return await this.#shared.reserve(key, fingerprint, ttlMs, holder)
@@ -296,10 +299,7 @@ export class GuardedIdempotencyStore implements IdempotencyStore {
       // A command that timed out may still reach Redis later and hold the key for nothing:
       // release this request's own reservation once Redis answers again.
       if (holder !== undefined) this.#releaseLater(key, holder)
-      throw new ProblemError('store_unavailable', 'Idempotency records are unavailable right now; retry shortly with the same key', {
-        retryAfter: 1,
-        cause: err,
-      })
+      throw storeUnavailable('Idempotency records are unavailable right now; retry shortly with the same key', 1, err)
     }
   }
 

@@ -35,13 +35,18 @@ export function createSharedState(options: SharedStateOptions): SharedState {
   // Connection errors are reported through the stores' failures; keep the client from crashing the process.
   redis.on('error', () => undefined)
   const slots = new RedisReplicaSlots(redis, options.replicas, options.replicaSlot ?? null)
-  const budget = new FallbackBudgetStore(new RedisBudgetStore(redis, { replicas: options.replicas, absent: () => slots.absent() }), {
-    replicas: options.replicas,
-    slots,
-    onFailure: (err) => options.onFailure('rate budget falls back to this replica’s time slots', err),
-  })
+  const budget = new FallbackBudgetStore(
+    new RedisBudgetStore(redis, { replicas: options.replicas, absent: () => slots.absent() }),
+    {
+      replicas: options.replicas,
+      slots,
+      onFailure: (err) => options.onFailure('rate budget falls back to this replica’s time slots', err),
+    },
+  )
   const ready = waitReady(redis, 2_000)
-  const cache = new ResilientCacheStore(new RedisCacheStore(redis, { staleMs: options.staleMs }), (err) => options.onFailure('cache', err))
+  const cache = new ResilientCacheStore(new RedisCacheStore(redis, { staleMs: options.staleMs }), (err) =>
+    options.onFailure('cache', err),
+  )
   const idempotency = new GuardedIdempotencyStore(new RedisIdempotencyStore(redis), (err) =>
     options.onFailure('an idempotency record is kept on this replica until Redis takes it', err, 'error'),
   )

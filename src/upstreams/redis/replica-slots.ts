@@ -9,7 +9,7 @@ import type { Redis, Result } from 'ioredis'
 import type { ReplicaSlots } from './fallback.js'
 
 /** A heartbeat lives this long unless renewed; renewal and the look at the others run every second. */
-export const HEARTBEAT_TTL_MS = 3_000
+const HEARTBEAT_TTL_MS = 3_000
 const BEAT_MS = 1_000
 
 // KEYS[1] the slot's key; ARGV me, ttl. Keeps or takes the slot when it is this replica's or free.
@@ -70,7 +70,8 @@ export class RedisReplicaSlots implements ReplicaSlots {
   /** Renews this replica's heartbeat (claiming a free slot if it has none) and reads the others'. */
   async beat(): Promise<void> {
     try {
-      const held = this.#slot !== null && (await this.#redis.replicaHold(key(this.#slot), this.#me, HEARTBEAT_TTL_MS)) === 1
+      const held =
+        this.#slot !== null && (await this.#redis.replicaHold(key(this.#slot), this.#me, HEARTBEAT_TTL_MS)) === 1
       // A claimed slot gone to another replica (Redis lost its keys): take a free one.
       if (!held && !this.#fixed) this.#slot = await this.#claim()
       const holders = await this.#redis.mget(...Array.from({ length: this.#replicas }, (_, i) => key(i)))

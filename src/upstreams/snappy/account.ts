@@ -1,9 +1,6 @@
-import type { RateLimit } from '../../config.js'
+import { SNAPPY_API_PREFIX } from './wire.js'
 
-export const DEFAULT_SNAPPY_BASE_URL = 'https://app.besnappy.com/api/v1'
-
-/** "The current Snappy API rate limit is 200 requests per minute." (vendor docs) */
-export const DEFAULT_SNAPPY_LIMIT: RateLimit = Object.freeze({ max: 200, windowMs: 60_000 })
+export const DEFAULT_SNAPPY_BASE_URL = `https://app.besnappy.com${SNAPPY_API_PREFIX}`
 
 const API_KEY = /^[0-9a-f]{64}$/i
 

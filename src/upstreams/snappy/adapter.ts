@@ -4,12 +4,12 @@
  * off the adapter as one class each.
  */
 import type { ConnectionConfig } from '../../config.js'
-import { ProblemError } from '../../errors.js'
+import { badUpstreamResponse, invalidField, invalidId, unsupportedBySource, validationFailed } from '../../errors.js'
 import { decodeIdFor } from '../../ids.js'
 import type { Message } from '../../schemas/message.js'
 import type { BatchBookMessageInput, SnappyMessageInput } from '../../schemas/message-input.js'
 import type { MessagePage, MessagePageQuery, MessageReadOptions, SourceAdapter } from '../adapter.js'
-import type { UpstreamClient } from '../client.js'
+import type { UpstreamEngine } from '../engine.js'
 import { SnappyDirectory } from './directory.js'
 import { SnappyDocuments } from './documents.js'
 import { SnappyFaqs } from './faqs.js'
@@ -24,15 +24,15 @@ const TAKEN_FOR_MS = 10 * 60 * 1000
 
 export class SnappyAdapter implements SourceAdapter {
   readonly connection: ConnectionConfig
-  readonly client: UpstreamClient
+  readonly engine: UpstreamEngine
   readonly directory: SnappyDirectory
   readonly tickets: SnappyTickets
   readonly documents: SnappyDocuments
   readonly wall: SnappyWall
   readonly faqs: SnappyFaqs
 
-  constructor(client: UpstreamClient) {
-    this.client = client
+  constructor(client: UpstreamEngine) {
+    this.engine = client
     this.connection = client.connection
     this.directory = new SnappyDirectory(client)
     this.tickets = new SnappyTickets(client)
@@ -42,13 +42,17 @@ export class SnappyAdapter implements SourceAdapter {
   }
 
   listMessages(query: MessagePageQuery, options: MessageReadOptions): Promise<MessagePage> {
-    return listSnappyMessages({ connection: this.connection.name, directory: this.directory, tickets: this.tickets }, query, options)
+    return listSnappyMessages(
+      { connection: this.connection.name, directory: this.directory, tickets: this.tickets },
+      query,
+      options,
+    )
   }
 
   /** `parts` = [ticketId, noteId]. Snappy has no note endpoint: the ticket's notes are read. */
   async getMessage(parts: readonly string[], options: MessageReadOptions): Promise<Message> {
     const [ticket, note] = parts
-    if (ticket === undefined || note === undefined) throw new ProblemError('invalid_id', 'A Snappy message id names a ticket and a note')
+    if (ticket === undefined || note === undefined) throw invalidId('A Snappy message id names a ticket and a note')
     const found = (await this.tickets.notes(ticket, options)).find((m) => m.remoteId === note)
     if (found === undefined) throw notFound(this.connection.name, 'note')
     return found
@@ -61,8 +65,11 @@ export class SnappyAdapter implements SourceAdapter {
    * what was sent (`findSentNote`). The ticket's tags are known without another read: those
    * it had plus those sent.
    */
-  async createMessage(input: BatchBookMessageInput | SnappyMessageInput, options: MessageReadOptions): Promise<Message> {
-    if (input.source !== 'snappy') throw new ProblemError('validation_failed', 'This connection takes Snappy messages only')
+  async createMessage(
+    input: BatchBookMessageInput | SnappyMessageInput,
+    options: MessageReadOptions,
+  ): Promise<Message> {
+    if (input.source !== 'snappy') throw validationFailed('This connection takes Snappy messages only')
     const [account, mailbox] = decodeIdFor('mailbox', input.mailboxId, this.connection, 2) as [string, string]
     const staff = input.staffId === undefined ? undefined : decodeIdFor('staff', input.staffId, this.connection, 1)[0]
     let nonce: string | undefined
@@ -72,11 +79,14 @@ export class SnappyAdapter implements SourceAdapter {
       const [ticket] = decodeIdFor('conversation', input.conversationId, this.connection, 1) as [string]
       const facts = await this.tickets.facts(ticket)
       if (facts.account !== account) {
-        throw new ProblemError('validation_failed', 'The conversation is in another account than the mailbox', {
-          errors: [{ path: 'body/conversationId', message: 'not in the mailbox’s account' }],
-        })
+        throw invalidField(
+          'body/conversationId',
+          'not in the mailbox’s account',
+          'The conversation is in another account than the mailbox',
+        )
       }
-      if (facts.nonce === null) throw new ProblemError('unsupported_by_source', 'Snappy did not give this conversation a nonce, so it cannot be replied into')
+      if (facts.nonce === null)
+        throw unsupportedBySource('Snappy did not give this conversation a nonce, so it cannot be replied into')
       nonce = facts.nonce
       // The same cached read that gave the facts.
       const existing = (await this.tickets.get(ticket, { includeRemote: false })).tags
@@ -84,14 +94,20 @@ export class SnappyAdapter implements SourceAdapter {
       invalidate.push(...invalidationOf(facts))
     }
     const postedAt = Date.now()
-    const res = await this.client.write(noteRequest(input, { mailbox, staff, nonce }), { invalidate, describe: describeSnappy })
+    const res = await this.engine.write(noteRequest(input, { mailbox, staff, nonce }), {
+      invalidate,
+      describe: describeSnappy,
+    })
     const created = readNonce(res.body, this.connection.name)
     const notes = await this.tickets.notes(created, options, tags, true)
     const mine = findSentNote(notes, input, nonce === undefined ? null : postedAt, (note) => this.#taken.has(note.id))
     if (mine === undefined) {
-      throw new ProblemError('upstream_bad_response', `${this.connection.name} accepted the note, but it is not among the ticket's notes yet`, {
-        upstream: { source: 'snappy', status: res.status },
-      })
+      throw badUpstreamResponse(
+        this.connection.name,
+        'snappy',
+        res.status,
+        "accepted the note, but it is not among the ticket's notes yet",
+      )
     }
     this.#take(mine.id)
     return mine

@@ -7,6 +7,8 @@
  * of tickets and notes are Unix seconds, every other time is `YYYY-MM-DD HH:MM:SS` in UTC
  * without a zone. Both become ISO 8601 UTC.
  */
+import { NUMERIC_ID } from '../../rules.js'
+import { SQL_TIME_NEVER, parseSqlTime } from './wire.js'
 
 export class SnappyDecodeError extends Error {
   constructor(message: string) {
@@ -55,7 +57,7 @@ export function idOf(value: unknown, what: string): string {
 export function optionalId(value: unknown, what: string): string | null {
   if (value === undefined || value === null) return null
   if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value)
-  if (typeof value === 'string' && /^\d{1,18}$/.test(value)) return value
+  if (typeof value === 'string' && NUMERIC_ID.test(value)) return value
   throw new SnappyDecodeError(`${what} is not a numeric id`)
 }
 
@@ -93,27 +95,19 @@ export function stringList(value: unknown, what: string): string[] {
   })
 }
 
-const SQL_TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/
-
 /** `YYYY-MM-DD HH:MM:SS` (UTC, no zone) or Unix seconds → ISO 8601 UTC; null stays null. */
 export function optionalTime(value: unknown, what: string): string | null {
   if (value === undefined || value === null || value === '') return null
   // Laravel writes a never-set datetime as all zeros.
-  if (value === '0000-00-00 00:00:00') return null
+  if (value === SQL_TIME_NEVER) return null
   if (typeof value === 'number' || (typeof value === 'string' && /^\d{1,12}$/.test(value))) {
     const seconds = Number(value)
     if (!Number.isSafeInteger(seconds) || seconds < 0) throw new SnappyDecodeError(`${what} is not a valid Unix time`)
     return new Date(seconds * 1000).toISOString()
   }
   if (typeof value === 'string') {
-    const m = SQL_TIME.exec(value)
-    if (m !== null) {
-      const [, y, mo, d, h, mi, s] = m.map(Number) as [number, number, number, number, number, number, number]
-      const ms = Date.UTC(y, mo - 1, d, h, mi, s)
-      const date = new Date(ms)
-      // Date.UTC rolls over impossible dates (2014-02-31); refuse them instead.
-      if (date.getUTCMonth() === mo - 1 && date.getUTCDate() === d && h < 24 && mi < 60 && s < 60) return date.toISOString()
-    }
+    const ms = parseSqlTime(value)
+    if (ms !== null) return new Date(ms).toISOString()
   }
   throw new SnappyDecodeError(`${what} is not a known time format`)
 }

@@ -4,10 +4,20 @@
  * (`PUT`), merging the change into what is stored. Every FAQ write invalidates the
  * account's FAQ reads, search included.
  */
-import type { Faq, FaqInput, FaqPatch, FaqQuestion, FaqQuestionInput, FaqQuestionPatch, FaqSearchHit, FaqTopic } from '../../schemas/faq.js'
+import type {
+  Faq,
+  FaqInput,
+  FaqPatch,
+  FaqQuestion,
+  FaqQuestionInput,
+  FaqQuestionPatch,
+  FaqSearchHit,
+  FaqTopic,
+} from '../../schemas/faq.js'
 import { asArray, asObject, isObject, optionalInteger } from './codec.js'
 import { toFaq, toFaqQuestion, toFaqSearchHit, toFaqTopic } from './mapping/faqs.js'
-import { SnappyResource, answerAs, badAnswer, notFound, num } from './resource.js'
+import { SnappyResource, answerAs, found, newest, num } from './resource.js'
+import { SNAPPY_PATHS } from './wire.js'
 
 export interface FaqSearchPage {
   items: FaqSearchHit[]
@@ -22,10 +32,8 @@ export interface TopicPath {
   topic: string
 }
 
-const byNewest = <T extends { remoteId: string }>(a: T, b: T) => Number(b.remoteId) - Number(a.remoteId)
-
 /** "My FAQ" → "my-faq", the `url` Snappy expects next to a title. */
-export function slugify(title: string): string {
+function slugify(title: string): string {
   const slug = title
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
@@ -38,7 +46,7 @@ export function slugify(title: string): string {
 
 export class SnappyFaqs extends SnappyResource {
   async search(account: string, query: string, page = 1): Promise<FaqSearchPage> {
-    return this.read(`/account/${num(account)}/faqs/search`, {
+    return this.read(SNAPPY_PATHS.faqSearch.path({ id: num(account) }), {
       kind: 'list',
       tags: [`faqs:${account}`],
       query: { query, page },
@@ -46,17 +54,19 @@ export class SnappyFaqs extends SnappyResource {
         const body = asObject(json, 'faq search answer')
         const meta = isObject(body.meta) ? body.meta : {}
         const items = asArray(body.data, 'faq search data').map((q) => toFaqSearchHit(q, this.connection, account))
-        return { items, total: optionalInteger(meta.total, 'meta total') ?? items.length, page: optionalInteger(meta.page, 'meta page') ?? page }
+        return {
+          items,
+          total: optionalInteger(meta.total, 'meta total') ?? items.length,
+          page: optionalInteger(meta.page, 'meta page') ?? page,
+        }
       },
     })
   }
 
   list(account: string): Promise<Faq[]> {
-    return this.read(`/account/${num(account)}/faqs`, {
-      kind: 'list',
-      tags: [`faqs:${account}`],
-      map: (json) => asArray(json, 'faqs').map((f) => toFaq(f, this.connection, account)),
-    })
+    return this.readList(SNAPPY_PATHS.faqs.path({ id: num(account) }), [`faqs:${account}`], 'faqs', (f) =>
+      toFaq(f, this.connection, account),
+    )
   }
 
   async get(account: string, faq: string): Promise<Faq> {
@@ -64,10 +74,20 @@ export class SnappyFaqs extends SnappyResource {
   }
 
   async create(account: string, input: FaqInput): Promise<Faq> {
-    const res = await this.send('POST', `/account/${num(account)}/faqs`, { title: input.title, url: input.url ?? slugify(input.title) }, [`faqs:${account}`])
-    const answered = answerAs(res, (json) => toFaq(json, this.connection, account))
-    if (answered !== undefined) return answered
-    return newest((await this.list(account)).filter((f) => f.title === input.title), this.connection, 'the new FAQ')
+    const res = await this.send(
+      'POST',
+      SNAPPY_PATHS.faqs.path({ id: num(account) }),
+      { title: input.title, url: input.url ?? slugify(input.title) },
+      [`faqs:${account}`],
+    )
+    return (
+      answerAs(res, (json) => toFaq(json, this.connection, account)) ??
+      newest(
+        (await this.list(account)).filter((f) => f.title === input.title),
+        this.connection,
+        'the new FAQ',
+      )
+    )
   }
 
   async update(account: string, faq: string, patch: FaqPatch): Promise<Faq> {
@@ -79,20 +99,25 @@ export class SnappyFaqs extends SnappyResource {
             title: patch.title ?? current.title,
             url: patch.url ?? current.url ?? slugify(patch.title ?? current.title),
           }))
-    const res = await this.send('PUT', `/account/${num(account)}/faqs/${num(faq)}`, body, [`faqs:${account}`])
+    const res = await this.send('PUT', SNAPPY_PATHS.faq.path({ id: num(account), faq: num(faq) }), body, [
+      `faqs:${account}`,
+    ])
     return answerAs(res, (json) => toFaq(json, this.connection, account)) ?? this.get(account, faq)
   }
 
   async remove(account: string, faq: string): Promise<void> {
-    await this.send('DELETE', `/account/${num(account)}/faqs/${num(faq)}`, undefined, [`faqs:${account}`])
+    await this.send('DELETE', SNAPPY_PATHS.faq.path({ id: num(account), faq: num(faq) }), undefined, [
+      `faqs:${account}`,
+    ])
   }
 
   topics(account: string, faq: string): Promise<FaqTopic[]> {
-    return this.read(`/account/${num(account)}/faqs/${num(faq)}/topics`, {
-      kind: 'list',
-      tags: [`faqs:${account}`],
-      map: (json) => asArray(json, 'topics').map((t) => toFaqTopic(t, this.connection, account, faq)),
-    })
+    return this.readList(
+      SNAPPY_PATHS.faqTopics.path({ id: num(account), faq: num(faq) }),
+      [`faqs:${account}`],
+      'topics',
+      (t) => toFaqTopic(t, this.connection, account, faq),
+    )
   }
 
   async topic(account: string, faq: string, topic: string): Promise<FaqTopic> {
@@ -100,27 +125,40 @@ export class SnappyFaqs extends SnappyResource {
   }
 
   async createTopic(account: string, faq: string, name: string): Promise<FaqTopic> {
-    const res = await this.send('POST', `/account/${num(account)}/faqs/${num(faq)}/topics`, { topic: name }, [`faqs:${account}`])
-    const answered = answerAs(res, (json) => toFaqTopic(json, this.connection, account, faq))
-    if (answered !== undefined) return answered
-    return newest((await this.topics(account, faq)).filter((t) => t.name === name), this.connection, 'the new topic')
+    const res = await this.send(
+      'POST',
+      SNAPPY_PATHS.faqTopics.path({ id: num(account), faq: num(faq) }),
+      { topic: name },
+      [`faqs:${account}`],
+    )
+    return (
+      answerAs(res, (json) => toFaqTopic(json, this.connection, account, faq)) ??
+      newest(
+        (await this.topics(account, faq)).filter((t) => t.name === name),
+        this.connection,
+        'the new topic',
+      )
+    )
   }
 
   async updateTopic(at: TopicPath, name: string): Promise<FaqTopic> {
-    const res = await this.send('PUT', topicPath(at), { topic: name }, [`faqs:${at.account}`])
-    return answerAs(res, (json) => toFaqTopic(json, this.connection, at.account, at.faq)) ?? this.topic(at.account, at.faq, at.topic)
+    const res = await this.send('PUT', SNAPPY_PATHS.faqTopic.path(topicParams(at)), { topic: name }, [
+      `faqs:${at.account}`,
+    ])
+    return (
+      answerAs(res, (json) => toFaqTopic(json, this.connection, at.account, at.faq)) ??
+      this.topic(at.account, at.faq, at.topic)
+    )
   }
 
   async removeTopic(at: TopicPath): Promise<void> {
-    await this.send('DELETE', topicPath(at), undefined, [`faqs:${at.account}`])
+    await this.send('DELETE', SNAPPY_PATHS.faqTopic.path(topicParams(at)), undefined, [`faqs:${at.account}`])
   }
 
   questions(at: TopicPath): Promise<FaqQuestion[]> {
-    return this.read(`${topicPath(at)}/questions`, {
-      kind: 'list',
-      tags: [`faqs:${at.account}`],
-      map: (json) => asArray(json, 'questions').map((q) => toFaqQuestion(q, this.connection, at.account, at.faq, at.topic)),
-    })
+    return this.readList(SNAPPY_PATHS.faqQuestions.path(topicParams(at)), [`faqs:${at.account}`], 'questions', (q) =>
+      toFaqQuestion(q, this.connection, at.account, at.faq, at.topic),
+    )
   }
 
   async question(at: TopicPath, question: string): Promise<FaqQuestion> {
@@ -128,58 +166,84 @@ export class SnappyFaqs extends SnappyResource {
   }
 
   async createQuestion(at: TopicPath, input: FaqQuestionInput): Promise<FaqQuestion> {
-    const res = await this.send('POST', `${topicPath(at)}/questions`, { question: input.question, answer: input.answer }, [`faqs:${at.account}`])
-    const answered = answerAs(res, (json) => toFaqQuestion(json, this.connection, at.account, at.faq, at.topic))
-    if (answered !== undefined) return answered
-    return newest((await this.questions(at)).filter((q) => q.question === input.question), this.connection, 'the new question')
+    const res = await this.send(
+      'POST',
+      SNAPPY_PATHS.faqQuestions.path(topicParams(at)),
+      { question: input.question, answer: input.answer },
+      [`faqs:${at.account}`],
+    )
+    return (
+      answerAs(res, (json) => toFaqQuestion(json, this.connection, at.account, at.faq, at.topic)) ??
+      newest(
+        (await this.questions(at)).filter((q) => q.question === input.question),
+        this.connection,
+        'the new question',
+      )
+    )
   }
 
   async updateQuestion(at: TopicPath, question: string, patch: FaqQuestionPatch): Promise<FaqQuestion> {
     const body =
       patch.question !== undefined && patch.answer !== undefined
         ? { question: patch.question, answer: patch.answer }
-        : await this.question(at, question).then((current) => ({ question: patch.question ?? current.question, answer: patch.answer ?? current.answer }))
-    const res = await this.send('PUT', `${topicPath(at)}/questions/${num(question)}`, body, [`faqs:${at.account}`])
-    return answerAs(res, (json) => toFaqQuestion(json, this.connection, at.account, at.faq, at.topic)) ?? this.question(at, question)
+        : await this.question(at, question).then((current) => ({
+            question: patch.question ?? current.question,
+            answer: patch.answer ?? current.answer,
+          }))
+    const res = await this.send(
+      'PUT',
+      SNAPPY_PATHS.faqQuestion.path({ ...topicParams(at), question: num(question) }),
+      body,
+      [`faqs:${at.account}`],
+    )
+    return (
+      answerAs(res, (json) => toFaqQuestion(json, this.connection, at.account, at.faq, at.topic)) ??
+      this.question(at, question)
+    )
   }
 
   async removeQuestion(at: TopicPath, question: string): Promise<void> {
-    await this.send('DELETE', `${topicPath(at)}/questions/${num(question)}`, undefined, [`faqs:${at.account}`])
+    await this.send(
+      'DELETE',
+      SNAPPY_PATHS.faqQuestion.path({ ...topicParams(at), question: num(question) }),
+      undefined,
+      [`faqs:${at.account}`],
+    )
   }
 
   /**
    * Moves a question to `topics` (ids of the same FAQ). It answers the question as reached
    * through the first of them, and the topics it is in now.
    */
-  async setQuestionTopics(at: TopicPath, question: string, topics: string[]): Promise<{ question: FaqQuestion; topics: FaqTopic[] }> {
-    const res = await this.send('PUT', `${topicPath(at)}/questions/${num(question)}/topics`, { topics: topics.map((t) => Number(num(t))) }, [
-      `faqs:${at.account}`,
-    ])
+  async setQuestionTopics(
+    at: TopicPath,
+    question: string,
+    topics: string[],
+  ): Promise<{ question: FaqQuestion; topics: FaqTopic[] }> {
+    const res = await this.send(
+      'PUT',
+      SNAPPY_PATHS.faqQuestionTopics.path({ ...topicParams(at), question: num(question) }),
+      { topics: topics.map((t) => Number(num(t))) },
+      [`faqs:${at.account}`],
+    )
     const first = topics[0] as string
     const now: TopicPath = { ...at, topic: first }
-    const moved = answerAs(res, (json) => toFaqQuestion(json, this.connection, at.account, at.faq, first)) ?? (await this.question(now, question))
+    const moved =
+      answerAs(res, (json) => toFaqQuestion(json, this.connection, at.account, at.faq, first)) ??
+      (await this.question(now, question))
     // The answer may list the topics the question is in now; only without them is the list read.
     const answered = answerAs(res, (json) => {
       const listed = asObject(json, 'question').topics
-      return listed === undefined ? undefined : asArray(listed, 'topics').map((t) => toFaqTopic(t, this.connection, at.account, at.faq))
+      return listed === undefined
+        ? undefined
+        : asArray(listed, 'topics').map((t) => toFaqTopic(t, this.connection, at.account, at.faq))
     })
     const all = answered ?? (await this.topics(at.account, at.faq))
     return { question: moved, topics: all.filter((t) => topics.includes(t.remoteId)) }
   }
 }
 
-function topicPath(at: TopicPath): string {
-  return `/account/${num(at.account)}/faqs/${num(at.faq)}/topics/${num(at.topic)}`
-}
-
-function found<T extends { remoteId: string }>(list: T[], id: string, connection: string, what: string): T {
-  const record = list.find((r) => r.remoteId === id)
-  if (record === undefined) throw notFound(connection, what)
-  return record
-}
-
-function newest<T extends { remoteId: string }>(list: T[], connection: string, what: string): T {
-  const record = [...list].sort(byNewest)[0]
-  if (record === undefined) throw badAnswer(connection, what)
-  return record
+/** The checked ids of a topic's path. */
+function topicParams(at: TopicPath): { id: string; faq: string; topic: string } {
+  return { id: num(at.account), faq: num(at.faq), topic: num(at.topic) }
 }

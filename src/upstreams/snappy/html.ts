@@ -10,7 +10,8 @@ import { convert, type HtmlToTextOptions } from 'html-to-text'
  * what Snappy's rendering (`<p>…</p>`, `<br />`) and mail clients produce. A customer
  * writing "press <enter>" or "if a<b and b>c" is not HTML.
  */
-const CLOSING_TAG = /<\/(?:p|div|span|a|b|i|u|s|em|strong|small|sub|sup|ul|ol|li|dl|dt|dd|blockquote|pre|code|h[1-6]|table|thead|tbody|tr|td|th|font|center|html|body)\s*>/i
+const CLOSING_TAG =
+  /<\/(?:p|div|span|a|b|i|u|s|em|strong|small|sub|sup|ul|ol|li|dl|dt|dd|blockquote|pre|code|h[1-6]|table|thead|tbody|tr|td|th|font|center|html|body)\s*>/i
 const VOID_ELEMENT = /<(?:br|hr|img)(?:\s[^<>]*)?\/?>/i
 
 export function looksLikeHtml(content: string): boolean {

@@ -38,7 +38,11 @@ function fieldPart(boundary: string, name: string, value: string): string {
 }
 
 /** The body; `fields` is asked for once the file has passed, so late fields are included. */
-export async function* multipartBody(boundary: string, file: StreamedFile, fields: () => Record<string, string>): AsyncGenerator<Uint8Array> {
+export async function* multipartBody(
+  boundary: string,
+  file: StreamedFile,
+  fields: () => Record<string, string>,
+): AsyncGenerator<Uint8Array> {
   yield Buffer.from(fileHeader(boundary, file), 'utf8')
   for await (const chunk of file.content) yield chunk
   yield Buffer.from('\r\n', 'utf8')

@@ -3,6 +3,8 @@ import type { Message } from '../../schemas/message.js'
 import type { SnappyMessageInput } from '../../schemas/message-input.js'
 import type { UpstreamRequest } from '../transport.js'
 import { badAnswer } from './resource.js'
+import { SNAPPY_PATHS } from './wire.js'
+import { NONCE } from '../../rules.js'
 
 export interface NoteTargets {
   mailbox: string
@@ -26,22 +28,26 @@ export function noteRequest(input: SnappyMessageInput, targets: NoteTargets): Up
   body.scope = input.visibility ?? 'public'
   for (const role of ['from', 'to', 'cc', 'bcc'] as const) {
     const list = input[role]
-    if (list !== undefined && list.length > 0) body[role] = list.map((a) => (a.name === undefined ? { address: a.address } : { name: a.name, address: a.address }))
+    if (list !== undefined && list.length > 0)
+      body[role] = list.map((a) =>
+        a.name === undefined ? { address: a.address } : { name: a.name, address: a.address },
+      )
   }
   if (input.tags !== undefined && input.tags.length > 0) body.tags = input.tags
   return {
     method: 'POST',
-    path: '/note',
+    path: SNAPPY_PATHS.note.path(),
     headers: { accept: '*/*', 'content-type': 'application/json; charset=utf-8' },
     body: JSON.stringify(body),
   }
 }
 
-const NONCE = /^[a-z0-9]{16}$/
-
 /** `POST /note` answers `text/html` whose body is the nonce (tolerating quotes and whitespace). */
 export function readNonce(body: Buffer, connection: string): string {
-  const text = body.toString('utf8').trim().replace(/^"(.*)"$/, '$1')
+  const text = body
+    .toString('utf8')
+    .trim()
+    .replace(/^"(.*)"$/, '$1')
   if (!NONCE.test(text)) throw badAnswer(connection, 'a ticket nonce')
   return text
 }
@@ -82,8 +88,19 @@ export function findSentNote(
   }
   let best: Message | undefined
   for (const note of notes) {
-    if (note.visibility !== scope || Date.parse(note.createdAt) < since - CLOCK_SKEW_MS || plain(note.body.text) !== text || taken(note)) continue
-    if (best === undefined || distance(note) < distance(best) || (distance(note) === distance(best) && Number(note.remoteId) < Number(best.remoteId))) best = note
+    if (
+      note.visibility !== scope ||
+      Date.parse(note.createdAt) < since - CLOCK_SKEW_MS ||
+      plain(note.body.text) !== text ||
+      taken(note)
+    )
+      continue
+    if (
+      best === undefined ||
+      distance(note) < distance(best) ||
+      (distance(note) === distance(best) && Number(note.remoteId) < Number(best.remoteId))
+    )
+      best = note
   }
   return best
 }

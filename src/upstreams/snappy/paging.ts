@@ -3,9 +3,9 @@
  * search pages, the wall "after" a post), so each list's cursor says which kind it is and
  * holds non-negative integers only: opaque to clients, checked strictly when it comes back.
  */
-import { DEFAULT_PAGE_SIZE } from '../../schemas/snappy-common.js'
+import { DEFAULT_PAGE_SIZE } from '../../rules.js'
 import { decodeOpaque, encodeOpaque } from '../../cursor.js'
-import { ProblemError } from '../../errors.js'
+import { invalidCursor } from '../../errors.js'
 
 const MAX_LENGTH = 512
 
@@ -13,8 +13,12 @@ export function encodePageCursor(kind: string, fields: Record<string, number>): 
   return encodeOpaque({ k: kind, ...fields })
 }
 
-export function decodePageCursor<K extends string>(kind: string, value: string, names: readonly K[]): Record<K, number> {
-  const invalid = () => new ProblemError('invalid_cursor', 'The cursor is not one this list issued; start again without it')
+export function decodePageCursor<K extends string>(
+  kind: string,
+  value: string,
+  names: readonly K[],
+): Record<K, number> {
+  const invalid = () => invalidCursor('The cursor is not one this list issued; start again without it')
   const record = decodeOpaque(value, MAX_LENGTH, invalid)
   if (record.k !== kind) throw invalid()
   const out = {} as Record<K, number>
@@ -27,7 +31,12 @@ export function decodePageCursor<K extends string>(kind: string, value: string, 
 }
 
 /** One page of an in-memory list from an offset cursor. */
-export function slicePage<T>(items: T[], kind: string, cursor: string | undefined, limit = DEFAULT_PAGE_SIZE): { data: T[]; nextCursor: string | null } {
+export function slicePage<T>(
+  items: T[],
+  kind: string,
+  cursor: string | undefined,
+  limit = DEFAULT_PAGE_SIZE,
+): { data: T[]; nextCursor: string | null } {
   const offset = cursor === undefined ? 0 : decodePageCursor(kind, cursor, ['o']).o
   const data = items.slice(offset, offset + limit)
   const next = offset + data.length

@@ -13,13 +13,13 @@
 import { ProblemError } from '../../errors.js'
 import type { Conversation } from '../../schemas/conversation.js'
 import type { Message } from '../../schemas/message.js'
-import type { StreamedResponse } from '../transport.js'
+import type { StreamedResponse, UpstreamMethod } from '../transport.js'
 import { asArray, asObject, idOf, optionalInteger } from './codec.js'
 import { newestFirst, toConversation, toMessage } from './mapping/tickets.js'
 import { SnappyResource, answerAs, describeSnappy, isNonce, num, ticketSegment } from './resource.js'
+import { type QueueName, SNAPPY_PATHS } from './wire.js'
 
-export const QUEUES = ['waiting', 'inbox', 'yours'] as const
-export type QueueName = (typeof QUEUES)[number]
+export { QUEUES, type QueueName } from './wire.js'
 
 export interface ReadOptions {
   includeRemote: boolean
@@ -47,7 +47,7 @@ export interface SearchPage {
 
 export type QueueScope = { account: string } | { account: string; mailbox: string }
 
-export function withoutRemote<T extends { remote?: unknown }>(record: T, options: ReadOptions): T {
+function withoutRemote<T extends { remote?: unknown }>(record: T, options: ReadOptions): T {
   if (options.includeRemote) return record
   const { remote: _remote, ...rest } = record
   return rest as T
@@ -55,7 +55,10 @@ export function withoutRemote<T extends { remote?: unknown }>(record: T, options
 
 export class SnappyTickets extends SnappyResource {
   queue(scope: QueueScope, queue: QueueName, options: ReadOptions): Promise<Conversation[]> {
-    const path = 'mailbox' in scope ? `/mailbox/${num(scope.mailbox)}/${queue}` : `/account/${num(scope.account)}/${queue}`
+    const path =
+      'mailbox' in scope
+        ? SNAPPY_PATHS.queue('mailbox', queue).path({ id: num(scope.mailbox) })
+        : SNAPPY_PATHS.queue('account', queue).path({ id: num(scope.account) })
     return this.read(path, {
       kind: 'list',
       tags: [`queues:${scope.account}`, 'queues'],
@@ -64,7 +67,7 @@ export class SnappyTickets extends SnappyResource {
   }
 
   async search(account: string, query: string, page: number, options: ReadOptions): Promise<SearchPage> {
-    const result = await this.read(`/account/${num(account)}/search`, {
+    const result = await this.read(SNAPPY_PATHS.search.path({ id: num(account) }), {
       kind: 'list',
       tags: [`search:${account}`, 'search'],
       query: { query, page },
@@ -72,7 +75,11 @@ export class SnappyTickets extends SnappyResource {
         const body = asObject(json, 'search answer')
         const meta = body.meta === undefined || body.meta === null ? {} : asObject(body.meta, 'search meta')
         const items = asArray(body.data, 'search data').map((t) => this.#ticket(t).conversation)
-        return { items, total: optionalInteger(meta.total, 'meta total') ?? items.length, page: optionalInteger(meta.page, 'meta page') ?? page }
+        return {
+          items,
+          total: optionalInteger(meta.total, 'meta total') ?? items.length,
+          page: optionalInteger(meta.page, 'meta page') ?? page,
+        }
       },
     })
     return { ...result, items: result.items.map((c) => withoutRemote(c, options)) }
@@ -95,7 +102,7 @@ export class SnappyTickets extends SnappyResource {
   async notes(ref: string, options: ReadOptions, knownTags?: string[], fresh = false): Promise<Message[]> {
     const segment = ticketSegment(ref)
     const [notes, ticket] = await Promise.all([
-      this.read(`/ticket/${segment}/notes`, {
+      this.read(SNAPPY_PATHS.ticketNotes.path({ id: segment }), {
         kind: 'list',
         fresh,
         tags: this.#readTags(segment),
@@ -112,21 +119,34 @@ export class SnappyTickets extends SnappyResource {
     return notes.map((m) => withoutRemote({ ...m, tags: [...tags] }, options)).sort(newestFirst)
   }
 
-  async setTags(ref: string, tags: string[], options: ReadOptions): Promise<Conversation> {
-    const { id, invalidate } = await this.#target(ref)
-    const res = await this.send('POST', `/ticket/${num(id)}/tags`, { tags }, invalidate)
-    return this.#afterWrite(id, answerAs(res, (json) => this.#ticket(json).conversation), options)
+  setTags(ref: string, tags: string[], options: ReadOptions): Promise<Conversation> {
+    return this.#change(ref, 'POST', (id) => SNAPPY_PATHS.ticketTags.path({ id }), { tags }, options)
   }
 
-  async setStatus(ref: string, status: string, options: ReadOptions): Promise<Conversation> {
+  setStatus(ref: string, status: string, options: ReadOptions): Promise<Conversation> {
+    return this.#change(ref, 'PUT', (id) => SNAPPY_PATHS.ticketStatus.path({ id }), { status }, options)
+  }
+
+  /** One write to a ticket's sub-resource; its answer (or a read-back) is the changed conversation. */
+  async #change(
+    ref: string,
+    method: UpstreamMethod,
+    path: (id: string) => string,
+    body: unknown,
+    options: ReadOptions,
+  ): Promise<Conversation> {
     const { id, invalidate } = await this.#target(ref)
-    const res = await this.send('PUT', `/ticket/${num(id)}/status`, { status }, invalidate)
-    return this.#afterWrite(id, answerAs(res, (json) => this.#ticket(json).conversation), options)
+    const res = await this.send(method, path(num(id)), body, invalidate)
+    return this.#afterWrite(
+      id,
+      answerAs(res, (json) => this.#ticket(json).conversation),
+      options,
+    )
   }
 
   async remove(ref: string): Promise<void> {
     const { id, invalidate } = await this.#target(ref)
-    await this.send('DELETE', `/ticket/${num(id)}`, undefined, invalidate)
+    await this.send('DELETE', SNAPPY_PATHS.ticket.path({ id: num(id) }), undefined, invalidate)
   }
 
   /** The ticket id a write goes to, and what it may change (see the header comment). */
@@ -138,21 +158,30 @@ export class SnappyTickets extends SnappyResource {
 
   /** Streams an attachment of the ticket `ref` (id or nonce); Snappy checks it belongs there. */
   attachment(ref: string, attachment: string): Promise<StreamedResponse> {
-    return this.client.download(
-      { method: 'GET', path: `/ticket/${ticketSegment(ref)}/attachment/${num(attachment)}/download` },
+    return this.engine.download(
+      {
+        method: 'GET',
+        path: SNAPPY_PATHS.attachmentDownload.path({ id: ticketSegment(ref), attachment: num(attachment) }),
+      },
       { describe: describeSnappy },
     )
   }
 
   async #afterWrite(id: string, answered: Conversation | undefined, options: ReadOptions): Promise<Conversation> {
     // The answer to a ticket write is undocumented: use it when it is the ticket, else read it back.
-    const conversation = answered !== undefined && answered.remoteId === id ? answered : (await this.#read(id, true)).conversation
+    const conversation =
+      answered !== undefined && answered.remoteId === id ? answered : (await this.#read(id, true)).conversation
     return withoutRemote(conversation, options)
   }
 
   #read(ref: string, fresh = false): Promise<CachedTicket> {
     const segment = ticketSegment(ref)
-    return this.read(`/ticket/${segment}`, { kind: 'record', tags: this.#readTags(segment), map: (json) => this.#ticket(json), fresh })
+    return this.read(SNAPPY_PATHS.ticket.path({ id: segment }), {
+      kind: 'record',
+      tags: this.#readTags(segment),
+      map: (json) => this.#ticket(json),
+      fresh,
+    })
   }
 
   #readTags(segment: string): string[] {

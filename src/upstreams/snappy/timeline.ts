@@ -19,7 +19,11 @@ export interface TimelineParts {
   tickets: SnappyTickets
 }
 
-export async function listSnappyMessages(parts: TimelineParts, query: MessagePageQuery, options: MessageReadOptions): Promise<MessagePage> {
+export async function listSnappyMessages(
+  parts: TimelineParts,
+  query: MessagePageQuery,
+  options: MessageReadOptions,
+): Promise<MessagePage> {
   const tickets = await ticketsInQueues(parts, query.filters)
   const notes = await Promise.all([...tickets].map(([ticket, tags]) => parts.tickets.notes(ticket, options, tags)))
   const matches = notes.flat().filter(matcher(parts.connection, query.filters)).sort(compareNewestFirst)
@@ -28,7 +32,10 @@ export async function listSnappyMessages(parts: TimelineParts, query: MessagePag
 }
 
 /** Ticket id → its tags, over every account's queues (or the one conversation asked for). */
-async function ticketsInQueues(parts: TimelineParts, filters: MessageFilters): Promise<Map<string, string[] | undefined>> {
+async function ticketsInQueues(
+  parts: TimelineParts,
+  filters: MessageFilters,
+): Promise<Map<string, string[] | undefined>> {
   const found = new Map<string, string[] | undefined>()
   if (filters.conversationParts !== undefined) {
     found.set(filters.conversationParts[0] as string, undefined)
@@ -36,7 +43,9 @@ async function ticketsInQueues(parts: TimelineParts, filters: MessageFilters): P
   }
   const accounts = await parts.directory.accounts()
   const queues = await Promise.all(
-    accounts.flatMap((account) => QUEUES.map((queue) => parts.tickets.queue({ account: account.remoteId }, queue, { includeRemote: false }))),
+    accounts.flatMap((account) =>
+      QUEUES.map((queue) => parts.tickets.queue({ account: account.remoteId }, queue, { includeRemote: false })),
+    ),
   )
   for (const conversation of queues.flat()) found.set(conversation.remoteId, conversation.tags)
   return found
@@ -44,7 +53,9 @@ async function ticketsInQueues(parts: TimelineParts, filters: MessageFilters): P
 
 function matcher(connection: string, filters: MessageFilters): (message: Message) => boolean {
   const contact =
-    filters.contactParts === undefined ? undefined : encodeId('contact', { source: 'snappy', connection, parts: filters.contactParts })
+    filters.contactParts === undefined
+      ? undefined
+      : encodeId('contact', { source: 'snappy', connection, parts: filters.contactParts })
   return (m) =>
     (filters.kind === undefined || m.kind === filters.kind) &&
     (contact === undefined || m.participants.some((p) => p.contactId === contact)) &&

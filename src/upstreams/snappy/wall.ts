@@ -3,14 +3,12 @@
  * the 25 newest older than that post; so `after = id + 1` starts at the post itself, which
  * is how one post is read. Every wall write invalidates the account's wall.
  */
-import { DEFAULT_PAGE_SIZE } from '../../schemas/snappy-common.js'
+import { DEFAULT_PAGE_SIZE, NUMERIC_ID } from '../../rules.js'
 import type { WallComment, WallPost } from '../../schemas/wall.js'
-import { asArray, isObject } from './codec.js'
+import { isObject } from './codec.js'
 import { toWallComment, toWallPost } from './mapping/wall.js'
-import { SnappyResource, answerAs, badAnswer, notFound, num } from './resource.js'
-
-/** "Read the latest 25 posts from the team wall." (docs) */
-export const WALL_PAGE_SIZE = 25
+import { SnappyResource, answerAs, badAnswer, newest, notFound, num } from './resource.js'
+import { SNAPPY_PATHS, WALL_PAGE_SIZE } from './wire.js'
 
 export interface WallPage {
   items: WallPost[]
@@ -36,7 +34,10 @@ export class SnappyWall extends SnappyResource {
       items.push(...page)
       const last = page[page.length - 1]
       if (page.length < WALL_PAGE_SIZE || last === undefined) {
-        return { items: items.slice(0, limit), next: items.length > limit ? (items[limit - 1]?.remoteId ?? null) : null }
+        return {
+          items: items.slice(0, limit),
+          next: items.length > limit ? (items[limit - 1]?.remoteId ?? null) : null,
+        }
       }
       if (items.length >= limit) return { items: items.slice(0, limit), next: items[limit - 1]?.remoteId ?? null }
       from = last.remoteId
@@ -52,51 +53,76 @@ export class SnappyWall extends SnappyResource {
   async create(account: string, input: NewWallPost): Promise<WallPost> {
     const res = await this.send(
       'POST',
-      `/account/${num(account)}/wall`,
-      { content: input.content, type: input.type, ticket: wireId(input.ticket), note: wireId(input.note), tags: input.tags },
+      SNAPPY_PATHS.wall.path({ id: num(account) }),
+      {
+        content: input.content,
+        type: input.type,
+        ticket: wireId(input.ticket),
+        note: wireId(input.note),
+        tags: input.tags,
+      },
       [`wall:${account}`],
     )
     // Like `POST /note`, this answers `text/html` with a bare identifier: the new post's id.
-    const id = res.body.toString('utf8').trim().replace(/^"(.*)"$/, '$1')
-    if (!/^\d{1,18}$/.test(id)) throw badAnswer(this.connection, 'the new wall post id')
+    const id = res.body
+      .toString('utf8')
+      .trim()
+      .replace(/^"(.*)"$/, '$1')
+    if (!NUMERIC_ID.test(id)) throw badAnswer(this.connection, 'the new wall post id')
     return this.get(account, id)
   }
 
   async remove(account: string, post: string): Promise<void> {
-    await this.send('DELETE', `/account/${num(account)}/wall/${num(post)}`, undefined, [`wall:${account}`])
+    await this.send('DELETE', SNAPPY_PATHS.wallPost.path({ id: num(account), post: num(post) }), undefined, [
+      `wall:${account}`,
+    ])
   }
 
   async comment(account: string, post: string, content: string): Promise<WallComment> {
     // The docs name the field `content`; an older doc and the PHP SDK send `comment`. Both
     // are sent, so either reading of the API finds its field.
-    const res = await this.send('POST', `/account/${num(account)}/wall/${num(post)}/comment`, { content, comment: content }, [`wall:${account}`])
-    const answered = answerAs(res, (json) => (isObject(json) && json.id !== undefined ? toWallComment(json, this.connection, account, post) : undefined))
+    const res = await this.send(
+      'POST',
+      SNAPPY_PATHS.wallComments.path({ id: num(account), post: num(post) }),
+      { content, comment: content },
+      [`wall:${account}`],
+    )
+    const answered = answerAs(res, (json) =>
+      isObject(json) && json.id !== undefined ? toWallComment(json, this.connection, account, post) : undefined,
+    )
     if (answered !== undefined) return answered
-    const comments = (await this.get(account, post)).comments
-    const newest = [...comments].sort((a, b) => Number(b.remoteId) - Number(a.remoteId))[0]
-    if (newest === undefined) throw badAnswer(this.connection, 'the new comment')
-    return newest
+    return newest((await this.get(account, post)).comments, this.connection, 'the new comment')
   }
 
   async removeComment(account: string, post: string, comment: string): Promise<void> {
-    await this.send('DELETE', `/account/${num(account)}/wall/${num(post)}/comment/${num(comment)}`, undefined, [`wall:${account}`])
+    await this.send(
+      'DELETE',
+      SNAPPY_PATHS.wallComment.path({ id: num(account), post: num(post), comment: num(comment) }),
+      undefined,
+      [`wall:${account}`],
+    )
   }
 
   async like(account: string, post: string): Promise<void> {
-    await this.send('POST', `/account/${num(account)}/wall/${num(post)}/like`, undefined, [`wall:${account}`])
+    await this.send('POST', SNAPPY_PATHS.wallLike.path({ id: num(account), post: num(post) }), undefined, [
+      `wall:${account}`,
+    ])
   }
 
   async unlike(account: string, post: string): Promise<void> {
-    await this.send('DELETE', `/account/${num(account)}/wall/${num(post)}/like`, undefined, [`wall:${account}`])
+    await this.send('DELETE', SNAPPY_PATHS.wallLike.path({ id: num(account), post: num(post) }), undefined, [
+      `wall:${account}`,
+    ])
   }
 
   #page(account: string, after: string | undefined): Promise<WallPost[]> {
-    return this.read(`/account/${num(account)}/wall`, {
-      kind: 'list',
-      tags: [`wall:${account}`],
-      query: { after: after === undefined ? undefined : num(after) },
-      map: (json) => asArray(json, 'wall').map((p) => toWallPost(p, this.connection, account)),
-    })
+    return this.readList(
+      SNAPPY_PATHS.wall.path({ id: num(account) }),
+      [`wall:${account}`],
+      'wall',
+      (p) => toWallPost(p, this.connection, account),
+      { after: after === undefined ? undefined : num(after) },
+    )
   }
 }
 

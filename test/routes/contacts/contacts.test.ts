@@ -31,10 +31,21 @@ describe('GET /v1/contacts/{id}', () => {
 
   it('answers 404 for a contact of another account, 405 for a BatchBook contact, 403 for a key without Snappy', async () => {
     const before = gw.sandbox!.snappy.simulator.stats.requests
-    expect(await call(gw, 'GET', `/v1/contacts/${batchbookId('contact', '4')}`)).toMatchObject({ status: 405, body: { code: 'unsupported_by_source' } })
-    expect(await call(gw, 'GET', `/v1/contacts/${snappyId('contact', '3249', '119399')}`, { key: CRM_KEY })).toMatchObject({ status: 403, body: { code: 'forbidden_connection' } })
-    expect(await call(gw, 'GET', '/v1/contacts/ctc_x')).toMatchObject({ status: 400, body: { code: 'validation_failed' } })
+    expect(await call(gw, 'GET', `/v1/contacts/${batchbookId('contact', '4')}`)).toMatchObject({
+      status: 405,
+      body: { code: 'unsupported_by_source' },
+    })
+    expect(
+      await call(gw, 'GET', `/v1/contacts/${snappyId('contact', '3249', '119399')}`, { key: CRM_KEY }),
+    ).toMatchObject({ status: 403, body: { code: 'forbidden_connection' } })
+    expect(await call(gw, 'GET', '/v1/contacts/ctc_x')).toMatchObject({
+      status: 400,
+      body: { code: 'validation_failed' },
+    })
     expect(gw.sandbox!.snappy.simulator.stats.requests).toBe(before)
-    expect(await call(gw, 'GET', `/v1/contacts/${snappyId('contact', '3088', '119399')}`)).toMatchObject({ status: 404, body: { code: 'not_found' } })
+    expect(await call(gw, 'GET', `/v1/contacts/${snappyId('contact', '3088', '119399')}`)).toMatchObject({
+      status: 404,
+      body: { code: 'not_found' },
+    })
   })
 })

@@ -48,12 +48,21 @@ describe('POST /v1/messages with a Snappy note', () => {
     const [ticketId, noteId] = decodeId('message', created.id, 2).parts as [string, string]
     expect(created.conversationId).toBe(snappyId('conversation', ticketId))
     const ticket = store().tickets.tickets.get(Number(ticketId))!
-    expect(store().tickets.notesOf(ticket.id).map((n) => String(n.id))).toEqual([noteId])
+    expect(
+      store()
+        .tickets.notesOf(ticket.id)
+        .map((n) => String(n.id)),
+    ).toEqual([noteId])
 
     const byId = await call<Conv>(gw, 'GET', `/v1/conversations/${created.conversationId!}`)
     expect(byId.status).toBe(200)
     conversation = byId.body
-    expect(conversation).toMatchObject({ remoteId: ticketId, nonce: ticket.nonce, subject: 'Engine arrived damaged', status: 'waiting' })
+    expect(conversation).toMatchObject({
+      remoteId: ticketId,
+      nonce: ticket.nonce,
+      subject: 'Engine arrived damaged',
+      status: 'waiting',
+    })
     const byNonce = await call<Conv>(gw, 'GET', `/v1/conversations/${conversation.nonce}`)
     expect(byNonce.body).toEqual(conversation)
     const messages = await call<List<Message>>(gw, 'GET', `/v1/conversations/${conversation.nonce}/messages`)
@@ -62,7 +71,10 @@ describe('POST /v1/messages with a Snappy note', () => {
 
   it('reads the created message back through GET /v1/messages/{id}', async () => {
     const res = await call<Message>(gw, 'GET', `/v1/messages/${created.id}`)
-    expect(res).toMatchObject({ status: 200, body: { id: created.id, body: created.body, conversationId: created.conversationId } })
+    expect(res).toMatchObject({
+      status: 200,
+      body: { id: created.id, body: created.body, conversationId: created.conversationId },
+    })
   })
 
   it('replies into the conversation as staff: HTML kept, clean text derived, newest first', async () => {
@@ -91,21 +103,44 @@ describe('POST /v1/messages with a Snappy note', () => {
 
   it('writes a private note', async () => {
     const res = await call<Message>(gw, 'POST', '/v1/messages', {
-      json: { source: 'snappy', mailboxId: WCL_MAILBOX, conversationId: conversation.id, staffId: snappyId('staff', '3696'), body: 'Check the courier claim.', visibility: 'private', tags: ['#claim'] },
+      json: {
+        source: 'snappy',
+        mailboxId: WCL_MAILBOX,
+        conversationId: conversation.id,
+        staffId: snappyId('staff', '3696'),
+        body: 'Check the courier claim.',
+        visibility: 'private',
+        tags: ['#claim'],
+      },
     })
     expect(res.status).toBe(201)
-    expect(res.body).toMatchObject({ kind: 'note', visibility: 'private', author: { name: 'Jeremy Thurgood', kind: 'staff' }, participants: [], tags: ['#claim'] })
+    expect(res.body).toMatchObject({
+      kind: 'note',
+      visibility: 'private',
+      author: { name: 'Jeremy Thurgood', kind: 'staff' },
+      participants: [],
+      tags: ['#claim'],
+    })
   })
 
   it('refuses ids of another connection or account', async () => {
     const elsewhere = encodeId('mailbox', { source: 'snappy', connection: 'other', parts: ['3249', '3642'] })
     const base = { source: 'snappy', from: [{ address: 'x@example.org' }], body: 'Hello' }
-    expect(await call(gw, 'POST', '/v1/messages', { json: { ...base, mailboxId: elsewhere } })).toMatchObject({ status: 400, body: { code: 'invalid_id' } })
-    expect(await call(gw, 'POST', '/v1/messages', { json: { ...base, mailboxId: snappyId('mailbox', '3088', '3590'), conversationId: conversation.id } })).toMatchObject({
+    expect(await call(gw, 'POST', '/v1/messages', { json: { ...base, mailboxId: elsewhere } })).toMatchObject({
+      status: 400,
+      body: { code: 'invalid_id' },
+    })
+    expect(
+      await call(gw, 'POST', '/v1/messages', {
+        json: { ...base, mailboxId: snappyId('mailbox', '3088', '3590'), conversationId: conversation.id },
+      }),
+    ).toMatchObject({
       status: 400,
       body: { code: 'validation_failed' },
     })
     const bbStaff = encodeId('staff', { source: 'batchbook', connection: 'batchbook', parts: ['58'] })
-    expect(await call(gw, 'POST', '/v1/messages', { json: { ...base, mailboxId: WCL_MAILBOX, staffId: bbStaff } })).toMatchObject({ status: 400, body: { code: 'invalid_id' } })
+    expect(
+      await call(gw, 'POST', '/v1/messages', { json: { ...base, mailboxId: WCL_MAILBOX, staffId: bbStaff } }),
+    ).toMatchObject({ status: 400, body: { code: 'invalid_id' } })
   })
 })

@@ -11,8 +11,8 @@ import { Readable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
 import { request } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { listenOnLoopback } from '../../../src/upstreams/simulator/server.js'
-import { createSnappySimulator, type SnappySimulator } from '../../../src/upstreams/snappy/simulator/index.js'
+import { listenOnLoopback } from '../../../src/sandbox/frame/server.js'
+import { createSnappySimulator, type SnappySimulator } from '../../../src/sandbox/snappy/index.js'
 import { WCL } from '../../upstreams/snappy/e2e.js'
 
 const MiB = 1024 * 1024
@@ -72,9 +72,15 @@ async function measured<T>(what: string, run: () => Promise<T>): Promise<T> {
   return result
 }
 
-async function uploadDocument(name: string, body: Readable, size: number): Promise<{ status: number; doc: { id: string; size: number } }> {
+async function uploadDocument(
+  name: string,
+  body: Readable,
+  size: number,
+): Promise<{ status: number; doc: { id: string; size: number } }> {
   const boundary = 'memoryTestBoundary'
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="document"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`)
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="document"; filename="${name}"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+  )
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`)
   const stream = Readable.from(
     (async function* () {
@@ -86,12 +92,18 @@ async function uploadDocument(name: string, body: Readable, size: number): Promi
   const res = await request(`${gateway}/v1/accounts/${WCL}/documents`, {
     method: 'POST',
     body: stream,
-    headers: { ...auth, 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': String(head.length + size + tail.length) },
+    headers: {
+      ...auth,
+      'content-type': `multipart/form-data; boundary=${boundary}`,
+      'content-length': String(head.length + size + tail.length),
+    },
   })
   return { status: res.statusCode, doc: (await res.body.json()) as { id: string; size: number } }
 }
 
-async function downloadDigest(id: string): Promise<{ status: number; type: string; length: string; bytes: number; digest: string }> {
+async function downloadDigest(
+  id: string,
+): Promise<{ status: number; type: string; length: string; bytes: number; digest: string }> {
   const res = await request(`${gateway}/v1/documents/${id}/content`, { headers: auth })
   const hash = createHash('sha256')
   let bytes = 0
@@ -99,7 +111,13 @@ async function downloadDigest(id: string): Promise<{ status: number; type: strin
     bytes += (chunk as Buffer).length
     hash.update(chunk as Buffer)
   }
-  return { status: res.statusCode, type: String(res.headers['content-type']), length: String(res.headers['content-length']), bytes, digest: hash.digest('hex') }
+  return {
+    status: res.statusCode,
+    type: String(res.headers['content-type']),
+    length: String(res.headers['content-length']),
+    bytes,
+    digest: hash.digest('hex'),
+  }
 }
 
 beforeAll(async () => {
@@ -107,7 +125,14 @@ beforeAll(async () => {
   const origin = await listenOnLoopback(simulator.app)
   child = fork(fileURLToPath(new URL('./memory-gateway.ts', import.meta.url)), [], {
     execArgv: ['--expose-gc', '--import', 'tsx'],
-    env: { ...process.env, SNAPPY_API_KEY: SNAPPY_KEY, SNAPPY_BASE_URL: `${origin}/api/v1`, API_KEYS: API_KEY, LOG_LEVEL: 'silent', UPSTREAM_TIMEOUT_MS: '30000' },
+    env: {
+      ...process.env,
+      SNAPPY_API_KEY: SNAPPY_KEY,
+      SNAPPY_BASE_URL: `${origin}/api/v1`,
+      API_KEYS: API_KEY,
+      LOG_LEVEL: 'silent',
+      UPSTREAM_TIMEOUT_MS: '30000',
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
   const [ready] = (await once(child, 'message')) as [{ port: number }]
@@ -138,7 +163,12 @@ describe('50 MiB through the gateway', () => {
 
   it('downloads with the gateway’s memory flat, byte for byte', async () => {
     const result = await measured('download', () => downloadDigest(id))
-    expect(result).toMatchObject({ status: 200, type: 'application/octet-stream', length: String(FILE_BYTES), bytes: FILE_BYTES })
+    expect(result).toMatchObject({
+      status: 200,
+      type: 'application/octet-stream',
+      length: String(FILE_BYTES),
+      bytes: FILE_BYTES,
+    })
     expect(result.digest).toBe(expectedDigest())
   }, 60_000)
 })

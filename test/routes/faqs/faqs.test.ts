@@ -33,7 +33,10 @@ describe('FAQ search', () => {
     const second = await call<FaqSearchResult>(gw, 'GET', `/v1/accounts/${PRAEKELT}/faqs/search?q=account&page=2`)
     expect(second.body).toMatchObject({ page: 2, data: [], nextCursor: null })
     expect(await call(gw, 'GET', `/v1/accounts/${WCL}/faqs/search`)).toMatchObject({ status: 400 })
-    expect(await call(gw, 'GET', `/v1/accounts/${WCL}/faqs/search?q=x&cursor=e30`)).toMatchObject({ status: 400, body: { code: 'invalid_cursor' } })
+    expect(await call(gw, 'GET', `/v1/accounts/${WCL}/faqs/search?q=x&cursor=e30`)).toMatchObject({
+      status: 400,
+      body: { code: 'invalid_cursor' },
+    })
   })
 })
 
@@ -50,10 +53,23 @@ describe('FAQs, topics and questions', () => {
     expect(decodeId('faq', seeded.id, 2).parts).toEqual(['3249', seeded.remoteId])
     const topics = await call<List<FaqTopic>>(gw, 'GET', `/v1/faqs/${seeded.id}/topics`)
     expect(topics.body.data.map((t) => t.name)).toEqual(['Getting started', 'Billing & invoices'])
-    expect(decodeId('faqTopic', topics.body.data[0]!.id, 3).parts).toEqual(['3249', seeded.remoteId, topics.body.data[0]!.remoteId])
+    expect(decodeId('faqTopic', topics.body.data[0]!.id, 3).parts).toEqual([
+      '3249',
+      seeded.remoteId,
+      topics.body.data[0]!.remoteId,
+    ])
     const questions = await call<List<FaqQuestion>>(gw, 'GET', `/v1/faq-topics/${topics.body.data[0]!.id}/questions`)
-    expect(questions.body.data.map((q) => q.question)).toEqual(['How do I reset my password?', 'Which browsers are supported?', 'How do I contact support?'])
-    expect(questions.body.data[0]).toMatchObject({ faqId: seeded.id, topicId: topics.body.data[0]!.id, active: true, answerHtml: expect.stringContaining('<p>') })
+    expect(questions.body.data.map((q) => q.question)).toEqual([
+      'How do I reset my password?',
+      'Which browsers are supported?',
+      'How do I contact support?',
+    ])
+    expect(questions.body.data[0]).toMatchObject({
+      faqId: seeded.id,
+      topicId: topics.body.data[0]!.id,
+      active: true,
+      answerHtml: expect.stringContaining('<p>'),
+    })
   })
 
   it('creates, reads and updates an FAQ', async () => {
@@ -65,7 +81,9 @@ describe('FAQs, topics and questions', () => {
     expect((await call<Faq>(gw, 'GET', `/v1/faqs/${faq.id}`)).body).toEqual(faq)
     const patched = await call<Faq>(gw, 'PATCH', `/v1/faqs/${faq.id}`, { json: { title: 'Partners' } })
     expect(patched).toMatchObject({ status: 200, body: { id: faq.id, title: 'Partners', url: 'reseau-partners' } })
-    expect((await call<List<Faq>>(gw, 'GET', `/v1/accounts/${PRAEKELT}/faqs`)).body.data.map((f) => f.title)).toContain('Partners')
+    expect((await call<List<Faq>>(gw, 'GET', `/v1/accounts/${PRAEKELT}/faqs`)).body.data.map((f) => f.title)).toContain(
+      'Partners',
+    )
   })
 
   it('creates, renames and reads topics', async () => {
@@ -75,38 +93,66 @@ describe('FAQs, topics and questions', () => {
     expect(topic).toMatchObject({ name: 'Onboarding', faqId: faq.id })
     expect(res.headers.location).toBe(`/v1/faq-topics/${topic.id}`)
     second = (await call<FaqTopic>(gw, 'POST', `/v1/faqs/${faq.id}/topics`, { json: { name: 'Contracts' } })).body
-    const renamed = await call<FaqTopic>(gw, 'PATCH', `/v1/faq-topics/${topic.id}`, { json: { name: 'Getting on board' } })
+    const renamed = await call<FaqTopic>(gw, 'PATCH', `/v1/faq-topics/${topic.id}`, {
+      json: { name: 'Getting on board' },
+    })
     expect(renamed).toMatchObject({ status: 200, body: { id: topic.id, name: 'Getting on board' } })
     expect((await call<FaqTopic>(gw, 'GET', `/v1/faq-topics/${topic.id}`)).body.name).toBe('Getting on board')
   })
 
   it('creates, updates, re-topics and reads questions', async () => {
-    const res = await call<FaqQuestion>(gw, 'POST', `/v1/faq-topics/${topic.id}/questions`, { json: { question: 'Who signs?', answer: 'The **account owner**.' } })
+    const res = await call<FaqQuestion>(gw, 'POST', `/v1/faq-topics/${topic.id}/questions`, {
+      json: { question: 'Who signs?', answer: 'The **account owner**.' },
+    })
     expect(res.status).toBe(201)
     question = res.body
-    expect(question).toMatchObject({ question: 'Who signs?', answer: 'The **account owner**.', topicId: topic.id, faqId: faq.id, accountId: PRAEKELT })
+    expect(question).toMatchObject({
+      question: 'Who signs?',
+      answer: 'The **account owner**.',
+      topicId: topic.id,
+      faqId: faq.id,
+      accountId: PRAEKELT,
+    })
     expect(res.headers.location).toBe(`/v1/faq-questions/${question.id}`)
-    const patched = await call<FaqQuestion>(gw, 'PATCH', `/v1/faq-questions/${question.id}`, { json: { answer: 'The owner, or an admin.' } })
+    const patched = await call<FaqQuestion>(gw, 'PATCH', `/v1/faq-questions/${question.id}`, {
+      json: { answer: 'The owner, or an admin.' },
+    })
     expect(patched).toMatchObject({ status: 200, body: { question: 'Who signs?', answer: 'The owner, or an admin.' } })
 
-    const moved = await call<FaqQuestionTopics>(gw, 'PUT', `/v1/faq-questions/${question.id}/topics`, { json: { topics: [second.id, topic.id] } })
+    const moved = await call<FaqQuestionTopics>(gw, 'PUT', `/v1/faq-questions/${question.id}/topics`, {
+      json: { topics: [second.id, topic.id] },
+    })
     expect(moved.status).toBe(200)
     expect(moved.body.topics.map((t) => t.id).sort()).toEqual([second.id, topic.id].sort())
     expect(moved.body.question).toMatchObject({ remoteId: question.remoteId, topicId: second.id })
-    expect((await call<List<FaqQuestion>>(gw, 'GET', `/v1/faq-topics/${second.id}/questions`)).body.data.map((q) => q.remoteId)).toEqual([question.remoteId])
-    expect((await call<FaqQuestion>(gw, 'GET', `/v1/faq-questions/${moved.body.question.id}`)).body.answer).toBe('The owner, or an admin.')
+    expect(
+      (await call<List<FaqQuestion>>(gw, 'GET', `/v1/faq-topics/${second.id}/questions`)).body.data.map(
+        (q) => q.remoteId,
+      ),
+    ).toEqual([question.remoteId])
+    expect((await call<FaqQuestion>(gw, 'GET', `/v1/faq-questions/${moved.body.question.id}`)).body.answer).toBe(
+      'The owner, or an admin.',
+    )
   })
 
   it('validates before any upstream call', async () => {
     const before = stats().requests
     expect(await call(gw, 'PATCH', `/v1/faqs/${faq.id}`, { json: {} })).toMatchObject({ status: 400 })
     expect(await call(gw, 'POST', `/v1/faqs/${faq.id}/topics`, { json: { name: '' } })).toMatchObject({ status: 400 })
-    expect(await call(gw, 'PATCH', `/v1/faq-questions/${question.id}`, { json: { extra: 1 } })).toMatchObject({ status: 400 })
+    expect(await call(gw, 'PATCH', `/v1/faq-questions/${question.id}`, { json: { extra: 1 } })).toMatchObject({
+      status: 400,
+    })
     const foreign = snappyId('faqTopic', '3249', '1', '2')
-    expect(await call(gw, 'PUT', `/v1/faq-questions/${question.id}/topics`, { json: { topics: [foreign] } })).toMatchObject({ status: 400, body: { code: 'validation_failed' } })
-    expect(await call(gw, 'PUT', `/v1/faq-questions/${question.id}/topics`, { json: { topics: [] } })).toMatchObject({ status: 400 })
+    expect(
+      await call(gw, 'PUT', `/v1/faq-questions/${question.id}/topics`, { json: { topics: [foreign] } }),
+    ).toMatchObject({ status: 400, body: { code: 'validation_failed' } })
+    expect(await call(gw, 'PUT', `/v1/faq-questions/${question.id}/topics`, { json: { topics: [] } })).toMatchObject({
+      status: 400,
+    })
     expect(await call(gw, 'GET', `/v1/faqs/${batchbookId('faq', '1', '2')}/topics`)).toMatchObject({ status: 405 })
-    expect(await call(gw, 'GET', `/v1/faq-topics/${topic.id}/questions`, { key: CRM_KEY })).toMatchObject({ status: 403 })
+    expect(await call(gw, 'GET', `/v1/faq-topics/${topic.id}/questions`, { key: CRM_KEY })).toMatchObject({
+      status: 403,
+    })
     expect(stats().requests).toBe(before)
   })
 
@@ -114,7 +160,9 @@ describe('FAQs, topics and questions', () => {
     expect((await call(gw, 'DELETE', `/v1/faq-questions/${question.id}`)).status).toBe(204)
     expect(await call(gw, 'GET', `/v1/faq-questions/${question.id}`)).toMatchObject({ status: 404 })
     expect((await call(gw, 'DELETE', `/v1/faq-topics/${second.id}`)).status).toBe(204)
-    expect((await call<List<FaqTopic>>(gw, 'GET', `/v1/faqs/${faq.id}/topics`)).body.data.map((t) => t.id)).toEqual([topic.id])
+    expect((await call<List<FaqTopic>>(gw, 'GET', `/v1/faqs/${faq.id}/topics`)).body.data.map((t) => t.id)).toEqual([
+      topic.id,
+    ])
     expect((await call(gw, 'DELETE', `/v1/faqs/${faq.id}`)).status).toBe(204)
     expect(await call(gw, 'GET', `/v1/faqs/${faq.id}`)).toMatchObject({ status: 404, body: { code: 'not_found' } })
     expect(store().faqs.faqs.get(Number(faq.remoteId))).toBeUndefined()

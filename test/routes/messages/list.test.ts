@@ -42,7 +42,9 @@ describe('GET /v1/messages (BatchBook)', () => {
       seen.push(...(body?.data as Message[]).map((m) => m.remoteId))
       cursor = body?.nextCursor as string | null
     } while (cursor !== null)
-    const expected = bb().store.listCommunications().map((c) => String(c.id))
+    const expected = bb()
+      .store.listCommunications()
+      .map((c) => String(c.id))
     expect(seen).toHaveLength(expected.length)
     expect(new Set(seen)).toEqual(new Set(expected))
   })
@@ -68,7 +70,10 @@ describe('GET /v1/messages (BatchBook)', () => {
   it('answers a failing upstream with a 502 problem naming the source', async () => {
     bb().faults.inject({ type: 'status', status: 500, pathPrefix: '/service/communications' })
     const res = await getJson(`${gw.url}/v1/messages?source=batchbook&limit=3`)
-    expect(res).toMatchObject({ status: 502, body: { code: 'upstream_unavailable', upstream: { source: 'batchbook', status: 500 } } })
+    expect(res).toMatchObject({
+      status: 502,
+      body: { code: 'upstream_unavailable', upstream: { source: 'batchbook', status: 500 } },
+    })
   })
 
   it('answers an unreadable upstream document with a 502 problem', async () => {
@@ -78,7 +83,11 @@ describe('GET /v1/messages (BatchBook)', () => {
   })
 
   it('answers 429 with Retry-After once the wait for budget would be too long', async () => {
-    const answers = await Promise.all([1, 2, 3, 4, 5, 6].map((limit) => getJson(`${gw.url}/v1/messages?source=batchbook&limit=${limit}&cursor=${cursorAt(30)}`)))
+    const answers = await Promise.all(
+      [1, 2, 3, 4, 5, 6].map((limit) =>
+        getJson(`${gw.url}/v1/messages?source=batchbook&limit=${limit}&cursor=${cursorAt(30)}`),
+      ),
+    )
     const limited = answers.filter((a) => a.status === 429)
     expect(answers.filter((a) => a.status === 200).length).toBeGreaterThanOrEqual(1)
     expect(limited.length).toBeGreaterThanOrEqual(3)

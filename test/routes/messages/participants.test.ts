@@ -29,7 +29,10 @@ describe('message participants (BatchBook)', () => {
   })
 
   it('answers the list as every list does, with a null nextCursor', async () => {
-    const res = await call<{ data: Participant[]; nextCursor: string | null }>('GET', `${gw.url}/v1/messages/${msg()}/participants`)
+    const res = await call<{ data: Participant[]; nextCursor: string | null }>(
+      'GET',
+      `${gw.url}/v1/messages/${msg()}/participants`,
+    )
     expect(res.status).toBe(200)
     expect(Object.keys(res.body).sort()).toEqual(['data', 'nextCursor'])
     expect(res.body.nextCursor).toBeNull()
@@ -42,25 +45,41 @@ describe('message participants (BatchBook)', () => {
   })
 
   it('adds a participant and answers with all of them', async () => {
-    const res = await call<{ data: Participant[] }>('POST', `${gw.url}/v1/messages/${msg()}/participants`, { contactId: contact(7), role: 'to' })
+    const res = await call<{ data: Participant[] }>('POST', `${gw.url}/v1/messages/${msg()}/participants`, {
+      contactId: contact(7),
+      role: 'to',
+    })
     expect(res.status).toBe(200)
     expect(res.body.data.map((p) => [p.role, p.contactId])).toContainEqual(['to', contact(7)])
-    expect(bb().store.participantsOf(id)?.map((p) => [p.contact.id, p.role])).toContainEqual([7, 'to'])
+    expect(
+      bb()
+        .store.participantsOf(id)
+        ?.map((p) => [p.contact.id, p.role]),
+    ).toContainEqual([7, 'to'])
   })
 
   it('removes a participant in a role', async () => {
     const res = await call('DELETE', `${gw.url}/v1/messages/${msg()}/participants/${contact(1)}?role=cc`)
     expect(res.status).toBe(204)
-    expect(bb().store.participantsOf(id)?.some((p) => p.contact.id === 1)).toBe(false)
+    expect(
+      bb()
+        .store.participantsOf(id)
+        ?.some((p) => p.contact.id === 1),
+    ).toBe(false)
     const list = await call<{ data: Participant[] }>('GET', `${gw.url}/v1/messages/${msg()}/participants`)
     expect(list.body.data.some((p) => p.contactId === contact(1))).toBe(false)
   })
 
   it('requires a role to remove a participant', async () => {
-    expect(await call('DELETE', `${gw.url}/v1/messages/${msg()}/participants/${contact(4)}`)).toMatchObject({ status: 400, body: { code: 'validation_failed' } })
+    expect(await call('DELETE', `${gw.url}/v1/messages/${msg()}/participants/${contact(4)}`)).toMatchObject({
+      status: 400,
+      body: { code: 'validation_failed' },
+    })
   })
 
   it('answers 404 for a contact the upstream does not know', async () => {
-    expect(await call('POST', `${gw.url}/v1/messages/${msg()}/participants`, { contactId: contact(999), role: 'to' })).toMatchObject({ status: 404 })
+    expect(
+      await call('POST', `${gw.url}/v1/messages/${msg()}/participants`, { contactId: contact(999), role: 'to' }),
+    ).toMatchObject({ status: 404 })
   })
 })

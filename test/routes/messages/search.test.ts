@@ -26,7 +26,12 @@ describe('searching BatchBook messages', () => {
   it('filters by contact through contact_id', async () => {
     const contact = encodeId('contact', { source: 'batchbook', connection: 'batchbook', parts: ['4'] })
     const res = await call<Page>('GET', `${gw.url}/v1/messages?contact=${contact}&limit=100`)
-    expect(res.body.data.map((m) => Number(m.remoteId)).sort()).toEqual(bb().store.listCommunications({ contactId: 4 }).map((c) => c.id).sort())
+    expect(res.body.data.map((m) => Number(m.remoteId)).sort()).toEqual(
+      bb()
+        .store.listCommunications({ contactId: 4 })
+        .map((c) => c.id)
+        .sort(),
+    )
     expect(lastUpstreamQuery().get('contact_id')).toBe('4')
   })
 
@@ -41,28 +46,38 @@ describe('searching BatchBook messages', () => {
     expect(query.get('created_before')).toBe('Jan 01 00:00:00 UTC 2011')
     expect(query.get('updated_since')).toBe('Jan 01 00:00:00 UTC 2009')
     expect(query.get('updated_before')).toBe('Jan 01 00:00:00 UTC 2012')
-    for (const m of res.body.data) expect(m.createdAt >= '2010-07-01T13:37:38.000Z' && m.createdAt < '2011-01-01T00:00:00.000Z').toBe(true)
+    for (const m of res.body.data)
+      expect(m.createdAt >= '2010-07-01T13:37:38.000Z' && m.createdAt < '2011-01-01T00:00:00.000Z').toBe(true)
   })
 
   it('refuses filters that name different connections', async () => {
     const contact = encodeId('contact', { source: 'batchbook', connection: 'batchbook', parts: ['4'] })
-    expect(await call('GET', `${gw.url}/v1/messages?contact=${contact}&connection=snappy`)).toMatchObject({ status: 400, body: { code: 'validation_failed' } })
+    expect(await call('GET', `${gw.url}/v1/messages?contact=${contact}&connection=snappy`)).toMatchObject({
+      status: 400,
+      body: { code: 'validation_failed' },
+    })
   })
 
   it('loads participants in lists only when asked to', async () => {
     const plain = await call<Page>('GET', `${gw.url}/v1/messages?source=batchbook&limit=3`)
     expect(plain.body.data.every((m) => m.participants.length === 0)).toBe(true)
     const expanded = await call<Page>('GET', `${gw.url}/v1/messages?source=batchbook&limit=3&expand=participants`)
-    const withParticipants = expanded.body.data.filter((m) => (bb().store.participantsOf(Number(m.remoteId)) ?? []).length > 0)
+    const withParticipants = expanded.body.data.filter(
+      (m) => (bb().store.participantsOf(Number(m.remoteId)) ?? []).length > 0,
+    )
     expect(withParticipants.length).toBeGreaterThan(0)
-    for (const m of withParticipants) expect(m.participants.length).toBe(bb().store.participantsOf(Number(m.remoteId))?.length)
+    for (const m of withParticipants)
+      expect(m.participants.length).toBe(bb().store.participantsOf(Number(m.remoteId))?.length)
   })
 
   it('walks every seeded communication exactly once, in order, with limit=7', async () => {
     const seen: Message[] = []
     let cursor: string | null = null
     do {
-      const page: { body: Page } = await call<Page>('GET', `${gw.url}/v1/messages?source=batchbook&limit=7${cursor === null ? '' : `&cursor=${cursor}`}`)
+      const page: { body: Page } = await call<Page>(
+        'GET',
+        `${gw.url}/v1/messages?source=batchbook&limit=7${cursor === null ? '' : `&cursor=${cursor}`}`,
+      )
       seen.push(...page.body.data)
       cursor = page.body.nextCursor
     } while (cursor !== null)

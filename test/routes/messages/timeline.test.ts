@@ -5,7 +5,11 @@ import { FAST_LIMITS, startGateway, type RunningGateway } from '../../helpers/ga
 import { call } from '../../helpers/messages.js'
 
 let gw: RunningGateway
-type Page = { data: Message[]; nextCursor: string | null; warnings?: Array<{ source: string; connection: string; code: string }> }
+type Page = {
+  data: Message[]
+  nextCursor: string | null
+  warnings?: Array<{ source: string; connection: string; code: string }>
+}
 
 /** Every note of every ticket waiting in an account the sandbox key's staff member belongs to. */
 function snappyTimelineNotes(): string[] {
@@ -21,7 +25,10 @@ async function walk(query: string): Promise<{ messages: Message[]; pages: Page[]
   const pages: Page[] = []
   let cursor: string | null = null
   do {
-    const page: { status: number; body: Page } = await call<Page>('GET', `${gw.url}/v1/messages?${query}${cursor === null ? '' : `&cursor=${cursor}`}`)
+    const page: { status: number; body: Page } = await call<Page>(
+      'GET',
+      `${gw.url}/v1/messages?${query}${cursor === null ? '' : `&cursor=${cursor}`}`,
+    )
     expect(page.status).toBe(200)
     pages.push(page.body)
     messages.push(...page.body.data)
@@ -40,7 +47,10 @@ describe('the unified timeline', () => {
     const { messages } = await walk('limit=7')
     const keys = messages.map((m) => `${m.source}:${m.remoteId}`)
     expect(new Set(keys).size).toBe(keys.length)
-    const expected = [...gw.sandbox!.batchbook.simulator.store.listCommunications().map((c) => `batchbook:${c.id}`), ...snappyTimelineNotes()]
+    const expected = [
+      ...gw.sandbox!.batchbook.simulator.store.listCommunications().map((c) => `batchbook:${c.id}`),
+      ...snappyTimelineNotes(),
+    ]
     expect(new Set(keys)).toEqual(new Set(expected))
     const sentAt = messages.map((m) => m.sentAt)
     expect([...sentAt].sort().reverse()).toEqual(sentAt)
@@ -49,9 +59,18 @@ describe('the unified timeline', () => {
 
   it('filters to one conversation', async () => {
     const ticket = gw.sandbox!.snappy.simulator.store.tickets.tickets.all().find((t) => t.status === 'closed')!
-    const conversation = encodeId('conversation', { source: 'snappy', connection: 'snappy', parts: [String(ticket.id)] })
+    const conversation = encodeId('conversation', {
+      source: 'snappy',
+      connection: 'snappy',
+      parts: [String(ticket.id)],
+    })
     const { messages } = await walk(`conversation=${conversation}&limit=50`)
-    expect(messages.map((m) => m.remoteId).sort()).toEqual(gw.sandbox!.snappy.simulator.store.tickets.notesOf(ticket.id).map((n) => String(n.id)).sort())
+    expect(messages.map((m) => m.remoteId).sort()).toEqual(
+      gw
+        .sandbox!.snappy.simulator.store.tickets.notesOf(ticket.id)
+        .map((n) => String(n.id))
+        .sort(),
+    )
     expect(messages.every((m) => m.conversationId === conversation)).toBe(true)
   })
 
@@ -68,10 +87,15 @@ describe('the unified timeline', () => {
       const first = await call<Page>('GET', `${fresh.url}/v1/messages?limit=5`)
       expect(first.status).toBe(200)
       expect(first.body.data.every((m) => m.source === 'batchbook')).toBe(true)
-      expect(first.body.warnings).toEqual([{ source: 'snappy', connection: 'snappy', code: 'upstream_unavailable', detail: expect.any(String) }])
+      expect(first.body.warnings).toEqual([
+        { source: 'snappy', connection: 'snappy', code: 'upstream_unavailable', detail: expect.any(String) },
+      ])
       fresh.sandbox!.snappy.simulator.faults.clear()
-      fresh.app.upstreams.get('snappy')!.client.breaker.success()
-      const next = await call<Page>('GET', `${fresh.url}/v1/messages?limit=50&cursor=${first.body.nextCursor as string}`)
+      fresh.app.upstreams.get('snappy')!.engine.breaker.success()
+      const next = await call<Page>(
+        'GET',
+        `${fresh.url}/v1/messages?limit=50&cursor=${first.body.nextCursor as string}`,
+      )
       expect(next.body.warnings).toBeUndefined()
       expect(next.body.data.some((m) => m.source === 'snappy')).toBe(true)
     } finally {

@@ -53,7 +53,11 @@ describe('BatchBook communication → Message', () => {
       comments: [],
       attachments: [],
     })
-    expect(decodeId('message', message.id, 1)).toEqual({ source: 'batchbook', connection: 'batchbook', parts: ['69522'] })
+    expect(decodeId('message', message.id, 1)).toEqual({
+      source: 'batchbook',
+      connection: 'batchbook',
+      parts: ['69522'],
+    })
   })
 
   it('maps the documented tag and comment shapes', () => {
@@ -62,12 +66,23 @@ describe('BatchBook communication → Message', () => {
     expect(message.body.text).toBe('Discussed the <Q3> plan')
     expect(message.tags).toEqual(['cool', 'big deal'])
     expect(message.comments).toEqual([
-      { id: message.comments[0]?.id, body: 'Best comment ever', author: 'Eric Krause', createdAt: '2010-10-10T19:06:27.000Z' },
+      {
+        id: message.comments[0]?.id,
+        body: 'Best comment ever',
+        author: 'Eric Krause',
+        createdAt: '2010-10-10T19:06:27.000Z',
+      },
     ])
-    expect(decodeId('comment', message.comments[0]?.id ?? '', 2)).toEqual({ source: 'batchbook', connection: 'crm', parts: ['64019', '199'] })
+    expect(decodeId('comment', message.comments[0]?.id ?? '', 2)).toEqual({
+      source: 'batchbook',
+      connection: 'crm',
+      parts: ['64019', '199'],
+    })
   })
 
   it('refuses a record without a numeric id', () => {
-    expect(() => toMessage(decodeXml('<communication><id>abc</id></communication>', 65536).value, 'batchbook')).toThrow(/id/)
+    expect(() => toMessage(decodeXml('<communication><id>abc</id></communication>', 65536).value, 'batchbook')).toThrow(
+      /id/,
+    )
   })
 })

@@ -29,11 +29,14 @@ describe('BatchBook participants → Participant', () => {
 
   it('reads both empty forms as no participants', () => {
     expect(toParticipants(decodeXml('<participants type="array"/>', 1024).value, 'batchbook')).toEqual([])
-    expect(toParticipants(decodeXml('<participants type="array">\n  </participants>', 1024).value, 'batchbook')).toEqual([])
+    expect(
+      toParticipants(decodeXml('<participants type="array">\n  </participants>', 1024).value, 'batchbook'),
+    ).toEqual([])
   })
 
   it('refuses an unknown role', () => {
-    const xml = '<participants type="array"><participant><name>X</name><contact_id type="integer">4</contact_id><role>owner</role></participant></participants>'
+    const xml =
+      '<participants type="array"><participant><name>X</name><contact_id type="integer">4</contact_id><role>owner</role></participant></participants>'
     expect(() => toParticipants(decodeXml(xml, 1024).value, 'batchbook')).toThrow(/role/)
   })
 })

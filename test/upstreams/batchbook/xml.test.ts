@@ -22,7 +22,10 @@ describe('decodeXml', () => {
   })
 
   it('decodes XML entities and numeric character references, keeping text exactly', () => {
-    const { value } = decodeXml('<c><subject>Q3 &lt;draft&gt; &amp; &quot;final&quot; Tom&apos;s &#233;t&#xE9; 山田</subject><body> two\nlines </body></c>', MAX)
+    const { value } = decodeXml(
+      '<c><subject>Q3 &lt;draft&gt; &amp; &quot;final&quot; Tom&apos;s &#233;t&#xE9; 山田</subject><body> two\nlines </body></c>',
+      MAX,
+    )
     expect(value).toEqual({ subject: 'Q3 <draft> & "final" Tom\'s été 山田', body: ' two\nlines ' })
   })
 
@@ -49,7 +52,10 @@ describe('decodeXml', () => {
   })
 
   it('reads a one-element array as an array', () => {
-    const { value } = decodeXml('<communications type="array"><communication><id type="integer">1</id></communication></communications>', MAX)
+    const { value } = decodeXml(
+      '<communications type="array"><communication><id type="integer">1</id></communication></communications>',
+      MAX,
+    )
     expect(value).toEqual([{ id: 1 }])
   })
 
@@ -86,6 +92,49 @@ describe('decodeXml', () => {
   ])('refuses %s', (_what, xml) => {
     expect(() => decodeXml(xml, MAX)).toThrow(XmlDecodeError)
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  })
+
+  // What fast-xml-parser's validator lets through, or its parser reads differently, and the reader still refuses.
+  it.each([
+    ['a declaration inside an element (the parser would read an element named !ELEMENT)', '<c><!ELEMENT x ANY></c>'],
+    ['a DOCTYPE inside an element', '<c><!DOCTYPE x></c>'],
+    ['a lower-case DOCTYPE', '<!doctype x><c/>'],
+    ['two empty root elements of one name', '<a/><a/>'],
+    ['two empty root elements', '<a/><b>1</b>'],
+    ['a CDATA section after the root element', '<c/><![CDATA[x]]>'],
+    ['a long unterminated comment after the root element', '<c>x</c><!-- and the rest never comes'],
+    ['a long unterminated CDATA section after the root element', '<c/><![CDATA[and the rest never comes'],
+    ['a processing instruction ended by the > of its own <?>', '<c><?><evil>1</evil>?></c>'],
+    ['a name fast-xml-parser would rename (valueOf)', '<c><valueOf>x</valueOf></c>'],
+    ['a name fast-xml-parser would rename (hasOwnProperty)', '<c><hasOwnProperty>x</hasOwnProperty></c>'],
+    [
+      'a name on Object.prototype fast-xml-parser lets through (isPrototypeOf)',
+      '<c><isPrototypeOf>x</isPrototypeOf></c>',
+    ],
+    ['a prototype name inside an array', '<c type="array"><__proto__><polluted>yes</polluted></__proto__></c>'],
+    ['a prototype name as the root', '<constructor/>'],
+    ['a name on Object.prototype inside a nil element', '<c><d nil="true"><toLocaleString/></d></c>'],
+  ])('also refuses %s', (_what, xml) => {
+    expect(() => decodeXml(xml, MAX)).toThrow(XmlDecodeError)
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+  })
+
+  it('keeps the items of an array in document order, whatever their names', () => {
+    expect(decodeXml('<c type="array"><a>1</a><b>2</b><a>3</a></c>', MAX).value).toEqual(['1', '2', '3'])
+  })
+
+  it('keeps prototype names as plain attribute keys', () => {
+    const value = decodeXml('<c><a __proto__="x" constructor="y"/></c>', MAX).value as Record<
+      string,
+      Record<string, unknown>
+    >
+    expect(value).toEqual({ a: { '@__proto__': 'x', '@constructor': 'y' } })
+    expect(Object.getPrototypeOf(value.a)).toBe(Object.prototype)
+  })
+
+  it('decodes only the XML entities and character references, never HTML ones', () => {
+    expect(decodeXml('<c a="&lt;&#65;&nbsp;">&copy;&#x1F600;&#0;</c>', MAX).value).toEqual({ '@a': '<A&nbsp;' })
+    expect(decodeXml('<c>&copy;&#x1F600;&#0;</c>', MAX).value).toBe('&copy;\u{1F600}\ufffd')
   })
 
   it('refuses a document over the size limit before parsing it', () => {

@@ -3,8 +3,22 @@ import { MemoryBudgetStore } from '../../../src/upstreams/budget/memory-store.js
 import { type AcquireOptions, type FairShare, RateScheduler } from '../../../src/upstreams/budget/scheduler.js'
 import type { BudgetStore } from '../../../src/upstreams/budget/store.js'
 
-function scheduler(maxWaitMs: number, limit = { max: 2, windowMs: 200 }, store: BudgetStore = new MemoryBudgetStore(), fairShare?: FairShare) {
-  return new RateScheduler({ store, key: 'k', limit, maxWaitMs, marginMs: 0, connection: 'test', source: 'batchbook', ...(fairShare === undefined ? {} : { fairShare }) })
+function scheduler(
+  maxWaitMs: number,
+  limit = { max: 2, windowMs: 200 },
+  store: BudgetStore = new MemoryBudgetStore(),
+  fairShare?: FairShare,
+) {
+  return new RateScheduler({
+    store,
+    key: 'k',
+    limit,
+    maxWaitMs,
+    marginMs: 0,
+    connection: 'test',
+    source: 'batchbook',
+    ...(fairShare === undefined ? {} : { fairShare }),
+  })
 }
 
 /** Acquires in `lane` for `party` and records the order of grants under `label`. */
@@ -86,7 +100,11 @@ describe('RateScheduler', () => {
   it('never refuses committed work for budget, however long it waits', async () => {
     const s = scheduler(50, { max: 1, windowMs: 150 })
     await s.acquire()
-    const results = await Promise.allSettled([s.acquire({ lane: 'client' }), s.acquire({ lane: 'committed' }), s.acquire({ lane: 'committed' })])
+    const results = await Promise.allSettled([
+      s.acquire({ lane: 'client' }),
+      s.acquire({ lane: 'committed' }),
+      s.acquire({ lane: 'committed' }),
+    ])
     expect(results.map((r) => r.status)).toEqual(['rejected', 'fulfilled', 'fulfilled'])
   })
 
@@ -95,13 +113,19 @@ describe('RateScheduler', () => {
     await s.acquire()
     const order: string[] = []
     const waits = Array.from({ length: 4 }, (_, i) => queue(s, order, `a${i}`, { lane: 'client', party: 'a' }))
-    waits.push(queue(s, order, 'b0', { lane: 'client', party: 'b' }), queue(s, order, 'b1', { lane: 'client', party: 'b' }))
+    waits.push(
+      queue(s, order, 'b0', { lane: 'client', party: 'b' }),
+      queue(s, order, 'b1', { lane: 'client', party: 'b' }),
+    )
     await Promise.all(waits)
     expect(order).toEqual(['a0', 'b0', 'a1', 'b1', 'a2', 'a3'])
   })
 
   it('gives a key as many grants per turn as its weight', async () => {
-    const s = scheduler(5_000, { max: 1, windowMs: 30 }, new MemoryBudgetStore(), { mode: 'round-robin', weights: { a: 2 } })
+    const s = scheduler(5_000, { max: 1, windowMs: 30 }, new MemoryBudgetStore(), {
+      mode: 'round-robin',
+      weights: { a: 2 },
+    })
     await s.acquire()
     const order: string[] = []
     const waits = Array.from({ length: 4 }, (_, i) => queue(s, order, `a${i}`, { lane: 'client', party: 'a' }))
@@ -133,7 +157,11 @@ describe('RateScheduler', () => {
   it('lists waiting work by lane and key', async () => {
     const s = scheduler(5_000, { max: 1, windowMs: 50 })
     await s.acquire()
-    const waits = [s.acquire({ lane: 'client', party: 'a' }), s.acquire({ lane: 'client', party: 'a' }), s.acquire({ lane: 'committed' })]
+    const waits = [
+      s.acquire({ lane: 'client', party: 'a' }),
+      s.acquire({ lane: 'client', party: 'a' }),
+      s.acquire({ lane: 'committed' }),
+    ]
     expect(s.queuedWork()).toEqual([
       { lane: 'committed', party: '-', count: 1 },
       { lane: 'background', party: '-', count: 0 },

@@ -49,11 +49,46 @@ const skew = CLOCK_SKEW_MS - 1
 
 describe('time slots for replicas without the shared budget', () => {
   it.each([
-    { name: 'BatchBook, two replicas on their own', limit: { max: 1, windowMs: 1_100 }, replicas: 2, local: [[0, skew], [1, -skew]] },
-    { name: 'BatchBook, three replicas, one still on Redis', limit: { max: 1, windowMs: 1_100 }, replicas: 3, local: [[0, -skew], [2, skew]] },
-    { name: 'Snappy, two replicas, one on its own', limit: { max: 200, windowMs: 63_000 }, replicas: 2, local: [[1, skew]] },
-    { name: 'Snappy, three replicas on their own', limit: { max: 200, windowMs: 63_000 }, replicas: 3, local: [[0, skew], [1, -skew], [2, 0]] },
-    { name: 'ten a second, three replicas, two on Redis', limit: { max: 10, windowMs: 1_100 }, replicas: 3, local: [[1, -skew]] },
+    {
+      name: 'BatchBook, two replicas on their own',
+      limit: { max: 1, windowMs: 1_100 },
+      replicas: 2,
+      local: [
+        [0, skew],
+        [1, -skew],
+      ],
+    },
+    {
+      name: 'BatchBook, three replicas, one still on Redis',
+      limit: { max: 1, windowMs: 1_100 },
+      replicas: 3,
+      local: [
+        [0, -skew],
+        [2, skew],
+      ],
+    },
+    {
+      name: 'Snappy, two replicas, one on its own',
+      limit: { max: 200, windowMs: 63_000 },
+      replicas: 2,
+      local: [[1, skew]],
+    },
+    {
+      name: 'Snappy, three replicas on their own',
+      limit: { max: 200, windowMs: 63_000 },
+      replicas: 3,
+      local: [
+        [0, skew],
+        [1, -skew],
+        [2, 0],
+      ],
+    },
+    {
+      name: 'ten a second, three replicas, two on Redis',
+      limit: { max: 10, windowMs: 1_100 },
+      replicas: 3,
+      local: [[1, -skew]],
+    },
   ])('keeps every rolling window under the limit: $name', ({ limit, replicas, local }) => {
     const calls = drive(limit, replicas, new Map(local as Array<[number, number]>), limit.windowMs * 12)
     expect(calls.length).toBeGreaterThan(0)

@@ -64,7 +64,7 @@ describe('RedisBudgetStore', () => {
     const store = new RedisBudgetStore(await testRedis(), { replicas: 2, absent: () => new Set([1]) })
     const key = `${testPrefix()}absent`
     const grants: number[] = []
-    for (const end = Date.now() + 4_200; Date.now() < end; ) {
+    for (const end = Date.now() + 4_200; Date.now() < end;) {
       const verdict = await store.take(key, limit)
       if (verdict.granted) grants.push(Date.now())
       await new Promise((resolve) => setTimeout(resolve, verdict.granted ? 20 : Math.min(verdict.retryAfterMs, 50)))

@@ -4,7 +4,13 @@ import { closeTestRedis, testPrefix, testRedis } from '../../helpers/redis.js'
 
 afterAll(closeTestRedis)
 
-const entry = (value: unknown, tags: string[], freshMs = 60_000) => ({ value, size: 10, storedAt: Date.now(), freshUntil: Date.now() + freshMs, tags })
+const entry = (value: unknown, tags: string[], freshMs = 60_000) => ({
+  value,
+  size: 10,
+  storedAt: Date.now(),
+  freshUntil: Date.now() + freshMs,
+  tags,
+})
 
 describe('RedisCacheStore', () => {
   it('round-trips entries as JSON', async () => {

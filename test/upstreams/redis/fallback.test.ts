@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest'
 import type { BudgetStore } from '../../../src/upstreams/budget/store.js'
 import { MemoryBudgetStore } from '../../../src/upstreams/budget/memory-store.js'
 import { slotAt, slotPlan } from '../../../src/upstreams/budget/slots.js'
-import { FallbackBudgetStore, GuardedIdempotencyStore, PRESENCE_LAG_MS, type ReplicaSlots, ResilientCacheStore } from '../../../src/upstreams/redis/fallback.js'
+import {
+  FallbackBudgetStore,
+  GuardedIdempotencyStore,
+  PRESENCE_LAG_MS,
+  type ReplicaSlots,
+  ResilientCacheStore,
+} from '../../../src/upstreams/redis/fallback.js'
 import { MemoryCacheStore } from '../../../src/upstreams/cache/memory-store.js'
 import type { CacheStore } from '../../../src/upstreams/cache/store.js'
 import { MemoryIdempotencyStore } from '../../../src/upstreams/idempotency/memory-store.js'
@@ -33,7 +39,11 @@ const BATCHBOOK = { max: 1, windowMs: 1_100 }
 describe('when Redis is unreachable', () => {
   it('reports the failure once and says it is degraded', async () => {
     const failures: unknown[] = []
-    const store = new FallbackBudgetStore(down, { replicas: 3, slots: slots(0), onFailure: (err) => failures.push(err) })
+    const store = new FallbackBudgetStore(down, {
+      replicas: 3,
+      slots: slots(0),
+      onFailure: (err) => failures.push(err),
+    })
     await Promise.all(Array.from({ length: 5 }, () => store.take('k', BATCHBOOK)))
     expect(store.degraded).toBe(true)
     expect(failures).toHaveLength(1)
@@ -42,7 +52,12 @@ describe('when Redis is unreachable', () => {
   it('alone, counts the grants it made through Redis and goes on with the whole limit', async () => {
     let now = 10_000
     const link = switchable(() => now)
-    const store = new FallbackBudgetStore(link.store, { replicas: 1, slots: slots(0), onFailure: () => undefined, now: () => now })
+    const store = new FallbackBudgetStore(link.store, {
+      replicas: 1,
+      slots: slots(0),
+      onFailure: () => undefined,
+      now: () => now,
+    })
     expect((await store.take('k', BATCHBOOK)).granted).toBe(true)
     link.cut()
     now += 500
@@ -56,31 +71,48 @@ describe('when Redis is unreachable', () => {
   it('with other replicas, waits a window and the presence lag, then calls only in its own slots', async () => {
     let now = 100_000
     const link = switchable(() => now)
-    const store = new FallbackBudgetStore(link.store, { replicas: 2, slots: slots(1), onFailure: () => undefined, now: () => now })
+    const store = new FallbackBudgetStore(link.store, {
+      replicas: 2,
+      slots: slots(1),
+      onFailure: () => undefined,
+      now: () => now,
+    })
     link.cut()
     const first = await store.take('k', BATCHBOOK)
     expect(first).toEqual({ granted: false, retryAfterMs: BATCHBOOK.windowMs + PRESENCE_LAG_MS })
     const grants: number[] = []
-    for (const end = now + 30_000; now < end; now += 10) if ((await store.take('k', BATCHBOOK)).granted) grants.push(now)
+    for (const end = now + 30_000; now < end; now += 10)
+      if ((await store.take('k', BATCHBOOK)).granted) grants.push(now)
     const plan = slotPlan(BATCHBOOK, 2)
     expect(grants.length).toBeGreaterThan(3)
     for (const at of grants) {
       expect(at).toBeGreaterThanOrEqual(100_000 + BATCHBOOK.windowMs + PRESENCE_LAG_MS)
       expect(slotAt(plan, 1, at).open).toBe(true)
     }
-    for (let i = 1; i < grants.length; i++) expect(grants[i]! - grants[i - 1]!).toBeGreaterThanOrEqual(2 * BATCHBOOK.windowMs)
+    for (let i = 1; i < grants.length; i++)
+      expect(grants[i]! - grants[i - 1]!).toBeGreaterThanOrEqual(2 * BATCHBOOK.windowMs)
   })
 
   it('makes no call without a slot of its own', async () => {
     let now = 0
-    const store = new FallbackBudgetStore(down, { replicas: 2, slots: slots(null), onFailure: () => undefined, now: () => now })
+    const store = new FallbackBudgetStore(down, {
+      replicas: 2,
+      slots: slots(null),
+      onFailure: () => undefined,
+      now: () => now,
+    })
     for (; now < 20_000; now += 50) expect((await store.take('k', BATCHBOOK)).granted).toBe(false)
   })
 
   it('back on Redis, waits until its local grants have left the window before taking from Redis', async () => {
     let now = 0
     const link = switchable(() => now)
-    const store = new FallbackBudgetStore(link.store, { replicas: 1, slots: slots(0), onFailure: () => undefined, now: () => now })
+    const store = new FallbackBudgetStore(link.store, {
+      replicas: 1,
+      slots: slots(0),
+      onFailure: () => undefined,
+      now: () => now,
+    })
     link.cut()
     expect((await store.take('k', BATCHBOOK)).granted).toBe(false)
     now += 1_000
@@ -141,7 +173,13 @@ describe('the read cache when invalidations fail', () => {
       stats: () => memory.stats(),
     }
     const cache = new ResilientCacheStore(flaky, () => undefined)
-    const entry = { value: 'before the write', size: 10, storedAt: Date.now(), freshUntil: Date.now() + 60_000, tags: ['record:1'] }
+    const entry = {
+      value: 'before the write',
+      size: 10,
+      storedAt: Date.now(),
+      freshUntil: Date.now() + 60_000,
+      tags: ['record:1'],
+    }
     await cache.set('record-1', entry)
     up = false
     await cache.invalidate(['record:1'])

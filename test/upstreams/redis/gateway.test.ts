@@ -10,7 +10,11 @@ afterAll(async () => {
 })
 
 async function gateway(redisUrl: string, prefix = testPrefix(), replicas = 2) {
-  const gw = await startGateway({ withSandbox: true, limits: FAST_LIMITS, config: testConfig({ redisUrl, redisKeyPrefix: prefix, replicas }) })
+  const gw = await startGateway({
+    withSandbox: true,
+    limits: FAST_LIMITS,
+    config: testConfig({ redisUrl, redisKeyPrefix: prefix, replicas }),
+  })
   running.push(gw)
   return gw
 }
@@ -18,7 +22,10 @@ async function gateway(redisUrl: string, prefix = testPrefix(), replicas = 2) {
 describe('a gateway with REDIS_URL', () => {
   it('reports Redis and the shared budget as ready', async () => {
     const gw = await gateway(REDIS_URL)
-    expect(await getJson(`${gw.url}/readyz`, {})).toMatchObject({ status: 200, body: { status: 'ready', redis: 'ok', budget: 'shared' } })
+    expect(await getJson(`${gw.url}/readyz`, {})).toMatchObject({
+      status: 200,
+      body: { status: 'ready', redis: 'ok', budget: 'shared' },
+    })
   })
 
   it('shares idempotency records between replicas', async () => {
@@ -28,7 +35,11 @@ describe('a gateway with REDIS_URL', () => {
     // Each replica has its own simulator here, so what they share is the idempotency record: the
     // repeat sent to the second replica is answered from Redis, and its simulator sees no write.
     const body = JSON.stringify({ source: 'batchbook', kind: 'note', body: 'shared' })
-    const headers = { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/json', 'idempotency-key': 'shared-key' }
+    const headers = {
+      authorization: `Bearer ${TEST_KEY}`,
+      'content-type': 'application/json',
+      'idempotency-key': 'shared-key',
+    }
     const first = await request(`${a.url}/v1/messages`, { method: 'POST', headers, body })
     const firstBody = await first.body.json()
     const second = await request(`${b.url}/v1/messages`, { method: 'POST', headers, body })
@@ -45,7 +56,10 @@ describe('a gateway whose Redis is unreachable', () => {
     const gw = await gateway('redis://127.0.0.1:1', testPrefix(), 1)
     const list = await getJson(`${gw.url}/v1/messages?source=batchbook&limit=2`)
     expect(list.status).toBe(200)
-    expect(await getJson(`${gw.url}/readyz`, {})).toMatchObject({ status: 200, body: { status: 'degraded', redis: 'unreachable', budget: 'local-fallback' } })
+    expect(await getJson(`${gw.url}/readyz`, {})).toMatchObject({
+      status: 200,
+      body: { status: 'degraded', redis: 'unreachable', budget: 'local-fallback' },
+    })
     const res = await request(`${gw.url}/v1/messages`, {
       method: 'POST',
       headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/json', 'idempotency-key': 'k' },

@@ -11,7 +11,11 @@ describe('RedisIdempotencyStore', () => {
     const prefix = testPrefix()
     const a = new RedisIdempotencyStore(await testRedis(prefix))
     const b = new RedisIdempotencyStore(await testRedis(prefix))
-    const reservations = await Promise.all([a.reserve('k', 'f', 60_000), b.reserve('k', 'f', 60_000), a.reserve('k', 'f', 60_000)])
+    const reservations = await Promise.all([
+      a.reserve('k', 'f', 60_000),
+      b.reserve('k', 'f', 60_000),
+      a.reserve('k', 'f', 60_000),
+    ])
     expect(reservations.filter((r) => r.state === 'reserved')).toHaveLength(1)
     expect(reservations.filter((r) => r.state === 'in-progress')).toHaveLength(2)
     await a.complete('k', 'f', response, 60_000)

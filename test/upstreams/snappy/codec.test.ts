@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { SnappyDecodeError, idOf, optionalFlag, optionalTime, requiredTime } from '../../../src/upstreams/snappy/codec.js'
+import {
+  SnappyDecodeError,
+  idOf,
+  optionalFlag,
+  optionalTime,
+  requiredTime,
+} from '../../../src/upstreams/snappy/codec.js'
 import { htmlToText, looksLikeHtml, noteBody } from '../../../src/upstreams/snappy/html.js'
 import { remoteTicket } from '../../../src/upstreams/snappy/mapping/remote.js'
 import { toConversation } from '../../../src/upstreams/snappy/mapping/tickets.js'
@@ -27,19 +33,35 @@ describe('Snappy values', () => {
     expect(idOf('3249', 'id')).toBe('3249')
     expect(() => idOf('../x', 'id')).toThrow(SnappyDecodeError)
     expect(() => idOf(-1, 'id')).toThrow(SnappyDecodeError)
-    expect([true, 1, '1', 0, false, null].map((v) => optionalFlag(v, 'f'))).toEqual([true, true, true, false, false, null])
+    expect([true, 1, '1', 0, false, null].map((v) => optionalFlag(v, 'f'))).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+      null,
+    ])
   })
 })
 
 describe('note content', () => {
   it('takes staff HTML as HTML whatever `using_html` says, and makes clean text of it', () => {
-    const html = '<p>Hi John,</p>\n<p>Fixed &amp; deployed.<br />\nSee <a href="https://status.example.com">status</a>.</p>\n'
+    const html =
+      '<p>Hi John,</p>\n<p>Fixed &amp; deployed.<br />\nSee <a href="https://status.example.com">status</a>.</p>\n'
     expect(looksLikeHtml(html)).toBe(true)
-    expect(noteBody(html)).toEqual({ text: 'Hi John,\n\nFixed & deployed.\nSee status [https://status.example.com].', html })
+    expect(noteBody(html)).toEqual({
+      text: 'Hi John,\n\nFixed & deployed.\nSee status [https://status.example.com].',
+      html,
+    })
   })
 
   it('leaves customers’ plain text alone, angle brackets included', () => {
-    for (const text of ['Press <enter> twice', 'if a<b and b>c', 'Mail me at <john@example.com>', 'What about $SUBJECT_UUID$?']) {
+    for (const text of [
+      'Press <enter> twice',
+      'if a<b and b>c',
+      'Mail me at <john@example.com>',
+      'What about $SUBJECT_UUID$?',
+    ]) {
       expect(noteBody(text)).toEqual({ text, html: null })
     }
   })
@@ -68,9 +90,29 @@ describe('tickets', () => {
     updated_at: '2013-05-08 11:15:47',
     unread: true,
     tags: ['@ian'],
-    contacts: [{ id: 4, account_id: 3, first_name: 'John', last_name: 'Smith', value: 'john.smith@gmail.com', provider: 'email', created_at: '2013-05-07 13:40:47', updated_at: '2013-05-07 13:40:47', type: 'from' }],
+    contacts: [
+      {
+        id: 4,
+        account_id: 3,
+        first_name: 'John',
+        last_name: 'Smith',
+        value: 'john.smith@gmail.com',
+        provider: 'email',
+        created_at: '2013-05-07 13:40:47',
+        updated_at: '2013-05-07 13:40:47',
+        type: 'from',
+      },
+    ],
     mailbox: { id: 3, address: 'hello@help.besnappy.com', smtp: 'smtp://user:secret@mail', signature: 'sig' },
-    opener: { id: 9, email: 'ian@userscape.com', first_name: 'Ian', remember_token: 'tok', apple_device_token: 'dev', sms_number: '+1555', mobile_notify: 1 },
+    opener: {
+      id: 9,
+      email: 'ian@userscape.com',
+      first_name: 'Ian',
+      remember_token: 'tok',
+      apple_device_token: 'dev',
+      sms_number: '+1555',
+      mobile_notify: 1,
+    },
   }
 
   it('maps the documented ticket, with a null nonce when none is sent', () => {
@@ -89,14 +131,36 @@ describe('tickets', () => {
       createdAt: '2013-05-07T13:40:47.000Z',
       updatedAt: '2013-05-08T11:15:47.000Z',
     })
-    expect(c.contacts).toEqual([{ role: 'from', name: 'John Smith', address: 'john.smith@gmail.com', contactId: expect.stringMatching(/^ctc_/), kind: 'contact' }])
+    expect(c.contacts).toEqual([
+      {
+        role: 'from',
+        name: 'John Smith',
+        address: 'john.smith@gmail.com',
+        contactId: expect.stringMatching(/^ctc_/),
+        kind: 'contact',
+      },
+    ])
     expect(c.remote).toBeUndefined()
   })
 
   it('keeps only allow-listed fields in the remote record', () => {
     const { data } = remoteTicket(ticket)
     const json = JSON.stringify(data)
-    for (const secret of ['smtp', 'secret', 'remember_token', 'apple_device_token', 'sms_number', 'mobile', 'tok', 'signature']) expect(json).not.toContain(secret)
-    expect(data).toMatchObject({ id: 1, default_subject: 'Re: Welcome to Snappy', opener: { id: 9, email: 'ian@userscape.com', first_name: 'Ian' } })
+    for (const secret of [
+      'smtp',
+      'secret',
+      'remember_token',
+      'apple_device_token',
+      'sms_number',
+      'mobile',
+      'tok',
+      'signature',
+    ])
+      expect(json).not.toContain(secret)
+    expect(data).toMatchObject({
+      id: 1,
+      default_subject: 'Re: Welcome to Snappy',
+      opener: { id: 9, email: 'ian@userscape.com', first_name: 'Ian' },
+    })
   })
 })

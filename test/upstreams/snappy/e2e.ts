@@ -22,10 +22,21 @@ export interface CallOptions {
 /** A gateway on fresh sandbox simulators, with the usual test keys plus `CRM_KEY`. */
 export async function startSnappyGateway(overrides: Partial<Config> = {}): Promise<RunningGateway> {
   const base = testConfig()
-  return startGateway({ withSandbox: true, config: testConfig({ apiKeys: [...base.apiKeys, { name: 'crm', secret: CRM_KEY, connections: ['batchbook'] }], ...overrides }) })
+  return startGateway({
+    withSandbox: true,
+    config: testConfig({
+      apiKeys: [...base.apiKeys, { name: 'crm', secret: CRM_KEY, connections: ['batchbook'] }],
+      ...overrides,
+    }),
+  })
 }
 
-export async function call<T = Record<string, unknown>>(gw: RunningGateway, method: string, path: string, options: CallOptions = {}): Promise<Answer<T>> {
+export async function call<T = Record<string, unknown>>(
+  gw: RunningGateway,
+  method: string,
+  path: string,
+  options: CallOptions = {},
+): Promise<Answer<T>> {
   const headers: Record<string, string> = { authorization: `Bearer ${options.key ?? TEST_KEY}`, ...options.headers }
   let body: string | undefined
   if (options.json !== undefined) {
@@ -37,8 +48,10 @@ export async function call<T = Record<string, unknown>>(gw: RunningGateway, meth
   return { status: res.statusCode, headers: res.headers, body: (text === '' ? undefined : JSON.parse(text)) as T }
 }
 
-export const snappyId = (kind: IdKind, ...parts: string[]) => encodeId(kind, { source: 'snappy', connection: 'snappy', parts })
-export const batchbookId = (kind: IdKind, ...parts: string[]) => encodeId(kind, { source: 'batchbook', connection: 'batchbook', parts })
+export const snappyId = (kind: IdKind, ...parts: string[]) =>
+  encodeId(kind, { source: 'snappy', connection: 'snappy', parts })
+export const batchbookId = (kind: IdKind, ...parts: string[]) =>
+  encodeId(kind, { source: 'batchbook', connection: 'batchbook', parts })
 
 /** The seeded accounts: Western Cape Labs (3249, with mailboxes 3642 and 3643) and 3088. */
 export const WCL = snappyId('account', '3249')
@@ -46,7 +59,18 @@ export const PRAEKELT = snappyId('account', '3088')
 export const WCL_MAILBOX = snappyId('mailbox', '3249', '3642')
 
 /** Names of fields and values that must never appear in an answer. */
-export const SECRET_MARKERS = ['remember_token', 'apple_device_token', 'verification_token', 'sms_number', 'mobile', 'XXXXX', 'trial_ends_at', 'is_paid', 'smtp', 'storage_key']
+const SECRET_MARKERS = [
+  'remember_token',
+  'apple_device_token',
+  'verification_token',
+  'sms_number',
+  'mobile',
+  'XXXXX',
+  'trial_ends_at',
+  'is_paid',
+  'smtp',
+  'storage_key',
+]
 
 export function secretsIn(value: unknown): string[] {
   const json = JSON.stringify(value)

@@ -11,7 +11,8 @@ import { readNonce } from '../../../src/upstreams/snappy/note.js'
 import { SECRETS, recordedInteractions } from './recorded.js'
 
 const C = 'snappy'
-const id = (kind: Parameters<typeof encodeId>[0], ...parts: string[]) => encodeId(kind, { source: 'snappy', connection: C, parts })
+const id = (kind: Parameters<typeof encodeId>[0], ...parts: string[]) =>
+  encodeId(kind, { source: 'snappy', connection: C, parts })
 const all = recordedInteractions()
 const of = (method: string, pattern: RegExp) => all.filter((i) => i.method === method && pattern.test(i.path))
 
@@ -22,7 +23,12 @@ function expectNoSecrets(value: unknown): void {
 
 describe('recorded traffic through the mapping', () => {
   it('covers every recorded interaction', () => {
-    const covered = [...of('GET', /^\/accounts$/), ...of('GET', /^\/account\/\d+\/(mailboxes|staff)$/), ...of('GET', /^\/ticket\/[a-z0-9]{16}\/notes$/), ...of('POST', /^\/note$/)]
+    const covered = [
+      ...of('GET', /^\/accounts$/),
+      ...of('GET', /^\/account\/\d+\/(mailboxes|staff)$/),
+      ...of('GET', /^\/ticket\/[a-z0-9]{16}\/notes$/),
+      ...of('POST', /^\/note$/),
+    ]
     expect(covered).toHaveLength(all.length)
     expect(all.length).toBe(21)
   })
@@ -129,7 +135,12 @@ describe('recorded traffic through the mapping', () => {
   it('maps the first recorded note exactly', () => {
     const [first] = of('GET', /^\/ticket\/h3r6rybkmdyr2j4q\/notes$/)
     const [message] = (JSON.parse(first!.body) as unknown[]).map((n) => toMessage(n, C))
-    const john = { name: 'John Smith', address: 'john.smith@gmail.com', contactId: id('contact', '3249', '119399'), kind: 'contact' }
+    const john = {
+      name: 'John Smith',
+      address: 'john.smith@gmail.com',
+      contactId: id('contact', '3249', '119399'),
+      kind: 'contact',
+    }
     expect(message).toEqual({
       id: id('message', '268240', '471947'),
       source: 'snappy',
@@ -160,7 +171,11 @@ describe('recorded traffic through the mapping', () => {
         notes++
         const m = toMessage(raw, C, { tags: ['#lab'], includeRemote: true })
         const ticket = String(raw.ticket_id)
-        expect(decodeId('message', m.id, 2)).toEqual({ source: 'snappy', connection: C, parts: [ticket, String(raw.id)] })
+        expect(decodeId('message', m.id, 2)).toEqual({
+          source: 'snappy',
+          connection: C,
+          parts: [ticket, String(raw.id)],
+        })
         expect(decodeId('conversation', m.conversationId!, 1).parts).toEqual([ticket])
         expect(m.remoteId).toBe(String(raw.id))
         expect(m.kind).toBe(raw.scope === 'private' ? 'note' : 'email')
@@ -194,7 +209,13 @@ describe('recorded traffic through the mapping', () => {
         expect(m.comments).toEqual([])
         expect(m.attachments).toEqual([])
         expect(m.remote?.format).toBe('json')
-        expect(m.remote?.data).toMatchObject({ id: raw.id, ticket_id: raw.ticket_id, scope: raw.scope, content: raw.content, created_at: raw.created_at })
+        expect(m.remote?.data).toMatchObject({
+          id: raw.id,
+          ticket_id: raw.ticket_id,
+          scope: raw.scope,
+          content: raw.content,
+          created_at: raw.created_at,
+        })
         expectNoSecrets(m)
       }
     }

@@ -18,7 +18,9 @@ export interface Interaction {
 }
 
 export function recordedInteractions(): Interaction[] {
-  const files = readdirSync(fileURLToPath(RECORDED)).filter((f) => f.endsWith('.json')).sort()
+  const files = readdirSync(fileURLToPath(RECORDED))
+    .filter((f) => f.endsWith('.json'))
+    .sort()
   return files.flatMap((file) => {
     const { http_interactions } = JSON.parse(readFileSync(fileURLToPath(new URL(file, RECORDED)), 'utf8')) as {
       http_interactions: Array<{
@@ -56,9 +58,15 @@ export async function startReplay(interactions: Interaction[]): Promise<ReplaySe
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
-      const path = (req.url ?? '').split('?')[0]?.replace(/^\/api\/v1/, '').replace(/\/$/, '') ?? ''
+      const path =
+        (req.url ?? '')
+          .split('?')[0]
+          ?.replace(/^\/api\/v1/, '')
+          .replace(/\/$/, '') ?? ''
       const sent = Buffer.concat(chunks).toString('utf8')
-      const match = interactions.find((i) => i.method === req.method && i.path === path && (i.method !== 'POST' || sameTicket(i.requestBody, sent)))
+      const match = interactions.find(
+        (i) => i.method === req.method && i.path === path && (i.method !== 'POST' || sameTicket(i.requestBody, sent)),
+      )
       if (match === undefined) {
         unmatched.push(`${req.method} ${path}`)
         res.writeHead(404, { 'content-type': 'text/html; charset=UTF-8' }).end('<html>Not Found</html>')

@@ -33,7 +33,13 @@ function bytes(size: number): AsyncIterable<Uint8Array> {
   })()
 }
 
-const upload = (content: AsyncIterable<Uint8Array>) => snappy.documents.upload('3249', { filename: 'a.bin', contentType: 'application/octet-stream', content, tags: () => undefined })
+const upload = (content: AsyncIterable<Uint8Array>) =>
+  snappy.documents.upload('3249', {
+    filename: 'a.bin',
+    contentType: 'application/octet-stream',
+    content,
+    tags: () => undefined,
+  })
 
 describe('streamed downloads', () => {
   it('retry a 503 that came before any byte, and hand over the stream', async () => {
@@ -48,7 +54,10 @@ describe('streamed downloads', () => {
 
   it('do not retry a 404, and map it to not_found', async () => {
     const before = sim().stats.requests
-    await expect(snappy.tickets.attachment(attachment().ticket, '1')).rejects.toMatchObject({ code: 'not_found', upstream: { source: 'snappy', status: 404 } })
+    await expect(snappy.tickets.attachment(attachment().ticket, '1')).rejects.toMatchObject({
+      code: 'not_found',
+      upstream: { source: 'snappy', status: 404 },
+    })
     expect(sim().stats.requests - before).toBe(1)
   })
 
@@ -61,7 +70,8 @@ describe('streamed downloads', () => {
   it('count towards the circuit breaker', async () => {
     const a = attachment()
     sim().faults.inject({ type: 'status', status: 500, pathPrefix: '/api/v1/ticket/', times: 3 })
-    for (let i = 0; i < 3; i++) await expect(snappy.tickets.attachment(a.ticket, a.id)).rejects.toBeInstanceOf(ProblemError)
+    for (let i = 0; i < 3; i++)
+      await expect(snappy.tickets.attachment(a.ticket, a.id)).rejects.toBeInstanceOf(ProblemError)
     await expect(snappy.tickets.attachment(a.ticket, a.id)).rejects.toMatchObject({ code: 'circuit_open' })
   })
 })
@@ -84,13 +94,16 @@ describe('streamed uploads', () => {
     })()
     const count = sim().store.documents.documentsOf(3249).length
     for (let i = 0; i < 4; i++) {
-      const source = i === 0 ? failing : (async function* () {
-        yield Buffer.alloc(1)
-        throw refused
-      })()
+      const source =
+        i === 0
+          ? failing
+          : (async function* () {
+              yield Buffer.alloc(1)
+              throw refused
+            })()
       await expect(upload(source)).rejects.toBe(refused)
     }
-    expect(snappy.client.breaker.state).toBe('closed')
+    expect(snappy.engine.breaker.state).toBe('closed')
     expect(sim().store.documents.documentsOf(3249)).toHaveLength(count)
     const ok = await upload(bytes(2048))
     expect(ok).toMatchObject({ filename: 'a.bin', size: 2048 })

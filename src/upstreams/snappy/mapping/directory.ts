@@ -7,9 +7,24 @@
 import { encodeId } from '../../../ids.js'
 import type { Account, Mailbox, Staff } from '../../../schemas/account.js'
 import type { Contact } from '../../../schemas/contact.js'
-import { asObject, fullName, idOf, isObject, optionalFlag, optionalString, optionalTime, requiredTime, stringOr } from '../codec.js'
+import {
+  asObject,
+  fullName,
+  idOf,
+  isObject,
+  optionalFlag,
+  optionalString,
+  optionalTime,
+  requiredTime,
+  stringOr,
+} from '../codec.js'
 
-const snappyId = (connection: string, parts: readonly string[]) => ({ source: 'snappy' as const, connection, parts })
+/** The decoded form of a Snappy id of `connection`; every Snappy mapper encodes its ids from it. */
+export const snappyId = (connection: string, parts: readonly string[]) => ({
+  source: 'snappy' as const,
+  connection,
+  parts,
+})
 
 export function accountId(connection: string, account: string): string {
   return encodeId('account', snappyId(connection, [account]))

@@ -2,10 +2,10 @@
 import { encodeId } from '../../../ids.js'
 import type { Document } from '../../../schemas/document.js'
 import { asObject, idOf, optionalInteger, optionalString, requiredTime } from '../codec.js'
-import { accountId, timeOr } from './directory.js'
+import { accountId, snappyId, timeOr } from './directory.js'
 
-export function documentId(connection: string, account: string, document: string): string {
-  return encodeId('document', { source: 'snappy', connection, parts: [account, document] })
+function documentId(connection: string, account: string, document: string): string {
+  return encodeId('document', snappyId(connection, [account, document]))
 }
 
 export function toDocument(value: unknown, connection: string, account: string): Document {

@@ -2,15 +2,14 @@
 import { encodeId } from '../../../ids.js'
 import type { Faq, FaqQuestion, FaqSearchHit, FaqTopic } from '../../../schemas/faq.js'
 import { asObject, idOf, optionalFlag, optionalInteger, optionalString, requiredTime } from '../codec.js'
-import { accountId, timeOr } from './directory.js'
+import { accountId, snappyId, timeOr } from './directory.js'
 
-const snappy = (connection: string, parts: readonly string[]) => ({ source: 'snappy' as const, connection, parts })
-
-export const faqId = (connection: string, account: string, faq: string) => encodeId('faq', snappy(connection, [account, faq]))
-export const faqTopicId = (connection: string, account: string, faq: string, topic: string) =>
-  encodeId('faqTopic', snappy(connection, [account, faq, topic]))
-export const faqQuestionId = (connection: string, account: string, faq: string, topic: string, question: string) =>
-  encodeId('faqQuestion', snappy(connection, [account, faq, topic, question]))
+const faqId = (connection: string, account: string, faq: string) =>
+  encodeId('faq', snappyId(connection, [account, faq]))
+const faqTopicId = (connection: string, account: string, faq: string, topic: string) =>
+  encodeId('faqTopic', snappyId(connection, [account, faq, topic]))
+const faqQuestionId = (connection: string, account: string, faq: string, topic: string, question: string) =>
+  encodeId('faqQuestion', snappyId(connection, [account, faq, topic, question]))
 
 export function toFaq(value: unknown, connection: string, account: string): Faq {
   const f = asObject(value, 'faq')
@@ -50,7 +49,13 @@ export function toFaqTopic(value: unknown, connection: string, account: string, 
 }
 
 /** A question as reached through `topic` of `faq` (a question may be in several topics). */
-export function toFaqQuestion(value: unknown, connection: string, account: string, faq: string, topic: string): FaqQuestion {
+export function toFaqQuestion(
+  value: unknown,
+  connection: string,
+  account: string,
+  faq: string,
+  topic: string,
+): FaqQuestion {
   const q = asObject(value, 'faq question')
   const remoteId = idOf(q.id, 'question id')
   const createdAt = requiredTime(q.created_at, 'question created_at')

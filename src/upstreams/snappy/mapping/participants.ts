@@ -26,9 +26,19 @@ export function creatorParticipant(note: JsonObject, connection: string, account
   return { ...person(creator, connection, account, byStaff ? 'staff' : 'contact'), role: 'from' }
 }
 
-function person(p: JsonObject, connection: string, fallbackAccount: string, kind: Participant['kind']): Omit<Participant, 'role'> {
+function person(
+  p: JsonObject,
+  connection: string,
+  fallbackAccount: string,
+  kind: Participant['kind'],
+): Omit<Participant, 'role'> {
   const address = optionalString(p.address ?? p.value ?? p.email, 'address')
   if (kind === 'staff') return { name: fullName(p.first_name, p.last_name), address, contactId: null, kind }
   const account = idOf(p.account_id ?? fallbackAccount, 'contact account_id')
-  return { name: fullName(p.first_name, p.last_name), address, contactId: contactId(connection, account, idOf(p.id, 'contact id')), kind }
+  return {
+    name: fullName(p.first_name, p.last_name),
+    address,
+    contactId: contactId(connection, account, idOf(p.id, 'contact id')),
+    kind,
+  }
 }

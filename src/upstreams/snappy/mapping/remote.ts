@@ -9,10 +9,46 @@ import { type JsonObject, isObject } from '../codec.js'
 
 type Scalar = string | number | boolean | null
 
-const CONTACT = ['id', 'account_id', 'first_name', 'last_name', 'value', 'provider', 'created_at', 'updated_at', 'address', 'type']
+const CONTACT = [
+  'id',
+  'account_id',
+  'first_name',
+  'last_name',
+  'value',
+  'provider',
+  'created_at',
+  'updated_at',
+  'address',
+  'type',
+]
 const PIVOT = ['note_id', 'ticket_id', 'contact_id', 'type']
-const STAFF = ['id', 'email', 'first_name', 'last_name', 'photo', 'culture', 'timezone', 'created_at', 'updated_at', 'address', 'username']
-const MAILBOX = ['id', 'account_id', 'type', 'address', 'display', 'active', 'created_at', 'updated_at', 'custom_address', 'theme', 'language', 'local_part']
+const STAFF = [
+  'id',
+  'email',
+  'first_name',
+  'last_name',
+  'photo',
+  'culture',
+  'timezone',
+  'created_at',
+  'updated_at',
+  'address',
+  'username',
+]
+const MAILBOX = [
+  'id',
+  'account_id',
+  'type',
+  'address',
+  'display',
+  'active',
+  'created_at',
+  'updated_at',
+  'custom_address',
+  'theme',
+  'language',
+  'local_part',
+]
 const ATTACHMENT = ['id', 'account_id', 'ticket_id', 'note_id', 'filename', 'type', 'size', 'created_at', 'updated_at']
 const TICKET = [
   'id',
@@ -66,7 +102,10 @@ function each(value: unknown, clean: (record: JsonObject) => Record<string, unkn
   return Array.isArray(value) ? value.filter(isObject).map(clean) : []
 }
 
-function nested(value: unknown, clean: (record: JsonObject) => Record<string, unknown>): Record<string, unknown> | null {
+function nested(
+  value: unknown,
+  clean: (record: JsonObject) => Record<string, unknown>,
+): Record<string, unknown> | null {
   return isObject(value) ? clean(value) : null
 }
 

@@ -11,11 +11,21 @@
 import { encodeId } from '../../../ids.js'
 import type { Conversation } from '../../../schemas/conversation.js'
 import type { Message } from '../../../schemas/message.js'
-import { asObject, idOf, isObject, optionalArray, optionalFlag, optionalString, optionalTime, requiredTime, stringList } from '../codec.js'
+import {
+  asObject,
+  idOf,
+  optionalArray,
+  optionalFlag,
+  optionalString,
+  optionalTime,
+  requiredTime,
+  stringList,
+} from '../codec.js'
 import { noteBody } from '../html.js'
 import { accountId, mailboxId, timeOr } from './directory.js'
 import { contactParticipant, creatorParticipant } from './participants.js'
 import { remoteNote, remoteTicket } from './remote.js'
+import { NONCE } from '../../../rules.js'
 
 export interface MappingOptions {
   includeRemote: boolean
@@ -31,11 +41,9 @@ export function messageId(connection: string, ticket: string, note: string): str
   return encodeId('message', { source: 'snappy', connection, parts: [ticket, note] })
 }
 
-export function attachmentId(connection: string, ticket: string, attachment: string): string {
+function attachmentId(connection: string, ticket: string, attachment: string): string {
   return encodeId('attachment', { source: 'snappy', connection, parts: [ticket, attachment] })
 }
-
-const NONCE = /^[a-z0-9]{16}$/
 
 export function toConversation(value: unknown, connection: string, options: MappingOptions = NO_REMOTE): Conversation {
   const t = asObject(value, 'ticket')
@@ -102,13 +110,20 @@ export function toMessage(value: unknown, connection: string, context: NoteConte
       .filter((p) => p !== null),
     tags: context.tags ?? [],
     comments: [],
-    attachments: optionalArray(n.attachments, 'note attachments').map((a) => toAttachment(a, connection, ticket, conversation)),
+    attachments: optionalArray(n.attachments, 'note attachments').map((a) =>
+      toAttachment(a, connection, ticket, conversation),
+    ),
   }
   if (context.includeRemote === true) message.remote = remoteNote(n)
   return message
 }
 
-function toAttachment(value: unknown, connection: string, ticket: string, conversation: string): Message['attachments'][number] {
+function toAttachment(
+  value: unknown,
+  connection: string,
+  ticket: string,
+  conversation: string,
+): Message['attachments'][number] {
   const a = asObject(value, 'attachment')
   const id = attachmentId(connection, ticket, idOf(a.id, 'attachment id'))
   const size = typeof a.size === 'number' && Number.isSafeInteger(a.size) && a.size >= 0 ? a.size : 0
@@ -125,8 +140,4 @@ function toAttachment(value: unknown, connection: string, ticket: string, conver
 export function newestFirst(a: Message, b: Message): number {
   if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? 1 : -1
   return Number(b.remoteId) - Number(a.remoteId)
-}
-
-export function isTicketRecord(value: unknown): boolean {
-  return isObject(value) && value.id !== undefined && value.account_id !== undefined && value.mailbox_id !== undefined && value.created_at !== undefined
 }

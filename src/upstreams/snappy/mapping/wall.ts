@@ -5,16 +5,27 @@
  */
 import { encodeId } from '../../../ids.js'
 import type { WallAuthor, WallComment, WallLike, WallPost } from '../../../schemas/wall.js'
-import { type JsonObject, asObject, fullName, idOf, isObject, optionalArray, optionalId, optionalString, requiredTime, stringList } from '../codec.js'
-import { accountId, staffId, timeOr } from './directory.js'
+import {
+  type JsonObject,
+  asObject,
+  fullName,
+  idOf,
+  isObject,
+  optionalArray,
+  optionalId,
+  optionalString,
+  requiredTime,
+  stringList,
+} from '../codec.js'
+import { accountId, snappyId, staffId, timeOr } from './directory.js'
 import { conversationId, messageId } from './tickets.js'
 
-export function wallPostId(connection: string, account: string, post: string): string {
-  return encodeId('wallPost', { source: 'snappy', connection, parts: [account, post] })
+function wallPostId(connection: string, account: string, post: string): string {
+  return encodeId('wallPost', snappyId(connection, [account, post]))
 }
 
-export function wallCommentId(connection: string, account: string, post: string, comment: string): string {
-  return encodeId('wallComment', { source: 'snappy', connection, parts: [account, post, comment] })
+function wallCommentId(connection: string, account: string, post: string, comment: string): string {
+  return encodeId('wallComment', snappyId(connection, [account, post, comment]))
 }
 
 export function toWallPost(value: unknown, connection: string, account: string): WallPost {
@@ -62,7 +73,10 @@ export function toWallComment(value: unknown, connection: string, account: strin
 
 function toWallLike(value: unknown, connection: string): WallLike {
   const l = asObject(value, 'wall like')
-  return { staffId: staffId(connection, idOf(l.staff_id, 'wall like staff_id')), createdAt: requiredTime(l.created_at, 'wall like created_at') }
+  return {
+    staffId: staffId(connection, idOf(l.staff_id, 'wall like staff_id')),
+    createdAt: requiredTime(l.created_at, 'wall like created_at'),
+  }
 }
 
 function author(record: JsonObject, connection: string): WallAuthor | null {

@@ -1,0 +1,186 @@
+/**
+ * Completes the responses of the OpenAPI document for generated clients:
+ *
+ * - every problem response becomes a `$ref` to one shared response per status under
+ *   `components/responses` (`BadRequest`, `TooManyRequests`, ...), generated from the code
+ *   table (src/schemas/responses.ts), with an example body of each of its codes;
+ * - the 202 `WriteAccepted` answer of the writes is shared the same way;
+ * - the headers the gateway's plugins send are declared, as shared `components/headers`:
+ *   `X-Request-Id` on every answer, `Location` on a 201, `ETag` on a GET's 200 (a JSON or text
+ *   body), `Retry-After` on 429 and 503, `Allow` on 405, and the `X-RateLimit-*` headers
+ *   wherever an answer may follow upstream calls.
+ *
+ * Routes keep declaring their problem statuses through `problemResponses`: Fastify serializes
+ * problems with those schemas; only the document is rewritten here.
+ */
+import { followsUpstreamCalls, problemDescription, problemExamples, statusName } from '../schemas/responses.js'
+
+type Json = Record<string, unknown>
+
+const RATE_HEADER_NOTE =
+  'Sent when the request used an upstream connection; when it used several, for the one with the least budget left.'
+
+/** The shared headers, by component name, with the header name they stand for. */
+const HEADERS = {
+  XRequestId: {
+    name: 'X-Request-Id',
+    header: {
+      description:
+        'The request id: the caller’s own `X-Request-Id` when it is safe to echo, otherwise one made here. Quote it when reporting a problem.',
+      required: true,
+      schema: { type: 'string', examples: ['req-5f0c2a'] },
+    },
+  },
+  Location: {
+    name: 'Location',
+    header: {
+      description: 'The path of the created resource.',
+      required: true,
+      schema: { type: 'string', examples: ['/v1/messages/msg_WyJiYXRjaGJvb2siLCJiYXRjaGJvb2siLCI2OTUyMiJd'] },
+    },
+  },
+  ETag: {
+    name: 'ETag',
+    header: {
+      description:
+        'A strong validator of this answer (with `Cache-Control: private`). Send it back as `If-None-Match` to get `304 Not Modified` while the answer is unchanged.',
+      required: true,
+      schema: { type: 'string', examples: ['"2jmj7l5rSw0yVb_vlWAYkK_YBwk"'] },
+    },
+  },
+  RetryAfter: {
+    name: 'Retry-After',
+    header: { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 1, examples: [2] } },
+  },
+  Allow: {
+    name: 'Allow',
+    header: {
+      description: 'The methods the resource supports (for this source), comma-separated; empty when none.',
+      required: true,
+      schema: { type: 'string', examples: ['GET, HEAD, POST'] },
+    },
+  },
+  XRateLimitLimit: {
+    name: 'X-RateLimit-Limit',
+    header: {
+      description: `Upstream requests the connection allows per window. ${RATE_HEADER_NOTE}`,
+      schema: { type: 'integer', minimum: 0, examples: [200] },
+    },
+  },
+  XRateLimitRemaining: {
+    name: 'X-RateLimit-Remaining',
+    header: {
+      description: `Upstream requests left in the current window. ${RATE_HEADER_NOTE}`,
+      schema: { type: 'integer', minimum: 0, examples: [187] },
+    },
+  },
+  XRateLimitReset: {
+    name: 'X-RateLimit-Reset',
+    header: {
+      description: `When a request taken now is back in the budget, in epoch seconds. ${RATE_HEADER_NOTE}`,
+      schema: { type: 'integer', minimum: 0, examples: [1767225600] },
+    },
+  },
+  XRateLimitResource: {
+    name: 'X-RateLimit-Resource',
+    header: {
+      description: `The connection the other \`X-RateLimit-*\` headers are for. ${RATE_HEADER_NOTE}`,
+      schema: { type: 'string', examples: ['snappy'] },
+    },
+  },
+} as const
+
+type HeaderName = keyof typeof HEADERS
+
+const RATE_HEADERS: HeaderName[] = ['XRateLimitLimit', 'XRateLimitRemaining', 'XRateLimitReset', 'XRateLimitResource']
+const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'])
+const PROBLEM_MEDIA = 'application/problem+json'
+const WRITE_ACCEPTED = 'WriteAccepted'
+
+function headerRefs(names: HeaderName[], used: Set<HeaderName>): Json {
+  const out: Json = {}
+  for (const name of names) {
+    used.add(name)
+    out[HEADERS[name].name] = { $ref: `#/components/headers/${name}` }
+  }
+  return out
+}
+
+/** The shared problem response of one status. */
+function problemResponse(status: number, used: Set<HeaderName>): Json {
+  const names: HeaderName[] = ['XRequestId']
+  if (status === 405) names.push('Allow')
+  if (status === 429 || status === 503) names.push('RetryAfter')
+  if (followsUpstreamCalls(status)) names.push(...RATE_HEADERS)
+  return {
+    description: problemDescription(status),
+    headers: headerRefs(names, used),
+    content: {
+      [PROBLEM_MEDIA]: { schema: { $ref: '#/components/schemas/Problem' }, examples: problemExamples(status) },
+    },
+  }
+}
+
+function isProblem(response: Json): boolean {
+  return typeof response.content === 'object' && response.content !== null && PROBLEM_MEDIA in response.content
+}
+
+function isWriteAccepted(status: string, response: Json): boolean {
+  const schema = (response.content as Record<string, { schema?: { $ref?: string } }> | undefined)?.['application/json']
+    ?.schema
+  return status === '202' && schema?.$ref === `#/components/schemas/${WRITE_ACCEPTED}`
+}
+
+/** The headers of a non-problem answer. */
+function successHeaders(status: string, method: string, response: Json, callsUpstream: boolean): HeaderName[] {
+  const names: HeaderName[] = ['XRequestId']
+  if (status === '201') names.push('Location')
+  const media = Object.keys((response.content as Json | undefined) ?? {})
+  // Streamed bodies (files) carry no ETag: only a body the gateway holds whole is hashed.
+  if (method === 'get' && status === '200' && media.some((m) => m === 'application/json' || m === 'text/plain'))
+    names.push('ETag')
+  if (callsUpstream) names.push(...RATE_HEADERS)
+  return names
+}
+
+export function shareResponses<T extends Json>(document: T): T {
+  const paths = (document.paths ?? {}) as Record<string, Record<string, Json>>
+  const used = new Set<HeaderName>()
+  const problems = new Map<number, Json>()
+  let writeAccepted: Json | undefined
+  for (const item of Object.values(paths)) {
+    for (const [method, operation] of Object.entries(item)) {
+      if (!METHODS.has(method)) continue
+      const responses = (operation.responses ?? {}) as Record<string, Json>
+      // An operation that can answer an upstream failure makes upstream calls.
+      const callsUpstream = '502' in responses || '504' in responses
+      for (const [status, response] of Object.entries(responses)) {
+        const code = Number(status)
+        // Already shared (the document is completed once; this keeps a second pass harmless).
+        if ('$ref' in response) continue
+        if (code >= 400 && isProblem(response)) {
+          if (!problems.has(code)) problems.set(code, problemResponse(code, used))
+          responses[status] = { $ref: `#/components/responses/${statusName(code)}` }
+        } else if (isWriteAccepted(status, response)) {
+          writeAccepted ??= { ...response, headers: headerRefs(['XRequestId', ...RATE_HEADERS], used) }
+          responses[status] = { $ref: `#/components/responses/${WRITE_ACCEPTED}` }
+        } else {
+          response.headers = {
+            ...headerRefs(successHeaders(status, method, response, callsUpstream), used),
+            ...(response.headers as Json | undefined),
+          }
+        }
+      }
+    }
+  }
+
+  const components = ((document as Json).components ??= {}) as Json
+  const shared: Json = { ...(components.responses as Json | undefined) }
+  for (const status of [...problems.keys()].sort((a, b) => a - b)) shared[statusName(status)] = problems.get(status)
+  if (writeAccepted !== undefined) shared[WRITE_ACCEPTED] = writeAccepted
+  components.responses = shared
+  const headers: Json = { ...(components.headers as Json | undefined) }
+  for (const name of Object.keys(HEADERS) as HeaderName[]) if (used.has(name)) headers[name] = HEADERS[name].header
+  components.headers = headers
+  return document
+}

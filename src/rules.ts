@@ -1,0 +1,19 @@
+/**
+ * The patterns and limits several layers check, each defined once: connection names, upstream
+ * numeric ids, Snappy ticket nonces, page sizes.
+ */
+
+/** A connection name (configuration, ids, cursors, query fields). */
+export const CONNECTION_NAME_SOURCE = '^[a-z][a-z0-9_-]{0,31}$'
+export const CONNECTION_NAME = new RegExp(CONNECTION_NAME_SOURCE)
+
+/** An upstream numeric id: digits only, short enough to stay a safe integer on either side. */
+const NUMERIC_ID_SOURCE = '^\\d{1,18}$'
+export const NUMERIC_ID = new RegExp(NUMERIC_ID_SOURCE)
+
+/** A Snappy ticket nonce: 16 lower-case letters and digits (recorded traffic). */
+export const NONCE_SOURCE = '^[a-z0-9]{16}$'
+export const NONCE = new RegExp(NONCE_SOURCE)
+
+/** Items per page when a list's `limit` is not given. */
+export const DEFAULT_PAGE_SIZE = 25

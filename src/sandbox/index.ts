@@ -1,0 +1,72 @@
+/**
+ * Sandbox mode: both upstream simulators in-process on loopback with fresh random
+ * credentials, and the connections that point the gateway at them.
+ */
+import { randomBytes } from 'node:crypto'
+import type { ConnectionConfig, RateLimit } from '../config.js'
+import { DEFAULT_BATCHBOOK_LIMIT } from '../upstreams/batchbook/wire.js'
+import { DEFAULT_SNAPPY_LIMIT, SNAPPY_API_PREFIX } from '../upstreams/snappy/wire.js'
+import { type BatchBookSimulator, createBatchBookSimulator } from './batchbook/index.js'
+import { listenOnLoopback } from './frame/server.js'
+import { type SnappySimulator, createSnappySimulator } from './snappy/index.js'
+
+export interface Sandbox {
+  connections: ConnectionConfig[]
+  batchbook: { simulator: BatchBookSimulator; origin: string }
+  snappy: { simulator: SnappySimulator; origin: string }
+  close(): Promise<void>
+}
+
+export interface SandboxOptions {
+  timeoutMs: number
+  /** Run the simulators without their rate limits (benchmarks). */
+  unlimited?: boolean
+  /** Other limits than the upstreams' documented ones, for simulator and gateway alike. */
+  limits?: { batchbook?: RateLimit; snappy?: RateLimit }
+}
+
+export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
+  const token = randomBytes(16).toString('hex')
+  const key = randomBytes(32).toString('hex')
+  const batchbookLimit = options.limits?.batchbook ?? DEFAULT_BATCHBOOK_LIMIT
+  const snappyLimit = options.limits?.snappy ?? DEFAULT_SNAPPY_LIMIT
+  const batchbook = createBatchBookSimulator({
+    tokens: [token],
+    limit: options.unlimited === true ? false : batchbookLimit,
+  })
+  const snappy = createSnappySimulator({ keys: [key], limit: options.unlimited === true ? false : snappyLimit })
+  const [batchbookOrigin, snappyOrigin] = await Promise.all([
+    listenOnLoopback(batchbook.app),
+    listenOnLoopback(snappy.app),
+  ])
+  return {
+    connections: [
+      {
+        name: 'batchbook',
+        source: 'batchbook',
+        baseUrl: batchbookOrigin,
+        credential: token,
+        rateLimit: batchbookLimit,
+        timeoutMs: options.timeoutMs,
+      },
+      {
+        name: 'snappy',
+        source: 'snappy',
+        baseUrl: `${snappyOrigin}${SNAPPY_API_PREFIX}`,
+        credential: key,
+        rateLimit: snappyLimit,
+        timeoutMs: options.timeoutMs,
+      },
+    ],
+    batchbook: { simulator: batchbook, origin: batchbookOrigin },
+    snappy: { simulator: snappy, origin: snappyOrigin },
+    async close() {
+      await Promise.allSettled([batchbook.app.close(), snappy.close()])
+    },
+  }
+}
+
+/** A development key for sandbox mode when API_KEYS is not set. */
+export function developmentKey(): { name: string; secret: string } {
+  return { name: 'dev', secret: `sk_dev_${randomBytes(18).toString('base64url')}` }
+}

@@ -1,0 +1,453 @@
+/**
+ * The upstream engine for one connection. Every call goes through here:
+ *
+ *   read:  cache (fresh → HIT) → coalesce with an identical call in flight → breaker → rate
+ *          budget → transport → decode → cache; retried on connection failures and
+ *          502/503/504 within the call's deadline; a stale entry answers when the upstream fails.
+ *   write: breaker → rate budget → transport, once (never retried), then invalidation.
+ *   download / upload: the same, streamed (never cached; an upload is never retried, a
+ *          download only before its answer's headers arrived).
+ *
+ * Adapters describe what to send and how to decode it; nothing here knows either wire format.
+ */
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { ConnectionConfig } from '../config.js'
+import { ProblemError, badUpstreamResponse, circuitOpen } from '../errors.js'
+import type { CircuitBreaker } from './breaker.js'
+import type { RateScheduler } from './budget/scheduler.js'
+import type { ScopeOf } from './call-scope.js'
+import type { CacheStore } from './cache/store.js'
+import { retryAfterSeconds, statusFailure } from './failures.js'
+import { type UseEvent, channels, publish } from './instrumentation.js'
+import { type RetryPolicy, backoffDelay, isRetryable } from './retry.js'
+import type {
+  StreamRequest,
+  StreamedResponse,
+  UpstreamRequest,
+  UpstreamResponse,
+  UpstreamTransport,
+} from './transport.js'
+
+/** How long a read stays fresh depends on what it is. */
+export type CacheKind = 'record' | 'list'
+
+export interface EngineSettings {
+  /** Null disables caching (benchmarks of the miss path). */
+  cache: { store: CacheStore; ttlMs: Record<CacheKind, number> } | null
+  retry: RetryPolicy
+  /** Who a call is for (lane, party, request); absent: every call is a client call of no party. */
+  scope?: ScopeOf
+}
+
+export interface ReadOptions<T> {
+  kind: CacheKind
+  /** Records and lists this answer holds; writes that name one of them invalidate it. */
+  tags: string[]
+  /** Turns a 2xx answer into the value to cache (must be JSON-serialisable). */
+  decode: (res: UpstreamResponse) => T
+  /** Extracts the upstream's own message from a 422-style answer. */
+  describe?: (res: UpstreamResponse) => string | undefined
+  /**
+   * Read the upstream now: no cache entry and no read already in flight answers it (the
+   * read-back after a write, which must see that write). The answer is cached as usual.
+   */
+  fresh?: boolean
+}
+
+export interface DownloadOptions {
+  describe?: (res: UpstreamResponse) => string | undefined
+}
+
+export interface WriteOptions {
+  /** Tags of the records and lists this write may change. */
+  invalidate: string[]
+  describe?: (res: UpstreamResponse) => string | undefined
+}
+
+type Loaded<T> = { value: T; result: 'MISS' | 'STALE' }
+type Report = (status: number | null, outcome: 'ok' | 'error' | 'failure') => void
+
+/** Failures for which a stale answer is better than none. */
+const STALE_SERVABLE = new Set([
+  'upstream_unavailable',
+  'upstream_timeout',
+  'circuit_open',
+  'rate_limited',
+  'upstream_bad_response',
+])
+
+export class UpstreamEngine {
+  readonly connection: ConnectionConfig
+  readonly scheduler: RateScheduler
+  readonly breaker: CircuitBreaker
+  readonly #transport: UpstreamTransport
+  readonly #settings: EngineSettings
+  /** Prefix of every cache key and tag: connection and credential, so nothing crosses them. */
+  readonly #scope: string
+  readonly #inflight = new Map<string, Promise<Loaded<unknown>>>()
+
+  constructor(
+    connection: ConnectionConfig,
+    parts: { transport: UpstreamTransport; scheduler: RateScheduler; breaker: CircuitBreaker; scope: string },
+    settings: EngineSettings,
+  ) {
+    this.connection = connection
+    this.#transport = parts.transport
+    this.scheduler = parts.scheduler
+    this.breaker = parts.breaker
+    this.#scope = parts.scope
+    this.#settings = settings
+  }
+
+  /** A cached, coalesced, retried read. `req.method` must be GET. */
+  async read<T>(req: UpstreamRequest, options: ReadOptions<T>): Promise<T> {
+    const key = `${this.#scope}|${req.method} ${this.#transport.target(req)}`
+    if (options.fresh === true) return this.#freshRead(key, req, options)
+    const joined = this.#inflight.get(key) as Promise<Loaded<T>> | undefined
+    if (joined !== undefined) return this.#follow(joined)
+
+    const cache = this.#settings.cache
+    const cached = cache === null ? undefined : await cache.store.get<T>(key)
+    if (cached !== undefined && Date.now() <= cached.freshUntil) {
+      publish(channels.cache, { connection: this.connection.name, result: 'hit' })
+      this.#use({ connection: this.connection.name, use: 'read', result: 'HIT' })
+      return cached.value
+    }
+    // The cache lookup may have yielded: someone else may have started the same call meanwhile.
+    const late = this.#inflight.get(key) as Promise<Loaded<T>> | undefined
+    if (late !== undefined) return this.#follow(late)
+
+    const loading = this.#load(key, req, options, cached?.value, cached !== undefined)
+    this.#inflight.set(key, loading)
+    try {
+      const loaded = await loading
+      publish(channels.cache, {
+        connection: this.connection.name,
+        result: loaded.result === 'STALE' ? 'stale' : 'miss',
+      })
+      this.#use({ connection: this.connection.name, use: 'read', result: loaded.result })
+      return loaded.value
+    } finally {
+      this.#inflight.delete(key)
+    }
+  }
+
+  /** A read that must see the upstream as it is now: neither the cache nor a read in flight answers it. */
+  async #freshRead<T>(key: string, req: UpstreamRequest, options: ReadOptions<T>): Promise<T> {
+    const loaded = await this.#load(key, req, options, undefined, false)
+    publish(channels.cache, { connection: this.connection.name, result: 'miss' })
+    this.#use({ connection: this.connection.name, use: 'read', result: loaded.result })
+    return loaded.value
+  }
+
+  /**
+   * A write: sent once, never retried; invalidates its tags whatever the outcome. Once the
+   * upstream accepted it, the rest of the request's calls go in the committed lane.
+   */
+  async write(req: UpstreamRequest, options: WriteOptions): Promise<UpstreamResponse> {
+    this.#use({ connection: this.connection.name, use: 'call' })
+    try {
+      const res = await this.#attempt(req, Date.now() + this.connection.timeoutMs, 1, (r) => r, options.describe)
+      this.#use({ connection: this.connection.name, use: 'committed' })
+      return res
+    } finally {
+      await this.#invalidate(options.invalidate)
+    }
+  }
+
+  /**
+   * A streamed download: breaker, budget and deadline as for reads, never cached. Failures
+   * before the answer's headers (connection failures, 502/503/504) are retried like reads;
+   * nothing has reached the caller then. Once the stream is handed over it is never retried.
+   * The deadline bounds the wait for the headers; the body is paced by the pool's I/O timeouts.
+   */
+  async download(req: UpstreamRequest, options: DownloadOptions = {}): Promise<StreamedResponse> {
+    this.#use({ connection: this.connection.name, use: 'call' })
+    const deadline = Date.now() + this.connection.timeoutMs
+    const streamed: StreamRequest = { method: req.method, path: req.path, query: req.query, headers: req.headers }
+    return this.#retrying(deadline, (attempt) =>
+      this.#openStream(streamed, deadline, () => deadline - Date.now(), attempt, options.describe),
+    )
+  }
+
+  /**
+   * A streamed upload: sent once, never retried (its body cannot be replayed), then
+   * invalidates its tags whatever the outcome. The rate-budget wait is bounded by the
+   * connection's deadline; the answer must come within that deadline after the last byte.
+   */
+  async upload(req: StreamRequest, options: WriteOptions): Promise<UpstreamResponse> {
+    this.#use({ connection: this.connection.name, use: 'call' })
+    try {
+      const res = await this.#openStream(
+        req,
+        Date.now() + this.connection.timeoutMs,
+        () => this.connection.timeoutMs,
+        1,
+        options.describe,
+      )
+      return { status: res.status, headers: res.headers, body: await this.#transport.readAll(res) }
+    } finally {
+      await this.#invalidate(options.invalidate)
+    }
+  }
+
+  /** One streamed call: its answer's headers decide, its body goes to the caller unread. */
+  #openStream(
+    req: StreamRequest,
+    admissionDeadline: number,
+    answerTimeoutMs: () => number,
+    attempt: number,
+    describe?: (res: UpstreamResponse) => string | undefined,
+  ): Promise<StreamedResponse> {
+    return this.#call(req.method, admissionDeadline, attempt, {
+      send: () => this.#transport.openStream(req, answerTimeoutMs()),
+      sendFailed: (err, report) => {
+        // A body source that failed (the caller's upload) says nothing about the upstream.
+        if (err instanceof ProblemError && err.upstream !== undefined) this.#failed(report)
+        else this.breaker.release()
+      },
+      accept: (res, report) => {
+        this.breaker.success()
+        report(res.status, 'ok')
+        return res
+      },
+      // Error answers are small; read one (bounded) for the upstream's own explanation.
+      errorAnswer: async (res) => ({
+        status: res.status,
+        headers: res.headers,
+        body: await this.#transport.readAll(res).catch(() => Buffer.alloc(0)),
+      }),
+      describe,
+    })
+  }
+
+  async #follow<T>(loading: Promise<Loaded<T>>): Promise<T> {
+    publish(channels.cache, { connection: this.connection.name, result: 'coalesced' })
+    const loaded = await loading
+    this.#use({ connection: this.connection.name, use: 'read', result: loaded.result })
+    return loaded.value
+  }
+
+  async #load<T>(
+    key: string,
+    req: UpstreamRequest,
+    options: ReadOptions<T>,
+    stale: T | undefined,
+    hasStale: boolean,
+  ): Promise<Loaded<T>> {
+    try {
+      const { value, bytes } = await this.#withRetries(req, options)
+      const cache = this.#settings.cache
+      if (cache !== null) {
+        const now = Date.now()
+        await cache.store.set(key, {
+          value,
+          // The bound counts the upstream bytes an entry was decoded from: known without
+          // walking the decoded value.
+          size: bytes,
+          storedAt: now,
+          freshUntil: now + cache.ttlMs[options.kind],
+          tags: options.tags.map((tag) => this.#tag(tag)),
+        })
+      }
+      return { value, result: 'MISS' }
+    } catch (err) {
+      if (hasStale && err instanceof ProblemError && STALE_SERVABLE.has(err.code))
+        return { value: stale as T, result: 'STALE' }
+      throw err
+    }
+  }
+
+  async #withRetries<T>(req: UpstreamRequest, options: ReadOptions<T>): Promise<{ value: T; bytes: number }> {
+    const deadline = Date.now() + this.connection.timeoutMs
+    const decode = (res: UpstreamResponse) => ({ value: options.decode(res), bytes: res.body.length })
+    return this.#retrying(deadline, (attempt) => this.#attempt(req, deadline, attempt, decode, options.describe))
+  }
+
+  /** Runs an idempotent call again after a retryable failure, with backoff, within the deadline. */
+  async #retrying<T>(deadline: number, run: (attempt: number) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await run(attempt)
+      } catch (err) {
+        if (!(err instanceof ProblemError) || !isRetryable(err) || attempt >= this.#settings.retry.maxAttempts)
+          throw err
+        const delay = backoffDelay(this.#settings.retry, attempt)
+        if (Date.now() + delay >= deadline) throw err
+        await sleep(delay)
+      }
+    }
+  }
+
+  /** One buffered call: the whole answer is read, and a 2xx one decoded. */
+  #attempt<T>(
+    req: UpstreamRequest,
+    deadline: number,
+    attempt: number,
+    decode: (res: UpstreamResponse) => T,
+    describe?: (res: UpstreamResponse) => string | undefined,
+  ): Promise<T> {
+    return this.#call(req.method, deadline, attempt, {
+      send: (timeoutMs) => this.#transport.send(req, timeoutMs),
+      sendFailed: (_err, report) => this.#failed(report),
+      accept: (res, report) => {
+        let value: T
+        try {
+          value = decode(res)
+        } catch (err) {
+          this.breaker.failure()
+          report(res.status, 'failure')
+          throw badUpstreamResponse(
+            this.connection.name,
+            this.connection.source,
+            res.status,
+            `sent a response that cannot be read: ${(err as Error).message}`,
+            err,
+          )
+        }
+        this.breaker.success()
+        report(res.status, 'ok')
+        return value
+      },
+      errorAnswer: async (res) => res,
+      describe,
+    })
+  }
+
+  /**
+   * One upstream call, buffered or streamed, through the one verdict path: breaker and budget,
+   * send, then the answer: the upstream's own over-limit answer pauses the connection, a 2xx
+   * is accepted, anything else becomes the problem for its status.
+   */
+  async #call<R extends { status: number; headers: UpstreamResponse['headers'] }, T>(
+    method: string,
+    deadline: number,
+    attempt: number,
+    how: {
+      send: (timeoutMs: number) => Promise<R>
+      sendFailed: (err: unknown, report: Report) => void
+      accept: (res: R, report: Report) => T
+      errorAnswer: (res: R) => Promise<UpstreamResponse>
+      describe: ((res: UpstreamResponse) => string | undefined) | undefined
+    },
+  ): Promise<T> {
+    const sendBy = await this.#admit(deadline)
+    // From here on a write may reach the upstream: a failure no longer proves nothing was written.
+    if (method !== 'GET') this.#use({ connection: this.connection.name, use: 'write' })
+    const report = this.#reporter(method, attempt)
+    let res: R
+    try {
+      res = await how.send(sendBy - Date.now())
+    } catch (err) {
+      how.sendFailed(err, report)
+      throw err
+    }
+    await this.#honourRetryAfter(res)
+    if (res.status >= 200 && res.status < 300) return how.accept(res, report)
+    throw this.#rejected(await how.errorAnswer(res), report, how.describe)
+  }
+
+  /**
+   * The breaker, then the rate budget in the request's lane: a client call waits at most until
+   * `deadline`; committed and background work wait their turn however long, and then get the
+   * whole call timeout. Returns the deadline of the call itself.
+   */
+  async #admit(deadline: number): Promise<number> {
+    const admission = this.breaker.admit()
+    if (!admission.allowed) {
+      throw circuitOpen(
+        this.connection.name,
+        this.connection.source,
+        Math.max(1, Math.ceil(admission.retryAfterMs / 1000)),
+      )
+    }
+    const scope = this.#settings.scope?.()
+    const lane = scope?.lane ?? 'client'
+    try {
+      await this.scheduler.acquire({
+        lane,
+        party: scope?.party,
+        maxWaitMs: deadline - Date.now(),
+        request: scope?.request,
+      })
+    } catch (err) {
+      this.breaker.release()
+      throw err
+    }
+    // A call that waited its turn without refusal (committed or background work, or the later
+    // calls of a client request already under way) still gets the whole timeout once granted.
+    return Math.max(deadline, Date.now() + this.connection.timeoutMs)
+  }
+
+  /** Reports one upstream attempt (for metrics and the request's log line) when it ends. */
+  #reporter(method: string, attempt: number): Report {
+    const started = performance.now()
+    return (status, outcome) => {
+      const durationMs = performance.now() - started
+      publish(channels.upstreamCall, {
+        connection: this.connection.name,
+        source: this.connection.source,
+        method,
+        status,
+        outcome,
+        durationMs,
+        attempt,
+      })
+    }
+  }
+
+  /** No usable answer came: the upstream is in trouble. */
+  #failed(report: Report): void {
+    this.breaker.failure()
+    report(null, 'failure')
+  }
+
+  /** An upstream 429 or 503 with Retry-After pauses the whole connection that long. */
+  async #honourRetryAfter(res: { status: number; headers: UpstreamResponse['headers'] }): Promise<void> {
+    if (!isOverLimit(res) || res.headers['retry-after'] === undefined) return
+    const seconds = retryAfterSeconds(res.headers['retry-after'])
+    if (seconds !== undefined) await this.scheduler.pause(seconds * 1000)
+  }
+
+  /**
+   * The problem for a non-2xx answer. A 5xx says the upstream is in trouble; a 4xx proves it
+   * alive; its own over-limit answer (429, or 503 with Retry-After) says neither: it pauses the
+   * connection (see `#honourRetryAfter`) and never counts toward opening the circuit.
+   */
+  #rejected(
+    res: UpstreamResponse,
+    report: Report,
+    describe?: (res: UpstreamResponse) => string | undefined,
+  ): ProblemError {
+    if (isOverLimit(res)) this.breaker.release()
+    else if (res.status >= 500) this.breaker.failure()
+    else this.breaker.success()
+    report(res.status, 'error')
+    return statusFailure(
+      res.status,
+      { source: this.connection.source, connection: this.connection.name },
+      res.headers['retry-after'],
+      describe?.(res),
+    )
+  }
+
+  /** Even a failed or timed-out write may have reached the upstream: forget what it may have changed. */
+  async #invalidate(tags: string[]): Promise<void> {
+    if (this.#settings.cache === null || tags.length === 0) return
+    await this.#settings.cache.store.invalidate(tags.map((tag) => this.#tag(tag)))
+  }
+
+  /** Tells the layer above what this request's work did (see `UseEvent`). */
+  #use(event: UseEvent): void {
+    publish(channels.use, event)
+  }
+
+  #tag(tag: string): string {
+    return `${this.#scope}#${tag}`
+  }
+}
+
+/** The upstream's own "slow down": a 429, or a 503 that says when to come back. */
+function isOverLimit(res: { status: number; headers: UpstreamResponse['headers'] }): boolean {
+  return res.status === 429 || (res.status === 503 && res.headers['retry-after'] !== undefined)
+}
