@@ -20,17 +20,28 @@ const down: BudgetStore = {
   pause: async () => Promise.reject(new Error('Connection is closed.')),
 }
 
-/** A shared budget that can be cut and restored, granting up to `max` per window while up. */
-function switchable(now: () => number) {
+/** `target` behind a link that can be cut (every method then fails as Redis's would) and restored. */
+function cuttable<T extends object>(target: T) {
   let up = true
-  const shared = new MemoryBudgetStore(now)
-  const fail = () => Promise.reject(new Error('Connection is closed.'))
-  const store: BudgetStore = {
-    take: (key, limit, lane) => (up ? shared.take(key, limit, lane) : fail()),
-    status: (key, limit) => (up ? shared.status(key, limit) : fail()),
-    pause: (key, until) => (up ? shared.pause(key, until) : fail()),
-  }
+  const store = new Proxy(target, {
+    get(object, name) {
+      const value = Reflect.get(object, name) as unknown
+      if (typeof value !== 'function') return value
+      return (...args: unknown[]) =>
+        up
+          ? (value as (...a: unknown[]) => unknown).apply(object, args)
+          : Promise.reject(new Error('Connection is closed.'))
+    },
+  })
   return { store, cut: () => (up = false), restore: () => (up = true) }
+}
+
+/** A shared budget that can be cut and restored, granting up to `max` per window while up. */
+const switchable = (now: () => number) => cuttable<BudgetStore>(new MemoryBudgetStore(now))
+
+/** The fallback budget of replica `slot` of `replicas`, on a clock the test moves. */
+function fallback(shared: BudgetStore, replicas: number, slot: number | null, now: () => number): FallbackBudgetStore {
+  return new FallbackBudgetStore(shared, { replicas, slots: slots(slot), onFailure: () => undefined, now })
 }
 
 const slots = (slot: number | null): ReplicaSlots => ({ slot, absent: () => new Set() })
@@ -52,12 +63,7 @@ describe('when Redis is unreachable', () => {
   it('alone, counts the grants it made through Redis and goes on with the whole limit', async () => {
     let now = 10_000
     const link = switchable(() => now)
-    const store = new FallbackBudgetStore(link.store, {
-      replicas: 1,
-      slots: slots(0),
-      onFailure: () => undefined,
-      now: () => now,
-    })
+    const store = fallback(link.store, 1, 0, () => now)
     expect((await store.take('k', BATCHBOOK)).granted).toBe(true)
     link.cut()
     now += 500
@@ -71,12 +77,7 @@ describe('when Redis is unreachable', () => {
   it('with other replicas, waits a window and the presence lag, then calls only in its own slots', async () => {
     let now = 100_000
     const link = switchable(() => now)
-    const store = new FallbackBudgetStore(link.store, {
-      replicas: 2,
-      slots: slots(1),
-      onFailure: () => undefined,
-      now: () => now,
-    })
+    const store = fallback(link.store, 2, 1, () => now)
     link.cut()
     const first = await store.take('k', BATCHBOOK)
     expect(first).toEqual({ granted: false, retryAfterMs: BATCHBOOK.windowMs + PRESENCE_LAG_MS })
@@ -95,24 +96,14 @@ describe('when Redis is unreachable', () => {
 
   it('makes no call without a slot of its own', async () => {
     let now = 0
-    const store = new FallbackBudgetStore(down, {
-      replicas: 2,
-      slots: slots(null),
-      onFailure: () => undefined,
-      now: () => now,
-    })
+    const store = fallback(down, 2, null, () => now)
     for (; now < 20_000; now += 50) expect((await store.take('k', BATCHBOOK)).granted).toBe(false)
   })
 
   it('back on Redis, waits until its local grants have left the window before taking from Redis', async () => {
     let now = 0
     const link = switchable(() => now)
-    const store = new FallbackBudgetStore(link.store, {
-      replicas: 1,
-      slots: slots(0),
-      onFailure: () => undefined,
-      now: () => now,
-    })
+    const store = fallback(link.store, 1, 0, () => now)
     link.cut()
     expect((await store.take('k', BATCHBOOK)).granted).toBe(false)
     now += 1_000
@@ -136,23 +127,19 @@ describe('when Redis is unreachable', () => {
 
   it('keeps an outcome Redis cannot take, answers repeats here from it, and hands it to Redis once back', async () => {
     const records = new MemoryIdempotencyStore()
-    let up = true
-    const flaky: IdempotencyStore = {
-      reserve: (...args) => (up ? records.reserve(...args) : Promise.reject(new Error('down'))),
-      complete: (...args) => (up ? records.complete(...args) : Promise.reject(new Error('down'))),
-      release: (...args) => (up ? records.release(...args) : Promise.reject(new Error('down'))),
-    }
+    const link = cuttable<IdempotencyStore>(records)
+    const flaky = link.store
     const failures: unknown[] = []
     const store = new GuardedIdempotencyStore(flaky, (err) => failures.push(err))
     expect(await store.reserve('k', 'f', 60_000)).toEqual({ state: 'reserved' })
-    up = false
+    link.cut()
     const answer = { status: 201, headers: { location: '/v1/messages/msg_x' }, body: '{}' }
     await store.complete('k', 'f', answer, 60_000)
     expect(failures).toHaveLength(1)
     expect(await store.reserve('k', 'f', 60_000)).toEqual({ state: 'completed', response: answer })
     expect(await store.reserve('k', 'other', 60_000)).toEqual({ state: 'mismatch' })
     // Another replica meanwhile sees the reservation, never a free key.
-    up = true
+    link.restore()
     expect(await records.reserve('k', 'f', 60_000)).toEqual({ state: 'in-progress' })
     await new Promise((resolve) => setTimeout(resolve, 1_200))
     expect(store.pending).toBe(0)
@@ -164,14 +151,8 @@ describe('when Redis is unreachable', () => {
 describe('the read cache when invalidations fail', () => {
   it('serves nothing from the cache until the failed invalidations are replayed', async () => {
     const memory = new MemoryCacheStore({ maxBytes: 1_000_000, staleMs: 60_000 })
-    let up = true
-    const flaky: CacheStore = {
-      get: (key) => (up ? memory.get(key) : Promise.reject(new Error('down'))),
-      set: (key, entry) => (up ? memory.set(key, entry) : Promise.reject(new Error('down'))),
-      invalidate: (tags) => (up ? memory.invalidate(tags) : Promise.reject(new Error('down'))),
-      clear: () => memory.clear(),
-      stats: () => memory.stats(),
-    }
+    const link = cuttable<CacheStore>(memory)
+    const flaky = link.store
     const cache = new ResilientCacheStore(flaky, () => undefined)
     const entry = {
       value: 'before the write',
@@ -181,9 +162,9 @@ describe('the read cache when invalidations fail', () => {
       tags: ['record:1'],
     }
     await cache.set('record-1', entry)
-    up = false
+    link.cut()
     await cache.invalidate(['record:1'])
-    up = true
+    link.restore()
     // The entry is still in Redis, but the replayed invalidation removes it before any read.
     expect(await cache.get('record-1')).toBeUndefined()
     expect(await memory.get('record-1')).toBeUndefined()
