@@ -30,6 +30,24 @@ beforeAll(async () => {
 })
 afterAll(async () => gw.close())
 
+/** `count` replies into the opened conversation sent at once, alternating between the two keys. */
+function replyAtOnce(count: number, body: (i: number) => string) {
+  return Promise.all(
+    Array.from({ length: count }, (_, i) =>
+      call<Message>(gw, 'POST', '/v1/messages', {
+        key: i % 2 === 0 ? TEST_KEY : OTHER_KEY,
+        json: {
+          source: 'snappy',
+          mailboxId: WCL_MAILBOX,
+          conversationId: opened.conversationId,
+          from: [{ address: 'ada@example.org' }],
+          body: body(i),
+        },
+      }),
+    ),
+  )
+}
+
 describe('Snappy flows at 200 requests a minute', () => {
   it('opens a new ticket: the post and one read of its notes', async () => {
     before = mark(sandbox())
@@ -110,20 +128,7 @@ describe('Snappy flows at 200 requests a minute', () => {
 
   it('answers ten concurrent replies from two keys each with the caller’s own note', async () => {
     before = mark(sandbox())
-    const replies = await Promise.all(
-      Array.from({ length: 10 }, (_, i) =>
-        call<Message>(gw, 'POST', '/v1/messages', {
-          key: i % 2 === 0 ? TEST_KEY : OTHER_KEY,
-          json: {
-            source: 'snappy',
-            mailboxId: WCL_MAILBOX,
-            conversationId: opened.conversationId,
-            from: [{ address: 'ada@example.org' }],
-            body: `Reply number ${i}`,
-          },
-        }),
-      ),
-    )
+    const replies = await replyAtOnce(10, (i) => `Reply number ${i}`)
     expect(replies.map((r) => r.status)).toEqual(Array(10).fill(201))
     expect(replies.map((r) => r.body.body.text)).toEqual(Array.from({ length: 10 }, (_, i) => `Reply number ${i}`))
     expect(new Set(replies.map((r) => r.body.id)).size).toBe(10)
@@ -131,20 +136,7 @@ describe('Snappy flows at 200 requests a minute', () => {
   })
 
   it('answers identical concurrent replies with distinct notes', async () => {
-    const replies = await Promise.all(
-      Array.from({ length: 4 }, (_, i) =>
-        call<Message>(gw, 'POST', '/v1/messages', {
-          key: i % 2 === 0 ? TEST_KEY : OTHER_KEY,
-          json: {
-            source: 'snappy',
-            mailboxId: WCL_MAILBOX,
-            conversationId: opened.conversationId,
-            from: [{ address: 'ada@example.org' }],
-            body: 'Same words',
-          },
-        }),
-      ),
-    )
+    const replies = await replyAtOnce(4, () => 'Same words')
     expect(replies.map((r) => r.status)).toEqual(Array(4).fill(201))
     expect(new Set(replies.map((r) => r.body.id)).size).toBe(4)
   })
