@@ -1,9 +1,10 @@
 /** The records the BatchBook simulator keeps, and the value sets BatchBook accepts for them. */
+import { PARTICIPANT_ROLES } from '../../upstreams/batchbook/wire.js'
 
 const CTYPES = ['Email', 'Note', 'Phone', 'Chat'] as const
 export type Ctype = (typeof CTYPES)[number]
 
-const ROLES = ['to', 'from', 'cc', 'bcc'] as const
+const ROLES = PARTICIPANT_ROLES
 export type ParticipantRole = (typeof ROLES)[number]
 
 export type ContactKind = 'person' | 'company'

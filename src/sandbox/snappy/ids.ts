@@ -6,7 +6,7 @@
 const NONCE_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789'
 const HEX = '0123456789abcdef'
 
-export const NONCE_PATTERN = /^[a-z0-9]{16}$/
+export { NONCE as NONCE_PATTERN } from '../../rules.js'
 
 /** mulberry32: tiny, fast and good enough for identifiers that only need to look random. */
 export class Prng {

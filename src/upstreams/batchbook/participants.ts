@@ -3,8 +3,9 @@ import { encodeId } from '../../ids.js'
 import type { Participant } from '../../schemas/message.js'
 import { type XmlValue, XmlDecodeError, asArray, asObject, asText } from './xml.js'
 import { NUMERIC_ID } from '../../rules.js'
+import { PARTICIPANT_ROLES } from './wire.js'
 
-const ROLES = new Set(['from', 'to', 'cc', 'bcc'])
+const ROLES: ReadonlySet<string> = new Set(PARTICIPANT_ROLES)
 
 export function toParticipants(value: XmlValue, connection: string): Participant[] {
   return asArray(value, 'participants').map((item) => {

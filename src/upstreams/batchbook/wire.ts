@@ -12,6 +12,9 @@ export const DEFAULT_BATCHBOOK_LIMIT = Object.freeze({ max: 1, windowMs: 1000 })
 /** The documented default page size (`limit`) of the communication list; a larger maximum is not documented. */
 export const BATCHBOOK_PAGE_SIZE = 10
 
+/** The roles a participant plays in a communication (vendor docs). */
+export const PARTICIPANT_ROLES = ['to', 'from', 'cc', 'bcc'] as const
+
 // Paths
 
 /**
