@@ -30,21 +30,25 @@ beforeAll(async () => {
 })
 afterAll(async () => gw.close())
 
-/** `count` replies into the opened conversation sent at once, alternating between the two keys. */
+/** A reply into the opened conversation, from Ada, with `body`. */
+function reply(body: string, options: { key?: string; visibility?: 'private' } = {}) {
+  return call<Message>(gw, 'POST', '/v1/messages', {
+    ...(options.key === undefined ? {} : { key: options.key }),
+    json: {
+      source: 'snappy',
+      mailboxId: WCL_MAILBOX,
+      conversationId: opened.conversationId,
+      from: [{ address: 'ada@example.org' }],
+      body,
+      ...(options.visibility === undefined ? {} : { visibility: options.visibility }),
+    },
+  })
+}
+
+/** `count` replies sent at once, alternating between the two keys. */
 function replyAtOnce(count: number, body: (i: number) => string) {
   return Promise.all(
-    Array.from({ length: count }, (_, i) =>
-      call<Message>(gw, 'POST', '/v1/messages', {
-        key: i % 2 === 0 ? TEST_KEY : OTHER_KEY,
-        json: {
-          source: 'snappy',
-          mailboxId: WCL_MAILBOX,
-          conversationId: opened.conversationId,
-          from: [{ address: 'ada@example.org' }],
-          body: body(i),
-        },
-      }),
-    ),
+    Array.from({ length: count }, (_, i) => reply(body(i), { key: i % 2 === 0 ? TEST_KEY : OTHER_KEY })),
   )
 }
 
@@ -72,15 +76,7 @@ describe('Snappy flows at 200 requests a minute', () => {
 
   it('replies into it: the ticket (for its nonce), the post and one read of its notes', async () => {
     before = mark(sandbox())
-    const res = await call<Message>(gw, 'POST', '/v1/messages', {
-      json: {
-        source: 'snappy',
-        mailboxId: WCL_MAILBOX,
-        conversationId: opened.conversationId,
-        from: [{ address: 'ada@example.org' }],
-        body: 'Any news?',
-      },
-    })
+    const res = await reply('Any news?')
     expect(res.status).toBe(201)
     expect(res.body).toMatchObject({
       conversationId: opened.conversationId,
@@ -93,16 +89,7 @@ describe('Snappy flows at 200 requests a minute', () => {
 
   it('adds a private note, answered with that note', async () => {
     before = mark(sandbox())
-    const res = await call<Message>(gw, 'POST', '/v1/messages', {
-      json: {
-        source: 'snappy',
-        mailboxId: WCL_MAILBOX,
-        conversationId: opened.conversationId,
-        from: [{ address: 'ada@example.org' }],
-        body: 'Check stock first.',
-        visibility: 'private',
-      },
-    })
+    const res = await reply('Check stock first.', { visibility: 'private' })
     expect(res.status).toBe(201)
     expect(res.body).toMatchObject({ kind: 'note', visibility: 'private', body: { text: 'Check stock first.' } })
     expect(writes(since())).toEqual(['POST /api/v1/note'])

@@ -172,6 +172,26 @@ const MAX_PENDING_TAGS = 10_000
 /** How often journals of writes Redis missed are replayed into it. */
 const REPLAY_MS = 1_000
 
+/** Runs `replay` every `REPLAY_MS` from the first `start()` until `stop()`: what both journals below share. */
+class ReplayTimer {
+  readonly #replay: () => Promise<unknown>
+  #timer: NodeJS.Timeout | undefined
+
+  constructor(replay: () => Promise<unknown>) {
+    this.#replay = replay
+  }
+
+  start(): void {
+    this.#timer ??= setInterval(() => void this.#replay(), REPLAY_MS)
+    this.#timer.unref()
+  }
+
+  stop(): void {
+    clearInterval(this.#timer)
+    this.#timer = undefined
+  }
+}
+
 /**
  * The read cache in Redis, and what happens while Redis fails: reads miss (the upstream
  * answers, within budget), entries are not kept, and invalidations that fail are remembered
@@ -183,7 +203,7 @@ export class ResilientCacheStore implements CacheStore {
   readonly #onFailure: (err: unknown) => void
   readonly #pending = new Set<string>()
   #clearPending = false
-  #timer: NodeJS.Timeout | undefined
+  readonly #replayer = new ReplayTimer(() => this.#replay())
 
   constructor(shared: CacheStore, onFailure: (err: unknown) => void) {
     this.#shared = shared
@@ -228,8 +248,7 @@ export class ResilientCacheStore implements CacheStore {
 
   /** Stops the background replay (the app is closing). */
   stop(): void {
-    clearInterval(this.#timer)
-    this.#timer = undefined
+    this.#replayer.stop()
   }
 
   #remember(tags: string[]): void {
@@ -239,8 +258,7 @@ export class ResilientCacheStore implements CacheStore {
       this.#clearPending = true
     }
     // Replayed in the background too, so entries other replicas read go as soon as Redis is back.
-    this.#timer ??= setInterval(() => void this.#replay(), REPLAY_MS)
-    this.#timer.unref()
+    this.#replayer.start()
   }
 
   /** Replays what failed; true when nothing is pending any more. */
@@ -279,7 +297,7 @@ export class GuardedIdempotencyStore implements IdempotencyStore {
   /** Reservations to release once Redis answers, by key and holder (several tries may hold one each). */
   readonly #unreleased = new Map<string, { key: string; holder: string | undefined }>()
   readonly #onFailure: (err: unknown) => void
-  #timer: NodeJS.Timeout | undefined
+  readonly #replayer = new ReplayTimer(() => this.#replay())
 
   constructor(shared: IdempotencyStore, onFailure: (err: unknown) => void = () => undefined) {
     this.#shared = shared
@@ -309,7 +327,7 @@ export class GuardedIdempotencyStore implements IdempotencyStore {
     } catch (err) {
       this.#onFailure(err)
       this.#journal.set(key, { fingerprint, response, expiresAt: Date.now() + ttlMs })
-      this.#schedule()
+      this.#replayer.start()
     }
   }
 
@@ -324,7 +342,7 @@ export class GuardedIdempotencyStore implements IdempotencyStore {
 
   #releaseLater(key: string, holder: string | undefined): void {
     this.#unreleased.set(`${key}\n${holder ?? ''}`, { key, holder })
-    this.#schedule()
+    this.#replayer.start()
   }
 
   /** Outcomes and releases not yet in Redis. */
@@ -333,13 +351,7 @@ export class GuardedIdempotencyStore implements IdempotencyStore {
   }
 
   stop(): void {
-    clearInterval(this.#timer)
-    this.#timer = undefined
-  }
-
-  #schedule(): void {
-    this.#timer ??= setInterval(() => void this.#replay(), REPLAY_MS)
-    this.#timer.unref()
+    this.#replayer.stop()
   }
 
   async #replay(): Promise<void> {
