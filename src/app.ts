@@ -24,6 +24,8 @@ import { schemaController } from './validation.js'
 import { createSharedState, type SharedState } from './upstreams/redis/index.js'
 import { UpstreamRegistry, type Stores } from './upstreams/registry.js'
 import { callScope } from './request-context.js'
+import { type Replica, openReplica } from './replica/index.js'
+import { createSyncRunner } from './replica/sync/index.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -31,6 +33,8 @@ declare module 'fastify' {
     upstreams: UpstreamRegistry
     /** Present when REDIS_URL is set. */
     shared: SharedState | null
+    /** The synced replica; null when it is turned off (`REPLICA=false`). */
+    replica: Replica | null
   }
 }
 
@@ -44,6 +48,8 @@ export interface AppOptions {
   logger?: false
   /** Where log lines go instead of stdout (tests read them). */
   logStream?: NodeJS.WritableStream
+  /** False: the replica serves reads but this process does not sync (tests drive it). */
+  sync?: boolean
 }
 
 /** Secrets that must never reach a log line, wherever they appear. */
@@ -114,10 +120,21 @@ async function app(instance: FastifyInstance, options: AppOptions): Promise<void
     ...(stores === undefined ? {} : { stores }),
     ...(options.sandboxConnections === undefined ? {} : { sandboxConnections: options.sandboxConnections }),
   })
+  const replica = config.replica.enabled ? await openReplica(config.replica, config.sandbox) : null
+  const runner =
+    replica === null || options.sync === false
+      ? null
+      : createSyncRunner(upstreams, replica, config.replica.sync, (connection, err) =>
+          instance.log.warn({ err, connection }, 'replica sync step failed; retrying'),
+        )
+  instance.decorate('replica', replica)
+  instance.addHook('onReady', async () => runner?.start())
   instance.decorate('config', options.config)
   instance.decorate('upstreams', upstreams)
   instance.decorate('shared', shared)
   instance.addHook('onClose', async () => {
+    await runner?.stop()
+    await replica?.close()
     await upstreams.close()
     await shared?.close()
   })

@@ -77,6 +77,8 @@ export interface Config {
     /** Largest file accepted by an upload route; beyond it the client gets a 413. */
     maxBytes: number
   }
+  /** The synced replica of the upstream records (see src/replica/). */
+  replica: ReplicaConfig
   /** How long kept-alive connections drain on shutdown before the server closes (see graceful-close.ts). */
   shutdownDrainMs: number
   /** Load shedding thresholds; 0 turns a check off. */
@@ -84,6 +86,31 @@ export interface Config {
     maxEventLoopDelayMs: number
     maxEventLoopUtilization: number
   }
+}
+
+export interface ReplicaConfig {
+  /** PostgreSQL connection string; null: the embedded SQLite file under `dataDir`. */
+  databaseUrl: string | null
+  /** The PostgreSQL schema the tables live in (tests give each run its own). */
+  databaseSchema: string
+  /** Where the embedded store keeps its file. */
+  dataDir: string
+  /** False: no sync runs and every read goes to the upstream, as before the replica. */
+  enabled: boolean
+  sync: SyncConfig
+}
+
+export interface SyncConfig {
+  /** How often a live connection asks its upstream for changes. */
+  pollMs: { batchbook: number; snappy: number }
+  /** How often BatchBook's records are walked whole to find deletions (0: never). */
+  reconcileMs: number
+  /** Communications per BatchBook page (the upstream's documented default is 10; its maximum is unknown). */
+  batchbookPageSize: number
+  /** The largest share of a connection's rate budget the sync may use (0 to 1]; clients always go first. */
+  budgetShare: number
+  /** How long a replica's claim to sync a connection lasts unless renewed. */
+  leaseMs: number
 }
 
 export class ConfigError extends Error {
@@ -208,6 +235,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): C
   if (redisUrl !== null && !/^rediss?:\/\//.test(redisUrl))
     problems.push('REDIS_URL: must start with redis:// or rediss://')
 
+  const replica = parseReplica(env, problems)
+
   if (problems.length > 0) throw new ConfigError(problems)
   return {
     host,
@@ -226,6 +255,36 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): C
     uploads,
     shutdownDrainMs,
     loadShedding,
+    replica,
+  }
+}
+
+/** `DATABASE_URL`, `DATA_DIR`, `REPLICA` and the `SYNC_*` settings. */
+function parseReplica(env: NodeJS.ProcessEnv, problems: string[]): ReplicaConfig {
+  const databaseUrl = nonEmpty(env.DATABASE_URL) ?? null
+  if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl))
+    problems.push('DATABASE_URL: must start with postgres:// or postgresql://')
+  const databaseSchema = nonEmpty(env.DATABASE_SCHEMA) ?? 'public'
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(databaseSchema))
+    problems.push('DATABASE_SCHEMA: use 1 to 63 lower-case letters, digits or "_", not starting with a digit')
+  const enabled = nonEmpty(env.REPLICA) ?? 'true'
+  if (enabled !== 'true' && enabled !== 'false') problems.push(`REPLICA: '${printable(enabled)}' is not true or false`)
+  const share = integerVar(env, 'SYNC_BUDGET_SHARE_PERCENT', 100, 1, 100, problems)
+  return {
+    databaseUrl,
+    databaseSchema,
+    dataDir: nonEmpty(env.DATA_DIR) ?? 'data',
+    enabled: enabled !== 'false',
+    sync: {
+      pollMs: {
+        batchbook: integerVar(env, 'SYNC_BATCHBOOK_POLL_MS', 10_000, 1_000, 3_600_000, problems),
+        snappy: integerVar(env, 'SYNC_SNAPPY_POLL_MS', 15_000, 1_000, 3_600_000, problems),
+      },
+      reconcileMs: integerVar(env, 'SYNC_RECONCILE_MS', 3_600_000, 0, 7 * 86_400_000, problems),
+      batchbookPageSize: integerVar(env, 'SYNC_BATCHBOOK_PAGE_SIZE', 10, 1, 1000, problems),
+      budgetShare: share / 100,
+      leaseMs: integerVar(env, 'SYNC_LEASE_MS', 30_000, 1_000, 600_000, problems),
+    },
   }
 }
 

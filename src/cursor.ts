@@ -51,3 +51,29 @@ export function decodeCursor(value: string): CursorState {
   if (!d.every((name): name is string => typeof name === 'string' && CONNECTION.test(name))) throw invalid()
   return { positions, done: d }
 }
+
+/** A position in the replica's timeline: the `(sentAt, id)` of the last message handed out. */
+export interface TimelineKey {
+  sentAt: string
+  id: string
+}
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
+const MESSAGE_ID = /^msg_[A-Za-z0-9_-]{1,400}$/
+
+export function encodeTimelineKey(key: TimelineKey): string {
+  return encodeOpaque({ v: 2, s: key.sentAt, i: key.id })
+}
+
+/**
+ * A `/v1/messages` cursor: an upstream walk's positions (v1), or a replica keyset (v2). A
+ * walk goes on the way it began, so a backfill finishing mid-walk cannot make it skip or repeat.
+ */
+export function decodeTimelineCursor(value: string): { upstream: CursorState } | { replica: TimelineKey } {
+  const fields = decodeOpaque(value, MAX_CURSOR_LENGTH, () => invalidCursor())
+  if (fields.v !== 2) return { upstream: decodeCursor(value) }
+  const { s, i } = fields
+  if (typeof s !== 'string' || !ISO_INSTANT.test(s) || typeof i !== 'string' || !MESSAGE_ID.test(i))
+    throw invalidCursor()
+  return { replica: { sentAt: s, id: i } }
+}

@@ -32,6 +32,7 @@ export const ERROR_CODES = {
   store_unavailable: { status: 503, title: 'Shared state is unreachable' },
   overloaded: { status: 503, title: 'The gateway is overloaded' },
   shutting_down: { status: 503, title: 'The gateway is shutting down' },
+  replica_not_ready: { status: 503, title: 'The synced replica cannot answer this yet' },
   upstream_timeout: { status: 504, title: 'The upstream service did not answer in time' },
 } as const satisfies Record<string, { status: number; alsoStatus?: number; title: string }>
 
@@ -341,6 +342,11 @@ export function overloaded(detail: string, retryAfter: number): ProblemError {
 }
 
 /** 503: the request arrived while the gateway drains. */
+/** What only the replica can answer (a message search), asked before its backfill is done. */
+export function replicaNotReady(detail: string, retryAfter: number): ProblemError {
+  return new ProblemError('replica_not_ready', detail, { retryAfter })
+}
+
 export function shuttingDown(retryAfter: number): ProblemError {
   return new ProblemError('shutting_down', 'The gateway is shutting down and did not process this request; retry it', {
     retryAfter,

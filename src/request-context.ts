@@ -57,6 +57,18 @@ export function runWithContext<T>(fn: () => T, trace: TraceContext | null = null
   return storage.run(newContext(trace, 'client'), fn)
 }
 
+/**
+ * Runs work of the replica sync: its upstream calls take the background lane (only the budget
+ * clients leave) as party `sync`, and its context counts them. Returns what `fn` returned and
+ * the calls it made.
+ */
+export async function runInBackground<T>(fn: () => Promise<T>): Promise<{ value: T; calls: number }> {
+  const context = newContext(null, 'background')
+  context.party = 'sync'
+  const value = await storage.run(context, fn)
+  return { value, calls: context.upstreamCalls }
+}
+
 export function currentContext(): RequestContext | undefined {
   return storage.getStore()
 }

@@ -13,6 +13,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { Type } from 'typebox'
 import { problemResponses } from '../schemas/responses.js'
 import type { CircuitState } from '../upstreams/breaker.js'
+import { type SyncStatus, syncStatus } from '../services/sync-status.js'
 import type { BreakerEvent, CacheEvent, QueueWaitEvent, UpstreamCallEvent } from '../upstreams/instrumentation.js'
 
 const CIRCUIT_VALUE: Record<CircuitState, number> = { closed: 0, 'half-open': 1, open: 2 }
@@ -117,6 +118,7 @@ async function metrics(app: FastifyInstance): Promise<void> {
       this.set((await app.upstreams.stores.cache.stats()).entries)
     },
   })
+  registerSyncMetrics(app, registry)
   new Gauge({
     name: 'switchboard_rate_budget_remaining',
     help: 'Upstream requests left in the current window, by connection.',
@@ -233,3 +235,55 @@ async function metrics(app: FastifyInstance): Promise<void> {
 }
 
 export default fp(metrics, { name: 'metrics' })
+
+/** The replica's sync, per connection, read from the same status `/v1/sources` shows. */
+function registerSyncMetrics(app: FastifyInstance, registry: Registry): void {
+  const replica = app.replica
+  if (replica === null) return
+  const share = app.config.replica.sync.budgetShare
+  const each = async (set: (connection: string, status: SyncStatus) => void) => {
+    for (const adapter of app.upstreams.all()) {
+      set(adapter.connection.name, await syncStatus(replica, adapter.connection.name, share))
+    }
+  }
+  new Gauge({
+    name: 'switchboard_sync_lag_seconds',
+    help: 'Seconds since the replica last matched the upstream, by connection (-1: never).',
+    labelNames: ['connection'],
+    registers: [registry],
+    async collect() {
+      await each((connection, status) => this.set({ connection }, status.lagSeconds ?? -1))
+    },
+  })
+  new Gauge({
+    name: 'switchboard_sync_state',
+    help: 'The sync state of each connection: 1 for the state it is in.',
+    labelNames: ['connection', 'state'],
+    registers: [registry],
+    async collect() {
+      this.reset()
+      await each((connection, status) => this.set({ connection, state: status.state }, 1))
+    },
+  })
+  new Gauge({
+    name: 'switchboard_sync_records',
+    help: 'Records the replica holds, by connection and kind.',
+    labelNames: ['connection', 'kind'],
+    registers: [registry],
+    async collect() {
+      await each((connection, status) => {
+        this.set({ connection, kind: 'message' }, status.records.messages)
+        this.set({ connection, kind: 'conversation' }, status.records.conversations)
+      })
+    },
+  })
+  new Gauge({
+    name: 'switchboard_sync_upstream_calls',
+    help: 'Upstream calls the sync has made, by connection (its share of the budget over time).',
+    labelNames: ['connection'],
+    registers: [registry],
+    async collect() {
+      await each((connection, status) => this.set({ connection }, status.upstreamCalls))
+    },
+  })
+}

@@ -27,6 +27,7 @@ import {
   rateLimited,
   requestTimeout,
   shuttingDown,
+  replicaNotReady,
   storeUnavailable,
   unauthorized,
   unsupportedBySource,
@@ -124,6 +125,9 @@ const EXAMPLES = {
   ],
   overloaded: [overloaded('The gateway is overloaded (eventLoopDelay: 1200); retry shortly', 5)],
   shutting_down: [shuttingDown(1)],
+  replica_not_ready: [
+    replicaNotReady('Searching messages needs the synced replica of batchbook, whose backfill is still running', 30),
+  ],
   upstream_timeout: [upstreamTimeout('batchbook', 'batchbook')],
 } satisfies Record<ErrorCode, ProblemError[]>
 

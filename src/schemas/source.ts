@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { SourceName } from './message.js'
-import { StringEnum, wholeListCursor } from './ref.js'
+import { Nullable, StringEnum, wholeListCursor } from './ref.js'
 
 export const CapabilitiesSchema = Type.Object(
   {
@@ -58,6 +58,40 @@ export const SourceSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    sync: Nullable(
+      Type.Object(
+        {
+          state: StringEnum(['pending', 'backfilling', 'live', 'failing'], {
+            description:
+              '`pending`: not started yet; `backfilling`: the first full read is under way (reads still go to the upstream); `live`: reads come from the replica, changes are polled; `failing`: the last step failed and is retried with backoff (reads keep coming from the replica once backfilled).',
+          }),
+          backfilledAt: Nullable(Type.String({ format: 'date-time', description: 'When the backfill ended.' })),
+          participantsComplete: Type.Boolean({
+            description:
+              'Every message’s participants were read (BatchBook reads them one call per message, after the backfill).',
+          }),
+          records: Type.Object(
+            { messages: Type.Integer({ minimum: 0 }), conversations: Type.Integer({ minimum: 0 }) },
+            { additionalProperties: false },
+          ),
+          lagSeconds: Nullable(
+            Type.Integer({
+              minimum: 0,
+              description: 'Seconds since the replica last matched the upstream (the `X-Data-Age` of its reads).',
+            }),
+          ),
+          lastSuccessAt: Nullable(Type.String({ format: 'date-time' })),
+          lastError: Nullable(Type.String()),
+          budgetShare: Type.Number({
+            minimum: 0,
+            maximum: 1,
+            description: 'The largest share of the rate budget the sync may use; clients always go first.',
+          }),
+          upstreamCalls: Type.Integer({ minimum: 0, description: 'Upstream calls the sync has made.' }),
+        },
+        { additionalProperties: false, description: 'The synced replica of this connection; null when it is off.' },
+      ),
+    ),
     circuit: Type.Object(
       {
         state: StringEnum(['closed', 'open', 'half-open'], {
@@ -91,6 +125,17 @@ export const SourceSchema = Type.Object(
           },
         },
         rateLimit: { limit: 1, windowSeconds: 1, remaining: 1, resetSeconds: 0, queued: 0 },
+        sync: {
+          state: 'live',
+          backfilledAt: '2026-11-27T09:00:00.000Z',
+          participantsComplete: false,
+          records: { messages: 2025, conversations: 0 },
+          lagSeconds: 4,
+          lastSuccessAt: '2026-11-27T10:15:02.000Z',
+          lastError: null,
+          budgetShare: 1,
+          upstreamCalls: 233,
+        },
         circuit: { state: 'closed', consecutiveFailures: 0 },
       },
     ],
@@ -125,6 +170,7 @@ export const SourceListSchema = Type.Object(
               },
             },
             rateLimit: { limit: 1, windowSeconds: 1, remaining: 1, resetSeconds: 0, queued: 0 },
+            sync: null,
             circuit: { state: 'closed', consecutiveFailures: 0 },
           },
         ],

@@ -27,6 +27,8 @@ export interface MessagePageQuery {
   offset: number
   limit: number
   filters: MessageFilters
+  /** Records per upstream page where the source pages (BatchBook: its documented 10 unless configured). */
+  pageSize?: number
 }
 
 export interface MessagePage {
@@ -41,6 +43,8 @@ export interface MessageReadOptions {
   expandParticipants: boolean
   /** Add the sanitized upstream record as `remote`. */
   includeRemote: boolean
+  /** Read the upstream, not the cache (the sync, and a client's `Cache-Control: no-cache`). */
+  fresh?: boolean
 }
 
 export type ParticipantRole = Participant['role']

@@ -10,7 +10,8 @@ export const TEST_KEY = 'sk_test_0123456789abcdef'
 export const SCOPED_KEY = 'sk_scoped_0123456789abcdef'
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  const defaults = loadConfig({ LOG_LEVEL: 'silent', UPSTREAM_TIMEOUT_MS: '2000' })
+  // The replica is off unless a test is about it: the others measure the upstream path.
+  const defaults = loadConfig({ LOG_LEVEL: 'silent', UPSTREAM_TIMEOUT_MS: '2000', REPLICA: 'false' })
   return {
     ...defaults,
     port: 0,

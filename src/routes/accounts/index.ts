@@ -9,6 +9,7 @@ import { ref } from '../../schemas/ref.js'
 import { UPSTREAM_PROBLEMS, problemResponses } from '../../schemas/responses.js'
 import { IdOf, connectionQuery, pageQuery } from '../../schemas/snappy-common.js'
 import { slicePage } from '../../upstreams/snappy/paging.js'
+import { readDirectory } from '../../services/replica-reads.js'
 
 const ListQuery = Type.Object(
   { connection: Type.Optional(connectionQuery), ...pageQuery },
@@ -51,9 +52,13 @@ export default async function accountRoutes(app: FastifyInstance): Promise<void>
         response: { 200: ref(AccountListSchema), ...problemResponses(...UPSTREAM_PROBLEMS) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const adapters = request.usableSnappy(request.query.connection)
-      const results = await Promise.allSettled(adapters.map((a) => a.directory.accounts()))
+      const results = await Promise.allSettled(
+        adapters.map((a) =>
+          readDirectory(app.replica, reply, a.connection.name, 'account', null, () => a.directory.accounts()),
+        ),
+      )
       const accounts: Account[] = []
       const warnings: Warning[] = []
       results.forEach((result, i) => {
@@ -82,10 +87,13 @@ export default async function accountRoutes(app: FastifyInstance): Promise<void>
         response: { 200: ref(MailboxListSchema), ...PROBLEMS },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { adapter, parts } = request.resolveSnappyId('account', request.params.accountId, 1)
+      const account = parts[0] as string
       return slicePage(
-        await adapter.directory.mailboxes(parts[0] as string),
+        await readDirectory(app.replica, reply, adapter.connection.name, 'mailbox', account, () =>
+          adapter.directory.mailboxes(account),
+        ),
         'mailboxes',
         request.query.cursor,
         request.query.limit,
@@ -107,10 +115,13 @@ export default async function accountRoutes(app: FastifyInstance): Promise<void>
         response: { 200: ref(StaffListSchema), ...PROBLEMS },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { adapter, parts } = request.resolveSnappyId('account', request.params.accountId, 1)
+      const account = parts[0] as string
       return slicePage(
-        await adapter.directory.staff(parts[0] as string),
+        await readDirectory(app.replica, reply, adapter.connection.name, 'staff', account, () =>
+          adapter.directory.staff(account),
+        ),
         'staff',
         request.query.cursor,
         request.query.limit,

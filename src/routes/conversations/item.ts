@@ -13,6 +13,15 @@ import { ref } from '../../schemas/ref.js'
 import { UPSTREAM_PROBLEMS, WRITE_RESPONSES, problemResponses } from '../../schemas/responses.js'
 import { ConversationRef, connectionQuery, pageQuery } from '../../schemas/snappy-common.js'
 import { slicePage } from '../../upstreams/snappy/paging.js'
+import type { Message } from '../../schemas/message.js'
+import { conversationId } from '../../upstreams/snappy/mapping/tickets.js'
+import { isNonce } from '../../upstreams/snappy/resource.js'
+import { setDataAge } from '../../services/replica-reads.js'
+import { writeThrough } from '../../services/replica-writes.js'
+import { storeConversation, storedConversation } from '../../services/replica-conversations.js'
+
+/** More notes than any ticket holds: a conversation's messages are read whole, then paged. */
+const MAX_NOTES = 100_000
 
 const Params = Type.Object({ id: ConversationRef }, { additionalProperties: false })
 const include = Type.Optional(
@@ -42,9 +51,20 @@ export default async function conversationItemRoutes(app: FastifyInstance): Prom
         response: { 200: ref(ConversationSchema), ...PROBLEMS },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { adapter, ref: ticket } = request.resolveConversation(request.params.id, request.query.connection)
-      return adapter.tickets.get(ticket, { includeRemote: request.query.include === 'remote' })
+      const noCache = /\bno-cache\b/i.test(request.headers['cache-control'] ?? '')
+      const stored =
+        request.query.include === undefined && !noCache ? await storedConversation(app, adapter, ticket) : null
+      if (stored !== null) {
+        await setDataAge(reply, app.replica, [adapter.connection.name])
+        return stored.conversation
+      }
+      const includeRemote = request.query.include === 'remote'
+      const conversation = await adapter.tickets.get(ticket, { includeRemote, fresh: noCache })
+      await storeConversation(request, conversation)
+      await setDataAge(reply, null, null)
+      return conversation
     },
   )
 
@@ -63,7 +83,14 @@ export default async function conversationItemRoutes(app: FastifyInstance): Prom
     },
     async (request, reply) => {
       const { adapter, ref: ticket } = request.resolveConversation(request.params.id, request.query.connection)
+      // By nonce, the write learns the ticket's id first anyway (a cached read): the same one.
+      const remoteId = isNonce(ticket) ? (await adapter.tickets.facts(ticket)).id : ticket
       await adapter.tickets.remove(ticket)
+      const id = conversationId(adapter.connection.name, remoteId)
+      await writeThrough(request, 'a conversation deleted', async (r) => {
+        await r.messages.remove(await r.messages.idsOfConversation(id))
+        await r.conversations.remove(id)
+      })
       return reply.code(204).send()
     },
   )
@@ -81,9 +108,22 @@ export default async function conversationItemRoutes(app: FastifyInstance): Prom
         response: { 200: ref(MessageListSchema), ...PROBLEMS },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { adapter, ref: ticket } = request.resolveConversation(request.params.id, request.query.connection)
-      const messages = await adapter.tickets.notes(ticket, { includeRemote: request.query.include === 'remote' })
+      const stored = request.query.include === undefined ? await storedConversation(app, adapter, ticket) : null
+      let messages: Message[]
+      if (stored !== null && stored.notesSignature !== null && app.replica !== null) {
+        await setDataAge(reply, app.replica, [adapter.connection.name])
+        messages = await app.replica.messages.list({
+          connections: [adapter.connection.name],
+          filters: { conversationId: stored.conversation.id },
+          after: null,
+          limit: MAX_NOTES,
+        })
+      } else {
+        messages = await adapter.tickets.notes(ticket, { includeRemote: request.query.include === 'remote' })
+        await setDataAge(reply, null, null)
+      }
       return slicePage(messages, 'conversation-messages', request.query.cursor, request.query.limit)
     },
   )
@@ -104,7 +144,9 @@ export default async function conversationItemRoutes(app: FastifyInstance): Prom
     },
     async (request) => {
       const { adapter, ref: ticket } = request.resolveConversation(request.params.id, request.query.connection)
-      return adapter.tickets.setTags(ticket, request.body.tags, { includeRemote: false })
+      const conversation = await adapter.tickets.setTags(ticket, request.body.tags, { includeRemote: false })
+      await storeConversation(request, conversation)
+      return conversation
     },
   )
 
@@ -124,7 +166,9 @@ export default async function conversationItemRoutes(app: FastifyInstance): Prom
     },
     async (request) => {
       const { adapter, ref: ticket } = request.resolveConversation(request.params.id, request.query.connection)
-      return adapter.tickets.setStatus(ticket, request.body.status, { includeRemote: false })
+      const conversation = await adapter.tickets.setStatus(ticket, request.body.status, { includeRemote: false })
+      await storeConversation(request, conversation)
+      return conversation
     },
   )
 }

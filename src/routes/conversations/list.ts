@@ -11,6 +11,8 @@ import {
   MAX_CONVERSATION_CURSOR_LENGTH,
   listConversations,
 } from '../../services/conversation-list.js'
+import { decodeQueueKey, listStoredQueue } from '../../services/replica-queues.js'
+import { replicaServes, setDataAge } from '../../services/replica-reads.js'
 import type { Resolved } from '../../plugins/connections.js'
 import type { SnappyAdapter } from '../../upstreams/snappy/adapter.js'
 import { QUEUES } from '../../upstreams/snappy/tickets.js'
@@ -64,7 +66,7 @@ export default async function conversationListRoute(app: FastifyInstance): Promi
         response: { 200: ref(ConversationListSchema), ...problemResponses(...UPSTREAM_PROBLEMS, 404, 405) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { queue, q, cursor } = request.query
       const limit = request.query.limit ?? DEFAULT_PAGE_SIZE
       const options = { includeRemote: request.query.include === 'remote' }
@@ -74,6 +76,26 @@ export default async function conversationListRoute(app: FastifyInstance): Promi
         request.query.mailbox === undefined ? undefined : request.resolveSnappyId('mailbox', request.query.mailbox, 2)
       if (q !== undefined && queue !== undefined)
         throw invalid('q', 'not with queue', 'A search is not a queue; leave out `queue` or `q`')
+      const replica = app.replica
+      if (replica !== null && q === undefined && !options.includeRemote) {
+        const adapters = mailbox?.adapter ?? account?.adapter
+        const names = (adapters === undefined ? request.usableSnappy() : [adapters]).map((a) => a.connection.name)
+        const after = cursor === undefined ? undefined : decodeQueueKey(cursor)
+        if (after !== undefined || (await replicaServes(replica, names))) {
+          await setDataAge(reply, replica, names)
+          return listStoredQueue(replica, {
+            connections: names,
+            queue: queue ?? 'waiting',
+            ...(account === undefined
+              ? {}
+              : { account: { connection: account.adapter.connection.name, remoteId: account.parts[0] as string } }),
+            ...(request.query.mailbox === undefined || mailbox === undefined ? {} : { mailbox: request.query.mailbox }),
+            after: after ?? null,
+            limit,
+          })
+        }
+      }
+      await setDataAge(reply, null, null)
       const scopes = await scopesOf(app, request, account, mailbox)
       return listConversations(scopes, q === undefined ? { queue: queue ?? 'waiting' } : { q }, limit, cursor, options)
     },

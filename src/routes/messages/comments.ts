@@ -7,7 +7,8 @@ import { ref } from '../../schemas/ref.js'
 import { IdempotencyHeaders } from '../../schemas/idempotency.js'
 import { UPSTREAM_PROBLEMS, WRITE_RESPONSES, problemResponses } from '../../schemas/responses.js'
 import { MessageIdParams } from './query.js'
-import { operation } from './operation.js'
+import { messageIdOf, operation } from './operation.js'
+import { writeThrough } from '../../services/replica-writes.js'
 
 type Params = Static<typeof MessageIdParams>
 const PROBLEMS = problemResponses(...UPSTREAM_PROBLEMS, 404, 405, 422)
@@ -62,6 +63,11 @@ export default async function commentRoutes(app: FastifyInstance): Promise<void>
     async (request, reply) => {
       const { adapter, parts } = request.resolveMessage(request.params.id)
       const comment = await operation(adapter, 'addComment', 'comment on messages')(parts, request.body.body)
+      await writeThrough(request, 'a comment added', (r) =>
+        r.messages.patch(messageIdOf(adapter, parts), (m) => {
+          m.comments = [...m.comments.filter((c) => c.id !== comment.id), comment]
+        }),
+      )
       return reply
         .code(201)
         .header('location', `/v1/messages/${request.params.id}/comments/${comment.id}`)
@@ -85,11 +91,17 @@ export default async function commentRoutes(app: FastifyInstance): Promise<void>
     async (request) => {
       const { adapter, parts } = request.resolveMessage(request.params.id)
       const update = operation(adapter, 'updateComment', 'comment on messages')
-      return update(
+      const comment = await update(
         parts,
         decodeIdFor('comment', request.params.commentId, adapter.connection, COMMENT_PARTS),
         request.body.body,
       )
+      await writeThrough(request, 'a comment changed', (r) =>
+        r.messages.patch(messageIdOf(adapter, parts), (m) => {
+          m.comments = m.comments.map((c) => (c.id === comment.id ? comment : c))
+        }),
+      )
+      return comment
     },
   )
 
@@ -109,6 +121,12 @@ export default async function commentRoutes(app: FastifyInstance): Promise<void>
       const { adapter, parts } = request.resolveMessage(request.params.id)
       const remove = operation(adapter, 'deleteComment', 'comment on messages')
       await remove(parts, decodeIdFor('comment', request.params.commentId, adapter.connection, COMMENT_PARTS))
+      const commentId = request.params.commentId
+      await writeThrough(request, 'a comment removed', (r) =>
+        r.messages.patch(messageIdOf(adapter, parts), (m) => {
+          m.comments = m.comments.filter((c) => c.id !== commentId)
+        }),
+      )
       return reply.code(204).send()
     },
   )

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
+import { writeThrough } from '../../services/replica-writes.js'
 import { currentContext } from '../../request-context.js'
 import { MessageSchema } from '../../schemas/message.js'
 import { MessageInputSchema, type BatchBookMessageInput, type SnappyMessageInput } from '../../schemas/message-input.js'
@@ -40,6 +41,8 @@ export default async function createMessageRoute(app: FastifyInstance): Promise<
       const adapter = request.writeConnection(request.body.source, request.body.connection, 'body/connection')
       const create = operation(adapter, 'createMessage', 'create messages')
       const message = await create(request.body, readOptions(request.query, true))
+      // BatchBook's answer names the participants written without their names: the sync reads them.
+      await writeThrough(request, 'a create', (r) => r.messages.upsert([message], message.source === 'snappy'))
       const warnings = currentContext()?.warnings ?? []
       if (warnings.length > 0) message.warnings = warnings
       return reply.code(201).header('location', `/v1/messages/${message.id}`).send(message)

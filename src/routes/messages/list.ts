@@ -1,13 +1,15 @@
 import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from 'typebox'
-import { decodeCursor } from '../../cursor.js'
-import { validationFailed } from '../../errors.js'
+import { decodeTimelineCursor } from '../../cursor.js'
+import { replicaNotReady, validationFailed } from '../../errors.js'
 import { decodeId, idPattern } from '../../ids.js'
 import { MessageKind, MessageListSchema, SourceName } from '../../schemas/message.js'
 import { ref } from '../../schemas/ref.js'
 import { DEFAULT_PAGE_SIZE, pageQuery } from '../../schemas/snappy-common.js'
 import { UPSTREAM_PROBLEMS, problemResponses } from '../../schemas/responses.js'
 import { canList, listTimeline } from '../../services/message-timeline.js'
+import { listReplicaTimeline, replicaServes, setDataAge } from '../../services/replica-reads.js'
+import type { StoredMessageFilters } from '../../replica/messages.js'
 import type { MessageFilters } from '../../upstreams/adapter.js'
 import { ReadOptionsQuery, readOptions } from './query.js'
 import { CONTACT_ID_PARTS } from '../../plugins/connections.js'
@@ -22,6 +24,14 @@ const ListQuery = Type.Object(
     kind: Type.Optional(MessageKind),
     conversation: Type.Optional(
       Type.String({ pattern: idPattern('conversation'), description: 'Only messages of this conversation (Snappy).' }),
+    ),
+    q: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 500,
+        description:
+          'Words that must all occur in the subject or body text (full-text, no stemming). Served by the synced replica; `503 replica_not_ready` until its backfill is done.',
+      }),
     ),
     contact: Type.Optional(
       Type.String({ pattern: idPattern('contact'), description: 'Only messages this contact takes part in.' }),
@@ -54,7 +64,7 @@ export default async function listMessagesRoute(app: FastifyInstance): Promise<v
         response: { 200: ref(MessageListSchema), ...problemResponses(...UPSTREAM_PROBLEMS) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const query = request.query
       // A filter that names a connection (directly, or through a contact or conversation id) narrows to it.
       let only = query.connection
@@ -90,13 +100,54 @@ export default async function listMessagesRoute(app: FastifyInstance): Promise<v
         // Conversations are Snappy's: a conversation filter leaves BatchBook out.
         .filter((a) => query.conversation === undefined || a.connection.source === 'snappy')
         .filter(canList)
-      const cursor = query.cursor === undefined ? { positions: {}, done: [] } : decodeCursor(query.cursor)
+      const cursor = query.cursor === undefined ? null : decodeTimelineCursor(query.cursor)
+      const names = adapters.map((a) => a.connection.name)
+      const replica = app.replica
+      // The replica answers a walk it began, or a new one once every connection is backfilled
+      // (with their participants when a contact filter or `expand` needs them), but never
+      // `include=remote`: it keeps Switchboard's records, not the upstream's.
+      const fromReplica =
+        replica !== null &&
+        query.include === undefined &&
+        (cursor === null
+          ? await replicaServes(replica, names, query.contact !== undefined || query.expand === 'participants')
+          : 'replica' in cursor)
+      if (fromReplica) {
+        await setDataAge(reply, replica, names)
+        return listReplicaTimeline(replica, {
+          connections: names,
+          filters: storedFilters(query),
+          after: cursor !== null && 'replica' in cursor ? cursor.replica : null,
+          limit: query.limit ?? DEFAULT_PAGE_SIZE,
+        })
+      }
+      if (query.q !== undefined) {
+        throw replicaNotReady(
+          'Searching messages needs the synced replica of every connection asked, and a backfill is still running; retry later or narrow `connection`',
+          30,
+        )
+      }
+      await setDataAge(reply, replica, null)
       return listTimeline(adapters, {
-        cursor,
+        cursor: cursor !== null && 'upstream' in cursor ? cursor.upstream : { positions: {}, done: [] },
         limit: query.limit ?? DEFAULT_PAGE_SIZE,
         filters,
         options: readOptions(query, false),
       })
     },
   )
+}
+
+/** The filters in the replica's terms: ids stay the opaque ids the records carry. */
+function storedFilters(query: ListQueryType): StoredMessageFilters {
+  const filters: StoredMessageFilters = {}
+  if (query.kind !== undefined) filters.kind = query.kind
+  if (query.contact !== undefined) filters.contactId = query.contact
+  if (query.conversation !== undefined) filters.conversationId = query.conversation
+  if (query.createdSince !== undefined) filters.createdSince = query.createdSince
+  if (query.createdBefore !== undefined) filters.createdBefore = query.createdBefore
+  if (query.updatedSince !== undefined) filters.updatedSince = query.updatedSince
+  if (query.updatedBefore !== undefined) filters.updatedBefore = query.updatedBefore
+  if (query.q !== undefined) filters.q = query.q
+  return filters
 }

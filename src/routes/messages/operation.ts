@@ -1,5 +1,6 @@
 /** The adapter operation behind a message route, or a 405 naming what the source allows. */
 import { unsupportedBySource } from '../../errors.js'
+import { encodeId } from '../../ids.js'
 import type { SourceAdapter } from '../../upstreams/adapter.js'
 
 type Operation = Exclude<keyof SourceAdapter, 'connection' | 'client'>
@@ -40,4 +41,13 @@ export function operation<K extends Operation>(
     throw unsupportedBySource(`${adapter.connection.source} cannot ${what}`, allowedMethods(adapter, name))
   }
   return (op as (...args: unknown[]) => unknown).bind(adapter) as NonNullable<SourceAdapter[K]>
+}
+
+/** The message id in its one canonical form (the replica's key), from what a request named. */
+export function messageIdOf(adapter: SourceAdapter, parts: readonly string[]): string {
+  return encodeId('message', {
+    source: adapter.connection.source,
+    connection: adapter.connection.name,
+    parts: [...parts],
+  })
 }

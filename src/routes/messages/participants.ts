@@ -9,7 +9,8 @@ import type { SourceKind } from '../../upstreams/source.js'
 import { decodeIdFor, idPattern } from '../../ids.js'
 import { MessageIdParams } from './query.js'
 import { CONTACT_ID_PARTS } from '../../plugins/connections.js'
-import { operation } from './operation.js'
+import { messageIdOf, operation } from './operation.js'
+import { writeThrough } from '../../services/replica-writes.js'
 
 type Params = Static<typeof MessageIdParams>
 const PROBLEMS = problemResponses(...UPSTREAM_PROBLEMS, 404, 405, 422)
@@ -69,7 +70,11 @@ export default async function participantRoutes(app: FastifyInstance): Promise<v
       const { adapter, parts } = request.resolveMessage(request.params.id)
       const add = operation(adapter, 'addParticipant', 'change participants')
       const contactParts = contactPartsOn(request.body.contactId, adapter.connection)
-      return { data: await add(parts, contactParts, request.body.role), nextCursor: null }
+      const participants = await add(parts, contactParts, request.body.role)
+      await writeThrough(request, 'a participant added', (r) =>
+        r.messages.setParticipants(messageIdOf(adapter, parts), participants),
+      )
+      return { data: participants, nextCursor: null }
     },
   )
 
@@ -91,6 +96,14 @@ export default async function participantRoutes(app: FastifyInstance): Promise<v
       const remove = operation(adapter, 'removeParticipant', 'change participants')
       const contactParts = contactPartsOn(request.params.contactId, adapter.connection)
       await remove(parts, contactParts, request.query.role)
+      const contactId = request.params.contactId
+      const role = request.query.role
+      await writeThrough(request, 'a participant removed', (r) =>
+        r.messages.patch(messageIdOf(adapter, parts), (m) => {
+          m.participants = m.participants.filter((p) => p.contactId !== contactId || p.role !== role)
+          if (m.author?.contactId === contactId && role === 'from') m.author = null
+        }),
+      )
       return reply.code(204).send()
     },
   )

@@ -4,7 +4,8 @@ import { TagListSchema, XML_SAFE_TEXT } from '../../schemas/message-parts.js'
 import { ref } from '../../schemas/ref.js'
 import { UPSTREAM_PROBLEMS, WRITE_RESPONSES, problemResponses } from '../../schemas/responses.js'
 import { MessageIdParams } from './query.js'
-import { operation } from './operation.js'
+import { messageIdOf, operation } from './operation.js'
+import { writeThrough } from '../../services/replica-writes.js'
 
 type Params = Static<typeof MessageIdParams>
 const PROBLEMS = problemResponses(...UPSTREAM_PROBLEMS, 404, 405, 422)
@@ -56,7 +57,13 @@ export default async function tagRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request) => {
       const { adapter, parts } = request.resolveMessage(request.params.id)
-      return { data: await operation(adapter, 'addTag', 'tag messages')(parts, request.params.tag), nextCursor: null }
+      const tags = await operation(adapter, 'addTag', 'tag messages')(parts, request.params.tag)
+      await writeThrough(request, 'a tag added', (r) =>
+        r.messages.patch(messageIdOf(adapter, parts), (m) => {
+          m.tags = tags
+        }),
+      )
+      return { data: tags, nextCursor: null }
     },
   )
 
@@ -74,7 +81,13 @@ export default async function tagRoutes(app: FastifyInstance): Promise<void> {
     },
     async (request, reply) => {
       const { adapter, parts } = request.resolveMessage(request.params.id)
-      await operation(adapter, 'removeTag', 'untag messages')(parts, request.params.tag)
+      const tag = request.params.tag
+      await operation(adapter, 'removeTag', 'untag messages')(parts, tag)
+      await writeThrough(request, 'a tag removed', (r) =>
+        r.messages.patch(messageIdOf(adapter, parts), (m) => {
+          m.tags = m.tags.filter((t) => t !== tag)
+        }),
+      )
       return reply.code(204).send()
     },
   )

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { capabilitiesOf } from '../../upstreams/adapter.js'
 import { problemResponses } from '../../schemas/responses.js'
 import { ref } from '../../schemas/ref.js'
+import { syncStatus } from '../../services/sync-status.js'
 import { SourceListSchema, type Source } from '../../schemas/source.js'
 
 export default async function sourceRoutes(app: FastifyInstance): Promise<void> {
@@ -12,7 +13,7 @@ export default async function sourceRoutes(app: FastifyInstance): Promise<void> 
         operationId: 'listSources',
         summary: 'List the connections this API key may use',
         description:
-          'Each connection with its capabilities, the rate budget left right now and the state of its circuit breaker.',
+          'Each connection with its capabilities, the rate budget left right now, the state of its synced replica and of its circuit breaker.',
         tags: ['Sources'],
         response: { 200: ref(SourceListSchema), ...problemResponses(401, 500) },
       },
@@ -34,6 +35,10 @@ export default async function sourceRoutes(app: FastifyInstance): Promise<void> 
               resetSeconds: Math.ceil(budget.resetMs / 1000),
               queued: a.engine.scheduler.queued,
             },
+            sync:
+              app.replica === null
+                ? null
+                : await syncStatus(app.replica, a.connection.name, app.config.replica.sync.budgetShare),
             circuit: { state: a.engine.breaker.state, consecutiveFailures: a.engine.breaker.consecutiveFailures },
           }
         }),

@@ -62,7 +62,7 @@ export class BatchBookAdapter implements SourceAdapter {
     let offset = query.offset
     let exhausted = false
     while (records.length < query.limit) {
-      const want = Math.min(BATCHBOOK_PAGE_SIZE, query.limit - records.length)
+      const want = Math.min(query.pageSize ?? BATCHBOOK_PAGE_SIZE, query.limit - records.length)
       const page = await this.engine.read(
         {
           method: 'GET',
@@ -76,6 +76,7 @@ export class BatchBookAdapter implements SourceAdapter {
           decode: (res) =>
             this.#decodeRoot(res, 'communications', (v) => asArray(v, 'communications').map((c) => this.#mapped(c))),
           describe: this.#describe,
+          fresh: options.fresh === true,
         },
       )
       records.push(...page)
@@ -97,7 +98,11 @@ export class BatchBookAdapter implements SourceAdapter {
   async getMessage(parts: readonly string[], options: MessageReadOptions): Promise<Message> {
     const id = numericId(parts[0], 'message')
     // A single message always comes with its participants: one more call, worth it for one record.
-    const [record, participants] = await Promise.all([this.#record(id), this.#participants(id)])
+    const fresh = options.fresh === true
+    const [record, participants] = await Promise.all([
+      this.#record(id, fresh),
+      this.#participants(id, undefined, fresh),
+    ])
     return this.#message(record, { participants, includeRemote: options.includeRemote })
   }
 

@@ -23,6 +23,8 @@ export { QUEUES, type QueueName } from './wire.js'
 
 export interface ReadOptions {
   includeRemote: boolean
+  /** Read the upstream, not the cache (the sync, and a client's `Cache-Control: no-cache`). */
+  fresh?: boolean
 }
 
 /** What a write needs to know about a ticket. */
@@ -61,6 +63,7 @@ export class SnappyTickets extends SnappyResource {
         : SNAPPY_PATHS.queue('account', queue).path({ id: num(scope.account) })
     return this.read(path, {
       kind: 'list',
+      fresh: options.fresh === true,
       tags: [`queues:${scope.account}`, 'queues'],
       map: (json) => asArray(json, queue).map((t) => this.#ticket(t).conversation),
     }).then((list) => list.map((c) => withoutRemote(c, options)))
@@ -86,7 +89,7 @@ export class SnappyTickets extends SnappyResource {
   }
 
   async get(ref: string, options: ReadOptions): Promise<Conversation> {
-    return withoutRemote((await this.#read(ref)).conversation, options)
+    return withoutRemote((await this.#read(ref, options.fresh === true)).conversation, options)
   }
 
   async facts(ref: string): Promise<TicketFacts> {

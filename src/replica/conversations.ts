@@ -1,0 +1,187 @@
+/**
+ * Conversations (Snappy tickets) in the replica, with the queues each was last seen in, read
+ * longest waiting first as the queues are worked (oldest `lastReplyAt`, then id).
+ */
+import type { Conversation } from '../schemas/conversation.js'
+import type { QueueName } from '../upstreams/snappy/tickets.js'
+import type { ReplicaDb } from './db.js'
+
+/** Where a conversation was found: its account, and the queues it is in (none once it left them). */
+export interface ConversationPlacement {
+  account: string
+  queues: readonly QueueName[]
+}
+
+export interface StoredConversation {
+  conversation: Conversation
+  account: string
+  /** What its notes were last read at; null when they never were. */
+  notesSignature: string | null
+  queues: QueueName[]
+}
+
+export interface QueueQuery {
+  connections: readonly string[]
+  queue: QueueName
+  /** Only these accounts (upstream ids) of a connection, when given. */
+  account?: { connection: string; remoteId: string }
+  /** A `mbx_…` id. */
+  mailbox?: string
+  after: { lastReplyAt: string; id: string } | null
+  limit: number
+}
+
+const QUEUE_COLUMN = { waiting: 'in_waiting', inbox: 'in_inbox', yours: 'in_yours' } as const
+
+/** What a conversation's notes depend on: a change in either means new or changed notes. */
+export function notesSignature(conversation: Conversation): string {
+  return `${conversation.updatedAt}|${conversation.lastReplyAt ?? ''}`
+}
+
+export class ConversationRecords {
+  readonly #replica: ReplicaDb
+
+  constructor(replica: ReplicaDb) {
+    this.#replica = replica
+  }
+
+  async upsert(conversation: Conversation, placement: ConversationPlacement): Promise<void> {
+    const { remote: _remote, ...doc } = conversation
+    const row = {
+      id: doc.id,
+      connection: doc.connection,
+      remote_id: doc.remoteId,
+      account_remote_id: placement.account,
+      mailbox_id: doc.mailboxId,
+      in_waiting: placement.queues.includes('waiting') ? 1 : 0,
+      in_inbox: placement.queues.includes('inbox') ? 1 : 0,
+      in_yours: placement.queues.includes('yours') ? 1 : 0,
+      last_reply_at: doc.lastReplyAt ?? '',
+      created_at: doc.createdAt,
+      updated_at: doc.updatedAt,
+      signature: notesSignature(doc),
+      notes_signature: null,
+      doc: JSON.stringify(doc),
+    }
+    await this.#replica.db
+      .insertInto('conversations')
+      .values(row)
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          account_remote_id: eb.ref('excluded.account_remote_id'),
+          mailbox_id: eb.ref('excluded.mailbox_id'),
+          in_waiting: eb.ref('excluded.in_waiting'),
+          in_inbox: eb.ref('excluded.in_inbox'),
+          in_yours: eb.ref('excluded.in_yours'),
+          last_reply_at: eb.ref('excluded.last_reply_at'),
+          created_at: eb.ref('excluded.created_at'),
+          updated_at: eb.ref('excluded.updated_at'),
+          signature: eb.ref('excluded.signature'),
+          doc: eb.ref('excluded.doc'),
+        })),
+      )
+      .execute()
+  }
+
+  /** Records that the conversation's notes were read as of this signature. */
+  async notesRead(id: string, signature: string): Promise<void> {
+    await this.#replica.db
+      .updateTable('conversations')
+      .set({ notes_signature: signature })
+      .where('id', '=', id)
+      .execute()
+  }
+
+  async get(id: string): Promise<StoredConversation | undefined> {
+    const row = await this.#replica.db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst()
+    if (row === undefined) return undefined
+    const queues = (['waiting', 'inbox', 'yours'] as const).filter((q) => row[QUEUE_COLUMN[q]] === 1)
+    return {
+      conversation: JSON.parse(row.doc) as Conversation,
+      account: row.account_remote_id,
+      notesSignature: row.notes_signature,
+      queues,
+    }
+  }
+
+  /** The conversations of an account that are in any queue, by id. */
+  async inQueues(connection: string, account: string): Promise<Map<string, StoredConversation>> {
+    const rows = await this.#replica.db
+      .selectFrom('conversations')
+      .selectAll()
+      .where('connection', '=', connection)
+      .where('account_remote_id', '=', account)
+      .where((eb) => eb.or([eb('in_waiting', '=', 1), eb('in_inbox', '=', 1), eb('in_yours', '=', 1)]))
+      .execute()
+    return new Map(
+      rows.map((row) => [
+        row.id,
+        {
+          conversation: JSON.parse(row.doc) as Conversation,
+          account: row.account_remote_id,
+          notesSignature: row.notes_signature,
+          queues: (['waiting', 'inbox', 'yours'] as const).filter((q) => row[QUEUE_COLUMN[q]] === 1),
+        },
+      ]),
+    )
+  }
+
+  /** A conversation in a queue whose notes were not read at its current state. */
+  async dueForNotes(connection: string): Promise<Conversation | undefined> {
+    const row = await this.#replica.db
+      .selectFrom('conversations')
+      .select('doc')
+      .where('connection', '=', connection)
+      .where((eb) => eb.or([eb('in_waiting', '=', 1), eb('in_inbox', '=', 1), eb('in_yours', '=', 1)]))
+      .where((eb) => eb.or([eb('notes_signature', 'is', null), eb('notes_signature', '<>', eb.ref('signature'))]))
+      .limit(1)
+      .executeTakeFirst()
+    return row === undefined ? undefined : (JSON.parse(row.doc) as Conversation)
+  }
+
+  /** One page of a queue, and one more conversation if there is one. */
+  async listQueue(query: QueueQuery): Promise<Conversation[]> {
+    if (query.connections.length === 0) return []
+    let select = this.#replica.db
+      .selectFrom('conversations')
+      .select('doc')
+      .where('connection', 'in', query.connections)
+      .where(QUEUE_COLUMN[query.queue], '=', 1)
+    if (query.account !== undefined) {
+      select = select
+        .where('connection', '=', query.account.connection)
+        .where('account_remote_id', '=', query.account.remoteId)
+    }
+    if (query.mailbox !== undefined) {
+      select = select.where('mailbox_id', '=', query.mailbox)
+    }
+    const after = query.after
+    if (after !== null) {
+      select = select.where((eb) =>
+        eb.or([
+          eb('last_reply_at', '>', after.lastReplyAt),
+          eb.and([eb('last_reply_at', '=', after.lastReplyAt), eb('id', '>', after.id)]),
+        ]),
+      )
+    }
+    const rows = await select
+      .orderBy('last_reply_at', 'asc')
+      .orderBy('id', 'asc')
+      .limit(query.limit + 1)
+      .execute()
+    return rows.map((row) => JSON.parse(row.doc) as Conversation)
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.#replica.db.deleteFrom('conversations').where('id', '=', id).execute()
+  }
+
+  async count(connection: string): Promise<number> {
+    const row = await this.#replica.db
+      .selectFrom('conversations')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('connection', '=', connection)
+      .executeTakeFirstOrThrow()
+    return Number(row.n)
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * Snappy's directory in the replica: accounts, and each account's mailboxes and staff, kept
+ * in the upstream's order and replaced whole on every read of them.
+ */
+import type { ReplicaDb } from './db.js'
+
+export type DirectoryKind = 'account' | 'mailbox' | 'staff'
+
+export class DirectoryRecords {
+  readonly #replica: ReplicaDb
+
+  constructor(replica: ReplicaDb) {
+    this.#replica = replica
+  }
+
+  /** Replaces the records of a kind (of one account, or the accounts themselves when `account` is null). */
+  async replace<T extends { id: string }>(
+    connection: string,
+    kind: DirectoryKind,
+    account: string | null,
+    records: readonly T[],
+  ): Promise<void> {
+    await this.#replica.db.transaction().execute(async (trx) => {
+      let remove = trx.deleteFrom('directory').where('connection', '=', connection).where('kind', '=', kind)
+      remove =
+        account === null
+          ? remove.where('account_remote_id', 'is', null)
+          : remove.where('account_remote_id', '=', account)
+      await remove.execute()
+      if (records.length === 0) return
+      await trx
+        .insertInto('directory')
+        .values(
+          records.map((record, position) => ({
+            connection,
+            kind,
+            id: record.id,
+            account_remote_id: account,
+            position,
+            doc: JSON.stringify(record),
+          })),
+        )
+        .execute()
+    })
+  }
+
+  /** The records in upstream order; null when that part of the directory was never synced. */
+  async list<T>(connection: string, kind: DirectoryKind, account: string | null): Promise<T[]> {
+    let select = this.#replica.db
+      .selectFrom('directory')
+      .select('doc')
+      .where('connection', '=', connection)
+      .where('kind', '=', kind)
+    select =
+      account === null ? select.where('account_remote_id', 'is', null) : select.where('account_remote_id', '=', account)
+    const rows = await select.orderBy('position').execute()
+    return rows.map((row) => JSON.parse(row.doc) as T)
+  }
+}

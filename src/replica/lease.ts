@@ -1,0 +1,55 @@
+/**
+ * Which replica syncs a connection: the one holding its lease in the store. A lease is taken
+ * when free or expired and renewed by its holder; a replica that dies stops renewing, and
+ * another takes over once the lease has expired. One row per connection, one statement to
+ * take it, in either dialect.
+ */
+import type { ReplicaDb } from './db.js'
+
+export class SyncLeases {
+  readonly #replica: ReplicaDb
+
+  constructor(replica: ReplicaDb) {
+    this.#replica = replica
+  }
+
+  /** Takes or renews the lease for `ttlMs`; true when `holder` has it now. */
+  async acquire(connection: string, holder: string, ttlMs: number): Promise<boolean> {
+    const now = Date.now()
+    const { db } = this.#replica
+    await db
+      .insertInto('sync_leases')
+      .values({ connection, holder, expires_at: now + ttlMs })
+      .onConflict((oc) =>
+        oc
+          .column('connection')
+          .doUpdateSet({ holder, expires_at: now + ttlMs })
+          .where((eb) => eb.or([eb('sync_leases.holder', '=', holder), eb('sync_leases.expires_at', '<', now)])),
+      )
+      .execute()
+    const row = await db
+      .selectFrom('sync_leases')
+      .select('holder')
+      .where('connection', '=', connection)
+      .executeTakeFirst()
+    return row?.holder === holder
+  }
+
+  /** Gives the lease up (on shutdown), so another replica need not wait for it to expire. */
+  async release(connection: string, holder: string): Promise<void> {
+    await this.#replica.db
+      .deleteFrom('sync_leases')
+      .where('connection', '=', connection)
+      .where('holder', '=', holder)
+      .execute()
+  }
+
+  async holder(connection: string): Promise<string | null> {
+    const row = await this.#replica.db
+      .selectFrom('sync_leases')
+      .select(['holder', 'expires_at'])
+      .where('connection', '=', connection)
+      .executeTakeFirst()
+    return row === undefined || row.expires_at < Date.now() ? null : row.holder
+  }
+}

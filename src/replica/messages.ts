@@ -1,0 +1,278 @@
+/**
+ * Messages in the replica: written by the sync and by writes through the gateway, read by
+ * the timeline (one query, newest first, keyset on `(sentAt, id)`), the filters and search.
+ */
+import { type Expression, type SqlBool, sql } from 'kysely'
+import type { Message, Participant } from '../schemas/message.js'
+import type { TimelineKey } from '../cursor.js'
+import type { ReplicaDb } from './db.js'
+
+/** What a timeline query may filter on, in the replica's terms. */
+export interface StoredMessageFilters {
+  kind?: Message['kind']
+  /** A `ctc_…` id: messages it takes part in. */
+  contactId?: string
+  /** A `conv_…` id: that conversation's messages. */
+  conversationId?: string
+  createdSince?: string
+  createdBefore?: string
+  updatedSince?: string
+  updatedBefore?: string
+  /** Words that must all occur in the subject or body text. */
+  q?: string
+}
+
+export interface StoredMessageQuery {
+  connections: readonly string[]
+  filters: StoredMessageFilters
+  after: TimelineKey | null
+  limit: number
+}
+
+export interface StoredMessage {
+  message: Message
+  participantsLoaded: boolean
+}
+
+/** Rows written per statement, well under either dialect's bound on parameters. */
+const CHUNK = 200
+
+/** The words of a search, each quoted for FTS5 (so no word is read as an operator). */
+function ftsQuery(q: string): string | null {
+  const words = q.match(/[\p{L}\p{N}_]+/gu)
+  return words === null ? null : words.map((w) => `"${w}"`).join(' ')
+}
+
+const iso = (value: string) => new Date(value).toISOString()
+
+function contactsOf(message: Message): string[] {
+  const ids = new Set<string>()
+  for (const p of message.participants) if (p.contactId !== null) ids.add(p.contactId)
+  if (message.author?.contactId != null) ids.add(message.author.contactId)
+  return [...ids]
+}
+
+export class MessageRecords {
+  readonly #replica: ReplicaDb
+
+  constructor(replica: ReplicaDb) {
+    this.#replica = replica
+  }
+
+  /**
+   * Stores messages as read or written. `participantsLoaded: false` (a BatchBook list page,
+   * which has none) keeps the participants already stored; they are read again in the
+   * background when the record changed since.
+   */
+  async upsert(messages: readonly Message[], participantsLoaded: boolean): Promise<void> {
+    if (messages.length === 0) return
+    const { db } = this.#replica
+    const now = new Date().toISOString()
+    await db.transaction().execute(async (trx) => {
+      for (let i = 0; i < messages.length; i += CHUNK) {
+        const chunk = messages.slice(i, i + CHUNK)
+        const kept = new Map<string, { participants: Participant[]; author: Participant | null; loaded: boolean }>()
+        if (!participantsLoaded) {
+          const rows = await trx
+            .selectFrom('messages')
+            .select(['id', 'doc', 'participants_loaded', 'updated_at'])
+            .where(
+              'id',
+              'in',
+              chunk.map((m) => m.id),
+            )
+            .execute()
+          for (const row of rows) {
+            const old = JSON.parse(row.doc) as Message
+            const update = chunk.find((m) => m.id === row.id)
+            kept.set(row.id, {
+              participants: old.participants,
+              author: old.author,
+              loaded: row.participants_loaded === 1 && update?.updatedAt === row.updated_at,
+            })
+          }
+        }
+        const rows = chunk.map((original) => {
+          const { remote: _remote, warnings: _warnings, ...message } = original
+          const old = kept.get(message.id)
+          if (old !== undefined && message.participants.length === 0) {
+            message.participants = old.participants
+            message.author = message.author ?? old.author
+          }
+          return {
+            id: message.id,
+            connection: message.connection,
+            source: message.source,
+            remote_id: message.remoteId,
+            conversation_id: message.conversationId,
+            kind: message.kind,
+            sent_at: iso(message.sentAt),
+            created_at: iso(message.createdAt),
+            updated_at: iso(message.updatedAt),
+            search_text: [message.subject ?? '', message.body.text].join('\n'),
+            participants_loaded: participantsLoaded || old?.loaded === true ? 1 : 0,
+            synced_at: now,
+            doc: JSON.stringify(message),
+          }
+        })
+        await trx
+          .insertInto('messages')
+          .values(rows)
+          .onConflict((oc) =>
+            oc.column('id').doUpdateSet((eb) => ({
+              conversation_id: eb.ref('excluded.conversation_id'),
+              kind: eb.ref('excluded.kind'),
+              sent_at: eb.ref('excluded.sent_at'),
+              created_at: eb.ref('excluded.created_at'),
+              updated_at: eb.ref('excluded.updated_at'),
+              search_text: eb.ref('excluded.search_text'),
+              participants_loaded: eb.ref('excluded.participants_loaded'),
+              synced_at: eb.ref('excluded.synced_at'),
+              doc: eb.ref('excluded.doc'),
+            })),
+          )
+          .execute()
+        const ids = chunk.map((m) => m.id)
+        await trx.deleteFrom('message_contacts').where('message_id', 'in', ids).execute()
+        const links = rows.flatMap((row) =>
+          contactsOf(JSON.parse(row.doc) as Message).map((contact_id) => ({ message_id: row.id, contact_id })),
+        )
+        if (links.length > 0) await trx.insertInto('message_contacts').values(links).execute()
+      }
+    })
+  }
+
+  async get(id: string): Promise<StoredMessage | undefined> {
+    const row = await this.#replica.db
+      .selectFrom('messages')
+      .select(['doc', 'participants_loaded'])
+      .where('id', '=', id)
+      .executeTakeFirst()
+    return row === undefined
+      ? undefined
+      : { message: JSON.parse(row.doc) as Message, participantsLoaded: row.participants_loaded === 1 }
+  }
+
+  /** One page of the timeline: `limit` messages newest first after `after`, and one more if there is one. */
+  async list(query: StoredMessageQuery): Promise<Message[]> {
+    if (query.connections.length === 0) return []
+    const { db } = this.#replica
+    const f = query.filters
+    let select = db.selectFrom('messages').select('doc').where('connection', 'in', query.connections)
+    if (f.kind !== undefined) select = select.where('kind', '=', f.kind)
+    if (f.conversationId !== undefined) select = select.where('conversation_id', '=', f.conversationId)
+    if (f.createdSince !== undefined) select = select.where('created_at', '>=', iso(f.createdSince))
+    if (f.createdBefore !== undefined) select = select.where('created_at', '<', iso(f.createdBefore))
+    if (f.updatedSince !== undefined) select = select.where('updated_at', '>=', iso(f.updatedSince))
+    if (f.updatedBefore !== undefined) select = select.where('updated_at', '<', iso(f.updatedBefore))
+    if (f.contactId !== undefined) {
+      const contactId = f.contactId
+      select = select.where('id', 'in', (eb) =>
+        eb.selectFrom('message_contacts').select('message_id').where('contact_id', '=', contactId),
+      )
+    }
+    if (f.q !== undefined) {
+      const match = this.#matches(f.q)
+      if (match === null) return []
+      select = select.where(match)
+    }
+    const after = query.after
+    if (after !== null) {
+      select = select.where((eb) =>
+        eb.or([eb('sent_at', '<', after.sentAt), eb.and([eb('sent_at', '=', after.sentAt), eb('id', '<', after.id)])]),
+      )
+    }
+    const rows = await select
+      .orderBy('sent_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(query.limit + 1)
+      .execute()
+    return rows.map((row) => JSON.parse(row.doc) as Message)
+  }
+
+  /** The full-text condition, or null when the search has no words (nothing can match). */
+  #matches(q: string): Expression<SqlBool> | null {
+    if (this.#replica.dialect === 'postgres') {
+      return q.trim() === '' ? null : sql<SqlBool>`search @@ plainto_tsquery('simple', ${q})`
+    }
+    const fts = ftsQuery(q)
+    return fts === null ? null : sql<SqlBool>`rowid IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ${fts})`
+  }
+
+  async remove(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return
+    await this.#replica.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < ids.length; i += CHUNK) {
+        const chunk = ids.slice(i, i + CHUNK)
+        await trx.deleteFrom('message_contacts').where('message_id', 'in', chunk).execute()
+        await trx.deleteFrom('messages').where('id', 'in', chunk).execute()
+      }
+    })
+  }
+
+  /** The ids of a conversation's messages (to forget them with it, or to find the removed ones). */
+  async idsOfConversation(conversationId: string): Promise<string[]> {
+    const rows = await this.#replica.db
+      .selectFrom('messages')
+      .select('id')
+      .where('conversation_id', '=', conversationId)
+      .execute()
+    return rows.map((r) => r.id)
+  }
+
+  /** Removes the connection's messages no sync or write saw since `before` (the reconcile pass's sweep). */
+  async removeUnseen(connection: string, before: string): Promise<number> {
+    const rows = await this.#replica.db
+      .selectFrom('messages')
+      .select('id')
+      .where('connection', '=', connection)
+      .where('synced_at', '<', before)
+      .execute()
+    await this.remove(rows.map((r) => r.id))
+    return rows.length
+  }
+
+  /** Changes a stored message in place (a write through the gateway to one of its parts); false when not stored. */
+  async patch(id: string, change: (message: Message) => void): Promise<boolean> {
+    const stored = await this.get(id)
+    if (stored === undefined) return false
+    change(stored.message)
+    await this.upsert([stored.message], stored.participantsLoaded)
+    return true
+  }
+
+  /** Stores the participants read for a message. */
+  async setParticipants(id: string, participants: Participant[]): Promise<Message | undefined> {
+    const stored = await this.get(id)
+    if (stored === undefined) return undefined
+    const message = {
+      ...stored.message,
+      participants,
+      author: participants.find((p) => p.role === 'from') ?? stored.message.author,
+    }
+    await this.upsert([message], true)
+    return message
+  }
+
+  /** Messages whose participants were not read yet, newest first (the most likely asked for). */
+  async pendingParticipants(connection: string, limit: number): Promise<Message[]> {
+    const rows = await this.#replica.db
+      .selectFrom('messages')
+      .select('doc')
+      .where('connection', '=', connection)
+      .where('participants_loaded', '=', 0)
+      .orderBy('sent_at', 'desc')
+      .limit(limit)
+      .execute()
+    return rows.map((row) => JSON.parse(row.doc) as Message)
+  }
+
+  async count(connection: string): Promise<number> {
+    const row = await this.#replica.db
+      .selectFrom('messages')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('connection', '=', connection)
+      .executeTakeFirstOrThrow()
+    return Number(row.n)
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * The replica's schema, one set of migrations for both stores, run at start-up. Kysely's
+ * migrator takes a lock while it runs, so replicas starting together migrate once. Full-text
+ * search is each dialect's own: an FTS5 index kept by triggers in SQLite, a generated
+ * `tsvector` column with a GIN index in PostgreSQL, both with no stemming ('simple' /
+ * unicode61), so a word matches the same messages in either.
+ */
+import { type Kysely, type Migration, Migrator, sql } from 'kysely'
+import type { Dialect } from './db.js'
+
+function initial(dialect: Dialect): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      const bigint = dialect === 'postgres' ? 'bigint' : 'integer'
+      await db.schema
+        .createTable('messages')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('connection', 'text', (c) => c.notNull())
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('remote_id', 'text', (c) => c.notNull())
+        .addColumn('conversation_id', 'text')
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('sent_at', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addColumn('search_text', 'text', (c) => c.notNull())
+        .addColumn('participants_loaded', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('synced_at', 'text', (c) => c.notNull())
+        .addColumn('doc', 'text', (c) => c.notNull())
+        .execute()
+      await db.schema.createIndex('messages_timeline').on('messages').columns(['sent_at', 'id']).execute()
+      await db.schema
+        .createIndex('messages_connection_timeline')
+        .on('messages')
+        .columns(['connection', 'sent_at', 'id'])
+        .execute()
+      await db.schema
+        .createIndex('messages_conversation')
+        .on('messages')
+        .columns(['conversation_id', 'sent_at'])
+        .execute()
+      await db.schema
+        .createIndex('messages_participants_pending')
+        .on('messages')
+        .columns(['connection', 'participants_loaded', 'sent_at'])
+        .execute()
+
+      await db.schema
+        .createTable('message_contacts')
+        .addColumn('message_id', 'text', (c) => c.notNull())
+        .addColumn('contact_id', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('message_contacts_pk', ['message_id', 'contact_id'])
+        .execute()
+      await db.schema.createIndex('message_contacts_contact').on('message_contacts').column('contact_id').execute()
+
+      await db.schema
+        .createTable('conversations')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('connection', 'text', (c) => c.notNull())
+        .addColumn('remote_id', 'text', (c) => c.notNull())
+        .addColumn('account_remote_id', 'text', (c) => c.notNull())
+        .addColumn('mailbox_id', 'text', (c) => c.notNull())
+        .addColumn('in_waiting', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('in_inbox', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('in_yours', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('last_reply_at', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addColumn('signature', 'text', (c) => c.notNull())
+        .addColumn('notes_signature', 'text')
+        .addColumn('doc', 'text', (c) => c.notNull())
+        .execute()
+      await db.schema
+        .createIndex('conversations_queue')
+        .on('conversations')
+        .columns(['connection', 'account_remote_id', 'last_reply_at', 'id'])
+        .execute()
+
+      await db.schema
+        .createTable('directory')
+        .addColumn('connection', 'text', (c) => c.notNull())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('account_remote_id', 'text')
+        .addColumn('position', 'integer', (c) => c.notNull())
+        .addColumn('doc', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('directory_pk', ['connection', 'kind', 'id'])
+        .execute()
+
+      await db.schema
+        .createTable('sync_state')
+        .addColumn('connection', 'text', (c) => c.primaryKey())
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('phase', 'text', (c) => c.notNull())
+        .addColumn('checkpoint', 'text', (c) => c.notNull())
+        .addColumn('backfilled_at', 'text')
+        .addColumn('participants_complete', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('last_success_at', 'text')
+        .addColumn('last_attempt_at', 'text')
+        .addColumn('last_error', 'text')
+        .addColumn('calls', bigint, (c) => c.notNull().defaultTo(0))
+        .execute()
+
+      await db.schema
+        .createTable('sync_leases')
+        .addColumn('connection', 'text', (c) => c.primaryKey())
+        .addColumn('holder', 'text', (c) => c.notNull())
+        .addColumn('expires_at', bigint, (c) => c.notNull())
+        .execute()
+
+      if (dialect === 'sqlite') {
+        await sql`CREATE VIRTUAL TABLE messages_fts USING fts5(search_text, content='messages', content_rowid='rowid', tokenize='unicode61 remove_diacritics 2')`.execute(
+          db,
+        )
+        await sql`CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
+          INSERT INTO messages_fts(rowid, search_text) VALUES (new.rowid, new.search_text); END`.execute(db)
+        await sql`CREATE TRIGGER messages_fts_delete AFTER DELETE ON messages BEGIN
+          INSERT INTO messages_fts(messages_fts, rowid, search_text) VALUES ('delete', old.rowid, old.search_text); END`.execute(
+          db,
+        )
+        await sql`CREATE TRIGGER messages_fts_update AFTER UPDATE OF search_text ON messages BEGIN
+          INSERT INTO messages_fts(messages_fts, rowid, search_text) VALUES ('delete', old.rowid, old.search_text);
+          INSERT INTO messages_fts(rowid, search_text) VALUES (new.rowid, new.search_text); END`.execute(db)
+      } else {
+        await sql`ALTER TABLE messages ADD COLUMN search tsvector GENERATED ALWAYS AS (to_tsvector('simple', search_text)) STORED`.execute(
+          db,
+        )
+        await sql`CREATE INDEX messages_search ON messages USING gin (search)`.execute(db)
+      }
+    },
+  }
+}
+
+export async function migrate(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: () => Promise.resolve({ '0001_replica': initial(dialect) }) },
+  })
+  const { error } = await migrator.migrateToLatest()
+  if (error !== undefined) throw error instanceof Error ? error : new Error(String(error))
+}

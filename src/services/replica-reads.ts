@@ -1,0 +1,71 @@
+/**
+ * Reads served from the synced replica: when they may be, the timeline as one keyset query,
+ * and how fresh an answer is. A connection's reads come from the replica once its backfill is
+ * done; until then they take the upstream path as before.
+ */
+import type { FastifyReply } from 'fastify'
+import { type TimelineKey, encodeTimelineKey } from '../cursor.js'
+import type { Replica } from '../replica/index.js'
+import type { DirectoryKind } from '../replica/directory.js'
+import type { StoredMessageFilters } from '../replica/messages.js'
+import type { TimelinePage } from './message-timeline.js'
+
+/** Whether the replica can answer for all of these connections (and their participants, when asked). */
+export async function replicaServes(
+  replica: Replica,
+  connections: readonly string[],
+  needsParticipants = false,
+): Promise<boolean> {
+  if (connections.length === 0) return false
+  for (const name of connections) {
+    const state = await replica.state(name)
+    if (state?.backfilledAt == null) return false
+    if (needsParticipants && !state.participantsComplete) return false
+  }
+  return true
+}
+
+/** `X-Data-Age`: seconds since the answer's data was last known to match the upstream (0: read just now). */
+export async function setDataAge(reply: FastifyReply, replica: Replica | null, connections: readonly string[] | null) {
+  const age = replica === null || connections === null ? 0 : await replica.dataAge(connections)
+  void reply.header('x-data-age', String(age))
+}
+
+export interface ReplicaTimelineQuery {
+  connections: readonly string[]
+  filters: StoredMessageFilters
+  after: TimelineKey | null
+  limit: number
+}
+
+/** One page of the timeline from the replica: newest first, resumed after `(sentAt, id)`. */
+export async function listReplicaTimeline(replica: Replica, query: ReplicaTimelineQuery): Promise<TimelinePage> {
+  const rows = await replica.messages.list(query)
+  const data = rows.slice(0, query.limit)
+  const last = data.at(-1)
+  const more = rows.length > query.limit && last !== undefined
+  return {
+    data,
+    nextCursor: more ? encodeTimelineKey({ sentAt: new Date(last.sentAt).toISOString(), id: last.id }) : null,
+  }
+}
+
+/**
+ * A part of Snappy's directory (accounts, or an account's mailboxes or staff) from the
+ * replica when it serves the connection, else from the upstream as `upstream` reads it.
+ */
+export async function readDirectory<T>(
+  replica: Replica | null,
+  reply: FastifyReply,
+  connection: string,
+  kind: DirectoryKind,
+  account: string | null,
+  upstream: () => Promise<T[]>,
+): Promise<T[]> {
+  if (replica !== null && (await replicaServes(replica, [connection]))) {
+    await setDataAge(reply, replica, [connection])
+    return replica.directory.list<T>(connection, kind, account)
+  }
+  await setDataAge(reply, null, null)
+  return upstream()
+}

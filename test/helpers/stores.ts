@@ -1,0 +1,52 @@
+/**
+ * The replica's two stores for tests: the embedded SQLite file in a fresh directory, and the
+ * local PostgreSQL under a schema of its own (dropped afterwards), so one suite runs on both.
+ */
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pg from 'pg'
+import type { ReplicaConfig } from '../../src/config.js'
+import { loadConfig } from '../../src/config.js'
+
+export const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+
+export type StoreKind = 'sqlite' | 'postgres'
+export const STORE_KINDS: StoreKind[] = ['sqlite', 'postgres']
+
+export interface TestStore {
+  config: ReplicaConfig
+  /** Environment variables that give a spawned gateway the same store. */
+  env: Record<string, string>
+  /** Removes what the store left (the directory, or the schema). */
+  drop(): Promise<void>
+}
+
+/** A store of this kind, empty, with the replica on and the sync settings given. */
+export function testStore(kind: StoreKind, sync: Partial<ReplicaConfig['sync']> = {}): TestStore {
+  const base = loadConfig({ REPLICA: 'true' }).replica
+  const dir = mkdtempSync(join(tmpdir(), 'switchboard-replica-'))
+  const schema = `t_${randomBytes(6).toString('hex')}`
+  const config: ReplicaConfig = {
+    ...base,
+    dataDir: dir,
+    databaseUrl: kind === 'postgres' ? DATABASE_URL : null,
+    databaseSchema: kind === 'postgres' ? schema : 'public',
+    sync: { ...base.sync, ...sync },
+  }
+  const env: Record<string, string> = { REPLICA: 'true', DATA_DIR: dir }
+  if (kind === 'postgres') Object.assign(env, { DATABASE_URL, DATABASE_SCHEMA: schema })
+  return {
+    config,
+    env,
+    async drop() {
+      rmSync(dir, { recursive: true, force: true })
+      if (kind !== 'postgres') return
+      const client = new pg.Client({ connectionString: DATABASE_URL })
+      await client.connect()
+      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
+      await client.end()
+    },
+  }
+}
