@@ -622,6 +622,12 @@ function render(
   const notes = blockOf(previous, 'notes')
   if (notes !== undefined) lines.push(block('notes', notes), '')
   lines.push(
+    block(
+      'replica',
+      blockOf(previous, 'replica') ??
+        '## Synced replica\n\nNot run yet: `npm run bench:replica` writes its result here.',
+    ),
+    '',
     block('soak', blockOf(previous, 'soak') ?? '## Soak\n\nNot run yet: `npm run soak` writes its result here.'),
   )
   return lines.join('\n')

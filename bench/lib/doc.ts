@@ -1,7 +1,7 @@
 /**
  * docs/benchmarks.md is written by the runs themselves. `npm run bench` writes the whole
  * file but carries over the blocks it does not own (the soak's results and the hand-written
- * notes); `npm run soak` replaces only its own block.
+ * notes); `npm run soak` and `npm run bench:replica` replace only their own blocks.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
@@ -9,7 +9,7 @@ import { ROOT } from './processes.js'
 
 export const DOC_PATH = path.join(ROOT, 'docs', 'benchmarks.md')
 
-export type BlockName = 'notes' | 'soak'
+export type BlockName = 'notes' | 'soak' | 'replica'
 
 const start = (name: BlockName) => `<!-- ${name}:start -->`
 const end = (name: BlockName) => `<!-- ${name}:end -->`

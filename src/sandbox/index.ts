@@ -9,6 +9,9 @@ import { DEFAULT_SNAPPY_LIMIT, SNAPPY_API_PREFIX } from '../upstreams/snappy/wir
 import { type BatchBookSimulator, createBatchBookSimulator } from './batchbook/index.js'
 import { listenOnLoopback } from './frame/server.js'
 import { type SnappySimulator, createSnappySimulator } from './snappy/index.js'
+import type { SandboxVolume } from './volume.js'
+
+export type { SandboxVolume } from './volume.js'
 
 export interface Sandbox {
   connections: ConnectionConfig[]
@@ -23,6 +26,8 @@ export interface SandboxOptions {
   unlimited?: boolean
   /** Other limits than the upstreams' documented ones, for simulator and gateway alike. */
   limits?: { batchbook?: RateLimit; snappy?: RateLimit }
+  /** More data than the small seed, for tests and benchmarks at realistic sizes (see SandboxVolume). */
+  volume?: SandboxVolume
 }
 
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
@@ -33,8 +38,13 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const batchbook = createBatchBookSimulator({
     tokens: [token],
     limit: options.unlimited === true ? false : batchbookLimit,
+    volume: options.volume,
   })
-  const snappy = createSnappySimulator({ keys: [key], limit: options.unlimited === true ? false : snappyLimit })
+  const snappy = createSnappySimulator({
+    keys: [key],
+    limit: options.unlimited === true ? false : snappyLimit,
+    volume: options.volume,
+  })
   const [batchbookOrigin, snappyOrigin] = await Promise.all([
     listenOnLoopback(batchbook.app),
     listenOnLoopback(snappy.app),

@@ -67,7 +67,12 @@ export class SyncRunner {
         state ??= (await replica.states.get(sync.connection)) ?? initialState(sync)
         const started = Date.now()
         const current: SyncState = state
-        const { value, calls } = await runInBackground(() => sync.step(current))
+        // A step may wait long for budget behind clients: the lease is renewed meanwhile, so
+        // no other replica takes the connection over while this one still works on it.
+        const renew = setInterval(() => {
+          replica.leases.acquire(sync.connection, this.holder, config.leaseMs).catch(() => undefined)
+        }, config.leaseMs / 3)
+        const { value, calls } = await runInBackground(() => sync.step(current)).finally(() => clearInterval(renew))
         current.calls += calls
         current.lastAttemptAt = new Date().toISOString()
         current.lastError = null

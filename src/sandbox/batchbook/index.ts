@@ -7,6 +7,7 @@ import type { FastifyError, FastifyInstance } from 'fastify'
 import { createSimulatorFrame, type SimulatorFrame } from '../frame/server.js'
 import type { RollingWindowLimit } from '../frame/rolling-window.js'
 import { DEFAULT_BATCHBOOK_LIMIT } from '../../upstreams/batchbook/wire.js'
+import { resolveVolume, type SandboxVolume } from '../volume.js'
 import { RESET_PREAMBLE } from './documents.js'
 import { RequestError } from './errors.js'
 import { type RouteContext, sendErrors, sendNotFound, XML_CONTENT_TYPE } from './http.js'
@@ -16,6 +17,7 @@ import { participantRoutes } from './routes/participants.js'
 import { tagRoutes } from './routes/tags.js'
 import { seedStore, STAFF_NAMES } from './seed.js'
 import { BatchBookStore } from './store.js'
+import { seedVolume } from './volume.js'
 
 export { BatchBookStore } from './store.js'
 export type * from './store.js'
@@ -28,6 +30,11 @@ export interface BatchBookSimulatorOptions {
   limit?: RollingWindowLimit | false
   /** Load the realistic seed data (default true); false starts empty. */
   seed?: boolean
+  /**
+   * Generate more communications on top of the seed (only `communications` and `asOf` apply
+   * here): 100,000 take about a second. Needs the seed.
+   */
+  volume?: SandboxVolume
   now?: () => number // passed to the frame's limiter
 }
 
@@ -59,6 +66,10 @@ export function createBatchBookSimulator(options: BatchBookSimulatorOptions): Ba
 
   const store = new BatchBookStore()
   if (options.seed !== false) seedStore(store)
+  if (options.volume !== undefined) {
+    if (options.seed === false) throw new RangeError('volume needs the seed data (its contacts and tags)')
+    seedVolume(store, resolveVolume(options.volume))
+  }
   const context: RouteContext = { store, userFor: (credential) => users.get(credential) ?? (STAFF_NAMES[0] as string) }
 
   frame.app.setNotFoundHandler((_request, reply) => sendNotFound(reply))

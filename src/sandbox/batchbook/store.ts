@@ -1,6 +1,12 @@
 /**
  * The simulator's in-memory data. Routes and tests go through these typed methods; every
  * method hands out copies, so a caller cannot change stored records behind the store's back.
+ *
+ * Any change a client could see in a communication's document bumps its `updatedAt`: its own
+ * fields, and also its participants, tags and comments (the document carries tags and
+ * comments inline, and a client that syncs with `updated_since` must see those changes too).
+ * Lists stay fast at benchmark sizes (100,000 communications): the newest-first order and the
+ * comments of each communication are indexed rather than recomputed per request.
  */
 import { truncateToSecond } from '../../upstreams/batchbook/wire.js'
 import type {
@@ -60,6 +66,11 @@ export interface CommentInput {
   comment: string
   user: string
   createdAt?: number
+  /**
+   * Whether adding the comment bumps the communication's `updatedAt` (default true). Seed
+   * data that writes history with its own times passes false.
+   */
+  touch?: boolean
 }
 
 export interface ParticipantView {
@@ -102,6 +113,12 @@ export class BatchBookStore {
   readonly #tagIdsByName = new Map<string, number>()
   readonly #communications = new Map<number, Communication>()
   readonly #comments = new Map<number, MegaComment>()
+  /** Comments per communication id, in the order they were added. */
+  readonly #commentsByRecord = new Map<number, MegaComment[]>()
+  /** Every communication in list order (see `listCommunications`); null until first needed. */
+  #ordered: Communication[] | null = null
+  /** Every comment by ascending id; null when it must be rebuilt. */
+  #commentOrder: MegaComment[] | null = null
   readonly #contactIds = new IdSequence(1)
   readonly #tagIds = new IdSequence(1)
   readonly #communicationIds = new IdSequence(1)
@@ -179,8 +196,10 @@ export class BatchBookStore {
       updatedAt: truncateToSecond(input.updatedAt ?? createdAt),
     }
     this.#communications.set(id, communication)
-    for (const p of input.participants ?? []) this.addParticipant(id, p.contactId, p.role)
-    if (input.tags !== undefined) this.addTags(id, input.tags)
+    if (this.#ordered !== null) this.#ordered.splice(this.#orderIndex(communication), 0, communication)
+    // Part of the new record: its times are the ones given, not bumped.
+    for (const p of input.participants ?? []) this.#addParticipant(communication, p.contactId, p.role)
+    if (input.tags !== undefined) this.#addTags(communication, input.tags)
     return copyCommunication(communication)
   }
 
@@ -195,11 +214,22 @@ export class BatchBookStore {
    * the id tie-break makes pages stable.
    */
   listCommunications(query: CommunicationQuery = {}): Communication[] {
-    const matches = [...this.#communications.values()].filter((c) => matchesQuery(c, query))
-    matches.sort((a, b) => b.date - a.date || b.id - a.id)
     const offset = query.offset ?? 0
-    const end = query.limit === undefined ? undefined : offset + query.limit
-    return matches.slice(offset, end).map(copyCommunication)
+    const limit = query.limit ?? Infinity
+    const page: Communication[] = []
+    if (limit <= 0) return page
+    let skipped = 0
+    for (const c of this.#listOrder()) {
+      if (!matchesQuery(c, query)) continue
+      if (skipped < offset) skipped++
+      else if (page.push(copyCommunication(c)) >= limit) break
+    }
+    return page
+  }
+
+  /** How many communications the store holds. */
+  get communicationCount(): number {
+    return this.#communications.size
   }
 
   /** Applies the given fields and bumps `updatedAt`; undefined when there is no such record. */
@@ -208,41 +238,56 @@ export class BatchBookStore {
     if (communication === undefined) return undefined
     if (patch.subject !== undefined) communication.subject = patch.subject
     if (patch.body !== undefined) communication.body = patch.body
-    if (patch.date !== undefined) communication.date = truncateToSecond(patch.date)
+    if (patch.date !== undefined) {
+      const date = truncateToSecond(patch.date)
+      if (date !== communication.date) {
+        // The list order depends on the date: move the record to its new place.
+        this.#unorder(communication)
+        communication.date = date
+        if (this.#ordered !== null) this.#ordered.splice(this.#orderIndex(communication), 0, communication)
+      }
+    }
     if (patch.ctype !== undefined) communication.ctype = patch.ctype
-    communication.updatedAt = Math.max(communication.updatedAt, this.#timestamp())
+    this.#touch(communication)
     return copyCommunication(communication)
   }
 
   /** Removes the communication and its comments. */
   deleteCommunication(id: number): boolean {
-    if (!this.#communications.delete(id)) return false
-    for (const comment of this.#comments.values()) {
-      if (comment.recordId === id) this.#comments.delete(comment.id)
-    }
+    const communication = this.#communications.get(id)
+    if (communication === undefined) return false
+    this.#unorder(communication)
+    this.#communications.delete(id)
+    for (const comment of this.#commentsByRecord.get(id) ?? []) this.#comments.delete(comment.id)
+    if (this.#commentsByRecord.delete(id)) this.#commentOrder = null
     return true
   }
 
-  // Participants. Changing them, like tags and comments, leaves `updatedAt` alone: they are
-  // separate records joined to the communication, and only a PUT of the record itself
-  // touches it.
+  // Participants
 
-  /** Adds the contact in that role (once); false when the communication or contact is missing. */
+  /**
+   * Adds the contact in that role (once), bumping `updatedAt` when it was not there yet;
+   * false when the communication or contact is missing.
+   */
   addParticipant(communicationId: number, contactId: number, role: ParticipantRole): boolean {
     const communication = this.#communications.get(communicationId)
     if (communication === undefined || !this.#contacts.has(contactId)) return false
-    const present = communication.participants.some((p) => p.contactId === contactId && p.role === role)
-    if (!present) communication.participants.push({ contactId, role })
+    if (this.#addParticipant(communication, contactId, role)) this.#touch(communication)
     return true
   }
 
-  /** Removes the contact from that role; true when the communication exists (even if it was not there). */
+  /**
+   * Removes the contact from that role, bumping `updatedAt` when it was there; true when the
+   * communication exists (even if the contact was not there).
+   */
   removeParticipant(communicationId: number, contactId: number, role: ParticipantRole): boolean {
     const communication = this.#communications.get(communicationId)
     if (communication === undefined) return false
+    const before = communication.participants.length
     communication.participants = communication.participants.filter(
       (p) => !(p.contactId === contactId && p.role === role),
     )
+    if (communication.participants.length !== before) this.#touch(communication)
     return true
   }
 
@@ -257,23 +302,25 @@ export class BatchBookStore {
 
   // Tags on communications
 
-  /** Adds the named tags (creating shared tags as needed); undefined for a missing communication. */
+  /**
+   * Adds the named tags (creating shared tags as needed), bumping `updatedAt` when one was
+   * new to the record; undefined for a missing communication.
+   */
   addTags(communicationId: number, names: readonly string[]): Tag[] | undefined {
     const communication = this.#communications.get(communicationId)
     if (communication === undefined) return undefined
-    for (const name of names) {
-      const tag = this.tagNamed(name)
-      if (!communication.tagIds.includes(tag.id)) communication.tagIds.push(tag.id)
-    }
+    if (this.#addTags(communication, names)) this.#touch(communication)
     return this.tagsOf(communicationId)
   }
 
-  /** Removes the named tags that are on the record (others are ignored). */
+  /** Removes the named tags that are on the record (others are ignored), bumping `updatedAt` when one was. */
   removeTags(communicationId: number, names: readonly string[]): Tag[] | undefined {
     const communication = this.#communications.get(communicationId)
     if (communication === undefined) return undefined
     const drop = new Set(names.map((n) => this.#tagIdsByName.get(n.trim().toLowerCase())))
+    const before = communication.tagIds.length
     communication.tagIds = communication.tagIds.filter((id) => !drop.has(id))
+    if (communication.tagIds.length !== before) this.#touch(communication)
     return this.tagsOf(communicationId)
   }
 
@@ -285,9 +332,10 @@ export class BatchBookStore {
 
   // Comments
 
-  /** Undefined when the communication is missing. */
+  /** Adds a comment and (unless `touch` is false) bumps the communication's `updatedAt`; undefined when it is missing. */
   createComment(input: CommentInput): MegaComment | undefined {
-    if (!this.#communications.has(input.recordId)) return undefined
+    const communication = this.#communications.get(input.recordId)
+    if (communication === undefined) return undefined
     const id = this.#takeFree(this.#commentIds, input.id, this.#comments)
     const comment: MegaComment = {
       id,
@@ -297,6 +345,13 @@ export class BatchBookStore {
       createdAt: truncateToSecond(input.createdAt ?? this.#timestamp()),
     }
     this.#comments.set(id, comment)
+    const onRecord = this.#commentsByRecord.get(comment.recordId)
+    if (onRecord === undefined) this.#commentsByRecord.set(comment.recordId, [comment])
+    else onRecord.push(comment)
+    const order = this.#commentOrder
+    if (order !== null && (order.length === 0 || (order[order.length - 1] as MegaComment).id < id)) order.push(comment)
+    else this.#commentOrder = null
+    if (input.touch !== false) this.#touch(communication)
     return { ...comment }
   }
 
@@ -305,25 +360,45 @@ export class BatchBookStore {
     return comment === undefined ? undefined : { ...comment }
   }
 
-  /** All comments, oldest (lowest id) first. */
-  listComments(): MegaComment[] {
-    return [...this.#comments.values()].sort((a, b) => a.id - b.id).map((c) => ({ ...c }))
+  /** All comments, oldest (lowest id) first; or only `limit` of them from `offset` on. */
+  listComments(page: { offset?: number; limit?: number } = {}): MegaComment[] {
+    this.#commentOrder ??= [...this.#comments.values()].sort((a, b) => a.id - b.id)
+    const offset = page.offset ?? 0
+    const end = page.limit === undefined ? undefined : offset + page.limit
+    return this.#commentOrder.slice(offset, end).map((c) => ({ ...c }))
   }
 
   /** Comments on one communication, oldest first. */
   commentsOf(communicationId: number): MegaComment[] {
-    return this.listComments().filter((c) => c.recordId === communicationId)
+    const onRecord = this.#commentsByRecord.get(communicationId) ?? []
+    return onRecord.map((c) => ({ ...c })).sort((a, b) => a.id - b.id)
   }
 
+  /** Changes the text, bumping the communication's `updatedAt` when it differs. */
   updateComment(id: number, text: string): MegaComment | undefined {
     const comment = this.#comments.get(id)
     if (comment === undefined) return undefined
-    comment.comment = text
+    if (comment.comment !== text) {
+      comment.comment = text
+      this.#touchId(comment.recordId)
+    }
     return { ...comment }
   }
 
+  /** Removes the comment, bumping its communication's `updatedAt`. */
   deleteComment(id: number): boolean {
-    return this.#comments.delete(id)
+    const comment = this.#comments.get(id)
+    if (comment === undefined) return false
+    this.#comments.delete(id)
+    const onRecord = this.#commentsByRecord.get(comment.recordId)
+    if (onRecord !== undefined) {
+      const left = onRecord.filter((c) => c.id !== id)
+      if (left.length === 0) this.#commentsByRecord.delete(comment.recordId)
+      else this.#commentsByRecord.set(comment.recordId, left)
+    }
+    this.#commentOrder = null
+    this.#touchId(comment.recordId)
+    return true
   }
 
   /** Forgets every record (ids keep counting up, as a database's would). */
@@ -333,6 +408,67 @@ export class BatchBookStore {
     this.#tagIdsByName.clear()
     this.#communications.clear()
     this.#comments.clear()
+    this.#commentsByRecord.clear()
+    this.#ordered = null
+    this.#commentOrder = null
+  }
+
+  /** A change the communication's document shows: `updatedAt` becomes now (it never goes back). */
+  #touch(communication: Communication): void {
+    communication.updatedAt = Math.max(communication.updatedAt, this.#timestamp())
+  }
+
+  #touchId(communicationId: number): void {
+    const communication = this.#communications.get(communicationId)
+    if (communication !== undefined) this.#touch(communication)
+  }
+
+  /** True when the contact was added (it exists and was not there in that role). */
+  #addParticipant(communication: Communication, contactId: number, role: ParticipantRole): boolean {
+    if (!this.#contacts.has(contactId)) return false
+    if (communication.participants.some((p) => p.contactId === contactId && p.role === role)) return false
+    communication.participants.push({ contactId, role })
+    return true
+  }
+
+  /** True when at least one of the tags was new to the record. */
+  #addTags(communication: Communication, names: readonly string[]): boolean {
+    let added = false
+    for (const name of names) {
+      const tag = this.tagNamed(name)
+      if (!communication.tagIds.includes(tag.id)) {
+        communication.tagIds.push(tag.id)
+        added = true
+      }
+    }
+    return added
+  }
+
+  /** Newest `date` first, then highest id first: built once, then kept in order on every change. */
+  #listOrder(): Communication[] {
+    this.#ordered ??= [...this.#communications.values()].sort(listOrder)
+    return this.#ordered
+  }
+
+  /** Where `communication` belongs in the list order (binary search). */
+  #orderIndex(communication: Communication): number {
+    const ordered = this.#ordered ?? []
+    let low = 0
+    let high = ordered.length
+    while (low < high) {
+      const mid = (low + high) >>> 1
+      if (listOrder(ordered[mid] as Communication, communication) < 0) low = mid + 1
+      else high = mid
+    }
+    return low
+  }
+
+  /** Takes the communication out of the list order (before its date changes or it goes). */
+  #unorder(communication: Communication): void {
+    if (this.#ordered === null) return
+    const at = this.#orderIndex(communication)
+    if (this.#ordered[at] === communication) this.#ordered.splice(at, 1)
+    else this.#ordered = null // not where expected: rebuild on the next list
   }
 
   #takeFree(sequence: IdSequence, wanted: number | undefined, taken: Map<number, unknown>): number {
@@ -341,6 +477,11 @@ export class BatchBookStore {
     if (wanted !== undefined && taken.has(wanted)) throw new RangeError(`id ${wanted} is taken`)
     return sequence.take(wanted)
   }
+}
+
+/** The list order: newest `date` first and, for equal dates, highest id first. */
+function listOrder(a: Communication, b: Communication): number {
+  return b.date - a.date || b.id - a.id
 }
 
 function matchesQuery(c: Communication, q: CommunicationQuery): boolean {

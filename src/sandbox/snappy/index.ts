@@ -8,10 +8,12 @@ import multipart from '@fastify/multipart'
 import { createSimulatorFrame, type SimulatorFrame } from '../frame/server.js'
 import type { RollingWindowLimit } from '../frame/rolling-window.js'
 import { DEFAULT_SNAPPY_LIMIT, SNAPPY_API_PREFIX } from '../../upstreams/snappy/wire.js'
+import { resolveVolume, type SandboxVolume } from '../volume.js'
 import { installErrorHandling, sendUnauthorized } from './errors.js'
 import { installBodyParsers, installJsonContentType } from './http.js'
 import { registerSnappyRoutes } from './routes/index.js'
 import { seedStore } from './seed/index.js'
+import { seedVolume } from './seed/volume.js'
 import { SnappyStore } from './store/index.js'
 
 export interface SnappySimulatorOptions {
@@ -21,6 +23,11 @@ export interface SnappySimulatorOptions {
   limit?: RollingWindowLimit | false
   /** Load the realistic seed data (default true). */
   seed?: boolean
+  /**
+   * Generate more open tickets on top of the seed (only `tickets`, `notesPerTicket` and
+   * `asOf` apply here). Needs the seed.
+   */
+  volume?: SandboxVolume
   /** Where uploaded document bytes are kept; default a fresh directory under os.tmpdir(). Files are streamed to and from disk, never held whole in memory (50 MiB uploads must keep memory flat). */
   storageDir?: string
   now?: () => number
@@ -38,6 +45,10 @@ const SNAPPY_MAX_UPLOAD_BYTES = 512 * 1024 * 1024
 export function createSnappySimulator(options: SnappySimulatorOptions): SnappySimulator {
   const store = new SnappyStore({ storageDir: options.storageDir, now: options.now })
   if (options.seed !== false) seedStore(store)
+  if (options.volume !== undefined) {
+    if (options.seed === false) throw new RangeError('volume needs the seed data (its accounts, mailboxes and staff)')
+    seedVolume(store, resolveVolume(options.volume, options.now))
+  }
   const keys = new Set(options.keys)
 
   const frame = createSimulatorFrame({

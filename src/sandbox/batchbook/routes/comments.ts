@@ -59,7 +59,7 @@ export function commentRoutes(app: FastifyInstance, { store, userFor }: RouteCon
   // Oldest first, as an unordered Rails query over the primary key comes back.
   app.get(BATCHBOOK_PATHS.allComments.pattern, async (request, reply) => {
     const start = (page(request) - 1) * COMMENTS_PAGE_SIZE
-    return sendXml(reply, commentsDocument(store.listComments().slice(start, start + COMMENTS_PAGE_SIZE)))
+    return sendXml(reply, commentsDocument(store.listComments({ offset: start, limit: COMMENTS_PAGE_SIZE })))
   })
 
   const show = async (request: FastifyRequest<{ Params: CommentParams }>, reply: FastifyReply) => {

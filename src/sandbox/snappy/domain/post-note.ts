@@ -13,6 +13,7 @@
 import { ValidationError } from '../errors.js'
 import type { SnappyStore } from '../store/index.js'
 import type { ContactLink, StaffRecord, TicketRecord } from '../store/records.js'
+import { recordReply } from '../store/tickets.js'
 import { renderStaffHtml, summarize } from '../text.js'
 import type { NotePayload } from './note-payload.js'
 
@@ -67,14 +68,7 @@ export function postNote(store: SnappyStore, caller: StaffRecord | undefined, pa
       summary: summarize(payload.message),
     })
   } else if (isPublic) {
-    Object.assign(ticket, {
-      status: byStaff ? 'replied' : 'waiting',
-      lastReplyBy: byStaff ? 'staff' : 'customer',
-      lastReplyAt: now,
-      unread: !byStaff,
-      summary: summarize(payload.message),
-    })
-    if (byStaff) ticket.firstStaffReplyAt ??= now
+    recordReply(ticket, { byStaff, at: now, text: payload.message })
   }
 
   const note = tickets.createNote({

@@ -30,8 +30,7 @@ export function ticketRoutes(app: FastifyInstance, { store }: RouteContext): voi
     const fields = new Fields(bodyOf(request))
     const tags = fields.stringList('tags', { required: true })
     fields.check()
-    ticket.tags = tags as string[]
-    ticket.updatedAt = store.now()
+    store.tickets.updateTicket(ticket.id, { tags: tags as string[] })
     return ticketJson(store, ticket)
   })
 
@@ -40,8 +39,7 @@ export function ticketRoutes(app: FastifyInstance, { store }: RouteContext): voi
     const fields = new Fields(bodyOf(request))
     const status = fields.oneOf<TicketStatus>('status', TICKET_STATUSES)
     fields.check()
-    ticket.status = status as TicketStatus
-    ticket.updatedAt = store.now()
+    store.tickets.updateTicket(ticket.id, { status: status as TicketStatus })
     return ticketJson(store, ticket)
   })
 

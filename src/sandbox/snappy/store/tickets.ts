@@ -1,13 +1,17 @@
 /**
- * Tickets, their notes and the notes' attachments. These are raw record operations with no
- * side effects on each other; what posting a note does to its ticket lives in
- * `domain/post-note.ts`.
+ * Tickets, their notes and the notes' attachments. `createTicket`, `createNote` and the
+ * attachment methods are raw record operations with no side effects on each other (seed data
+ * sets every field itself); what posting a note does to its ticket lives in
+ * `domain/post-note.ts`. For changes made "outside" a client, as the live service's web app
+ * would make them, `updateTicket`, `closeTicket` and `addNote` also bump the ticket's
+ * `updatedAt`, and `addNote` moves the ticket along as a posted note does.
  */
 import type { FileStorage } from '../files.js'
 import { NONCE_PATTERN, type NonceSource } from '../ids.js'
+import { htmlToText, summarize } from '../text.js'
 import type { Unix } from '../../../upstreams/snappy/wire.js'
 import type { Directory } from './directory.js'
-import type { AttachmentRecord, NoteRecord, TicketRecord } from './records.js'
+import type { AttachmentRecord, ContactLink, NoteRecord, TicketRecord } from './records.js'
 import { Table } from './table.js'
 
 export type TicketInput = Partial<Omit<TicketRecord, 'accountId'>> & Pick<TicketRecord, 'mailboxId'>
@@ -23,10 +27,32 @@ export interface AttachmentInput {
   createdAt?: Unix
 }
 
+/** What `updateTicket` may change. */
+export type TicketChanges = Partial<Pick<TicketRecord, 'status' | 'tags' | 'defaultSubject' | 'summary' | 'unread'>>
+
+/**
+ * What a public note does to its ticket: a customer's makes it `waiting` (and unread), a
+ * staff member's `replied`; it becomes the latest reply and the summary.
+ */
+export function recordReply(ticket: TicketRecord, reply: { byStaff: boolean; at: Unix; text: string }): void {
+  Object.assign(ticket, {
+    status: reply.byStaff ? 'replied' : 'waiting',
+    lastReplyBy: reply.byStaff ? 'staff' : 'customer',
+    lastReplyAt: reply.at,
+    unread: !reply.byStaff,
+    summary: summarize(reply.text),
+  })
+  if (reply.byStaff) ticket.firstStaffReplyAt ??= reply.at
+}
+
 export class TicketStore {
   readonly tickets = new Table<TicketRecord>(268400)
   readonly notes = new Table<NoteRecord>(472200)
   readonly attachments = new Table<AttachmentRecord>(58000)
+  /** Notes per ticket id, so a ticket's notes are found without scanning every note. */
+  readonly #notesByTicket = new Map<number, NoteRecord[]>()
+  /** Ticket id per nonce, so nonces resolve (and new ones are checked) without a scan. */
+  readonly #idsByNonce = new Map<string, number>()
   readonly #directory: Directory
   readonly #files: FileStorage
   readonly #nonces: NonceSource
@@ -48,7 +74,7 @@ export class TicketStore {
       if (this.byNonce(input.nonce) !== undefined) throw new Error(`nonce ${input.nonce} already exists`)
     }
     const at = input.createdAt ?? this.#now()
-    return this.tickets.insert({
+    const ticket = this.tickets.insert({
       createdVia: 'email',
       lastReplyBy: 'customer',
       lastReplyAt: at,
@@ -69,10 +95,14 @@ export class TicketStore {
       accountId: mailbox.accountId,
       createdAt: at,
     })
+    this.#idsByNonce.set(ticket.nonce, ticket.id)
+    return ticket
   }
 
   byNonce(nonce: string): TicketRecord | undefined {
-    return this.tickets.find((t) => t.nonce === nonce)
+    const id = this.#idsByNonce.get(nonce)
+    const ticket = id === undefined ? undefined : this.tickets.get(id)
+    return ticket?.nonce === nonce ? ticket : undefined
   }
 
   /** A ticket by numeric id or by nonce, the two ways the API addresses one. */
@@ -85,10 +115,46 @@ export class TicketStore {
     return this.tickets.filter((t) => t.accountId === accountId)
   }
 
+  /** Applies the changes and bumps `updatedAt`; undefined when there is no such ticket. */
+  updateTicket(id: number, changes: TicketChanges): TicketRecord | undefined {
+    const ticket = this.tickets.get(id)
+    if (ticket === undefined) return undefined
+    Object.assign(ticket, Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined)))
+    if (changes.tags !== undefined) ticket.tags = [...changes.tags]
+    this.#touch(ticket)
+    return ticket
+  }
+
+  /** Status `closed` (out of every queue), bumping `updatedAt`. */
+  closeTicket(id: number): TicketRecord | undefined {
+    return this.updateTicket(id, { status: 'closed' })
+  }
+
+  /**
+   * Adds a note as if it had been posted: a public note moves the ticket along (see
+   * `recordReply`), its participants join the ticket's, and `updatedAt` is bumped. A staff
+   * note's `content` is served as given (staff notes are HTML: see `renderStaffHtml`).
+   */
+  addNote(input: NoteInput): NoteRecord {
+    const note = this.createNote(input)
+    const ticket = this.tickets.get(note.ticketId) as TicketRecord
+    const byStaff = note.createdByStaffId !== null
+    if (note.scope === 'public')
+      recordReply(ticket, { byStaff, at: note.createdAt, text: byStaff ? htmlToText(note.content) : note.content })
+    const known = new Set(ticket.contacts.map((c) => `${c.contactId}:${c.type}`))
+    const joining: ContactLink[] = note.contacts.filter((c) => !known.has(`${c.contactId}:${c.type}`))
+    if (joining.length > 0) ticket.contacts = [...ticket.contacts, ...joining]
+    this.#touch(ticket)
+    return note
+  }
+
   /** Removes a ticket with its notes and attachments (and their files). */
   async deleteTicket(id: number): Promise<boolean> {
-    if (!this.tickets.delete(id)) return false
-    for (const note of this.notes.filter((n) => n.ticketId === id)) this.notes.delete(note.id)
+    const ticket = this.tickets.get(id)
+    if (ticket === undefined || !this.tickets.delete(id)) return false
+    this.#idsByNonce.delete(ticket.nonce)
+    for (const note of this.#notesByTicket.get(id) ?? []) this.notes.delete(note.id)
+    this.#notesByTicket.delete(id)
     for (const attachment of this.attachments.filter((a) => a.ticketId === id)) {
       this.attachments.delete(attachment.id)
       await this.#files.remove(attachment.filePath)
@@ -100,7 +166,7 @@ export class TicketStore {
     const ticket = this.tickets.get(input.ticketId)
     if (ticket === undefined) throw new Error(`no ticket ${input.ticketId}`)
     const at = input.createdAt ?? this.#now()
-    return this.notes.insert({
+    const note = this.notes.insert({
       facebookMessage: null,
       createdByStaffId: null,
       createdByContactId: null,
@@ -115,11 +181,21 @@ export class TicketStore {
       accountId: ticket.accountId,
       createdAt: at,
     })
+    const onTicket = this.#notesByTicket.get(ticket.id)
+    if (onTicket === undefined) this.#notesByTicket.set(ticket.id, [note])
+    else onTicket.push(note)
+    return note
   }
 
   /** Newest first, as the live service lists them. */
   notesOf(ticketId: number): NoteRecord[] {
-    return this.notes.filter((n) => n.ticketId === ticketId).sort((a, b) => b.createdAt - a.createdAt || b.id - a.id)
+    const onTicket = this.#notesByTicket.get(ticketId) ?? []
+    return onTicket.filter((n) => this.notes.get(n.id) === n).sort((a, b) => b.createdAt - a.createdAt || b.id - a.id)
+  }
+
+  /** `updatedAt` becomes now (it never goes back). */
+  #touch(ticket: TicketRecord): void {
+    ticket.updatedAt = Math.max(ticket.updatedAt, this.#now())
   }
 
   /** Writes `bytes` to disk and attaches them to a note. */

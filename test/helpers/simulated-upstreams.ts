@@ -1,0 +1,71 @@
+/**
+ * Simulators in the test process, for gateways in processes of their own: they outlive a
+ * gateway that is killed and restarted, and several gateways share them. The config file
+ * names their connections as an operator's would.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { RateLimit } from '../../src/config.js'
+import { type BatchBookSimulator, createBatchBookSimulator } from '../../src/sandbox/batchbook/index.js'
+import { listenOnLoopback } from '../../src/sandbox/frame/server.js'
+import { type SnappySimulator, createSnappySimulator } from '../../src/sandbox/snappy/index.js'
+import type { SandboxVolume } from '../../src/sandbox/volume.js'
+import { DEFAULT_BATCHBOOK_LIMIT } from '../../src/upstreams/batchbook/wire.js'
+import { DEFAULT_SNAPPY_LIMIT, SNAPPY_API_PREFIX } from '../../src/upstreams/snappy/wire.js'
+
+const TOKEN = 'simulated-batchbook-token'
+const SNAPPY_KEY = 'a'.repeat(64)
+
+export interface SimulatedUpstreams {
+  batchbook: BatchBookSimulator
+  snappy: SnappySimulator | null
+  /** A `SWITCHBOARD_CONFIG` file naming the connections `crm` (and `help`). */
+  configFile: string
+  close(): Promise<void>
+}
+
+export async function startSimulatedUpstreams(options: {
+  volume?: SandboxVolume
+  snappy?: boolean
+  limits?: { batchbook?: RateLimit; snappy?: RateLimit }
+}): Promise<SimulatedUpstreams> {
+  const bbLimit = options.limits?.batchbook ?? DEFAULT_BATCHBOOK_LIMIT
+  const snLimit = options.limits?.snappy ?? DEFAULT_SNAPPY_LIMIT
+  const volume = options.volume === undefined ? {} : { volume: options.volume }
+  const batchbook = createBatchBookSimulator({ tokens: [TOKEN], limit: bbLimit, ...volume })
+  const snappy = options.snappy === true ? createSnappySimulator({ keys: [SNAPPY_KEY], limit: snLimit, ...volume }) : null
+  const bbOrigin = await listenOnLoopback(batchbook.app)
+  const connections: unknown[] = [
+    { name: 'crm', source: 'batchbook', account: 'acme', token: TOKEN, baseUrl: bbOrigin, rateLimit: bbLimit },
+  ]
+  if (snappy !== null) {
+    const origin = await listenOnLoopback(snappy.app)
+    connections.push({
+      name: 'help',
+      source: 'snappy',
+      apiKey: SNAPPY_KEY,
+      baseUrl: `${origin}${SNAPPY_API_PREFIX}`,
+      rateLimit: snLimit,
+    })
+  }
+  const configFile = join(mkdtempSync(join(tmpdir(), 'switchboard-upstreams-')), 'connections.json')
+  writeFileSync(configFile, JSON.stringify({ connections }))
+  return {
+    batchbook,
+    snappy,
+    configFile,
+    async close() {
+      await Promise.allSettled([batchbook.app.close(), snappy?.close()])
+    },
+  }
+}
+
+/** The backfill's page reads a BatchBook simulator saw: list calls without `updated_since`, by offset. */
+export function backfillOffsets(sim: BatchBookSimulator): number[] {
+  return sim.stats.recent
+    .filter((r) => r.method === 'GET' && r.url.startsWith('/service/communications.xml'))
+    .map((r) => new URL(r.url, 'http://x').searchParams)
+    .filter((q) => !q.has('updated_since'))
+    .map((q) => Number(q.get('offset') ?? 0))
+}
