@@ -9,9 +9,12 @@ RUN npm run build
 
 # Runtime stage: production dependencies and the compiled output only, as a non-root user.
 FROM node:24-slim AS runtime
+# DATA_DIR: the embedded replica store (without DATABASE_URL); mount a volume there to keep
+# it across containers, or set DATABASE_URL for PostgreSQL.
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
-    PORT=3000
+    PORT=3000 \
+    DATA_DIR=/home/node/data
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force

@@ -145,6 +145,8 @@ const env = {
   HOST: '127.0.0.1',
   LOG_LEVEL: 'warn',
   SWITCHBOARD_SANDBOX: 'true',
+  // The image's DATA_DIR is the node user's home; here a folder of the replay's, as a mounted volume would be.
+  DATA_DIR: join(root, 'data'),
 }
 console.log(`== starting ${cmd.join(' ')} on port ${port}`)
 const child = spawn(cmd[0] as string, cmd.slice(1), { cwd, env, stdio: 'inherit' })

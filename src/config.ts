@@ -79,6 +79,8 @@ export interface Config {
   }
   /** The synced replica of the upstream records (see src/replica/). */
   replica: ReplicaConfig
+  /** Sandbox mode's data beyond the small seed (`SANDBOX_VOLUME=communications:2000,tickets:300`). */
+  sandboxVolume: { communications?: number; tickets?: number; notesPerTicket?: number }
   /** How long kept-alive connections drain on shutdown before the server closes (see graceful-close.ts). */
   shutdownDrainMs: number
   /** Load shedding thresholds; 0 turns a check off. */
@@ -236,6 +238,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): C
     problems.push('REDIS_URL: must start with redis:// or rediss://')
 
   const replica = parseReplica(env, problems)
+  const sandboxVolume = parseSandboxVolume(env, problems)
 
   if (problems.length > 0) throw new ConfigError(problems)
   return {
@@ -256,7 +259,28 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): C
     shutdownDrainMs,
     loadShedding,
     replica,
+    sandboxVolume,
   }
+}
+
+const VOLUME_KEYS = ['communications', 'tickets', 'notesPerTicket'] as const
+
+/** `SANDBOX_VOLUME`: `name:count` pairs, for sandbox mode at realistic sizes. */
+function parseSandboxVolume(env: NodeJS.ProcessEnv, problems: string[]): Config['sandboxVolume'] {
+  const volume: Config['sandboxVolume'] = {}
+  for (const entry of (nonEmpty(env.SANDBOX_VOLUME) ?? '').split(',').filter((e) => e.trim() !== '')) {
+    const [name, count, ...rest] = entry.trim().split(':')
+    const n = Number(count)
+    const key = VOLUME_KEYS.find((k) => k === name)
+    if (key === undefined || rest.length > 0 || !Number.isInteger(n) || n < 1 || n > 1_000_000) {
+      problems.push(
+        `SANDBOX_VOLUME: '${printable(entry.trim())}' is not name:count with a name of ${VOLUME_KEYS.join(', ')} and a count from 1 to 1000000`,
+      )
+      continue
+    }
+    volume[key] = n
+  }
+  return volume
 }
 
 /** `DATABASE_URL`, `DATA_DIR`, `REPLICA` and the `SYNC_*` settings. */

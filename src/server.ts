@@ -24,7 +24,8 @@ const config = readConfig()
 let sandbox: Sandbox | undefined
 let printedKey: string | undefined
 if (config.sandbox) {
-  sandbox = await startSandbox({ timeoutMs: config.upstream.timeoutMs })
+  const volume = Object.keys(config.sandboxVolume).length > 0 ? { volume: config.sandboxVolume } : {}
+  sandbox = await startSandbox({ timeoutMs: config.upstream.timeoutMs, ...volume })
   config.connections = sandbox.connections
   if (config.apiKeys.length === 0) {
     const key = developmentKey()

@@ -184,4 +184,37 @@ describe('loadConfig', () => {
       expect.stringMatching(/^SWITCHBOARD_REPLICA_SLOT: /),
     ])
   })
+
+  describe('the synced replica', () => {
+    it('uses the embedded store under data/ unless DATABASE_URL names PostgreSQL', () => {
+      expect(loadConfig({}).replica).toMatchObject({ databaseUrl: null, dataDir: 'data', enabled: true })
+      expect(loadConfig({ DATABASE_URL: 'postgres://db/sb', DATABASE_SCHEMA: 'gw' }).replica).toMatchObject({
+        databaseUrl: 'postgres://db/sb',
+        databaseSchema: 'gw',
+      })
+    })
+
+    it('refuses a DATABASE_URL that is not PostgreSQL and a schema name that is not plain', () => {
+      expect(problemsOf({ DATABASE_URL: 'mysql://db' })).toEqual([expect.stringMatching(/^DATABASE_URL: /)])
+      expect(problemsOf({ DATABASE_SCHEMA: 'a";drop' })).toEqual([expect.stringMatching(/^DATABASE_SCHEMA: /)])
+    })
+
+    it('reads the sync settings, the budget share as a fraction', () => {
+      const { sync } = loadConfig({ SYNC_BATCHBOOK_POLL_MS: '5000', SYNC_BUDGET_SHARE_PERCENT: '50' }).replica
+      expect(sync.pollMs.batchbook).toBe(5000)
+      expect(sync.budgetShare).toBe(0.5)
+      expect(problemsOf({ SYNC_BUDGET_SHARE_PERCENT: '0' })).toEqual([
+        expect.stringMatching(/^SYNC_BUDGET_SHARE_PERCENT: /),
+      ])
+      expect(problemsOf({ REPLICA: 'maybe' })).toEqual([expect.stringMatching(/^REPLICA: /)])
+    })
+
+    it('reads the sandbox volume as name:count pairs', () => {
+      expect(loadConfig({ SANDBOX_VOLUME: 'communications:2000,tickets:300' }).sandboxVolume).toEqual({
+        communications: 2000,
+        tickets: 300,
+      })
+      expect(problemsOf({ SANDBOX_VOLUME: 'messages:5' })).toEqual([expect.stringMatching(/^SANDBOX_VOLUME: /)])
+    })
+  })
 })

@@ -48,6 +48,15 @@ const HEADERS = {
       schema: { type: 'string', examples: ['"2jmj7l5rSw0yVb_vlWAYkK_YBwk"'] },
     },
   },
+  XDataAge: {
+    name: 'X-Data-Age',
+    header: {
+      description:
+        'Seconds since the data of this answer was last known to match the upstream: the synced replica’s lag, or 0 when it was read from the upstream just now.',
+      required: true,
+      schema: { type: 'integer', minimum: 0, examples: [4] },
+    },
+  },
   RetryAfter: {
     name: 'Retry-After',
     header: { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 1, examples: [2] } },
@@ -131,9 +140,28 @@ function isWriteAccepted(status: string, response: Json): boolean {
   return status === '202' && schema?.$ref === `#/components/schemas/${WRITE_ACCEPTED}`
 }
 
+/** The reads the synced replica may answer: they say how fresh they are (src/services/replica-reads.ts). */
+const REPLICA_READS = new Set([
+  'listMessages',
+  'getMessage',
+  'listConversations',
+  'getConversation',
+  'listConversationMessages',
+  'listAccounts',
+  'listMailboxes',
+  'listStaff',
+])
+
 /** The headers of a non-problem answer. */
-function successHeaders(status: string, method: string, response: Json, callsUpstream: boolean): HeaderName[] {
+function successHeaders(
+  status: string,
+  method: string,
+  response: Json,
+  callsUpstream: boolean,
+  operationId: unknown,
+): HeaderName[] {
   const names: HeaderName[] = ['XRequestId']
+  if (status === '200' && REPLICA_READS.has(operationId as string)) names.push('XDataAge')
   if (status === '201') names.push('Location')
   const media = Object.keys((response.content as Json | undefined) ?? {})
   // Streamed bodies (files) carry no ETag: only a body the gateway holds whole is hashed.
@@ -166,7 +194,7 @@ export function shareResponses<T extends Json>(document: T): T {
           responses[status] = { $ref: `#/components/responses/${WRITE_ACCEPTED}` }
         } else {
           response.headers = {
-            ...headerRefs(successHeaders(status, method, response, callsUpstream), used),
+            ...headerRefs(successHeaders(status, method, response, callsUpstream, operation.operationId), used),
             ...(response.headers as Json | undefined),
           }
         }

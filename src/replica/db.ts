@@ -5,11 +5,11 @@
  */
 import { mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import Database from 'better-sqlite3'
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
 import pg from 'pg'
 import type { ReplicaConfig } from '../config.js'
 import { migrate } from './migrations.js'
+import { openSqliteDatabase } from './sqlite.js'
 import type { ReplicaTables } from './tables.js'
 
 export type Dialect = 'sqlite' | 'postgres'
@@ -21,7 +21,7 @@ export interface ReplicaDb {
 }
 
 /** The embedded store's file name inside `DATA_DIR`. */
-export const SQLITE_FILE = 'switchboard.sqlite'
+const SQLITE_FILE = 'switchboard.sqlite'
 /**
  * Sandbox mode's file: its simulators start over on every start, so its replica does too
  * (a replica of records the upstream no longer has would be wrong until reconciled).
@@ -47,13 +47,13 @@ function openSqlite(dataDir: string, sandbox: boolean): ReplicaDb {
   mkdirSync(dataDir, { recursive: true })
   const file = join(dataDir, sandbox ? SANDBOX_FILE : SQLITE_FILE)
   if (sandbox) for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true })
-  const database = new Database(file)
+  const connection = openSqliteDatabase(file)
+  const database = connection.database
   // WAL: reads go on while the sync writes; NORMAL sync is durable across a process crash
   // (SIGKILL), which is what a restart resumes from; waiting on a lock beats failing.
-  database.pragma('journal_mode = WAL')
-  database.pragma('synchronous = NORMAL')
-  database.pragma('busy_timeout = 5000')
-  const db = new Kysely<ReplicaTables>({ dialect: new SqliteDialect({ database }) })
+  // (`exec`, not `pragma()`: the latter prepares a statement that would become garbage; see sqlite.ts.)
+  database.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000')
+  const db = new Kysely<ReplicaTables>({ dialect: new SqliteDialect({ database: connection }) })
   return { db, dialect: 'sqlite', close: () => db.destroy() }
 }
 

@@ -6,6 +6,9 @@ import type { ReplicaDb } from './db.js'
 
 export type DirectoryKind = 'account' | 'mailbox' | 'staff'
 
+/** The `account_remote_id` of the accounts themselves (listed in no account). */
+const ACCOUNTS = ''
+
 export class DirectoryRecords {
   readonly #replica: ReplicaDb
 
@@ -35,7 +38,7 @@ export class DirectoryRecords {
             connection,
             kind,
             id: record.id,
-            account_remote_id: account,
+            account_remote_id: account ?? ACCOUNTS,
             position,
             doc: JSON.stringify(record),
           })),
@@ -44,16 +47,16 @@ export class DirectoryRecords {
     })
   }
 
-  /** The records in upstream order; null when that part of the directory was never synced. */
+  /** The records in upstream order (none when that part of the directory was never synced). */
   async list<T>(connection: string, kind: DirectoryKind, account: string | null): Promise<T[]> {
-    let select = this.#replica.db
+    const rows = await this.#replica.db
       .selectFrom('directory')
       .select('doc')
       .where('connection', '=', connection)
       .where('kind', '=', kind)
-    select =
-      account === null ? select.where('account_remote_id', 'is', null) : select.where('account_remote_id', '=', account)
-    const rows = await select.orderBy('position').execute()
+      .where('account_remote_id', '=', account ?? ACCOUNTS)
+      .orderBy('position')
+      .execute()
     return rows.map((row) => JSON.parse(row.doc) as T)
   }
 }

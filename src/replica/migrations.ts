@@ -81,10 +81,10 @@ function initial(dialect: Dialect): Migration {
         .addColumn('connection', 'text', (c) => c.notNull())
         .addColumn('kind', 'text', (c) => c.notNull())
         .addColumn('id', 'text', (c) => c.notNull())
-        .addColumn('account_remote_id', 'text')
+        .addColumn('account_remote_id', 'text', (c) => c.notNull())
         .addColumn('position', 'integer', (c) => c.notNull())
         .addColumn('doc', 'text', (c) => c.notNull())
-        .addPrimaryKeyConstraint('directory_pk', ['connection', 'kind', 'id'])
+        .addPrimaryKeyConstraint('directory_pk', ['connection', 'kind', 'account_remote_id', 'id'])
         .execute()
 
       await db.schema

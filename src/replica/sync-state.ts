@@ -4,8 +4,9 @@
  * replica can answer and how fresh it is.
  */
 import type { ReplicaDb } from './db.js'
+import type { ReplicaTables } from './tables.js'
 
-export type SyncPhase = 'backfilling' | 'live'
+type SyncPhase = 'backfilling' | 'live'
 
 export interface SyncState {
   connection: string
@@ -64,18 +65,7 @@ export class SyncStates {
   }
 }
 
-function fromRow(row: {
-  connection: string
-  source: string
-  phase: string
-  checkpoint: string
-  backfilled_at: string | null
-  participants_complete: number
-  last_success_at: string | null
-  last_attempt_at: string | null
-  last_error: string | null
-  calls: number
-}): SyncState {
+function fromRow(row: ReplicaTables['sync_state']): SyncState {
   return {
     connection: row.connection,
     source: row.source,

@@ -3,7 +3,7 @@
  * (`doc`), next to the columns the reads filter and order on; ISO 8601 UTC instants in the
  * `…T…Z` form of `toISOString()` compare correctly as strings in both dialects.
  */
-export interface MessagesTable {
+interface MessagesTable {
   /** The `msg_…` id. */
   id: string
   connection: string
@@ -23,13 +23,13 @@ export interface MessagesTable {
   doc: string
 }
 
-export interface MessageContactsTable {
+interface MessageContactsTable {
   message_id: string
   /** The `ctc_…` id of a participant. */
   contact_id: string
 }
 
-export interface ConversationsTable {
+interface ConversationsTable {
   /** The `conv_…` id. */
   id: string
   connection: string
@@ -52,17 +52,18 @@ export interface ConversationsTable {
   doc: string
 }
 
-export interface DirectoryTable {
+interface DirectoryTable {
   connection: string
   /** `account`, `mailbox` or `staff`. */
   kind: string
   id: string
-  account_remote_id: string | null
+  /** The account a mailbox or staff member is listed in ('' for the accounts themselves): staff may be in several. */
+  account_remote_id: string
   position: number
   doc: string
 }
 
-export interface SyncStateTable {
+interface SyncStateTable {
   connection: string
   source: string
   /** `backfilling` or `live`. */
@@ -79,7 +80,7 @@ export interface SyncStateTable {
   calls: number
 }
 
-export interface SyncLeasesTable {
+interface SyncLeasesTable {
   connection: string
   holder: string
   /** Milliseconds since the epoch. */

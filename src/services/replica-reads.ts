@@ -17,12 +17,17 @@ export async function replicaServes(
   needsParticipants = false,
 ): Promise<boolean> {
   if (connections.length === 0) return false
-  for (const name of connections) {
-    const state = await replica.state(name)
-    if (state?.backfilledAt == null) return false
-    if (needsParticipants && !state.participantsComplete) return false
+  try {
+    for (const name of connections) {
+      const state = await replica.state(name)
+      if (state?.backfilledAt == null) return false
+      if (needsParticipants && !state.participantsComplete) return false
+    }
+    return true
+  } catch {
+    // The store does not answer: the upstream path still can.
+    return false
   }
-  return true
 }
 
 /** `X-Data-Age`: seconds since the answer's data was last known to match the upstream (0: read just now). */

@@ -34,7 +34,8 @@ export async function startSimulatedUpstreams(options: {
   const snLimit = options.limits?.snappy ?? DEFAULT_SNAPPY_LIMIT
   const volume = options.volume === undefined ? {} : { volume: options.volume }
   const batchbook = createBatchBookSimulator({ tokens: [TOKEN], limit: bbLimit, ...volume })
-  const snappy = options.snappy === true ? createSnappySimulator({ keys: [SNAPPY_KEY], limit: snLimit, ...volume }) : null
+  const snappy =
+    options.snappy === true ? createSnappySimulator({ keys: [SNAPPY_KEY], limit: snLimit, ...volume }) : null
   const bbOrigin = await listenOnLoopback(batchbook.app)
   const connections: unknown[] = [
     { name: 'crm', source: 'batchbook', account: 'acme', token: TOKEN, baseUrl: bbOrigin, rateLimit: bbLimit },

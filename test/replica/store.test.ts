@@ -308,6 +308,13 @@ describe.each(STORE_KINDS)('the replica store on %s', (kind) => {
     expect(await replica.directory.list('help', 'mailbox', '2')).toEqual([])
   })
 
+  it('lists a staff member in every account that has them', async () => {
+    await replica.directory.replace('help', 'staff', '1', [{ id: 'stf_same' }])
+    await replica.directory.replace('help', 'staff', '2', [{ id: 'stf_same' }])
+    expect(await replica.directory.list('help', 'staff', '1')).toEqual([{ id: 'stf_same' }])
+    expect(await replica.directory.list('help', 'staff', '2')).toEqual([{ id: 'stf_same' }])
+  })
+
   it('stores a sync state with its checkpoint', async () => {
     const state = {
       connection: 'crm',

@@ -48,7 +48,10 @@ describe('three replicas on one PostgreSQL', () => {
     await waitForSync(first, 'help', (s) => s.backfilledAt !== null, 90_000)
 
     const offsets = backfillOffsets(upstreams.batchbook)
-    expect(offsets.filter((o) => o === 0), JSON.stringify(offsets)).toHaveLength(1)
+    expect(
+      offsets.filter((o) => o === 0),
+      JSON.stringify(offsets),
+    ).toHaveLength(1)
     expect(new Set(offsets).size).toBe(offsets.length)
 
     const client = new pg.Client({ connectionString: DATABASE_URL })

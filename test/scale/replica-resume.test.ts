@@ -27,6 +27,8 @@ describe('a gateway killed during the backfill', () => {
       API_KEYS: `tester:${TEST_KEY}`,
       REPLICA: 'true',
       DATA_DIR: mkdtempSync(join(tmpdir(), 'switchboard-resume-')),
+      // The killed process cannot give its lease up: the restart takes it over once it expires.
+      SYNC_LEASE_MS: '5000',
     }
     const first = spawnGateway(env)
     await first.url
@@ -42,7 +44,10 @@ describe('a gateway killed during the backfill', () => {
       const status = await waitForSync(url, 'crm', (s) => s.backfilledAt !== null, 60_000)
       expect(status.records.messages).toBe(COMMUNICATIONS)
       const offsets = backfillOffsets(sim)
-      expect(offsets.filter((o) => o === 0), JSON.stringify(offsets)).toHaveLength(1)
+      expect(
+        offsets.filter((o) => o === 0),
+        JSON.stringify(offsets),
+      ).toHaveLength(1)
       const pages = Math.floor(COMMUNICATIONS / 10) + 1
       // Every page once; the one in flight at the kill may be read again.
       expect(new Set(offsets).size).toBe(pages)

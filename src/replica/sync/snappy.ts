@@ -123,11 +123,9 @@ export class SnappySync implements ConnectionSync {
     for (const { conversation, queues } of found.values()) {
       await this.#replica.conversations.upsert(conversation, { account, queues })
     }
+    // A ticket that left the queues stays listed until it is read by id (stage `left`): it
+    // leaves them with its final status, never in a state the upstream did not show.
     const left = [...before.keys()].filter((id) => !found.has(id))
-    for (const id of left) {
-      const stored = before.get(id)
-      if (stored !== undefined) await this.#replica.conversations.upsert(stored.conversation, { account, queues: [] })
-    }
     cp.left = [...(cp.left ?? []), ...left]
     return 0
   }
