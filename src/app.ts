@@ -26,6 +26,7 @@ import { UpstreamRegistry, type Stores } from './upstreams/registry.js'
 import { callScope } from './request-context.js'
 import { type Replica, openReplica } from './replica/index.js'
 import { createSyncRunner } from './replica/sync/index.js'
+import { WebhookDelivery } from './services/webhook-delivery.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -35,6 +36,8 @@ declare module 'fastify' {
     shared: SharedState | null
     /** The synced replica; null when it is turned off (`REPLICA=false`). */
     replica: Replica | null
+    /** Sends webhooks from the outbox; null without the replica. */
+    webhookDelivery: WebhookDelivery | null
   }
 }
 
@@ -50,6 +53,8 @@ export interface AppOptions {
   logStream?: NodeJS.WritableStream
   /** False: the replica serves reads but this process does not sync (tests drive it). */
   sync?: boolean
+  /** False: this process does not send webhooks. */
+  deliver?: boolean
 }
 
 /** Secrets that must never reach a log line, wherever they appear. */
@@ -127,13 +132,30 @@ async function app(instance: FastifyInstance, options: AppOptions): Promise<void
       : createSyncRunner(upstreams, replica, config.replica.sync, (connection, err) =>
           instance.log.warn({ err, connection }, 'replica sync step failed; retrying'),
         )
+  const delivery =
+    replica === null || options.deliver === false
+      ? null
+      : new WebhookDelivery({
+          replica,
+          config: config.events,
+          mayUse: (keyName, connection) => {
+            const key = config.apiKeys.find((k) => k.name === keyName)
+            return key !== undefined && (key.connections === null || key.connections.includes(connection))
+          },
+          onError: (err) => instance.log.warn({ err }, 'webhook delivery round failed; retrying'),
+        })
   instance.decorate('replica', replica)
-  instance.addHook('onReady', async () => runner?.start())
+  instance.decorate('webhookDelivery', delivery)
+  instance.addHook('onReady', async () => {
+    runner?.start()
+    delivery?.start()
+  })
   instance.decorate('config', options.config)
   instance.decorate('upstreams', upstreams)
   instance.decorate('shared', shared)
   instance.addHook('onClose', async () => {
     await runner?.stop()
+    await delivery?.stop()
     await replica?.close()
     await upstreams.close()
     await shared?.close()

@@ -79,6 +79,8 @@ export interface Config {
   }
   /** The synced replica of the upstream records (see src/replica/). */
   replica: ReplicaConfig
+  /** The change feed's retention and webhook deliveries (they live in the replica's store). */
+  events: EventsConfig
   /** Sandbox mode's data beyond the small seed (`SANDBOX_VOLUME=communications:2000,tickets:300`). */
   sandboxVolume: { communications?: number; tickets?: number; notesPerTicket?: number }
   /** How long kept-alive connections drain on shutdown before the server closes (see graceful-close.ts). */
@@ -100,6 +102,21 @@ export interface ReplicaConfig {
   /** False: no sync runs and every read goes to the upstream, as before the replica. */
   enabled: boolean
   sync: SyncConfig
+}
+
+export interface EventsConfig {
+  /** How long events are kept for the feed and replays. */
+  retentionMs: number
+  webhooks: {
+    /** Deliver to loopback, private and link-local addresses (sandbox mode and tests). */
+    allowPrivateNetworks: boolean
+    /** Deadline of one delivery attempt. */
+    timeoutMs: number
+    /** The first retry's delay; each later one doubles it (with jitter), up to an hour. */
+    retryBaseMs: number
+    /** How long a delivery is retried before the endpoint is disabled. */
+    retryForMs: number
+  }
 }
 
 export interface SyncConfig {
@@ -239,6 +256,18 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): C
 
   const replica = parseReplica(env, problems)
   const sandboxVolume = parseSandboxVolume(env, problems)
+  const allowPrivate = nonEmpty(env.WEBHOOK_ALLOW_PRIVATE_NETWORKS) ?? (sandbox ? 'true' : 'false')
+  if (allowPrivate !== 'true' && allowPrivate !== 'false')
+    problems.push(`WEBHOOK_ALLOW_PRIVATE_NETWORKS: '${printable(allowPrivate)}' is not true or false`)
+  const events: EventsConfig = {
+    retentionMs: integerVar(env, 'EVENTS_RETENTION_DAYS', 7, 1, 365, problems) * 86_400_000,
+    webhooks: {
+      allowPrivateNetworks: allowPrivate === 'true',
+      timeoutMs: integerVar(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000, problems),
+      retryBaseMs: integerVar(env, 'WEBHOOK_RETRY_BASE_MS', 5_000, 10, 3_600_000, problems),
+      retryForMs: integerVar(env, 'WEBHOOK_RETRY_FOR_MS', 86_400_000, 1_000, 7 * 86_400_000, problems),
+    },
+  }
 
   if (problems.length > 0) throw new ConfigError(problems)
   return {
@@ -259,6 +288,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): C
     shutdownDrainMs,
     loadShedding,
     replica,
+    events,
     sandboxVolume,
   }
 }

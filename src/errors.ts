@@ -19,6 +19,7 @@ export const ERROR_CODES = {
   payload_too_large: { status: 413, title: 'The request body is too large' },
   uri_too_long: { status: 414, title: 'A path parameter is too long' },
   unsupported_media_type: { status: 415, title: 'The request body has an unsupported media type' },
+  cursor_expired: { status: 410, title: 'The cursor is older than the event log keeps' },
   idempotency_key_reused: { status: 422, title: 'This Idempotency-Key was used with a different request' },
   upstream_rejected: { status: 422, title: 'The upstream service rejected the request' },
   rate_limited: { status: 429, title: 'The upstream rate budget is exhausted' },
@@ -342,6 +343,14 @@ export function overloaded(detail: string, retryAfter: number): ProblemError {
 }
 
 /** 503: the request arrived while the gateway drains. */
+/** 410: a feed cursor from before the retention removed its events. */
+export function cursorExpired(retentionDays: number): ProblemError {
+  return new ProblemError(
+    'cursor_expired',
+    `Events are kept for ${retentionDays} days and this cursor is older: some events after it are gone. Start again without a cursor, and resynchronize from the records themselves.`,
+  )
+}
+
 /** What only the replica can answer (a message search), asked before its backfill is done. */
 export function replicaNotReady(detail: string, retryAfter: number): ProblemError {
   return new ProblemError('replica_not_ready', detail, { retryAfter })

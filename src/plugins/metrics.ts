@@ -14,6 +14,7 @@ import { Type } from 'typebox'
 import { problemResponses } from '../schemas/responses.js'
 import type { CircuitState } from '../upstreams/breaker.js'
 import { type SyncStatus, syncStatus } from '../services/sync-status.js'
+import type { WebhookAttemptEvent } from '../services/webhook-delivery.js'
 import type { BreakerEvent, CacheEvent, QueueWaitEvent, UpstreamCallEvent } from '../upstreams/instrumentation.js'
 
 const CIRCUIT_VALUE: Record<CircuitState, number> = { closed: 0, 'half-open': 1, open: 2 }
@@ -119,6 +120,13 @@ async function metrics(app: FastifyInstance): Promise<void> {
     },
   })
   registerSyncMetrics(app, registry)
+  registerWebhookMetrics(app, registry)
+  const webhookAttempts = new Counter({
+    name: 'switchboard_webhook_attempts_total',
+    help: 'Webhook delivery attempts, by result (succeeded, failed and retried, gave_up: the endpoint was disabled).',
+    labelNames: ['result'],
+    registers: [registry],
+  })
   new Gauge({
     name: 'switchboard_rate_budget_remaining',
     help: 'Upstream requests left in the current window, by connection.',
@@ -182,6 +190,7 @@ async function metrics(app: FastifyInstance): Promise<void> {
         grants.inc({ connection: e.connection, lane: e.lane, party: e.party, granted: String(e.granted) })
       },
     ],
+    ['switchboard:webhook:attempt', (m) => webhookAttempts.inc({ result: (m as WebhookAttemptEvent).result })],
     [
       'switchboard:upstream:breaker',
       (m) => breakerTransitions.inc({ connection: (m as BreakerEvent).connection, to: (m as BreakerEvent).to }),
@@ -284,6 +293,36 @@ function registerSyncMetrics(app: FastifyInstance, registry: Registry): void {
     registers: [registry],
     async collect() {
       await each((connection, status) => this.set({ connection }, status.upstreamCalls))
+    },
+  })
+}
+
+/** The outbox: deliveries waiting, how late the oldest is, and endpoints disabled. */
+function registerWebhookMetrics(app: FastifyInstance, registry: Registry): void {
+  const replica = app.replica
+  if (replica === null) return
+  new Gauge({
+    name: 'switchboard_webhook_pending',
+    help: 'Webhook deliveries not yet made (waiting or between retries).',
+    registers: [registry],
+    async collect() {
+      this.set((await replica.webhooks.stats()).pending)
+    },
+  })
+  new Gauge({
+    name: 'switchboard_webhook_lag_seconds',
+    help: 'How long the oldest pending webhook delivery has been due.',
+    registers: [registry],
+    async collect() {
+      this.set((await replica.webhooks.stats()).oldestDueMs / 1000)
+    },
+  })
+  new Gauge({
+    name: 'switchboard_webhook_endpoints_disabled',
+    help: 'Webhook endpoints disabled (after 24 hours of failed deliveries, or through the API).',
+    registers: [registry],
+    async collect() {
+      this.set((await replica.webhooks.stats()).disabled)
     },
   })
 }

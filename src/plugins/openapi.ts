@@ -19,6 +19,47 @@ const OPENAPI_INFO = {
     'Errors are RFC 9457 problems with a stable `code`. Lists answer `{ data, nextCursor }`; pass `nextCursor` back as `cursor`.',
 }
 
+/**
+ * The payloads a webhook endpoint receives, one entry per kind of record, so generated clients
+ * type them. Each is POSTed with the Standard Webhooks headers.
+ */
+const WEBHOOK_HEADERS = [
+  { name: 'webhook-id', description: 'The event id: the same on every retry and replay, to deduplicate by.' },
+  { name: 'webhook-timestamp', description: 'When this attempt was signed, in Unix seconds.' },
+  {
+    name: 'webhook-signature',
+    description:
+      '`v1,` and the base64 HMAC-SHA256 of `id.timestamp.body` with the endpoint’s secret (Standard Webhooks).',
+  },
+].map((h) => ({ ...h, in: 'header' as const, required: true, schema: { type: 'string' as const } }))
+
+function webhook(schema: string, summary: string) {
+  return {
+    post: {
+      operationId: `on${schema}`,
+      summary,
+      description: `${summary} Answer 2xx within 10 s; anything else is retried with exponential backoff for 24 hours, after which the endpoint is disabled.`,
+      tags: ['Webhooks'],
+      parameters: WEBHOOK_HEADERS,
+      requestBody: {
+        required: true,
+        content: { 'application/json': { schema: { $ref: `#/components/schemas/${schema}` } } },
+      },
+      responses: {
+        '200': { description: 'Received.' },
+        '400': { description: 'Not accepted (the signature did not verify); retried.' },
+      },
+      security: [],
+    },
+  }
+}
+
+const WEBHOOKS = {
+  message: webhook('MessageEvent', 'A message was created, changed or deleted.'),
+  conversation: webhook('ConversationEvent', 'A conversation was created, changed or deleted.'),
+  webhookEndpoint: webhook('WebhookEndpointEvent', 'A webhook endpoint of the key was disabled.'),
+}
+
 async function openapi(app: FastifyInstance): Promise<void> {
   await app.register(swagger, {
     openapi: {
@@ -34,6 +75,8 @@ async function openapi(app: FastifyInstance): Promise<void> {
         { name: 'Wall', description: 'The team wall of a Snappy account.' },
         { name: 'FAQs', description: 'Snappy FAQs, their topics and questions.' },
         { name: 'Sources', description: 'Configured upstream connections.' },
+        { name: 'Events', description: 'The change feed: what changed, in order, resumable.' },
+        { name: 'Webhooks', description: 'Endpoints that receive the change feed as it happens.' },
         { name: 'Service', description: 'Health, metrics and documentation.' },
       ],
       components: {
@@ -43,6 +86,7 @@ async function openapi(app: FastifyInstance): Promise<void> {
         },
       },
       security: [{ bearerAuth: [] }, { apiKeyHeader: [] }],
+      webhooks: WEBHOOKS,
     },
     transformObject: (documents) =>
       shareResponses(

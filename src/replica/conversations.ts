@@ -4,7 +4,10 @@
  */
 import type { Conversation } from '../schemas/conversation.js'
 import type { QueueName } from '../upstreams/snappy/tickets.js'
+import type { Insertable, Kysely } from 'kysely'
 import type { ReplicaDb } from './db.js'
+import { type EventOrigin, appendEvents } from './events.js'
+import type { ReplicaTables } from './tables.js'
 
 /** Where a conversation was found: its account, and the queues it is in (none once it left them). */
 export interface ConversationPlacement {
@@ -45,7 +48,11 @@ export class ConversationRecords {
     this.#replica = replica
   }
 
-  async upsert(conversation: Conversation, placement: ConversationPlacement): Promise<void> {
+  async upsert(
+    conversation: Conversation,
+    placement: ConversationPlacement,
+    origin: EventOrigin | null = null,
+  ): Promise<void> {
     const { remote: _remote, ...doc } = conversation
     const row = {
       id: doc.id,
@@ -63,7 +70,25 @@ export class ConversationRecords {
       notes_signature: null,
       doc: JSON.stringify(doc),
     }
-    await this.#replica.db
+    const { dialect } = this.#replica
+    await this.#replica.db.transaction().execute(async (trx) => {
+      const before = await trx.selectFrom('conversations').select('doc').where('id', '=', row.id).executeTakeFirst()
+      await this.#write(trx, row)
+      if (origin === null || before?.doc === row.doc) return
+      await appendEvents(trx, dialect, [
+        {
+          type: before === undefined ? 'conversation.created' : 'conversation.updated',
+          connection: row.connection,
+          recordId: row.id,
+          origin,
+          object: doc,
+        },
+      ])
+    })
+  }
+
+  async #write(trx: Kysely<ReplicaTables>, row: Insertable<ReplicaTables['conversations']>): Promise<void> {
+    await trx
       .insertInto('conversations')
       .values(row)
       .onConflict((oc) =>
@@ -172,8 +197,26 @@ export class ConversationRecords {
     return rows.map((row) => JSON.parse(row.doc) as Conversation)
   }
 
-  async remove(id: string): Promise<void> {
-    await this.#replica.db.deleteFrom('conversations').where('id', '=', id).execute()
+  async remove(id: string, origin: EventOrigin | null = null): Promise<void> {
+    const { dialect } = this.#replica
+    await this.#replica.db.transaction().execute(async (trx) => {
+      const gone = await trx
+        .selectFrom('conversations')
+        .select(['connection', 'doc'])
+        .where('id', '=', id)
+        .executeTakeFirst()
+      await trx.deleteFrom('conversations').where('id', '=', id).execute()
+      if (origin === null || gone === undefined) return
+      await appendEvents(trx, dialect, [
+        {
+          type: 'conversation.deleted',
+          connection: gone.connection,
+          recordId: id,
+          origin,
+          object: JSON.parse(gone.doc),
+        },
+      ])
+    })
   }
 
   async count(connection: string): Promise<number> {

@@ -9,6 +9,8 @@ import type { ReplicaConfig } from '../config.js'
 import { ConversationRecords } from './conversations.js'
 import { type ReplicaDb, openReplicaDb } from './db.js'
 import { DirectoryRecords } from './directory.js'
+import { EventLog } from './events.js'
+import { WebhookStore } from './webhooks.js'
 import { SyncLeases } from './lease.js'
 import { MessageRecords } from './messages.js'
 import { type SyncState, SyncStates } from './sync-state.js'
@@ -22,6 +24,8 @@ export class Replica {
   readonly directory: DirectoryRecords
   readonly states: SyncStates
   readonly leases: SyncLeases
+  readonly events: EventLog
+  readonly webhooks: WebhookStore
   #known = new Map<string, SyncState>()
   #readAt = 0
   #reading: Promise<void> | null = null
@@ -33,6 +37,8 @@ export class Replica {
     this.directory = new DirectoryRecords(db)
     this.states = new SyncStates(db)
     this.leases = new SyncLeases(db)
+    this.events = new EventLog(db)
+    this.webhooks = new WebhookStore(db)
   }
 
   /** The connection's sync state as of at most a second ago. */

@@ -6,6 +6,7 @@ import { type Expression, type SqlBool, sql } from 'kysely'
 import type { Message, Participant } from '../schemas/message.js'
 import type { TimelineKey } from '../cursor.js'
 import type { ReplicaDb } from './db.js'
+import { type EventOrigin, type NewEvent, appendEvents } from './events.js'
 
 /** What a timeline query may filter on, in the replica's terms. */
 export interface StoredMessageFilters {
@@ -64,33 +65,38 @@ export class MessageRecords {
    * which has none) keeps the participants already stored; they are read again in the
    * background when the record changed since.
    */
-  async upsert(messages: readonly Message[], participantsLoaded: boolean): Promise<void> {
+  async upsert(
+    messages: readonly Message[],
+    participantsLoaded: boolean,
+    origin: EventOrigin | null = null,
+  ): Promise<void> {
     if (messages.length === 0) return
-    const { db } = this.#replica
+    const { db, dialect } = this.#replica
     const now = new Date().toISOString()
     await db.transaction().execute(async (trx) => {
       for (let i = 0; i < messages.length; i += CHUNK) {
         const chunk = messages.slice(i, i + CHUNK)
         const kept = new Map<string, { participants: Participant[]; author: Participant | null; loaded: boolean }>()
-        if (!participantsLoaded) {
-          const rows = await trx
-            .selectFrom('messages')
-            .select(['id', 'doc', 'participants_loaded', 'updated_at'])
-            .where(
-              'id',
-              'in',
-              chunk.map((m) => m.id),
-            )
-            .execute()
-          for (const row of rows) {
-            const old = JSON.parse(row.doc) as Message
-            const update = chunk.find((m) => m.id === row.id)
-            kept.set(row.id, {
-              participants: old.participants,
-              author: old.author,
-              loaded: row.participants_loaded === 1 && update?.updatedAt === row.updated_at,
-            })
-          }
+        const before = new Map<string, string>()
+        const existing = await trx
+          .selectFrom('messages')
+          .select(['id', 'doc', 'participants_loaded', 'updated_at'])
+          .where(
+            'id',
+            'in',
+            chunk.map((m) => m.id),
+          )
+          .execute()
+        for (const row of existing) {
+          before.set(row.id, row.doc)
+          if (participantsLoaded) continue
+          const old = JSON.parse(row.doc) as Message
+          const update = chunk.find((m) => m.id === row.id)
+          kept.set(row.id, {
+            participants: old.participants,
+            author: old.author,
+            loaded: row.participants_loaded === 1 && update?.updatedAt === row.updated_at,
+          })
         }
         const rows = chunk.map((original) => {
           const { remote: _remote, warnings: _warnings, ...message } = original
@@ -138,6 +144,20 @@ export class MessageRecords {
           contactsOf(JSON.parse(row.doc) as Message).map((contact_id) => ({ message_id: row.id, contact_id })),
         )
         if (links.length > 0) await trx.insertInto('message_contacts').values(links).execute()
+        if (origin === null) continue
+        const changes: NewEvent[] = []
+        for (const row of rows) {
+          const old = before.get(row.id)
+          if (old === row.doc) continue
+          changes.push({
+            type: old === undefined ? 'message.created' : 'message.updated',
+            connection: row.connection,
+            recordId: row.id,
+            origin,
+            object: JSON.parse(row.doc),
+          })
+        }
+        await appendEvents(trx, dialect, changes)
       }
     })
   }
@@ -199,13 +219,31 @@ export class MessageRecords {
     return fts === null ? null : sql<SqlBool>`rowid IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ${fts})`
   }
 
-  async remove(ids: readonly string[]): Promise<void> {
+  async remove(ids: readonly string[], origin: EventOrigin | null = null): Promise<void> {
     if (ids.length === 0) return
+    const { dialect } = this.#replica
     await this.#replica.db.transaction().execute(async (trx) => {
       for (let i = 0; i < ids.length; i += CHUNK) {
         const chunk = ids.slice(i, i + CHUNK)
+        const gone = await trx
+          .selectFrom('messages')
+          .select(['id', 'connection', 'doc'])
+          .where('id', 'in', chunk)
+          .execute()
         await trx.deleteFrom('message_contacts').where('message_id', 'in', chunk).execute()
         await trx.deleteFrom('messages').where('id', 'in', chunk).execute()
+        if (origin === null) continue
+        await appendEvents(
+          trx,
+          dialect,
+          gone.map((row) => ({
+            type: 'message.deleted' as const,
+            connection: row.connection,
+            recordId: row.id,
+            origin,
+            object: JSON.parse(row.doc),
+          })),
+        )
       }
     })
   }
@@ -221,28 +259,31 @@ export class MessageRecords {
   }
 
   /** Removes the connection's messages no sync or write saw since `before` (the reconcile pass's sweep). */
-  async removeUnseen(connection: string, before: string): Promise<number> {
+  async removeUnseen(connection: string, before: string, origin: EventOrigin | null): Promise<number> {
     const rows = await this.#replica.db
       .selectFrom('messages')
       .select('id')
       .where('connection', '=', connection)
       .where('synced_at', '<', before)
       .execute()
-    await this.remove(rows.map((r) => r.id))
+    await this.remove(
+      rows.map((r) => r.id),
+      origin,
+    )
     return rows.length
   }
 
   /** Changes a stored message in place (a write through the gateway to one of its parts); false when not stored. */
-  async patch(id: string, change: (message: Message) => void): Promise<boolean> {
+  async patch(id: string, change: (message: Message) => void, origin: EventOrigin): Promise<boolean> {
     const stored = await this.get(id)
     if (stored === undefined) return false
     change(stored.message)
-    await this.upsert([stored.message], stored.participantsLoaded)
+    await this.upsert([stored.message], stored.participantsLoaded, origin)
     return true
   }
 
   /** Stores the participants read for a message. */
-  async setParticipants(id: string, participants: Participant[]): Promise<Message | undefined> {
+  async setParticipants(id: string, participants: Participant[], origin: EventOrigin): Promise<Message | undefined> {
     const stored = await this.get(id)
     if (stored === undefined) return undefined
     const message = {
@@ -250,7 +291,7 @@ export class MessageRecords {
       participants,
       author: participants.find((p) => p.role === 'from') ?? stored.message.author,
     }
-    await this.upsert([message], true)
+    await this.upsert([message], true, origin)
     return message
   }
 

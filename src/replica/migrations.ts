@@ -131,10 +131,109 @@ function initial(dialect: Dialect): Migration {
   }
 }
 
+/**
+ * The change feed and webhook deliveries. Events are numbered by `seq` in the order they were
+ * recorded (appends are serialized, so that order is also the commit order a feed reader
+ * sees); each delivery is one event for one endpoint, claimed by one replica at a time.
+ */
+function events(dialect: Dialect): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      const bigint = dialect === 'postgres' ? 'bigint' : 'integer'
+      let table = db.schema.createTable('events')
+      table =
+        dialect === 'postgres'
+          ? table.addColumn('seq', 'bigserial', (c) => c.primaryKey())
+          : table.addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+      await table
+        .addColumn('id', 'text', (c) => c.notNull().unique())
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('connection', 'text')
+        .addColumn('key_name', 'text')
+        .addColumn('record_id', 'text', (c) => c.notNull())
+        .addColumn('observed_at', 'text', (c) => c.notNull())
+        .addColumn('payload', 'text', (c) => c.notNull())
+        .execute()
+      await db.schema.createIndex('events_observed').on('events').column('observed_at').execute()
+
+      await db.schema
+        .createTable('event_log')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('pruned_through', bigint, (c) => c.notNull())
+        .execute()
+
+      await db.schema
+        .createTable('webhook_endpoints')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('key_name', 'text', (c) => c.notNull())
+        .addColumn('url', 'text', (c) => c.notNull())
+        .addColumn('description', 'text')
+        .addColumn('event_types', 'text', (c) => c.notNull())
+        .addColumn('connections', 'text')
+        .addColumn('secret', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('disabled_reason', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute()
+
+      let deliveries = db.schema.createTable('webhook_deliveries')
+      deliveries =
+        dialect === 'postgres'
+          ? deliveries.addColumn('id', 'bigserial', (c) => c.primaryKey())
+          : deliveries.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+      await deliveries
+        .addColumn('endpoint_id', 'text', (c) => c.notNull())
+        .addColumn('event_seq', bigint, (c) => c.notNull())
+        .addColumn('record_id', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('first_attempt_at', bigint)
+        .addColumn('next_attempt_at', bigint, (c) => c.notNull())
+        .addColumn('locked_by', 'text')
+        .addColumn('locked_until', bigint)
+        .execute()
+      await db.schema
+        .createIndex('webhook_deliveries_due')
+        .on('webhook_deliveries')
+        .columns(['status', 'next_attempt_at'])
+        .execute()
+      await db.schema
+        .createIndex('webhook_deliveries_record')
+        .on('webhook_deliveries')
+        .columns(['endpoint_id', 'record_id', 'status', 'event_seq'])
+        .execute()
+
+      let attempts = db.schema.createTable('webhook_attempts')
+      attempts =
+        dialect === 'postgres'
+          ? attempts.addColumn('id', 'bigserial', (c) => c.primaryKey())
+          : attempts.addColumn('id', 'integer', (c) => c.primaryKey().autoIncrement())
+      await attempts
+        .addColumn('endpoint_id', 'text', (c) => c.notNull())
+        .addColumn('event_id', 'text', (c) => c.notNull())
+        .addColumn('event_type', 'text', (c) => c.notNull())
+        .addColumn('attempted_at', 'text', (c) => c.notNull())
+        .addColumn('status_code', 'integer')
+        .addColumn('error', 'text')
+        .addColumn('duration_ms', 'integer', (c) => c.notNull())
+        .addColumn('succeeded', 'integer', (c) => c.notNull())
+        .execute()
+      await db.schema
+        .createIndex('webhook_attempts_endpoint')
+        .on('webhook_attempts')
+        .columns(['endpoint_id', 'id'])
+        .execute()
+    },
+  }
+}
+
 export async function migrate(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   const migrator = new Migrator({
     db,
-    provider: { getMigrations: () => Promise.resolve({ '0001_replica': initial(dialect) }) },
+    provider: {
+      getMigrations: () => Promise.resolve({ '0001_replica': initial(dialect), '0002_events': events(dialect) }),
+    },
   })
   const { error } = await migrator.migrateToLatest()
   if (error !== undefined) throw error instanceof Error ? error : new Error(String(error))

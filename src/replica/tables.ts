@@ -3,6 +3,8 @@
  * (`doc`), next to the columns the reads filter and order on; ISO 8601 UTC instants in the
  * `…T…Z` form of `toISOString()` compare correctly as strings in both dialects.
  */
+import type { Generated } from 'kysely'
+
 interface MessagesTable {
   /** The `msg_…` id. */
   id: string
@@ -87,6 +89,70 @@ interface SyncLeasesTable {
   expires_at: number
 }
 
+interface EventsTable {
+  seq: Generated<number>
+  /** The `evt_…` id, the `webhook-id` of its deliveries. */
+  id: string
+  type: string
+  /** The connection whose record changed; null for an event about the key's own webhook endpoints. */
+  connection: string | null
+  /** For events that are not about a connection's record: the key they belong to. */
+  key_name: string | null
+  record_id: string
+  observed_at: string
+  /** The event as the feed and webhooks serve it (JSON). */
+  payload: string
+}
+
+interface EventLogTable {
+  id: number
+  /** The newest `seq` removed by retention: older cursors can no longer resume. */
+  pruned_through: number
+}
+
+interface WebhookEndpointsTable {
+  id: string
+  key_name: string
+  url: string
+  description: string | null
+  /** JSON array of event types; `["*"]` for all. */
+  event_types: string
+  /** JSON array of connection names; null: every connection the key may use. */
+  connections: string | null
+  secret: string
+  /** `enabled` or `disabled`. */
+  status: string
+  disabled_reason: string | null
+  created_at: string
+  updated_at: string
+}
+
+interface WebhookDeliveriesTable {
+  id: Generated<number>
+  endpoint_id: string
+  event_seq: number
+  record_id: string
+  /** `pending`, `succeeded`, `failed` (gave up) or `cancelled` (the endpoint went, or the key lost the connection). */
+  status: string
+  attempts: number
+  first_attempt_at: number | null
+  next_attempt_at: number
+  locked_by: string | null
+  locked_until: number | null
+}
+
+interface WebhookAttemptsTable {
+  id: Generated<number>
+  endpoint_id: string
+  event_id: string
+  event_type: string
+  attempted_at: string
+  status_code: number | null
+  error: string | null
+  duration_ms: number
+  succeeded: number
+}
+
 export interface ReplicaTables {
   messages: MessagesTable
   message_contacts: MessageContactsTable
@@ -94,4 +160,9 @@ export interface ReplicaTables {
   directory: DirectoryTable
   sync_state: SyncStateTable
   sync_leases: SyncLeasesTable
+  events: EventsTable
+  event_log: EventLogTable
+  webhook_endpoints: WebhookEndpointsTable
+  webhook_deliveries: WebhookDeliveriesTable
+  webhook_attempts: WebhookAttemptsTable
 }

@@ -9,6 +9,8 @@ import conversationRoutes from './conversations/index.js'
 import documentRoutes from './documents/index.js'
 import faqsRoutes from './faqs/index.js'
 import wallRoutes from './wall/index.js'
+import eventRoutes from './events/index.js'
+import webhookEndpointRoutes from './webhook-endpoints/index.js'
 
 export default async function routes(app: FastifyInstance): Promise<void> {
   // Request bodies are JSON (and multipart for document uploads, registered there). Fastify's
@@ -24,4 +26,6 @@ export default async function routes(app: FastifyInstance): Promise<void> {
   await app.register(documentRoutes)
   await app.register(wallRoutes)
   await app.register(faqsRoutes)
+  await app.register(eventRoutes)
+  await app.register(webhookEndpointRoutes)
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { EVENT_SCHEMAS } from './event.js'
 import {
   AttachmentSchema,
   CommentSchema,
@@ -121,6 +122,7 @@ const SHARED_SCHEMAS = [
   FaqQuestionPatchSchema,
   FaqQuestionTopicsInputSchema,
   FaqQuestionTopicsSchema,
+  ...EVENT_SCHEMAS,
 ]
 
 export function registerSchemas(app: FastifyInstance): void {

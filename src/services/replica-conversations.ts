@@ -1,6 +1,7 @@
 /** Conversations in the replica, as the conversation routes read and write them. */
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { StoredConversation } from '../replica/conversations.js'
+import type { EventOrigin } from '../replica/events.js'
 import type { Conversation } from '../schemas/conversation.js'
 import type { SnappyAdapter } from '../upstreams/snappy/adapter.js'
 import { conversationId } from '../upstreams/snappy/mapping/tickets.js'
@@ -27,12 +28,16 @@ export async function storedConversation(
  * Keeps a conversation read or written through the gateway. Its account and queues stay as
  * the sync last saw them (a status change may move it out of a queue: the next pass says).
  */
-export async function storeConversation(request: FastifyRequest, conversation: Conversation): Promise<void> {
+export async function storeConversation(
+  request: FastifyRequest,
+  conversation: Conversation,
+  origin: EventOrigin,
+): Promise<void> {
   await writeThrough(request, 'a conversation', async (replica) => {
     const stored = await replica.conversations.get(conversation.id)
     // A mailbox id carries its account.
     const account = stored?.account ?? decodeId('mailbox', conversation.mailboxId, 2).parts[0]
     if (account === undefined) return
-    await replica.conversations.upsert(conversation, { account, queues: stored?.queues ?? [] })
+    await replica.conversations.upsert(conversation, { account, queues: stored?.queues ?? [] }, origin)
   })
 }

@@ -237,7 +237,7 @@ describe.each(STORE_KINDS)('the replica store on %s', (kind) => {
       const since = new Date().toISOString()
       await new Promise((r) => setTimeout(r, 5))
       await replica.messages.upsert([message(951, { connection: 'sweep' })], false)
-      expect(await replica.messages.removeUnseen('sweep', since)).toBe(1)
+      expect(await replica.messages.removeUnseen('sweep', since, null)).toBe(1)
       expect(await replica.messages.count('sweep')).toBe(1)
     })
 

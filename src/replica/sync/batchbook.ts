@@ -14,6 +14,7 @@
  */
 import type { SyncConfig } from '../../config.js'
 import type { MessageFilters, SourceAdapter } from '../../upstreams/adapter.js'
+import type { EventOrigin } from '../events.js'
 import type { Replica } from '../index.js'
 import type { SyncState } from '../sync-state.js'
 import { CLOCK_SKEW_MS, type ConnectionSync } from './connection-sync.js'
@@ -60,7 +61,7 @@ export class BatchBookSync implements ConnectionSync {
     const now = Date.now()
     if (state.phase === 'backfilling') {
       cp.startedAt ??= new Date(now).toISOString()
-      const { count, exhausted } = await this.#page(cp.offset ?? 0, {})
+      const { count, exhausted } = await this.#page(cp.offset ?? 0, {}, null)
       cp.offset = (cp.offset ?? 0) + count
       if (exhausted) {
         state.phase = 'live'
@@ -81,7 +82,7 @@ export class BatchBookSync implements ConnectionSync {
     const [pending] = await this.#replica.messages.pendingParticipants(this.connection, 1)
     if (pending !== undefined) {
       const participants = await this.#adapter.listParticipants([pending.remoteId])
-      await this.#replica.messages.setParticipants(pending.id, participants)
+      await this.#replica.messages.setParticipants(pending.id, participants, 'sync')
       return 0
     }
     state.participantsComplete = true
@@ -95,7 +96,7 @@ export class BatchBookSync implements ConnectionSync {
   async #poll(state: SyncState, cp: Checkpoint): Promise<number> {
     const poll = (cp.poll ??= { offset: 0, newest: null, startedAt: new Date().toISOString() })
     const filters: MessageFilters = cp.since === undefined ? {} : { updatedSince: cp.since }
-    const { count, exhausted, newest } = await this.#page(poll.offset, filters)
+    const { count, exhausted, newest } = await this.#page(poll.offset, filters, 'sync')
     poll.offset += count
     if (newest !== null && (poll.newest === null || newest > poll.newest)) poll.newest = newest
     if (exhausted) {
@@ -111,10 +112,10 @@ export class BatchBookSync implements ConnectionSync {
 
   async #reconcile(cp: Checkpoint): Promise<number> {
     const pass = (cp.reconcile ??= { offset: 0, startedAt: new Date().toISOString() })
-    const { count, exhausted } = await this.#page(pass.offset, {})
+    const { count, exhausted } = await this.#page(pass.offset, {}, 'sync')
     pass.offset += count
     if (exhausted) {
-      await this.#replica.messages.removeUnseen(this.connection, pass.startedAt)
+      await this.#replica.messages.removeUnseen(this.connection, pass.startedAt, 'sync')
       cp.nextReconcileAt = Date.now() + this.#config.reconcileMs
       delete cp.reconcile
     }
@@ -125,13 +126,14 @@ export class BatchBookSync implements ConnectionSync {
   async #page(
     offset: number,
     filters: MessageFilters,
+    origin: EventOrigin | null,
   ): Promise<{ count: number; exhausted: boolean; newest: string | null }> {
     const size = this.#config.batchbookPageSize
     const page = await this.#adapter.listMessages(
       { offset, limit: size, pageSize: size, filters },
       { expandParticipants: false, includeRemote: false, fresh: true },
     )
-    await this.#replica.messages.upsert(page.items, false)
+    await this.#replica.messages.upsert(page.items, false, origin)
     let newest: string | null = null
     for (const m of page.items) if (newest === null || m.updatedAt > newest) newest = m.updatedAt
     return { count: page.items.length, exhausted: page.exhausted, newest }

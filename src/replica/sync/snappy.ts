@@ -19,6 +19,7 @@ import type { Conversation } from '../../schemas/conversation.js'
 import type { SnappyAdapter } from '../../upstreams/snappy/adapter.js'
 import { QUEUES, type QueueName } from '../../upstreams/snappy/tickets.js'
 import { notesSignature } from '../conversations.js'
+import type { EventOrigin } from '../events.js'
 import type { Replica } from '../index.js'
 import type { SyncState } from '../sync-state.js'
 import type { ConnectionSync } from './connection-sync.js'
@@ -47,6 +48,7 @@ export class SnappySync implements ConnectionSync {
   readonly #adapter: SnappyAdapter
   readonly #replica: Replica
   readonly #pollMs: number
+  #origin: EventOrigin | null = null
 
   constructor(adapter: SnappyAdapter, replica: Replica, pollMs: number) {
     this.connection = adapter.connection.name
@@ -57,6 +59,8 @@ export class SnappySync implements ConnectionSync {
 
   async step(state: SyncState): Promise<number> {
     const cp = state.checkpoint as Checkpoint
+    // The first pass is the backfill: what it finds was there before, not a change.
+    this.#origin = state.phase === 'live' ? 'sync' : null
     switch (cp.stage ?? 'idle') {
       case 'idle': {
         const wait = (cp.nextPollAt ?? 0) - Date.now()
@@ -121,7 +125,7 @@ export class SnappySync implements ConnectionSync {
     })
     const before = await this.#replica.conversations.inQueues(this.connection, account)
     for (const { conversation, queues } of found.values()) {
-      await this.#replica.conversations.upsert(conversation, { account, queues })
+      await this.#replica.conversations.upsert(conversation, { account, queues }, this.#origin)
     }
     // A ticket that left the queues stays listed until it is read by id (stage `left`): it
     // leaves them with its final status, never in a state the upstream did not show.
@@ -151,12 +155,12 @@ export class SnappySync implements ConnectionSync {
           includeRemote: false,
           fresh: true,
         })
-        await this.#replica.conversations.upsert(conversation, { account: stored.account, queues: [] })
+        await this.#replica.conversations.upsert(conversation, { account: stored.account, queues: [] }, this.#origin)
         if (notesSignature(conversation) !== stored.notesSignature) await this.#readNotes(conversation)
       } catch (err) {
         if (!(err instanceof ProblemError) || err.status !== 404) throw err
-        await this.#replica.messages.remove(await this.#replica.messages.idsOfConversation(id))
-        await this.#replica.conversations.remove(id)
+        await this.#replica.messages.remove(await this.#replica.messages.idsOfConversation(id), this.#origin)
+        await this.#replica.conversations.remove(id, this.#origin)
       }
       return 0
     }
@@ -180,7 +184,7 @@ export class SnappySync implements ConnectionSync {
       conversation.tags,
       true,
     )
-    await this.#replica.messages.upsert(notes, true)
+    await this.#replica.messages.upsert(notes, true, this.#origin)
     await this.#replica.conversations.notesRead(conversation.id, notesSignature(conversation))
   }
 

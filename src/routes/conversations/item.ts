@@ -62,7 +62,7 @@ export default async function conversationItemRoutes(app: FastifyInstance): Prom
       }
       const includeRemote = request.query.include === 'remote'
       const conversation = await adapter.tickets.get(ticket, { includeRemote, fresh: noCache })
-      await storeConversation(request, conversation)
+      await storeConversation(request, conversation, 'sync')
       await setDataAge(reply, null, null)
       return conversation
     },
@@ -88,8 +88,8 @@ export default async function conversationItemRoutes(app: FastifyInstance): Prom
       await adapter.tickets.remove(ticket)
       const id = conversationId(adapter.connection.name, remoteId)
       await writeThrough(request, 'a conversation deleted', async (r) => {
-        await r.messages.remove(await r.messages.idsOfConversation(id))
-        await r.conversations.remove(id)
+        await r.messages.remove(await r.messages.idsOfConversation(id), 'switchboard')
+        await r.conversations.remove(id, 'switchboard')
       })
       return reply.code(204).send()
     },
@@ -145,7 +145,7 @@ export default async function conversationItemRoutes(app: FastifyInstance): Prom
     async (request) => {
       const { adapter, ref: ticket } = request.resolveConversation(request.params.id, request.query.connection)
       const conversation = await adapter.tickets.setTags(ticket, request.body.tags, { includeRemote: false })
-      await storeConversation(request, conversation)
+      await storeConversation(request, conversation, 'switchboard')
       return conversation
     },
   )
@@ -167,7 +167,7 @@ export default async function conversationItemRoutes(app: FastifyInstance): Prom
     async (request) => {
       const { adapter, ref: ticket } = request.resolveConversation(request.params.id, request.query.connection)
       const conversation = await adapter.tickets.setStatus(ticket, request.body.status, { includeRemote: false })
-      await storeConversation(request, conversation)
+      await storeConversation(request, conversation, 'switchboard')
       return conversation
     },
   )

@@ -64,9 +64,13 @@ export default async function commentRoutes(app: FastifyInstance): Promise<void>
       const { adapter, parts } = request.resolveMessage(request.params.id)
       const comment = await operation(adapter, 'addComment', 'comment on messages')(parts, request.body.body)
       await writeThrough(request, 'a comment added', (r) =>
-        r.messages.patch(messageIdOf(adapter, parts), (m) => {
-          m.comments = [...m.comments.filter((c) => c.id !== comment.id), comment]
-        }),
+        r.messages.patch(
+          messageIdOf(adapter, parts),
+          (m) => {
+            m.comments = [...m.comments.filter((c) => c.id !== comment.id), comment]
+          },
+          'switchboard',
+        ),
       )
       return reply
         .code(201)
@@ -97,9 +101,13 @@ export default async function commentRoutes(app: FastifyInstance): Promise<void>
         request.body.body,
       )
       await writeThrough(request, 'a comment changed', (r) =>
-        r.messages.patch(messageIdOf(adapter, parts), (m) => {
-          m.comments = m.comments.map((c) => (c.id === comment.id ? comment : c))
-        }),
+        r.messages.patch(
+          messageIdOf(adapter, parts),
+          (m) => {
+            m.comments = m.comments.map((c) => (c.id === comment.id ? comment : c))
+          },
+          'switchboard',
+        ),
       )
       return comment
     },
@@ -123,9 +131,13 @@ export default async function commentRoutes(app: FastifyInstance): Promise<void>
       await remove(parts, decodeIdFor('comment', request.params.commentId, adapter.connection, COMMENT_PARTS))
       const commentId = request.params.commentId
       await writeThrough(request, 'a comment removed', (r) =>
-        r.messages.patch(messageIdOf(adapter, parts), (m) => {
-          m.comments = m.comments.filter((c) => c.id !== commentId)
-        }),
+        r.messages.patch(
+          messageIdOf(adapter, parts),
+          (m) => {
+            m.comments = m.comments.filter((c) => c.id !== commentId)
+          },
+          'switchboard',
+        ),
       )
       return reply.code(204).send()
     },

@@ -42,7 +42,9 @@ export default async function createMessageRoute(app: FastifyInstance): Promise<
       const create = operation(adapter, 'createMessage', 'create messages')
       const message = await create(request.body, readOptions(request.query, true))
       // BatchBook's answer names the participants written without their names: the sync reads them.
-      await writeThrough(request, 'a create', (r) => r.messages.upsert([message], message.source === 'snappy'))
+      await writeThrough(request, 'a create', (r) =>
+        r.messages.upsert([message], message.source === 'snappy', 'switchboard'),
+      )
       const warnings = currentContext()?.warnings ?? []
       if (warnings.length > 0) message.warnings = warnings
       return reply.code(201).header('location', `/v1/messages/${message.id}`).send(message)

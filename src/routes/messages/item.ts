@@ -50,11 +50,11 @@ export default async function messageItemRoutes(app: FastifyInstance): Promise<v
           if (stored.participantsLoaded || adapter.listParticipants === undefined) return stored.message
           // Participants not synced yet: read them now for this one record, and keep them.
           const participants = await adapter.listParticipants(parts)
-          return (await replica.messages.setParticipants(id, participants)) ?? stored.message
+          return (await replica.messages.setParticipants(id, participants, 'sync')) ?? stored.message
         }
       }
       const message = await read(parts, { ...readOptions(request.query, true), fresh: noCache })
-      await writeThrough(request, 'a read', (r) => r.messages.upsert([message], true))
+      await writeThrough(request, 'a read', (r) => r.messages.upsert([message], true, 'sync'))
       await setDataAge(reply, null, null)
       return message
     },
@@ -79,7 +79,7 @@ export default async function messageItemRoutes(app: FastifyInstance): Promise<v
       const { adapter, parts } = request.resolveMessage(request.params.id)
       const update = operation(adapter, 'updateMessage', 'edit messages')
       const message = await update(parts, request.body, readOptions(request.query, true))
-      await writeThrough(request, 'an update', (r) => r.messages.upsert([message], true))
+      await writeThrough(request, 'an update', (r) => r.messages.upsert([message], true, 'switchboard'))
       return message
     },
   )
@@ -100,7 +100,7 @@ export default async function messageItemRoutes(app: FastifyInstance): Promise<v
     async (request, reply) => {
       const { adapter, parts } = request.resolveMessage(request.params.id)
       await operation(adapter, 'deleteMessage', 'delete messages')(parts)
-      await writeThrough(request, 'a deletion', (r) => r.messages.remove([messageIdOf(adapter, parts)]))
+      await writeThrough(request, 'a deletion', (r) => r.messages.remove([messageIdOf(adapter, parts)], 'switchboard'))
       return reply.code(204).send()
     },
   )

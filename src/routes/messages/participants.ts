@@ -72,7 +72,7 @@ export default async function participantRoutes(app: FastifyInstance): Promise<v
       const contactParts = contactPartsOn(request.body.contactId, adapter.connection)
       const participants = await add(parts, contactParts, request.body.role)
       await writeThrough(request, 'a participant added', (r) =>
-        r.messages.setParticipants(messageIdOf(adapter, parts), participants),
+        r.messages.setParticipants(messageIdOf(adapter, parts), participants, 'switchboard'),
       )
       return { data: participants, nextCursor: null }
     },
@@ -99,10 +99,14 @@ export default async function participantRoutes(app: FastifyInstance): Promise<v
       const contactId = request.params.contactId
       const role = request.query.role
       await writeThrough(request, 'a participant removed', (r) =>
-        r.messages.patch(messageIdOf(adapter, parts), (m) => {
-          m.participants = m.participants.filter((p) => p.contactId !== contactId || p.role !== role)
-          if (m.author?.contactId === contactId && role === 'from') m.author = null
-        }),
+        r.messages.patch(
+          messageIdOf(adapter, parts),
+          (m) => {
+            m.participants = m.participants.filter((p) => p.contactId !== contactId || p.role !== role)
+            if (m.author?.contactId === contactId && role === 'from') m.author = null
+          },
+          'switchboard',
+        ),
       )
       return reply.code(204).send()
     },

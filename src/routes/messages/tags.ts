@@ -59,9 +59,13 @@ export default async function tagRoutes(app: FastifyInstance): Promise<void> {
       const { adapter, parts } = request.resolveMessage(request.params.id)
       const tags = await operation(adapter, 'addTag', 'tag messages')(parts, request.params.tag)
       await writeThrough(request, 'a tag added', (r) =>
-        r.messages.patch(messageIdOf(adapter, parts), (m) => {
-          m.tags = tags
-        }),
+        r.messages.patch(
+          messageIdOf(adapter, parts),
+          (m) => {
+            m.tags = tags
+          },
+          'switchboard',
+        ),
       )
       return { data: tags, nextCursor: null }
     },
@@ -84,9 +88,13 @@ export default async function tagRoutes(app: FastifyInstance): Promise<void> {
       const tag = request.params.tag
       await operation(adapter, 'removeTag', 'untag messages')(parts, tag)
       await writeThrough(request, 'a tag removed', (r) =>
-        r.messages.patch(messageIdOf(adapter, parts), (m) => {
-          m.tags = m.tags.filter((t) => t !== tag)
-        }),
+        r.messages.patch(
+          messageIdOf(adapter, parts),
+          (m) => {
+            m.tags = m.tags.filter((t) => t !== tag)
+          },
+          'switchboard',
+        ),
       )
       return reply.code(204).send()
     },

@@ -1,0 +1,70 @@
+/** `GET /v1/events`: the change feed, resumable, only the connections the key may use. */
+import type { FastifyInstance } from 'fastify'
+import { Type, type Static } from 'typebox'
+import { cursorExpired } from '../../errors.js'
+import { ref } from '../../schemas/ref.js'
+import { EventListSchema } from '../../schemas/event.js'
+import { problemResponses } from '../../schemas/responses.js'
+import { pageQuery, DEFAULT_PAGE_SIZE } from '../../schemas/snappy-common.js'
+import { CONNECTION_NAME_SOURCE } from '../../rules.js'
+import { decodeFeedCursor, encodeFeedCursor, requireReplica } from '../../services/event-feed.js'
+
+const Query = Type.Object(
+  {
+    cursor: Type.Optional(Type.String({ maxLength: 200, description: 'The `nextCursor` of the previous page.' })),
+    types: Type.Optional(
+      Type.String({
+        pattern: '^[a-z_]+\\.[a-z_]+(,[a-z_]+\\.[a-z_]+){0,19}$',
+        description: 'Only these event types, comma-separated (`message.created,conversation.updated`).',
+      }),
+    ),
+    connection: Type.Optional(Type.String({ pattern: CONNECTION_NAME_SOURCE, description: 'Only this connection.' })),
+    limit: pageQuery.limit,
+  },
+  { additionalProperties: false },
+)
+
+export default async function eventRoutes(app: FastifyInstance): Promise<void> {
+  app.get<{ Querystring: Static<typeof Query> }>(
+    '/v1/events',
+    {
+      schema: {
+        operationId: 'listEvents',
+        summary: 'Read the change feed',
+        description:
+          'Every change Switchboard saw (writes through it, and changes the sync found upstream), oldest first, for the connections the key may use. ' +
+          'Walk it with `nextCursor`, which is never null: keep it and ask again to get what happened since. ' +
+          'Events are kept for `EVENTS_RETENTION_DAYS` (7 by default); an older cursor is answered `410 cursor_expired`. ' +
+          'Without a cursor the feed starts at the oldest event kept.',
+        tags: ['Events'],
+        querystring: Query,
+        response: { 200: ref(EventListSchema), ...problemResponses(400, 401, 403, 404, 410, 503) },
+      },
+    },
+    async (request) => {
+      const replica = requireReplica(app)
+      const query = request.query
+      const connections =
+        query.connection === undefined
+          ? request.usableConnections().map((a) => a.connection.name)
+          : [request.namedConnection(query.connection, 'querystring/connection').connection.name]
+      const after = query.cursor === undefined ? 0 : decodeFeedCursor(query.cursor)
+      if (query.cursor !== undefined && after < (await replica.events.prunedThrough()))
+        throw cursorExpired(app.config.events.retentionMs / 86_400_000)
+      const limit = query.limit ?? DEFAULT_PAGE_SIZE
+      const rows = await replica.events.list({
+        afterSeq: after,
+        connections,
+        keyName: request.caller?.name ?? '',
+        ...(query.types === undefined ? {} : { types: query.types.split(',') }),
+        limit,
+      })
+      const page = rows.slice(0, limit)
+      return {
+        data: page.map((r) => r.event),
+        nextCursor: encodeFeedCursor(page.at(-1)?.seq ?? after),
+        hasMore: rows.length > limit,
+      }
+    },
+  )
+}

@@ -1,0 +1,279 @@
+/**
+ * The change feed's events and the webhook endpoints that receive them. An event carries the
+ * record as Switchboard serves it; one schema per kind of record, so generated clients type
+ * `data.object` (and the OpenAPI document's `webhooks` section names each payload).
+ */
+import { Type, type Static } from 'typebox'
+import { ConversationSchema } from './conversation.js'
+import { MessageSchema } from './message.js'
+import { Nullable, StringEnum } from './ref.js'
+
+const ORIGIN = StringEnum(['switchboard', 'sync'], {
+  description: '`switchboard`: a write through this API; `sync`: a change the sync found at the upstream.',
+})
+
+const ENDPOINT_EXAMPLE = {
+  id: 'we_9f2kq0xv3b1m',
+  url: 'https://hooks.example.com/switchboard',
+  description: 'CRM sync',
+  eventTypes: ['message.created'],
+  connections: null,
+  status: 'enabled',
+  disabledReason: null,
+  createdAt: '2026-11-27T10:00:00.000Z',
+  updatedAt: '2026-11-27T10:00:00.000Z',
+}
+
+/** An event about the example record of `schema` (each shared schema carries one). */
+function exampleEvent(type: string, schema: object, connection: string | null) {
+  const examples = (schema as { examples?: unknown[] }).examples
+  return {
+    id: 'evt_3q2Xb9Lr0aTqQm1v',
+    type,
+    connection,
+    origin: 'sync',
+    observedAt: '2026-11-27T10:15:02.000Z',
+    data: { object: examples?.[0] },
+  }
+}
+
+function eventOf(
+  id: string,
+  types: readonly string[],
+  objectRef: string,
+  description: string,
+  example: ReturnType<typeof exampleEvent>,
+) {
+  return Type.Object(
+    {
+      id: Type.String({ description: 'The event id; the `webhook-id` of its deliveries, the same on every retry.' }),
+      type: StringEnum(types),
+      connection: Nullable(Type.String({ description: 'The connection of the record (null: not about a record).' })),
+      origin: ORIGIN,
+      observedAt: Type.String({ format: 'date-time', description: 'When Switchboard saw the change (UTC).' }),
+      data: Type.Object(
+        {
+          object: Type.Unsafe({
+            $ref: `${objectRef}#`,
+            description: 'The record as Switchboard serves it (as it was last, for a deletion).',
+          }),
+        },
+        { additionalProperties: false },
+      ),
+    },
+    { $id: id, title: id, description, additionalProperties: false, examples: [example] },
+  )
+}
+
+const MessageEventSchema = eventOf(
+  'MessageEvent',
+  ['message.created', 'message.updated', 'message.deleted'],
+  'Message',
+  'A message was created, changed (its participants, tags and comments included) or deleted.',
+  exampleEvent('message.created', MessageSchema, 'batchbook'),
+)
+const ConversationEventSchema = eventOf(
+  'ConversationEvent',
+  ['conversation.created', 'conversation.updated', 'conversation.deleted'],
+  'Conversation',
+  'A conversation was created, changed or deleted.',
+  exampleEvent('conversation.updated', ConversationSchema, 'snappy'),
+)
+const WebhookEndpointEventSchema = eventOf(
+  'WebhookEndpointEvent',
+  ['webhook_endpoint.disabled'],
+  'WebhookEndpoint',
+  'A webhook endpoint of the key was disabled after its deliveries failed for the whole retry period.',
+  exampleEvent(
+    'webhook_endpoint.disabled',
+    { examples: [{ ...ENDPOINT_EXAMPLE, status: 'disabled', disabledReason: 'deliveries failed for 24 hours' }] },
+    null,
+  ),
+)
+
+const EventSchema = Type.Union(
+  [
+    Type.Unsafe({ $ref: 'MessageEvent#' }),
+    Type.Unsafe({ $ref: 'ConversationEvent#' }),
+    Type.Unsafe({ $ref: 'WebhookEndpointEvent#' }),
+  ],
+  { $id: 'Event', title: 'Event', description: 'A change, as the feed and webhooks deliver it.' },
+)
+
+export const EventListSchema = Type.Object(
+  {
+    data: Type.Array(Type.Unsafe({ $ref: 'Event#' }), { description: 'Events, oldest first.' }),
+    nextCursor: Type.String({
+      description:
+        'Where to resume: pass as `cursor` for the events after these. Never null: with no newer events, ask again later with the same cursor.',
+    }),
+    hasMore: Type.Boolean({ description: 'More events are there already: ask again at once.' }),
+  },
+  { $id: 'EventList', title: 'EventList', description: 'A page of the change feed.', additionalProperties: false },
+)
+
+const EVENT_TYPE_FILTER = Type.Array(Type.String({ pattern: '^(\\*|[a-z_]+\\.[a-z_]+)$' }), {
+  minItems: 1,
+  maxItems: 20,
+  description: 'The event types to send (`*`: all of them).',
+})
+
+const ENDPOINT_FIELDS = {
+  id: Type.String({ description: 'The endpoint id (`we_…`).' }),
+  url: Type.String({ format: 'uri', description: 'Where events are POSTed.' }),
+  description: Nullable(Type.String()),
+  eventTypes: EVENT_TYPE_FILTER,
+  connections: Nullable(
+    Type.Array(Type.String(), { description: 'Only events of these connections; null: every one the key may use.' }),
+  ),
+  status: StringEnum(['enabled', 'disabled']),
+  disabledReason: Nullable(Type.String()),
+  createdAt: Type.String({ format: 'date-time' }),
+  updatedAt: Type.String({ format: 'date-time' }),
+}
+
+export const WebhookEndpointSchema = Type.Object(ENDPOINT_FIELDS, {
+  $id: 'WebhookEndpoint',
+  title: 'WebhookEndpoint',
+  description: 'Where the key’s events are sent. The signing secret is shown only when created or rotated.',
+  additionalProperties: false,
+  examples: [ENDPOINT_EXAMPLE],
+})
+
+export const WebhookEndpointWithSecretSchema = Type.Object(
+  {
+    ...ENDPOINT_FIELDS,
+    secret: Type.String({
+      description: 'The signing secret (`whsec_…`, Standard Webhooks): shown this once; keep it.',
+    }),
+  },
+  {
+    $id: 'WebhookEndpointWithSecret',
+    title: 'WebhookEndpointWithSecret',
+    description: 'An endpoint with its signing secret, as answered when it is created or its secret rotated.',
+    additionalProperties: false,
+    examples: [{ ...ENDPOINT_EXAMPLE, secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }],
+  },
+)
+
+export const WebhookEndpointListSchema = Type.Object(
+  {
+    data: Type.Array(Type.Unsafe({ $ref: 'WebhookEndpoint#' })),
+    nextCursor: Nullable(Type.String({ description: 'Always null: the key’s endpoints come in one page.' })),
+  },
+  {
+    $id: 'WebhookEndpointList',
+    title: 'WebhookEndpointList',
+    description: 'The key’s webhook endpoints.',
+    additionalProperties: false,
+  },
+)
+
+export const WebhookEndpointInputSchema = Type.Object(
+  {
+    url: Type.String({ maxLength: 2048, description: 'An http(s) URL that resolves to public addresses.' }),
+    description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+    eventTypes: Type.Optional(EVENT_TYPE_FILTER),
+    connections: Type.Optional(
+      Nullable(Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 100, uniqueItems: true })),
+    ),
+  },
+  {
+    $id: 'WebhookEndpointInput',
+    title: 'WebhookEndpointInput',
+    description:
+      'A new endpoint: `eventTypes` defaults to every type, `connections` to every connection the key may use.',
+    additionalProperties: false,
+    examples: [{ url: 'https://hooks.example.com/switchboard', eventTypes: ['message.created'] }],
+  },
+)
+export type WebhookEndpointInput = Static<typeof WebhookEndpointInputSchema>
+
+export const WebhookEndpointPatchSchema = Type.Object(
+  {
+    url: Type.Optional(Type.String({ maxLength: 2048 })),
+    description: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+    eventTypes: Type.Optional(EVENT_TYPE_FILTER),
+    connections: Type.Optional(
+      Nullable(Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 100, uniqueItems: true })),
+    ),
+    enabled: Type.Optional(Type.Boolean({ description: 'false disables the endpoint; true enables it again.' })),
+  },
+  {
+    $id: 'WebhookEndpointPatch',
+    title: 'WebhookEndpointPatch',
+    description: 'The fields to change.',
+    additionalProperties: false,
+    minProperties: 1,
+    examples: [{ enabled: true }],
+  },
+)
+export type WebhookEndpointPatch = Static<typeof WebhookEndpointPatchSchema>
+
+export const WebhookAttemptListSchema = Type.Object(
+  {
+    data: Type.Array(
+      Type.Object(
+        {
+          id: Type.String(),
+          eventId: Type.String(),
+          eventType: Type.String(),
+          attemptedAt: Type.String({ format: 'date-time' }),
+          statusCode: Nullable(Type.Integer({ description: 'The receiver’s status; null when none came.' })),
+          error: Nullable(Type.String()),
+          durationMs: Type.Integer({ minimum: 0 }),
+          succeeded: Type.Boolean(),
+        },
+        { additionalProperties: false },
+      ),
+      { description: 'Delivery attempts, newest first.' },
+    ),
+    nextCursor: Nullable(Type.String()),
+  },
+  {
+    $id: 'WebhookAttemptList',
+    title: 'WebhookAttemptList',
+    description: 'Delivery attempts of an endpoint.',
+    additionalProperties: false,
+  },
+)
+
+export const WebhookReplayInputSchema = Type.Object(
+  {
+    since: Type.Optional(Type.String({ format: 'date-time', description: 'Resend the events observed since then.' })),
+    cursor: Type.Optional(
+      Type.String({ maxLength: 200, description: 'Resend the events after this feed cursor (`nextCursor`).' }),
+    ),
+  },
+  {
+    $id: 'WebhookReplayInput',
+    title: 'WebhookReplayInput',
+    description: 'Where in the event log to resend from: one of `since` and `cursor`.',
+    additionalProperties: false,
+    minProperties: 1,
+    maxProperties: 1,
+    examples: [{ since: '2026-11-27T00:00:00.000Z' }],
+  },
+)
+export type WebhookReplayInput = Static<typeof WebhookReplayInputSchema>
+
+export const WebhookReplaySchema = Type.Object(
+  { queued: Type.Integer({ minimum: 0, description: 'Events queued for delivery again.' }) },
+  { $id: 'WebhookReplay', title: 'WebhookReplay', description: 'What a replay queued.', additionalProperties: false },
+)
+
+export const EVENT_SCHEMAS = [
+  MessageEventSchema,
+  ConversationEventSchema,
+  WebhookEndpointEventSchema,
+  EventSchema,
+  EventListSchema,
+  WebhookEndpointSchema,
+  WebhookEndpointWithSecretSchema,
+  WebhookEndpointListSchema,
+  WebhookEndpointInputSchema,
+  WebhookEndpointPatchSchema,
+  WebhookAttemptListSchema,
+  WebhookReplayInputSchema,
+  WebhookReplaySchema,
+]

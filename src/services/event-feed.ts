@@ -1,0 +1,28 @@
+/** What the change feed and webhook routes share: the store they need and the feed cursor. */
+import type { FastifyInstance } from 'fastify'
+import { decodeOpaque, encodeOpaque } from '../cursor.js'
+import { invalidCursor, replicaNotReady } from '../errors.js'
+import type { Replica } from '../replica/index.js'
+
+/** The store, or 503: the event log lives in it, and `REPLICA=false` turns it off. */
+export function requireReplica(app: FastifyInstance): Replica {
+  if (app.replica === null)
+    throw replicaNotReady(
+      'The change feed and webhooks need the replica store, which is turned off (REPLICA=false)',
+      3600,
+    )
+  return app.replica
+}
+
+const FEED = 'events'
+
+export function encodeFeedCursor(seq: number): string {
+  return encodeOpaque({ k: FEED, s: seq })
+}
+
+/** The `seq` after which a feed cursor resumes. */
+export function decodeFeedCursor(cursor: string): number {
+  const fields = decodeOpaque(cursor, 200, () => invalidCursor())
+  if (fields.k !== FEED || !Number.isSafeInteger(fields.s) || (fields.s as number) < 0) throw invalidCursor()
+  return fields.s as number
+}

@@ -1,0 +1,109 @@
+/**
+ * A webhook receiver for tests: a real HTTP server on loopback that verifies every delivery
+ * with the `standardwebhooks` package, as an integrator would, and keeps what it received.
+ * It can be told to fail (answer 503) or to be down (connections refused), and to be slow.
+ */
+import { type IncomingMessage, type Server, createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { Webhook } from 'standardwebhooks'
+
+export interface Received {
+  id: string
+  type: string
+  recordId: string
+  connection: string | null
+  origin: string
+  verified: boolean
+  at: number
+}
+
+export interface WebhookReceiver {
+  url: string
+  /** Every delivery, retries included, in arrival order. */
+  received: Received[]
+  /** Each event once (by `webhook-id`), in first-arrival order. */
+  unique(): Received[]
+  secret: string | null
+  /** `fail`: answer 503; `ok`: answer 204. */
+  mode: 'ok' | 'fail'
+  delayMs: number
+  /** Stops listening (connections refused) until `up()`. */
+  down(): Promise<void>
+  up(): Promise<void>
+  close(): Promise<void>
+}
+
+async function bodyOf(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = []
+  for await (const chunk of req) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+export async function startWebhookReceiver(): Promise<WebhookReceiver> {
+  let server: Server
+  let port = 0
+  const receiver: WebhookReceiver = {
+    url: '',
+    received: [],
+    unique() {
+      const seen = new Set<string>()
+      return this.received.filter((r) => r.verified && !seen.has(r.id) && seen.add(r.id))
+    },
+    secret: null,
+    mode: 'ok',
+    delayMs: 0,
+    async down() {
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+    async up() {
+      server = make()
+      await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()))
+    },
+    async close() {
+      if (server.listening) await receiver.down()
+    },
+  }
+  const make = () =>
+    createServer((req, res) => {
+      void (async () => {
+        const body = await bodyOf(req)
+        if (receiver.delayMs > 0) await new Promise((r) => setTimeout(r, receiver.delayMs))
+        if (receiver.mode === 'fail') {
+          res.writeHead(503).end()
+          return
+        }
+        let verified = false
+        try {
+          if (receiver.secret !== null) {
+            new Webhook(receiver.secret).verify(body, req.headers as Record<string, string>)
+            verified = true
+          }
+        } catch {
+          verified = false
+        }
+        const event = JSON.parse(body) as {
+          id: string
+          type: string
+          connection: string | null
+          origin: string
+          data: { object: { id: string } }
+        }
+        receiver.received.push({
+          id: String(req.headers['webhook-id']),
+          type: event.type,
+          recordId: event.data.object.id,
+          connection: event.connection,
+          origin: event.origin,
+          verified,
+          at: Date.now(),
+        })
+        res.writeHead(verified ? 204 : 400).end()
+      })()
+    })
+  server = make()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()))
+  port = (server.address() as AddressInfo).port
+  receiver.url = `http://127.0.0.1:${port}/hooks`
+  return receiver
+}
