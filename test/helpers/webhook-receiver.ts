@@ -7,7 +7,7 @@ import { type IncomingMessage, type Server, createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Webhook } from 'standardwebhooks'
 
-export interface Received {
+interface Received {
   id: string
   type: string
   recordId: string
@@ -19,8 +19,10 @@ export interface Received {
 
 export interface WebhookReceiver {
   url: string
-  /** Every delivery, retries included, in arrival order. */
+  /** Every delivery, retries included, in arrival order (recorded once answered). */
   received: Received[]
+  /** Requests that arrived, answered or not yet. */
+  arrived: number
   /** Each event once (by `webhook-id`), in first-arrival order. */
   unique(): Received[]
   secret: string | null
@@ -45,6 +47,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   const receiver: WebhookReceiver = {
     url: '',
     received: [],
+    arrived: 0,
     unique() {
       const seen = new Set<string>()
       return this.received.filter((r) => r.verified && !seen.has(r.id) && seen.add(r.id))
@@ -66,6 +69,7 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   }
   const make = () =>
     createServer((req, res) => {
+      receiver.arrived++
       void (async () => {
         const body = await bodyOf(req)
         if (receiver.delayMs > 0) await new Promise((r) => setTimeout(r, receiver.delayMs))
