@@ -209,6 +209,19 @@ describe('loadConfig', () => {
       expect(problemsOf({ REPLICA: 'maybe' })).toEqual([expect.stringMatching(/^REPLICA: /)])
     })
 
+    it('keeps events a week and refuses private webhook targets, except in sandbox mode', () => {
+      expect(
+        loadConfig({ BATCHBOOK_ACCOUNT: 'acme', BATCHBOOK_TOKEN: 't', API_KEYS: 'a:0123456789abcdef' }).events,
+      ).toMatchObject({
+        retentionMs: 7 * 86_400_000,
+        webhooks: { allowPrivateNetworks: false, timeoutMs: 10_000 },
+      })
+      expect(loadConfig({}).events.webhooks.allowPrivateNetworks).toBe(true)
+      expect(problemsOf({ WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'yes' })).toEqual([
+        expect.stringMatching(/^WEBHOOK_ALLOW_PRIVATE_NETWORKS: /),
+      ])
+    })
+
     it('reads the sandbox volume as name:count pairs', () => {
       expect(loadConfig({ SANDBOX_VOLUME: 'communications:2000,tickets:300' }).sandboxVolume).toEqual({
         communications: 2000,

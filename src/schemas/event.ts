@@ -65,12 +65,14 @@ function eventOf(
   )
 }
 
+const MESSAGE_EVENT_EXAMPLE = exampleEvent('message.created', MessageSchema, 'batchbook')
+
 const MessageEventSchema = eventOf(
   'MessageEvent',
   ['message.created', 'message.updated', 'message.deleted'],
   'Message',
   'A message was created, changed (its participants, tags and comments included) or deleted.',
-  exampleEvent('message.created', MessageSchema, 'batchbook'),
+  MESSAGE_EVENT_EXAMPLE,
 )
 const ConversationEventSchema = eventOf(
   'ConversationEvent',
@@ -97,7 +99,12 @@ const EventSchema = Type.Union(
     Type.Unsafe({ $ref: 'ConversationEvent#' }),
     Type.Unsafe({ $ref: 'WebhookEndpointEvent#' }),
   ],
-  { $id: 'Event', title: 'Event', description: 'A change, as the feed and webhooks deliver it.' },
+  {
+    $id: 'Event',
+    title: 'Event',
+    description: 'A change, as the feed and webhooks deliver it.',
+    examples: [MESSAGE_EVENT_EXAMPLE],
+  },
 )
 
 export const EventListSchema = Type.Object(
@@ -109,7 +116,13 @@ export const EventListSchema = Type.Object(
     }),
     hasMore: Type.Boolean({ description: 'More events are there already: ask again at once.' }),
   },
-  { $id: 'EventList', title: 'EventList', description: 'A page of the change feed.', additionalProperties: false },
+  {
+    $id: 'EventList',
+    title: 'EventList',
+    description: 'A page of the change feed.',
+    additionalProperties: false,
+    examples: [{ data: [MESSAGE_EVENT_EXAMPLE], nextCursor: 'eyJrIjoiZXZlbnRzIiwicyI6NDJ9', hasMore: false }],
+  },
 )
 
 const EVENT_TYPE_FILTER = Type.Array(Type.String({ pattern: '^(\\*|[a-z_]+\\.[a-z_]+)$' }), {
@@ -166,6 +179,7 @@ export const WebhookEndpointListSchema = Type.Object(
     title: 'WebhookEndpointList',
     description: 'The key’s webhook endpoints.',
     additionalProperties: false,
+    examples: [{ data: [ENDPOINT_EXAMPLE], nextCursor: null }],
   },
 )
 
@@ -235,6 +249,23 @@ export const WebhookAttemptListSchema = Type.Object(
     title: 'WebhookAttemptList',
     description: 'Delivery attempts of an endpoint.',
     additionalProperties: false,
+    examples: [
+      {
+        data: [
+          {
+            id: '17',
+            eventId: 'evt_3q2Xb9Lr0aTqQm1v',
+            eventType: 'message.created',
+            attemptedAt: '2026-11-27T10:15:03.000Z',
+            statusCode: 204,
+            error: null,
+            durationMs: 48,
+            succeeded: true,
+          },
+        ],
+        nextCursor: null,
+      },
+    ],
   },
 )
 
@@ -259,7 +290,13 @@ export type WebhookReplayInput = Static<typeof WebhookReplayInputSchema>
 
 export const WebhookReplaySchema = Type.Object(
   { queued: Type.Integer({ minimum: 0, description: 'Events queued for delivery again.' }) },
-  { $id: 'WebhookReplay', title: 'WebhookReplay', description: 'What a replay queued.', additionalProperties: false },
+  {
+    $id: 'WebhookReplay',
+    title: 'WebhookReplay',
+    description: 'What a replay queued.',
+    additionalProperties: false,
+    examples: [{ queued: 12 }],
+  },
 )
 
 export const EVENT_SCHEMAS = [
