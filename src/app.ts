@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto'
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import { destination } from 'pino'
 import type { Config } from './config.js'
-import auth from './plugins/auth.js'
+import auth, { mayUse } from './plugins/auth.js'
 import gracefulClose from './plugins/graceful-close.js'
 import httpCaching from './plugins/http-caching.js'
 import idempotency from './plugins/idempotency.js'
@@ -36,8 +36,6 @@ declare module 'fastify' {
     shared: SharedState | null
     /** The synced replica; null when it is turned off (`REPLICA=false`). */
     replica: Replica | null
-    /** Sends webhooks from the outbox; null without the replica. */
-    webhookDelivery: WebhookDelivery | null
   }
 }
 
@@ -138,14 +136,16 @@ async function app(instance: FastifyInstance, options: AppOptions): Promise<void
       : new WebhookDelivery({
           replica,
           config: config.events,
+          // The same rule as a request's: a key deleted or narrowed since no longer receives.
           mayUse: (keyName, connection) => {
             const key = config.apiKeys.find((k) => k.name === keyName)
-            return key !== undefined && (key.connections === null || key.connections.includes(connection))
+            const caller =
+              key === undefined ? null : { name: key.name, connections: key.connections && new Set(key.connections) }
+            return mayUse(caller, connection)
           },
           onError: (err) => instance.log.warn({ err }, 'webhook delivery round failed; retrying'),
         })
   instance.decorate('replica', replica)
-  instance.decorate('webhookDelivery', delivery)
   instance.addHook('onReady', async () => {
     runner?.start()
     delivery?.start()

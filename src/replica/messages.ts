@@ -283,7 +283,11 @@ export class MessageRecords {
   }
 
   /** Stores the participants read for a message. */
-  async setParticipants(id: string, participants: Participant[], origin: EventOrigin): Promise<Message | undefined> {
+  async setParticipants(
+    id: string,
+    participants: Participant[],
+    origin: EventOrigin | null,
+  ): Promise<Message | undefined> {
     const stored = await this.get(id)
     if (stored === undefined) return undefined
     const message = {

@@ -82,7 +82,10 @@ export class BatchBookSync implements ConnectionSync {
     const [pending] = await this.#replica.messages.pendingParticipants(this.connection, 1)
     if (pending !== undefined) {
       const participants = await this.#adapter.listParticipants([pending.remoteId])
-      await this.#replica.messages.setParticipants(pending.id, participants, 'sync')
+      // Completing a record the backfill found is part of the backfill: no event. A record
+      // that changed since was announced, and its participants are news.
+      const announced = state.backfilledAt !== null && pending.updatedAt > state.backfilledAt
+      await this.#replica.messages.setParticipants(pending.id, participants, announced ? 'sync' : null)
       return 0
     }
     state.participantsComplete = true

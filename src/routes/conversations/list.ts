@@ -80,8 +80,9 @@ export default async function conversationListRoute(app: FastifyInstance): Promi
       if (replica !== null && q === undefined && !options.includeRemote) {
         const adapters = mailbox?.adapter ?? account?.adapter
         const names = (adapters === undefined ? request.usableSnappy() : [adapters]).map((a) => a.connection.name)
+        // A walk goes on the way it began: the replica's cursor here, the upstream's below.
         const after = cursor === undefined ? undefined : decodeQueueKey(cursor)
-        if (after !== undefined || (await replicaServes(replica, names))) {
+        if (after !== undefined || (cursor === undefined && (await replicaServes(replica, names)))) {
           await setDataAge(reply, replica, names)
           return listStoredQueue(replica, {
             connections: names,
