@@ -107,7 +107,9 @@ export class BatchBookSync implements ConnectionSync {
       // compares whole seconds), so it costs one call when nothing changed.
       if (poll.newest !== null) cp.since = new Date(Date.parse(poll.newest) - 1000).toISOString()
       state.lastSuccessAt = poll.startedAt
-      cp.nextPollAt = Date.now() + this.#config.pollMs.batchbook
+      // Polls start one interval apart (not one interval after the last ended), so a change
+      // waits at most an interval, plus the poll's own turn at the budget.
+      cp.nextPollAt = Date.parse(poll.startedAt) + this.#config.pollMs.batchbook
       delete cp.poll
     }
     return 0

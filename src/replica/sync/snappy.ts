@@ -173,7 +173,8 @@ export class SnappySync implements ConnectionSync {
     state.participantsComplete = true
     state.lastSuccessAt = cp.passStartedAt ?? new Date().toISOString()
     cp.stage = 'idle'
-    cp.nextPollAt = Date.now() + this.#pollMs
+    // Passes start one interval apart, however long the last one took.
+    cp.nextPollAt = Date.parse(state.lastSuccessAt) + this.#pollMs
     return 0
   }
 
