@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { replicaServes } from '../../services/replica-reads.js'
 import { Type } from 'typebox'
 import { StringEnum } from '../../schemas/ref.js'
 import { problemResponses } from '../../schemas/responses.js'
@@ -64,14 +65,15 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
         operationId: 'getReadiness',
         summary: 'Readiness: the upstreams can be used',
         description:
-          'Answers 503 when every configured connection has an open circuit, so a load balancer sends traffic elsewhere. ' +
+          'Answers 503 when every configured connection has an open circuit and the synced replica cannot answer their reads, so a load balancer sends traffic elsewhere. ' +
+          'A replica that serves every connection keeps the gateway in rotation as `degraded`; a lagging sync never makes it fail. ' +
           'With REDIS_URL set it also reports whether Redis answers and whether the rate budget is shared or a local fallback.',
         tags: ['Service'],
         security: [],
         querystring: NoQuery,
         response: {
           200: Readiness(
-            'Ready (`ready`), or serving on a local share of the rate budget while Redis is unreachable (`degraded`).',
+            'Ready (`ready`), or `degraded`: serving on a local share of the rate budget while Redis is unreachable, or reads from the replica while every circuit is open.',
             {
               status: 'ready',
               connections: [{ name: 'batchbook', circuit: 'closed' }],
@@ -91,9 +93,19 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
       const shared = app.shared === null ? null : await app.shared.health()
       // Without Redis a replica still serves on its local budget share: degraded, not out of
       // rotation (taking every replica out at once would turn a Redis blip into an outage).
-      const degraded = shared !== null && (!shared.redis || shared.budget === 'local-fallback')
-      const status = allOpen ? 'unavailable' : degraded ? 'degraded' : 'ready'
-      return reply.code(allOpen ? 503 : 200).send({
+      // With every circuit open, reads still come from the synced replica where it serves every
+      // connection: degraded (writes fail), not out of rotation. A lagging sync never fails this.
+      const replicaServesAll =
+        allOpen &&
+        app.replica !== null &&
+        (await replicaServes(
+          app.replica,
+          connections.map((c) => c.name),
+        ))
+      const unavailable = allOpen && !replicaServesAll
+      const degraded = replicaServesAll || (shared !== null && (!shared.redis || shared.budget === 'local-fallback'))
+      const status = unavailable ? 'unavailable' : degraded ? 'degraded' : 'ready'
+      return reply.code(unavailable ? 503 : 200).send({
         status,
         ...(shared === null
           ? {}

@@ -170,6 +170,20 @@ describe('once the replica serves', () => {
     expect(queue.headers['x-data-age']).toBeDefined()
   })
 
+  it('stays in rotation, degraded, while every circuit is open: reads come from the replica', async () => {
+    for (const adapter of gw.app.upstreams.all()) {
+      for (let i = 0; i < gw.app.config.breaker.failureThreshold; i++) adapter.engine.breaker.failure()
+      expect(adapter.engine.breaker.state).toBe('open')
+    }
+    const ready = await call<{ status: string }>('GET', `${gw.url}/readyz`)
+    expect(ready.status).toBe(200)
+    expect(ready.body.status).toBe('degraded')
+    const page = await call<Page>('GET', `${gw.url}/v1/messages?limit=5`)
+    expect(page.status).toBe(200)
+    expect(page.body.data).toHaveLength(5)
+    for (const adapter of gw.app.upstreams.all()) adapter.engine.breaker.success()
+  })
+
   it('has a Snappy reply in the conversation’s stored messages at once', async () => {
     const queue = await call<{ data: Conversation[] }>('GET', `${gw.url}/v1/conversations?limit=1`)
     const conversation = queue.body.data[0] as Conversation
