@@ -132,7 +132,14 @@ try {
 
   // Production defaults, except: no load shedding (a saturated loop is the point here),
   // budgets nobody reaches, and a cache that stays fresh for the whole run (warm) or none (cold).
-  const common = { LOG_LEVEL: logLevel, SHED_EVENT_LOOP_DELAY_MS: '0', SHED_EVENT_LOOP_UTILIZATION_PERCENT: '0' }
+  // These scenarios measure the upstream path (cache hits and misses): the replica is off here,
+  // and `npm run bench:replica` measures it.
+  const common = {
+    LOG_LEVEL: logLevel,
+    SHED_EVENT_LOOP_DELAY_MS: '0',
+    SHED_EVENT_LOOP_UTILIZATION_PERCENT: '0',
+    REPLICA: 'false',
+  }
   const warmEnv = { ...common, CACHE_TTL_RECORD_MS: '3600000', CACHE_TTL_LIST_MS: '3600000' }
   const coldEnv = { ...common, CACHE_MAX_BYTES: '0' }
   const warmConfig = gatewayConfig(sandbox.connections, warmEnv, RAISED_LIMIT)

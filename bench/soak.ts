@@ -217,7 +217,13 @@ try {
   // a short deadline and cool-down so that a fault's effects end well within the quiet period.
   const config = gatewayConfig(
     sandbox.connections,
-    { LOG_LEVEL: 'info', UPSTREAM_TIMEOUT_MS: String(TIMEOUT_MS), BREAKER_COOLDOWN_MS: String(COOLDOWN_MS) },
+    // The upstream path under faults (REPLICA=false); npm run bench:replica measures the replica.
+    {
+      LOG_LEVEL: 'info',
+      UPSTREAM_TIMEOUT_MS: String(TIMEOUT_MS),
+      BREAKER_COOLDOWN_MS: String(COOLDOWN_MS),
+      REPLICA: 'false',
+    },
     null,
   )
   const gateway = await startGatewayProcess('gateway', config, sandbox, { execArgv: ['--expose-gc'], build })

@@ -132,6 +132,8 @@ beforeAll(async () => {
       API_KEYS: API_KEY,
       LOG_LEVEL: 'silent',
       UPSTREAM_TIMEOUT_MS: '30000',
+      // The file's bytes are the measurement: no sync beside them.
+      REPLICA: 'false',
     },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
