@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterEach, describe, expect, it } from 'vitest'
 import { request } from 'undici'
@@ -7,9 +10,17 @@ import { request } from 'undici'
 const root = fileURLToPath(new URL('..', import.meta.url))
 const children: ChildProcess[] = []
 
-/** A clean environment: none of the developer's upstream or key settings leak in. */
+/**
+ * A clean environment: none of the developer's upstream or key settings leak in, and each
+ * server keeps its replica store in a folder of its own.
+ */
 function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test' }
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'test',
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'switchboard-server-')),
+  }
   return { ...env, ...extra }
 }
 
