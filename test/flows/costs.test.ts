@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs'
 import { FormData, request } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Message } from '../../src/schemas/message.js'
-import { FAST_LIMITS, TEST_KEY, type RunningGateway, startGateway } from '../helpers/gateway.js'
+import { FAST_LIMITS, TEST_KEY, type RunningGateway, startGateway, testConfig } from '../helpers/gateway.js'
+import { testStore } from '../helpers/stores.js'
 import { callsSince, described, mark, violations } from '../helpers/upstream-calls.js'
 import { WCL, WCL_MAILBOX, batchbookId, call, snappyId } from '../upstreams/snappy/e2e.js'
 
@@ -46,10 +47,23 @@ let gw: RunningGateway
 const bb = () => gw.sandbox!.batchbook.simulator.store
 const sn = () => gw.sandbox!.snappy.simulator.store
 
+// The store is there for the change feed and webhook routes; it neither syncs nor delivers
+// (both are background work, not a request's), so every read here takes the upstream path.
+const store = testStore('sqlite')
+
 beforeAll(async () => {
-  gw = await startGateway({ withSandbox: true, limits: FAST_LIMITS })
+  gw = await startGateway({
+    config: testConfig({ replica: store.config }),
+    withSandbox: true,
+    limits: FAST_LIMITS,
+    sync: false,
+    deliver: false,
+  })
 })
-afterAll(async () => gw.close())
+afterAll(async () => {
+  await gw.close()
+  await store.drop()
+})
 
 // ---------------------------------------------------------------------------------------------
 // Calling the gateway
@@ -192,6 +206,14 @@ const batchbookPage = () => Math.min(BATCHBOOK_PAGE, bb().listCommunications().l
 
 // ---------------------------------------------------------------------------------------------
 // The routes, in the order of the API reference's sections.
+
+/** A webhook endpoint at a public address (nothing is sent: this gateway does not deliver). */
+async function newEndpoint(): Promise<string> {
+  const created = await send<{ id: string }>('POST', '/v1/webhook-endpoints', 201, {
+    url: 'https://93.184.216.34/hooks',
+  })
+  return created.id
+}
 
 const SNAPPY_CONTACT = () => snappyId('contact', String(WCL_ID), String(seededContact().id))
 
@@ -793,6 +815,54 @@ const ROWS: Row[] = [
       await list(`/v1/faqs/${faq}/topics`)
     },
     run: ({ id, topics }) => send('PUT', `/v1/faq-questions/${id}/topics`, 200, { topics }),
+  }),
+
+  // The change feed and webhook endpoints: answered from the store.
+  row({ route: 'GET /v1/events', cold: 0, warm: 0, run: () => get('/v1/events') }),
+  row({ route: 'POST /v1/webhook-endpoints', cold: 0, warm: 0, run: newEndpoint }),
+  row({ route: 'GET /v1/webhook-endpoints', cold: 0, warm: 0, run: () => get('/v1/webhook-endpoints') }),
+  row({
+    route: 'GET /v1/webhook-endpoints/{id}',
+    cold: 0,
+    warm: 0,
+    setup: newEndpoint,
+    run: (id) => get(`/v1/webhook-endpoints/${id}`),
+  }),
+  row({
+    route: 'PATCH /v1/webhook-endpoints/{id}',
+    cold: 0,
+    warm: 0,
+    setup: newEndpoint,
+    run: (id) => send('PATCH', `/v1/webhook-endpoints/${id}`, 200, { description: 'Changed' }),
+  }),
+  row({
+    route: 'DELETE /v1/webhook-endpoints/{id}',
+    cold: 0,
+    warm: 0,
+    setup: newEndpoint,
+    consumes: true,
+    run: (id) => send('DELETE', `/v1/webhook-endpoints/${id}`, 204),
+  }),
+  row({
+    route: 'POST /v1/webhook-endpoints/{id}/rotate-secret',
+    cold: 0,
+    warm: 0,
+    setup: newEndpoint,
+    run: (id) => send('POST', `/v1/webhook-endpoints/${id}/rotate-secret`, 200),
+  }),
+  row({
+    route: 'GET /v1/webhook-endpoints/{id}/attempts',
+    cold: 0,
+    warm: 0,
+    setup: newEndpoint,
+    run: (id) => get(`/v1/webhook-endpoints/${id}/attempts`),
+  }),
+  row({
+    route: 'POST /v1/webhook-endpoints/{id}/replay',
+    cold: 0,
+    warm: 0,
+    setup: newEndpoint,
+    run: (id) => send('POST', `/v1/webhook-endpoints/${id}/replay`, 202, { since: '2026-01-01T00:00:00Z' }),
   }),
 ]
 
