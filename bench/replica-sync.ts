@@ -10,6 +10,7 @@
  * postgres uses DATABASE_URL or the local server), --dashboard=S (seconds, default 30), --no-doc.
  */
 import { randomBytes } from 'node:crypto'
+import os from 'node:os'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -194,13 +195,16 @@ async function measure(postgres: boolean): Promise<string[]> {
   ]
 }
 
+// The commit measured and how busy the machine was, read before the runs.
+const revision = gitRevision(ROOT)
+const load = os.loadavg()[0] ?? 0
 const stores = args.store === 'both' ? [false, true] : [args.store === 'postgres']
 const sections: string[] = []
 for (const postgres of stores) sections.push(...(await measure(postgres)), '')
 const text = [
   '## Synced replica',
   '',
-  `Written by \`npm run bench:replica\` at commit \`${gitRevision(ROOT)}\`, Node ${process.version}. ` +
+  `Written by \`npm run bench:replica\` at commit \`${revision}\`, Node ${process.version}, load average ${load.toFixed(2)} at the start. ` +
     `Sandbox: ${communications} BatchBook communications, ${tickets} open Snappy tickets, at the documented limits (BatchBook 1 request/s, Snappy 200/min), one store after the other.`,
   '',
   ...machineLines(describeMachine()),
