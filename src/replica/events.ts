@@ -8,7 +8,7 @@
  * deliveries (the outbox the delivery worker works off).
  */
 import { randomBytes } from 'node:crypto'
-import { type Kysely, sql } from 'kysely'
+import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely'
 import type { Dialect, ReplicaDb } from './db.js'
 import type { ReplicaTables } from './tables.js'
 
@@ -105,21 +105,35 @@ export async function appendEvents(trx: Kysely<ReplicaTables>, dialect: Dialect,
     if (targets.length === 0) continue
     await trx
       .insertInto('webhook_deliveries')
-      .values(
-        targets.map((e) => ({
-          endpoint_id: e.id,
-          event_seq: Number(seq),
-          record_id: event.recordId,
-          status: 'pending',
-          attempts: 0,
-          first_attempt_at: null,
-          next_attempt_at: now,
-          locked_by: null,
-          locked_until: null,
-        })),
-      )
+      .values(targets.map((e) => pendingDelivery(e.id, Number(seq), event.recordId, now)))
       .execute()
   }
+}
+
+/** A delivery of an event to an endpoint, due at `now`. */
+export function pendingDelivery(endpointId: string, eventSeq: number, recordId: string, now: number) {
+  return {
+    endpoint_id: endpointId,
+    event_seq: eventSeq,
+    record_id: recordId,
+    status: 'pending',
+    attempts: 0,
+    first_attempt_at: null,
+    next_attempt_at: now,
+    locked_by: null,
+    locked_until: null,
+  }
+}
+
+/** What a key sees of the log: events of the connections given, and its own key-scoped events. */
+export function visibleTo(
+  eb: ExpressionBuilder<ReplicaTables, 'events'>,
+  connections: readonly string[],
+  keyName: string,
+): Expression<SqlBool> {
+  const visible = [eb.and([eb('connection', 'is', null), eb('key_name', '=', keyName)])]
+  if (connections.length > 0) visible.push(eb('connection', 'in', connections))
+  return eb.or(visible)
 }
 
 export interface EventQuery {
@@ -145,11 +159,7 @@ export class EventLog {
       .selectFrom('events')
       .select(['seq', 'payload'])
       .where('seq', '>', query.afterSeq)
-      .where((eb) => {
-        const visible = [eb.and([eb('connection', 'is', null), eb('key_name', '=', query.keyName)])]
-        if (query.connections.length > 0) visible.push(eb('connection', 'in', query.connections))
-        return eb.or(visible)
-      })
+      .where((eb) => visibleTo(eb, query.connections, query.keyName))
     if (query.types !== undefined && query.types.length > 0) select = select.where('type', 'in', query.types)
     const rows = await select
       .orderBy('seq')

@@ -9,7 +9,7 @@
  */
 import type { Kysely } from 'kysely'
 import type { ReplicaDb } from './db.js'
-import { type ChangeEvent, appendEvents } from './events.js'
+import { type ChangeEvent, appendEvents, pendingDelivery, visibleTo } from './events.js'
 import type { ReplicaTables } from './tables.js'
 
 export interface WebhookEndpoint {
@@ -193,30 +193,14 @@ export class WebhookStore {
       .selectFrom('events')
       .select(['seq', 'record_id'])
       .where('seq', '>', afterSeq)
-      .where((eb) => {
-        const visible = [eb.and([eb('connection', 'is', null), eb('key_name', '=', keyName)])]
-        if (allowed.length > 0) visible.push(eb('connection', 'in', allowed))
-        return eb.or(visible)
-      })
+      .where((eb) => visibleTo(eb, allowed, keyName))
     if (!endpoint.eventTypes.includes('*')) select = select.where('type', 'in', endpoint.eventTypes)
     const events = await select.orderBy('seq').execute()
     const now = Date.now()
     for (let i = 0; i < events.length; i += 200) {
       await this.#replica.db
         .insertInto('webhook_deliveries')
-        .values(
-          events.slice(i, i + 200).map((e) => ({
-            endpoint_id: id,
-            event_seq: Number(e.seq),
-            record_id: e.record_id,
-            status: 'pending',
-            attempts: 0,
-            first_attempt_at: null,
-            next_attempt_at: now,
-            locked_by: null,
-            locked_until: null,
-          })),
-        )
+        .values(events.slice(i, i + 200).map((e) => pendingDelivery(id, Number(e.seq), e.record_id, now)))
         .execute()
     }
     return events.length

@@ -10,7 +10,7 @@ import type { Conversation } from '../../src/schemas/conversation.js'
 import type { Message } from '../../src/schemas/message.js'
 import { type RunningGateway, SCOPED_KEY, startGateway, testConfig } from '../helpers/gateway.js'
 import { call } from '../helpers/messages.js'
-import { waitForSync } from '../helpers/replica.js'
+import { until, waitForSync } from '../helpers/replica.js'
 import { type TestStore, testStore } from '../helpers/stores.js'
 import { type WebhookReceiver, startWebhookReceiver } from '../helpers/webhook-receiver.js'
 import { request } from 'undici'
@@ -19,14 +19,6 @@ type Feed = {
   data: Array<{ id: string; type: string; connection: string | null; origin: string; data: { object: { id: string } } }>
   nextCursor: string
   hasMore: boolean
-}
-
-async function until(check: () => boolean | Promise<boolean>, withinMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + withinMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${withinMs} ms`)
-    await new Promise((r) => setTimeout(r, 200))
-  }
 }
 
 async function scoped<T>(method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> {

@@ -36,3 +36,12 @@ export async function walkMessages(url: string, path: string, cursor?: string): 
   }
   return all
 }
+
+/** Waits until `check` holds, polling; fails naming `what` after `withinMs`. */
+export async function until(check: () => boolean | Promise<boolean>, withinMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + withinMs
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${withinMs} ms`)
+    await new Promise((r) => setTimeout(r, 200))
+  }
+}

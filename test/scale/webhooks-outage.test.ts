@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { TEST_KEY } from '../helpers/gateway.js'
 import { call } from '../helpers/messages.js'
 import { type GatewayProcess, spawnGateway } from '../helpers/processes.js'
-import { waitForSync } from '../helpers/replica.js'
+import { until, waitForSync } from '../helpers/replica.js'
 import { type SimulatedUpstreams, startSimulatedUpstreams } from '../helpers/simulated-upstreams.js'
 import { type WebhookReceiver, startWebhookReceiver } from '../helpers/webhook-receiver.js'
 
@@ -23,14 +23,6 @@ let env: Record<string, string>
 let gateway: GatewayProcess
 let url: string
 let feedStart: string
-
-async function until(check: () => boolean | Promise<boolean>, withinMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + withinMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${withinMs} ms`)
-    await new Promise((r) => setTimeout(r, 200))
-  }
-}
 
 /** Every event of the feed since the start, in its order. */
 async function feedSinceStart(): Promise<Feed['data']> {

@@ -8,7 +8,7 @@ import { TEST_KEY } from '../helpers/gateway.js'
 import { call } from '../helpers/messages.js'
 import { type GatewayProcess, spawnGateway } from '../helpers/processes.js'
 import { REDIS_URL, testPrefix } from '../helpers/redis.js'
-import { waitForSync } from '../helpers/replica.js'
+import { until, waitForSync } from '../helpers/replica.js'
 import { type SimulatedUpstreams, startSimulatedUpstreams } from '../helpers/simulated-upstreams.js'
 import { type TestStore, testStore } from '../helpers/stores.js'
 import { type WebhookReceiver, startWebhookReceiver } from '../helpers/webhook-receiver.js'
@@ -20,14 +20,6 @@ let store: TestStore
 let receiver: WebhookReceiver
 let gateways: GatewayProcess[] = []
 let urls: string[] = []
-
-async function until(check: () => boolean | Promise<boolean>, withinMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + withinMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${withinMs} ms`)
-    await new Promise((r) => setTimeout(r, 200))
-  }
-}
 
 beforeAll(async () => {
   upstreams = await startSimulatedUpstreams({ volume: { communications: 100 } })

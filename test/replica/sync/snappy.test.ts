@@ -8,7 +8,7 @@ import type { Conversation } from '../../../src/schemas/conversation.js'
 import type { Message } from '../../../src/schemas/message.js'
 import { type RunningGateway, startGateway, testConfig } from '../../helpers/gateway.js'
 import { call } from '../../helpers/messages.js'
-import { waitForSync, walkMessages } from '../../helpers/replica.js'
+import { until, waitForSync, walkMessages } from '../../helpers/replica.js'
 import { STORE_KINDS, type TestStore, testStore } from '../../helpers/stores.js'
 
 const POLL_MS = 3_000
@@ -16,14 +16,6 @@ const POLL_MS = 3_000
 const WITHIN_MS = POLL_MS + 5_000
 
 type Page<T> = { data: T[]; nextCursor: string | null }
-
-async function eventually(check: () => Promise<boolean>, withinMs: number): Promise<void> {
-  const deadline = Date.now() + withinMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`not seen within ${withinMs} ms`)
-    await new Promise((r) => setTimeout(r, 250))
-  }
-}
 
 describe.each(STORE_KINDS)('the Snappy sync on %s', (kind) => {
   let store: TestStore
@@ -56,20 +48,28 @@ describe.each(STORE_KINDS)('the Snappy sync on %s', (kind) => {
     const queue = await call<Page<Conversation>>('GET', `${gateway.url}/v1/conversations?limit=1`)
     const conversation = queue.body.data[0] as Conversation
     sim().store.tickets.addNote({ ticketId: Number(conversation.remoteId), content: 'Any news on my order, pelican?' })
-    await eventually(async () => {
-      const found = await call<Page<Message>>('GET', `${gateway.url}/v1/messages?source=snappy&q=pelican`)
-      return found.body.data.some((m) => m.conversationId === conversation.id)
-    }, WITHIN_MS)
+    await until(
+      async () => {
+        const found = await call<Page<Message>>('GET', `${gateway.url}/v1/messages?source=snappy&q=pelican`)
+        return found.body.data.some((m) => m.conversationId === conversation.id)
+      },
+      WITHIN_MS,
+      'the change',
+    )
   }, 20_000)
 
   it('takes a ticket closed at the upstream out of the queue, with its final status', async () => {
     const queue = await call<Page<Conversation>>('GET', `${gateway.url}/v1/conversations?limit=1`)
     const conversation = queue.body.data[0] as Conversation
     sim().store.tickets.closeTicket(Number(conversation.remoteId))
-    await eventually(async () => {
-      const now = await call<Page<Conversation>>('GET', `${gateway.url}/v1/conversations?limit=100`)
-      return !now.body.data.some((c) => c.id === conversation.id)
-    }, WITHIN_MS)
+    await until(
+      async () => {
+        const now = await call<Page<Conversation>>('GET', `${gateway.url}/v1/conversations?limit=100`)
+        return !now.body.data.some((c) => c.id === conversation.id)
+      },
+      WITHIN_MS,
+      'the change',
+    )
     const closed = await call<Conversation>('GET', `${gateway.url}/v1/conversations/${conversation.id}`)
     expect(closed.body.status).toBe('closed')
   }, 20_000)
@@ -78,13 +78,17 @@ describe.each(STORE_KINDS)('the Snappy sync on %s', (kind) => {
     const queue = await call<Page<Conversation>>('GET', `${gateway.url}/v1/conversations?limit=1`)
     const conversation = queue.body.data[0] as Conversation
     await sim().store.tickets.deleteTicket(Number(conversation.remoteId))
-    await eventually(async () => {
-      const left = await call<Page<Message>>(
-        'GET',
-        `${gateway.url}/v1/messages?conversation=${conversation.id}&limit=100`,
-      )
-      return left.body.data.length === 0
-    }, WITHIN_MS)
+    await until(
+      async () => {
+        const left = await call<Page<Message>>(
+          'GET',
+          `${gateway.url}/v1/messages?conversation=${conversation.id}&limit=100`,
+        )
+        return left.body.data.length === 0
+      },
+      WITHIN_MS,
+      'the change',
+    )
     expect(sim().stats.limitViolations).toBe(0)
   }, 20_000)
 })
