@@ -63,6 +63,9 @@ async function measure(postgres: boolean): Promise<string[]> {
     REPLICA: 'true',
     DATA_DIR: dataDir,
     API_KEYS: `bench:${KEY}`,
+    // No load shedding: a busy machine must slow the figures, not turn requests away.
+    SHED_EVENT_LOOP_DELAY_MS: '0',
+    SHED_EVENT_LOOP_UTILIZATION_PERCENT: '0',
   }
   if (postgres) Object.assign(env, { DATABASE_URL: databaseUrl, DATABASE_SCHEMA: schema })
   const config = loadConfig(env)
@@ -77,6 +80,8 @@ async function measure(postgres: boolean): Promise<string[]> {
   const backfill = new Map<string, { ms: number; calls: number; max: number; windowMs: number }>()
   while (backfill.size < 2) {
     const sources = await json<{ data: Source[] }>(`${url}/v1/sources`)
+    if (sources.status !== 200)
+      throw new Error(`/v1/sources answered ${sources.status}: ${JSON.stringify(sources.body)}`)
     for (const source of sources.body.data) {
       if (backfill.has(source.name) || source.sync?.backfilledAt == null) continue
       const sim = source.name === 'batchbook' ? bb : sn
