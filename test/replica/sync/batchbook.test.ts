@@ -10,6 +10,7 @@ import { type RunningGateway, startGateway, testConfig } from '../../helpers/gat
 import { call } from '../../helpers/messages.js'
 import { STORE_KINDS, type TestStore, testStore } from '../../helpers/stores.js'
 import { waitForSync, walkMessages } from '../../helpers/replica.js'
+import { backfillOffsets } from '../../helpers/simulated-upstreams.js'
 
 const POLL_MS = 3_000
 
@@ -32,10 +33,9 @@ describe.each(STORE_KINDS)('the BatchBook sync on %s', (kind) => {
     const total = sim.store.listCommunications().length
     const status = await waitForSync(gateway.url, 'batchbook', (s) => s.backfilledAt !== null, 60_000)
     expect(status.records.messages).toBe(total)
-    const pages = sim.stats.recent.filter((r) => r.url.startsWith('/service/communications.xml'))
-    // The backfill's pages (the last one short), then the first poll's.
-    expect(pages.length).toBeGreaterThanOrEqual(Math.floor(total / 10) + 1)
-    expect(pages.length).toBeLessThanOrEqual(Math.floor(total / 10) + 3)
+    // The backfill's pages (list calls without `updated_since`): each offset once, the last one short.
+    const offsets = backfillOffsets(sim)
+    expect(offsets).toEqual(Array.from({ length: Math.floor(total / 10) + 1 }, (_, i) => i * 10))
     expect(sim.stats.limitViolations).toBe(0)
   }, 90_000)
 
