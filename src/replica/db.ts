@@ -33,7 +33,12 @@ const SANDBOX_FILE = 'sandbox.sqlite'
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
 
 export async function openReplicaDb(config: ReplicaConfig, sandbox = false): Promise<ReplicaDb> {
-  const replica = config.databaseUrl === null ? openSqlite(config.dataDir, sandbox) : await openPostgres(config)
+  if (config.databaseUrl !== null) return openPostgres(config)
+  return migrated(openSqlite(config.dataDir, sandbox))
+}
+
+/** The store once its migrations ran (closed again if they failed). */
+async function migrated(replica: ReplicaDb): Promise<ReplicaDb> {
   try {
     await migrate(replica.db as Kysely<unknown>, replica.dialect)
   } catch (err) {
@@ -42,6 +47,9 @@ export async function openReplicaDb(config: ReplicaConfig, sandbox = false): Pro
   }
   return replica
 }
+
+/** The advisory lock replicas starting together take, so that one of them migrates at a time. */
+const MIGRATION_LOCK = 7_240_715_000
 
 function openSqlite(dataDir: string, sandbox: boolean): ReplicaDb {
   mkdirSync(dataDir, { recursive: true })
@@ -60,18 +68,19 @@ function openSqlite(dataDir: string, sandbox: boolean): ReplicaDb {
 async function openPostgres(config: ReplicaConfig): Promise<ReplicaDb> {
   const url = config.databaseUrl as string
   const schema = config.databaseSchema
+  // Replicas starting together would race to create the schema and the migrator's own tables
+  // (Kysely locks only once those exist): one session-level advisory lock makes them take turns.
   // The schema is created before the pool that uses it (its name was checked in config).
   const setup = new pg.Client({ connectionString: url })
   await setup.connect()
   try {
+    await setup.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK])
     await setup.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`)
-  } catch (err) {
-    // Replicas starting together may race to create it; the loser finds it there.
-    if ((err as { code?: string }).code !== '23505') throw err
+    const pool = new pg.Pool({ connectionString: url, max: 10, options: `-c search_path="${schema}"` })
+    const db = new Kysely<ReplicaTables>({ dialect: new PostgresDialect({ pool }) })
+    return await migrated({ db, dialect: 'postgres', close: () => db.destroy() })
   } finally {
+    // Ending the session releases the lock too.
     await setup.end()
   }
-  const pool = new pg.Pool({ connectionString: url, max: 10, options: `-c search_path="${schema}"` })
-  const db = new Kysely<ReplicaTables>({ dialect: new PostgresDialect({ pool }) })
-  return { db, dialect: 'postgres', close: () => db.destroy() }
 }

@@ -342,3 +342,16 @@ describe.each(STORE_KINDS)('the replica store on %s', (kind) => {
     expect(await replica.leases.holder('crm')).toBeNull()
   })
 })
+
+describe('replicas starting together on one PostgreSQL', () => {
+  it('migrate once, each waiting its turn', async () => {
+    const store = testStore('postgres')
+    try {
+      const replicas = await Promise.all([1, 2, 3, 4].map(() => openReplica(store.config)))
+      expect(await replicas[0]?.states.all()).toEqual([])
+      await Promise.all(replicas.map((r) => r.close()))
+    } finally {
+      await store.drop()
+    }
+  })
+})
