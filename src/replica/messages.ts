@@ -98,13 +98,18 @@ export class MessageRecords {
             loaded: row.participants_loaded === 1 && update?.updatedAt === row.updated_at,
           })
         }
-        const rows = chunk.map((original) => {
+        // The documents as stored, beside their rows: contacts and events read them, not the JSON.
+        const stored = chunk.map((original) => {
           const { remote: _remote, warnings: _warnings, ...message } = original
           const old = kept.get(message.id)
           if (old !== undefined && message.participants.length === 0) {
             message.participants = old.participants
             message.author = message.author ?? old.author
           }
+          return message
+        })
+        const rows = stored.map((message) => {
+          const old = kept.get(message.id)
           return {
             id: message.id,
             connection: message.connection,
@@ -140,23 +145,23 @@ export class MessageRecords {
           .execute()
         const ids = chunk.map((m) => m.id)
         await trx.deleteFrom('message_contacts').where('message_id', 'in', ids).execute()
-        const links = rows.flatMap((row) =>
-          contactsOf(JSON.parse(row.doc) as Message).map((contact_id) => ({ message_id: row.id, contact_id })),
+        const links = stored.flatMap((message) =>
+          contactsOf(message).map((contact_id) => ({ message_id: message.id, contact_id })),
         )
         if (links.length > 0) await trx.insertInto('message_contacts').values(links).execute()
         if (origin === null) continue
         const changes: NewEvent[] = []
-        for (const row of rows) {
+        rows.forEach((row, i) => {
           const old = before.get(row.id)
-          if (old === row.doc) continue
+          if (old === row.doc) return
           changes.push({
             type: old === undefined ? 'message.created' : 'message.updated',
             connection: row.connection,
             recordId: row.id,
             origin,
-            object: JSON.parse(row.doc),
+            object: stored[i],
           })
-        }
+        })
         await appendEvents(trx, dialect, changes)
       }
     })

@@ -1,4 +1,4 @@
-/** What the change feed and webhook routes share: the store they need and the feed cursor. */
+/** What the change feed and webhook routes share: the store they need and their cursors. */
 import type { FastifyInstance } from 'fastify'
 import { decodeOpaque, encodeOpaque } from '../cursor.js'
 import { invalidCursor, replicaNotReady } from '../errors.js'
@@ -25,4 +25,17 @@ export function decodeFeedCursor(cursor: string): number {
   const fields = decodeOpaque(cursor, 200, () => invalidCursor())
   if (fields.k !== FEED || !Number.isSafeInteger(fields.s) || (fields.s as number) < 0) throw invalidCursor()
   return fields.s as number
+}
+
+const ATTEMPTS = 'attempts'
+
+export function encodeAttemptsCursor(beforeId: number): string {
+  return encodeOpaque({ k: ATTEMPTS, b: beforeId })
+}
+
+/** The attempt id before which the next page of attempts starts. */
+export function decodeAttemptsCursor(cursor: string): number {
+  const fields = decodeOpaque(cursor, 200, () => invalidCursor())
+  if (fields.k !== ATTEMPTS || !Number.isSafeInteger(fields.b)) throw invalidCursor()
+  return fields.b as number
 }

@@ -7,11 +7,10 @@
  * beside client requests, never in their way: a client write only adds outbox rows.
  * Old events are pruned here too, once an hour.
  */
-import { randomBytes } from 'node:crypto'
 import diagnostics from 'node:diagnostics_channel'
-import { hostname } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Webhook } from 'standardwebhooks'
+import { PROCESS_HOLDER } from '../replica/holder.js'
 import type { EventsConfig } from '../config.js'
 import type { Replica } from '../replica/index.js'
 import type { ClaimedDelivery } from '../replica/webhooks.js'
@@ -44,7 +43,7 @@ export function retryDelay(attempt: number, baseMs: number, random = Math.random
 }
 
 export class WebhookDelivery {
-  readonly holder = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`
+  readonly holder = PROCESS_HOLDER
   readonly #options: WebhookDeliveryOptions
   readonly #dispatcher
   readonly #abort = new AbortController()

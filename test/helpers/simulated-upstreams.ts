@@ -13,6 +13,9 @@ import { type SnappySimulator, createSnappySimulator } from '../../src/sandbox/s
 import type { SandboxVolume } from '../../src/sandbox/volume.js'
 import { DEFAULT_BATCHBOOK_LIMIT } from '../../src/upstreams/batchbook/wire.js'
 import { DEFAULT_SNAPPY_LIMIT, SNAPPY_API_PREFIX } from '../../src/upstreams/snappy/wire.js'
+import { TEST_KEY } from './gateway.js'
+import { REDIS_URL, testPrefix } from './redis.js'
+import type { TestStore } from './stores.js'
 
 const TOKEN = 'simulated-batchbook-token'
 const SNAPPY_KEY = 'a'.repeat(64)
@@ -69,4 +72,18 @@ export function backfillOffsets(sim: BatchBookSimulator): number[] {
     .map((r) => new URL(r.url, 'http://x').searchParams)
     .filter((q) => !q.has('updated_since'))
     .map((q) => Number(q.get('offset') ?? 0))
+}
+
+/** The environment of a gateway process over these upstreams, with the test key and this store. */
+export function gatewayEnv(
+  upstreams: SimulatedUpstreams,
+  store: TestStore,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return { ...store.env, SWITCHBOARD_CONFIG: upstreams.configFile, API_KEYS: `tester:${TEST_KEY}`, ...extra }
+}
+
+/** What three replicas of one deployment share besides the store: one Redis, and their number. */
+export function threeReplicas(): Record<string, string> {
+  return { REDIS_URL, REDIS_KEY_PREFIX: testPrefix(), SWITCHBOARD_REPLICAS: '3' }
 }

@@ -6,12 +6,16 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Message } from '../../src/schemas/message.js'
-import { TEST_KEY } from '../helpers/gateway.js'
 import { call } from '../helpers/messages.js'
 import { type GatewayProcess, spawnGateway } from '../helpers/processes.js'
-import { REDIS_URL, testPrefix } from '../helpers/redis.js'
 import { waitForSync, walkMessages } from '../helpers/replica.js'
-import { type SimulatedUpstreams, backfillOffsets, startSimulatedUpstreams } from '../helpers/simulated-upstreams.js'
+import {
+  type SimulatedUpstreams,
+  backfillOffsets,
+  gatewayEnv,
+  startSimulatedUpstreams,
+  threeReplicas,
+} from '../helpers/simulated-upstreams.js'
 import { DATABASE_URL, type TestStore, testStore } from '../helpers/stores.js'
 
 const COMMUNICATIONS = 100
@@ -23,14 +27,7 @@ let urls: string[] = []
 beforeAll(async () => {
   upstreams = await startSimulatedUpstreams({ volume: { communications: COMMUNICATIONS, tickets: 40 }, snappy: true })
   store = testStore('postgres')
-  const env = {
-    ...store.env,
-    SWITCHBOARD_CONFIG: upstreams.configFile,
-    API_KEYS: `tester:${TEST_KEY}`,
-    REDIS_URL,
-    REDIS_KEY_PREFIX: testPrefix(),
-    SWITCHBOARD_REPLICAS: '3',
-  }
+  const env = gatewayEnv(upstreams, store, threeReplicas())
   gateways = [1, 2, 3].map(() => spawnGateway(env))
   urls = await Promise.all(gateways.map((g) => g.url))
 }, 60_000)

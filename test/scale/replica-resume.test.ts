@@ -3,33 +3,33 @@
  * checkpoint when it starts again: the simulator sees each page read once (the one in flight
  * at the kill at most twice), never a second backfill from offset 0. At the documented limit.
  */
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { TEST_KEY } from '../helpers/gateway.js'
 import { spawnGateway } from '../helpers/processes.js'
 import { waitForSync } from '../helpers/replica.js'
-import { type SimulatedUpstreams, backfillOffsets, startSimulatedUpstreams } from '../helpers/simulated-upstreams.js'
+import {
+  type SimulatedUpstreams,
+  backfillOffsets,
+  gatewayEnv,
+  startSimulatedUpstreams,
+} from '../helpers/simulated-upstreams.js'
+import { testStore } from '../helpers/stores.js'
 
 const COMMUNICATIONS = 150
 let upstreams: SimulatedUpstreams
+const store = testStore('sqlite')
 
 beforeAll(async () => {
   upstreams = await startSimulatedUpstreams({ volume: { communications: COMMUNICATIONS } })
 })
-afterAll(async () => upstreams.close())
+afterAll(async () => {
+  await upstreams.close()
+  await store.drop()
+})
 
 describe('a gateway killed during the backfill', () => {
   it('resumes from its checkpoint after a restart', async () => {
-    const env = {
-      SWITCHBOARD_CONFIG: upstreams.configFile,
-      API_KEYS: `tester:${TEST_KEY}`,
-      REPLICA: 'true',
-      DATA_DIR: mkdtempSync(join(tmpdir(), 'switchboard-resume-')),
-      // The killed process cannot give its lease up: the restart takes it over once it expires.
-      SYNC_LEASE_MS: '5000',
-    }
+    // The killed process cannot give its lease up: the restart takes it over once it expires.
+    const env = gatewayEnv(upstreams, store, { SYNC_LEASE_MS: '5000' })
     const first = spawnGateway(env)
     await first.url
     const sim = upstreams.batchbook

@@ -3,21 +3,19 @@
  * schedule is scaled down 1:50 (`WEBHOOK_RETRY_BASE_MS=100` instead of 5 s) so that the
  * receiver's five minutes away take six seconds here; the schedule itself is the same code.
  */
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { TEST_KEY } from '../helpers/gateway.js'
 import { call } from '../helpers/messages.js'
 import { type GatewayProcess, spawnGateway } from '../helpers/processes.js'
 import { until, waitForSync } from '../helpers/replica.js'
-import { type SimulatedUpstreams, startSimulatedUpstreams } from '../helpers/simulated-upstreams.js'
+import { type SimulatedUpstreams, gatewayEnv, startSimulatedUpstreams } from '../helpers/simulated-upstreams.js'
+import { testStore } from '../helpers/stores.js'
 import { type WebhookReceiver, startWebhookReceiver } from '../helpers/webhook-receiver.js'
 
 type Feed = { data: Array<{ id: string; data: { object: { id: string } } }>; nextCursor: string }
 
 const POLL_MS = 1_000
 let upstreams: SimulatedUpstreams
+const store = testStore('sqlite')
 let receiver: WebhookReceiver
 let env: Record<string, string>
 let gateway: GatewayProcess
@@ -46,17 +44,13 @@ function change(count: number, label: string): void {
 beforeAll(async () => {
   upstreams = await startSimulatedUpstreams({})
   receiver = await startWebhookReceiver()
-  env = {
-    SWITCHBOARD_CONFIG: upstreams.configFile,
-    API_KEYS: `tester:${TEST_KEY}`,
-    REPLICA: 'true',
-    DATA_DIR: mkdtempSync(join(tmpdir(), 'switchboard-webhooks-')),
+  env = gatewayEnv(upstreams, store, {
     SYNC_BATCHBOOK_POLL_MS: String(POLL_MS),
     SYNC_LEASE_MS: '3000',
     WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
     WEBHOOK_RETRY_BASE_MS: '100',
     WEBHOOK_TIMEOUT_MS: '3000',
-  }
+  })
   gateway = spawnGateway(env)
   url = await gateway.url
   await waitForSync(url, 'crm', (s) => s.backfilledAt !== null, 60_000)
@@ -69,6 +63,7 @@ afterAll(async () => {
   await gateway.stop()
   await receiver.close()
   await upstreams.close()
+  await store.drop()
 })
 
 describe('webhook deliveries', () => {

@@ -4,12 +4,15 @@
  * due), never twice because two replicas took the same delivery.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { TEST_KEY } from '../helpers/gateway.js'
 import { call } from '../helpers/messages.js'
 import { type GatewayProcess, spawnGateway } from '../helpers/processes.js'
-import { REDIS_URL, testPrefix } from '../helpers/redis.js'
 import { until, waitForSync } from '../helpers/replica.js'
-import { type SimulatedUpstreams, startSimulatedUpstreams } from '../helpers/simulated-upstreams.js'
+import {
+  type SimulatedUpstreams,
+  gatewayEnv,
+  startSimulatedUpstreams,
+  threeReplicas,
+} from '../helpers/simulated-upstreams.js'
 import { type TestStore, testStore } from '../helpers/stores.js'
 import { type WebhookReceiver, startWebhookReceiver } from '../helpers/webhook-receiver.js'
 
@@ -25,16 +28,11 @@ beforeAll(async () => {
   upstreams = await startSimulatedUpstreams({ volume: { communications: 100 } })
   store = testStore('postgres')
   receiver = await startWebhookReceiver()
-  const env = {
-    ...store.env,
-    SWITCHBOARD_CONFIG: upstreams.configFile,
-    API_KEYS: `tester:${TEST_KEY}`,
-    REDIS_URL,
-    REDIS_KEY_PREFIX: testPrefix(),
-    SWITCHBOARD_REPLICAS: '3',
+  const env = gatewayEnv(upstreams, store, {
+    ...threeReplicas(),
     SYNC_BATCHBOOK_POLL_MS: '1000',
     WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
-  }
+  })
   gateways = [1, 2, 3].map(() => spawnGateway(env))
   urls = await Promise.all(gateways.map((g) => g.url))
   await waitForSync(urls[0] as string, 'crm', (s) => s.backfilledAt !== null, 90_000)

@@ -6,9 +6,8 @@
  * meanwhile. `budgetShare` below 1 spaces the steps so that the sync never uses more than
  * that share of a connection's rate limit, however idle the clients are.
  */
-import { randomBytes } from 'node:crypto'
-import { hostname } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { PROCESS_HOLDER } from '../holder.js'
 import type { RateLimit, SyncConfig } from '../../config.js'
 import { runInBackground } from '../../request-context.js'
 import type { Replica } from '../index.js'
@@ -27,7 +26,7 @@ export interface SyncRunnerOptions {
 
 export class SyncRunner {
   /** This process, as named in the leases. */
-  readonly holder = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`
+  readonly holder = PROCESS_HOLDER
   readonly #options: SyncRunnerOptions
   readonly #abort = new AbortController()
   #loops: Promise<void>[] = []

@@ -9,7 +9,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type, type Static } from 'typebox'
 import { invalidField, notFound } from '../../errors.js'
 import { EVENT_TYPES } from '../../replica/events.js'
-import type { WebhookEndpoint } from '../../replica/webhooks.js'
+import type { EndpointPatch, WebhookEndpoint } from '../../replica/webhooks.js'
 import {
   WebhookAttemptListSchema,
   WebhookEndpointInputSchema,
@@ -26,9 +26,12 @@ import {
 import { ref } from '../../schemas/ref.js'
 import { problemResponses } from '../../schemas/responses.js'
 import { DEFAULT_PAGE_SIZE, pageQuery } from '../../schemas/snappy-common.js'
-import { decodeOpaque, encodeOpaque } from '../../cursor.js'
-import { invalidCursor } from '../../errors.js'
-import { decodeFeedCursor, requireReplica } from '../../services/event-feed.js'
+import {
+  decodeAttemptsCursor,
+  decodeFeedCursor,
+  encodeAttemptsCursor,
+  requireReplica,
+} from '../../services/event-feed.js'
 import { checkWebhookTarget, parseWebhookUrl } from '../../services/webhook-target.js'
 
 const ENDPOINT_ID = '^we_[A-Za-z0-9_-]{16}$'
@@ -160,7 +163,7 @@ export default async function webhookEndpointRoutes(app: FastifyInstance): Promi
     async (request) => {
       await found(request)
       const body = request.body
-      const patch: Parameters<ReturnType<typeof requireReplica>['webhooks']['update']>[2] = {}
+      const patch: EndpointPatch = {}
       if (body.url !== undefined) patch.url = await targetOf(app, body.url)
       if (body.description !== undefined) patch.description = body.description
       if (body.eventTypes !== undefined) patch.eventTypes = eventTypes(body.eventTypes, 'body/eventTypes')
@@ -229,18 +232,13 @@ export default async function webhookEndpointRoutes(app: FastifyInstance): Promi
     async (request) => {
       const endpoint = await found(request)
       const limit = request.query.limit ?? DEFAULT_PAGE_SIZE
-      let before: number | null = null
-      if (request.query.cursor !== undefined) {
-        const { k, b } = decodeOpaque(request.query.cursor, 200, () => invalidCursor())
-        if (k !== 'attempts' || !Number.isSafeInteger(b)) throw invalidCursor()
-        before = b as number
-      }
+      const before = request.query.cursor === undefined ? null : decodeAttemptsCursor(request.query.cursor)
       const rows = await requireReplica(app).webhooks.attempts(endpoint.id, before, limit)
       const data = rows.slice(0, limit)
       const last = data.at(-1)
       return {
         data: data.map((a) => ({ ...a, id: String(a.id) })),
-        nextCursor: rows.length > limit && last !== undefined ? encodeOpaque({ k: 'attempts', b: last.id }) : null,
+        nextCursor: rows.length > limit && last !== undefined ? encodeAttemptsCursor(last.id) : null,
       }
     },
   )
