@@ -97,6 +97,9 @@ describe('events and webhooks', () => {
       body: 'Written through.',
     })
     expect(created.status).toBe(201)
+    // Written through: the replica answers with it at once, at the documented limits too.
+    const found = await call<{ data: Message[] }>('GET', `${gw.url}/v1/messages?source=batchbook&q=webhook%20run`)
+    expect(found.body.data.map((m) => m.id)).toContain(created.body.id)
     await call('PATCH', `${gw.url}/v1/messages/${created.body.id}`, { subject: 'Webhook run, edited' })
     await call('PUT', `${gw.url}/v1/messages/${created.body.id}/tags/hooked`)
     expect((await call('DELETE', `${gw.url}/v1/messages/${created.body.id}`)).status).toBe(204)
