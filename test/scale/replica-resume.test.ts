@@ -54,9 +54,9 @@ describe('a gateway killed during the backfill', () => {
       ).toHaveLength(1)
       const pages = Math.floor(COMMUNICATIONS / 10) + 1
       expect(new Set(offsets).size).toBe(pages)
-      // Every page once, but for the step under way at the kill (its read may be repeated; two
-      // extra reads were seen once under load, cause not yet known).
-      expect(offsets.length, JSON.stringify(offsets)).toBeLessThanOrEqual(pages + 2)
+      // Every page once; the one in flight at the kill may be read again. (An over-limit answer
+      // is a read too: the violation check below names that case.)
+      expect(offsets.length, JSON.stringify(offsets)).toBeLessThanOrEqual(pages + 1)
       expect(readBeforeKill).toBeGreaterThanOrEqual(5)
       expect(sim.stats.limitViolations).toBe(0)
     } finally {
