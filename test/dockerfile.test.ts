@@ -22,22 +22,28 @@ describe('Dockerfile', () => {
     expect(dockerfile).not.toMatch(/TOKEN|API_KEY|SECRET|PASSWORD/i)
   })
 
-  it('replays its build steps on Node 24 and the result passes its HEALTHCHECK', () => {
-    const output = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/replay-dockerfile.ts'], {
-      cwd: root,
-      encoding: 'utf8',
-      timeout: 300_000,
-    })
-    expect(output).toContain('replay: HEALTHCHECK passed')
-    // Every stage's steps ran on Node 24, and so does the started gateway by its own report.
-    const stages = [...output.matchAll(/^== stage (\S+) \(from \S+\) on node (\S+)$/gm)].map(([, name, version]) => [
-      name,
-      version?.split('.')[0],
-    ])
-    expect(stages).toEqual([
-      ['build', 'v24'],
-      ['runtime', 'v24'],
-    ])
-    expect(output).toMatch(/^replay: the gateway runs on Node v24\.\d+\.\d+ /m)
-  }, 300_000)
+  // The replay always runs on Node 24, whichever Node runs this file: .ci/run's second pass
+  // (the suite again on Node 24) sets DOCKER_REPLAY_DONE, as its first pass replayed already.
+  it.skipIf(process.env.DOCKER_REPLAY_DONE === '1')(
+    'replays its build steps on Node 24 and the result passes its HEALTHCHECK',
+    () => {
+      const output = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/replay-dockerfile.ts'], {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 300_000,
+      })
+      expect(output).toContain('replay: HEALTHCHECK passed')
+      // Every stage's steps ran on Node 24, and so does the started gateway by its own report.
+      const stages = [...output.matchAll(/^== stage (\S+) \(from \S+\) on node (\S+)$/gm)].map(([, name, version]) => [
+        name,
+        version?.split('.')[0],
+      ])
+      expect(stages).toEqual([
+        ['build', 'v24'],
+        ['runtime', 'v24'],
+      ])
+      expect(output).toMatch(/^replay: the gateway runs on Node v24\.\d+\.\d+ /m)
+    },
+    300_000,
+  )
 })

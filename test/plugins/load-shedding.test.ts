@@ -24,13 +24,17 @@ async function shedding(graceMs: number) {
   return app
 }
 
-/** Holds the event loop, then lets the next sample see the lag. */
+/**
+ * Holds the event loop, then yields to one timers phase: the sample that was due during the
+ * stall runs there and sees the lag. Waiting longer than a sample interval would let the next
+ * sample reset the measure before the check (under-pressure keeps the mean of one interval).
+ */
 async function stall(ms: number) {
   const until = Date.now() + ms
   while (Date.now() < until) {
     // busy: the loop lags
   }
-  await new Promise((r) => setTimeout(r, 30))
+  await new Promise((r) => setTimeout(r, 1))
 }
 
 describe('load shedding', () => {
