@@ -1,20 +1,28 @@
 /**
  * `npm run soak`: a few minutes of mixed traffic (reads, lists, writes within the upstream
  * budgets) against one gateway while the simulators' fault API injects upstream failures in
- * episodes. It reports every 5xx that no injected fault explains (target 0) and the growth of
- * the gateway's RSS after warm-up (target under 10%), into docs/benchmarks.md.
+ * episodes. The gateway runs as deployed: the synced replica on (embedded store), its sync
+ * polling the simulators, and a webhook endpoint receiving every event. It reports every 5xx
+ * that no injected fault explains (target 0), the growth of the gateway's RSS after warm-up
+ * (target under 10%) and the webhook deliveries, into docs/benchmarks.md.
  *
  * Options (after `npm run soak --`): --duration=S (default 180; `--duration=30` for a quick
  * check), --rate=N (requests per second, default 100), --concurrency=N (most requests in
  * flight, default 32), --warmup=F (share of the run before the RSS baseline, default 0.25),
  * --seed=N, --no-doc (print only).
  */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
+import { Webhook } from 'standardwebhooks'
 import { request as httpRequest, Pool } from 'undici'
 import type { RateLimit } from '../src/config.js'
 import { encodeCursor } from '../src/cursor.js'
 import type { Fault } from '../src/sandbox/frame/faults.js'
+import type { Source as SourceRecord } from '../src/schemas/source.js'
 import { DOC_PATH, mib, readDoc, table, withBlock, writeDoc } from './lib/doc.js'
 import { describeMachine, gitRevision } from './lib/machine.js'
 import { ROOT, type ServerProcess } from './lib/processes.js'
@@ -191,9 +199,48 @@ log(
   `Switchboard soak: ${durationS} s at ${rate} req/s (at most ${concurrency} in flight), faults every ${(EPISODE_MS + QUIET_MS) / 1000} s`,
 )
 
+/**
+ * The webhook endpoint: a loopback server that checks every delivery's signature the way an
+ * integrator would (standardwebhooks) and counts them; a retry repeats its event's id.
+ */
+interface Receiver {
+  url: string
+  deliveries: number
+  invalid: number
+  ids: Set<string>
+  verify: Webhook | null
+  server: Server
+}
+
+async function startReceiver(): Promise<Receiver> {
+  const receiver: Receiver = { url: '', deliveries: 0, invalid: 0, ids: new Set(), verify: null, server: createServer() }
+  receiver.server.on('request', (req, res) => {
+    const chunks: Buffer[] = []
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => {
+      receiver.deliveries++
+      try {
+        const headers = Object.fromEntries(
+          ['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((h) => [h, String(req.headers[h] ?? '')]),
+        )
+        receiver.verify?.verify(Buffer.concat(chunks).toString('utf8'), headers)
+        receiver.ids.add(headers['webhook-id'] as string)
+      } catch {
+        receiver.invalid++
+      }
+      res.writeHead(204).end()
+    })
+  })
+  await new Promise<void>((resolve) => receiver.server.listen(0, '127.0.0.1', resolve))
+  receiver.url = `http://127.0.0.1:${(receiver.server.address() as AddressInfo).port}/hooks`
+  return receiver
+}
+
 const servers: ServerProcess[] = []
 let pool: Pool | undefined
 const build = compileServers()
+const dataDir = mkdtempSync(path.join(tmpdir(), 'switchboard-soak-'))
+const receiver = await startReceiver()
 try {
   const sandboxServer = await startSandboxProcess(
     { timeoutMs: TIMEOUT_MS, unlimited: false, limits: LIMITS },
@@ -217,17 +264,53 @@ try {
   // a short deadline and cool-down so that a fault's effects end well within the quiet period.
   const config = gatewayConfig(
     sandbox.connections,
-    // The upstream path under faults (REPLICA=false); npm run bench:replica measures the replica.
+    // The replica on, in an embedded store of its own; webhooks may go to the loopback receiver.
     {
       LOG_LEVEL: 'info',
       UPSTREAM_TIMEOUT_MS: String(TIMEOUT_MS),
       BREAKER_COOLDOWN_MS: String(COOLDOWN_MS),
-      REPLICA: 'false',
+      REPLICA: 'true',
+      DATA_DIR: dataDir,
+      WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
     },
     null,
   )
   const gateway = await startGatewayProcess('gateway', config, sandbox, { execArgv: ['--expose-gc'], build })
   servers.push(gateway)
+
+  // The load starts once the replica serves: its backfill done on both connections.
+  const backfillStarted = Date.now()
+  for (;;) {
+    const { data } = await getJson<{ data: SourceRecord[] }>(gateway.url, '/v1/sources')
+    if (data.every((s) => s.sync?.backfilledAt != null)) break
+    if (Date.now() - backfillStarted > 120_000) throw new Error('the replica did not finish its backfill in 120 s')
+    await new Promise((r) => setTimeout(r, 250))
+  }
+  const backfillS = (Date.now() - backfillStarted) / 1000
+  /** Walks the event feed from `cursor` to its end: the events on the way and where it ended. */
+  const feedFrom = async (cursor: string | null): Promise<{ events: number; cursor: string | null }> => {
+    let events = 0
+    for (;;) {
+      const page = await getJson<{ data: unknown[]; nextCursor: string; hasMore: boolean }>(
+        gateway.url,
+        `/v1/events?limit=100${cursor === null ? '' : `&cursor=${encodeURIComponent(cursor)}`}`,
+      )
+      events += page.data.length
+      cursor = page.nextCursor
+      if (!page.hasMore) return { events, cursor }
+    }
+  }
+  // Events from here on reach the endpoint created next (the backfill's own came before it).
+  const feedStart = (await feedFrom(null)).cursor
+  const endpoint = await httpRequest(`${gateway.url}/v1/webhook-endpoints`, {
+    method: 'POST',
+    headers: { ...AUTH, 'content-type': 'application/json' },
+    body: JSON.stringify({ url: receiver.url, description: 'soak' }),
+  })
+  const { secret } = (await endpoint.body.json()) as { secret?: string }
+  if (endpoint.statusCode !== 201 || secret === undefined)
+    throw new Error(`could not create the webhook endpoint: answered ${endpoint.statusCode}`)
+  receiver.verify = new Webhook(secret)
 
   type Listed = { data: Array<{ id: string; conversationId: string | null }> }
   const bbIds = (await getJson<Listed>(gateway.url, '/v1/messages?source=batchbook&limit=100')).data.map((m) => m.id)
@@ -458,6 +541,11 @@ try {
   const drainUntil = Date.now() + 30_000
   while (inFlight > 0 && Date.now() < drainUntil) await new Promise((r) => setTimeout(r, 20))
   await faultLoop
+  // Deliveries still due go out (the worker retries a failed one; none should fail here).
+  const eventsDuring = (await feedFrom(feedStart)).events
+  const deliveryDrainUntil = Date.now() + 30_000
+  while (receiver.ids.size < eventsDuring && Date.now() < deliveryDrainUntil)
+    await new Promise((r) => setTimeout(r, 200))
   const final = await gateway.memory({ gc: true })
   const { samples } = await sampler.stop()
   rssSamples.push(...samples)
@@ -504,6 +592,9 @@ try {
     `RSS after warm-up ${mib(baselineRss)} MiB, at the end ${mib(finalRss)} MiB: ${(growth * 100).toFixed(1)}% (target under 10%)`,
   )
   log(`Upstream limit violations seen by the simulators: BatchBook ${limitViolations[0]}, Snappy ${limitViolations[1]}`)
+  log(
+    `Webhooks: ${receiver.ids.size} of ${eventsDuring} events delivered (${receiver.deliveries} deliveries, ${receiver.invalid} with a bad signature)`,
+  )
   for (const u of unexplained.slice(0, 10))
     log(`  unexplained: +${(u.at / 1000).toFixed(1)} s ${u.op} → ${u.status} ${u.code}: ${u.detail}`)
   log(`Total ${elapsedS.toFixed(0)} s`)
@@ -520,11 +611,12 @@ try {
     `- **5xx not caused by injected faults: ${unexplainedCount}** (target 0): **${unexplainedCount === 0 ? 'met' : 'missed'}**. ${fiveXx} answers were 5xx in all; ${attributedTotal} of them are explained by an injected fault.`,
     `- **RSS growth after warm-up: ${(growth * 100).toFixed(1)}%** (target under 10%): **${growth < 0.1 ? 'met' : 'missed'}**. Median RSS ${mib(baselineRss)} MiB in the ${(windowMs / 1000).toFixed(0)} s after warm-up, ${mib(finalRss)} MiB in the last ${(windowMs / 1000).toFixed(0)} s; peak ${mib(peakRss)} MiB; heap ${mib(final.heapUsed)} MiB after a forced GC once the load stopped. RSS (MiB) along the run: ${course.join(', ')}.`,
     `- Upstream rate-limit violations counted by the simulators: BatchBook ${limitViolations[0]}, Snappy ${limitViolations[1]}.`,
+    `- Synced replica and webhooks: the backfill took ${backfillS.toFixed(1)} s before the load began; ${eventsDuring} events entered the feed from the endpoint's creation to the end of the run, ${receiver.ids.size} of them were delivered to the endpoint (${receiver.deliveries} deliveries, retries included; ${receiver.invalid} failed the signature check).`,
     `- ${durationS} s at ${rate} requests/s (open loop; a request due while ${concurrency} are in flight is skipped: ${skipped} were), warm-up ${(durationS * warmupShare).toFixed(0)} s. ${answered} answers: ${statusCells}${transportErrors > 0 ? `; ${transportErrors} requests failed without an answer` : ''}. Latency p50 ${pct(50).toFixed(1)} ms, p99 ${pct(99).toFixed(1)} ms.`,
     '',
     '### Set-up',
     '',
-    `- Simulators with rate limits of their own (BatchBook ${LIMITS.batchbook.max}, Snappy ${LIMITS.snappy.max} requests per second), which the gateway's budgets equal; the gateway with its production defaults (cache on with its default TTLs, load shedding on, logging at \`info\`) except \`UPSTREAM_TIMEOUT_MS=${TIMEOUT_MS}\` and \`BREAKER_COOLDOWN_MS=${COOLDOWN_MS}\`, so that the effects of a fault end well within the quiet time after it. Each in its own process; the gateway's RSS is read from /proc every second.`,
+    `- Simulators with rate limits of their own (BatchBook ${LIMITS.batchbook.max}, Snappy ${LIMITS.snappy.max} requests per second), which the gateway's budgets equal; the gateway with its production defaults (synced replica on with the embedded store and its sync polling, cache on with its default TTLs, load shedding on, logging at \`info\`), one webhook endpoint for every event (a loopback receiver checking each signature with standardwebhooks; \`WEBHOOK_ALLOW_PRIVATE_NETWORKS=true\` for loopback), except \`UPSTREAM_TIMEOUT_MS=${TIMEOUT_MS}\` and \`BREAKER_COOLDOWN_MS=${COOLDOWN_MS}\`, so that the effects of a fault end well within the quiet time after it. Each in its own process; the gateway's RSS is read from /proc every second.`,
     `- The mix (by weight): ${ops.map((o) => `${o.name} ${o.weight}`).join(', ')}. Writes are ${ops.filter((o) => /edit|tag|create|delete/.test(o.name)).reduce((a, o) => a + o.weight, 0)}% of requests; created messages are deleted again, so the data stays the same size.`,
     `- Faults, through the simulators' \`/__sandbox\` API: an episode every ${(EPISODE_MS + QUIET_MS) / 1000} s from ${FIRST_EPISODE_MS / 1000} s on, queued with \`POST faults\` (plus \`PUT latency\` where said), the unconsumed rest cleared with \`DELETE faults\` after ${EPISODE_MS / 1000} s. Each fault applies to the next matching upstream request, whichever gateway request it serves.`,
     '',
@@ -581,6 +673,8 @@ try {
 } finally {
   await pool?.close()
   await Promise.allSettled(servers.reverse().map((s) => s.stop()))
+  await new Promise((resolve) => receiver.server.close(resolve))
+  rmSync(dataDir, { recursive: true, force: true })
   build.remove()
 }
 

@@ -17,7 +17,11 @@ export interface Build {
   remove(): void
 }
 
-export function compileServers(checkout: string = ROOT): Build {
+/**
+ * `modules` is the node_modules the compiled servers load (default: the checkout's); a build
+ * for another Node needs one installed by that Node, for the native modules (see runtimes.ts).
+ */
+export function compileServers(checkout: string = ROOT, modules = path.join(checkout, 'node_modules')): Build {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'switchboard-bench-'))
   try {
     const config = {
@@ -36,6 +40,10 @@ export function compileServers(checkout: string = ROOT): Build {
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ type: 'module' }))
+    if (modules !== path.join(checkout, 'node_modules')) {
+      rmSync(path.join(dir, 'node_modules'))
+      symlinkSync(modules, path.join(dir, 'node_modules'), 'dir')
+    }
   } catch (err) {
     rmSync(dir, { recursive: true, force: true })
     const output = (err as { stdout?: Buffer }).stdout?.toString() ?? ''

@@ -9,7 +9,7 @@ import { ROOT } from './processes.js'
 
 export const DOC_PATH = path.join(ROOT, 'docs', 'benchmarks.md')
 
-export type BlockName = 'notes' | 'soak' | 'replica'
+export type BlockName = 'notes' | 'soak' | 'replica' | 'replica-hot-path'
 
 const start = (name: BlockName) => `<!-- ${name}:start -->`
 const end = (name: BlockName) => `<!-- ${name}:end -->`

@@ -43,6 +43,8 @@ export interface StartOptions {
   readyTimeoutMs?: number
   /** Run the server compiled (see build.ts) rather than through tsx. */
   build?: Build
+  /** The Node binary to run it with (default: the driver's own). */
+  execPath?: string
 }
 
 const live = new Set<ChildProcess>()
@@ -64,6 +66,7 @@ export async function startServer<I = unknown>(
     [],
     {
       cwd: start.build?.dir ?? ROOT,
+      ...(start.execPath === undefined ? {} : { execPath: start.execPath }),
       execArgv: [...(start.build === undefined ? ['--import', 'tsx'] : []), ...(start.execArgv ?? [])],
       // Log lines go nowhere: writing them still costs what it costs in production.
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],

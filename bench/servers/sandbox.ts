@@ -1,6 +1,6 @@
 /** Both upstream simulators in one process (`startSandbox`), for the gateway and the proxies to call. */
 import type { ConnectionConfig, RateLimit } from '../../src/config.js'
-import { startSandbox } from '../../src/sandbox/index.js'
+import { type SandboxVolume, startSandbox } from '../../src/sandbox/index.js'
 import { serveChild } from '../lib/child.js'
 
 export interface SandboxServerOptions {
@@ -9,6 +9,8 @@ export interface SandboxServerOptions {
   unlimited: boolean
   /** Limits for simulators and gateway alike when not unlimited (the soak). */
   limits?: { batchbook?: RateLimit; snappy?: RateLimit }
+  /** Records beyond the seed (the replica benchmark's 100,000 messages). */
+  volume?: SandboxVolume
 }
 
 export interface SandboxInfo {
@@ -22,6 +24,7 @@ serveChild<SandboxServerOptions>(async (options) => {
     timeoutMs: options.timeoutMs,
     unlimited: options.unlimited,
     ...(options.limits === undefined ? {} : { limits: options.limits }),
+    ...(options.volume === undefined ? {} : { volume: options.volume }),
   })
   const info: SandboxInfo = {
     connections: sandbox.connections,
