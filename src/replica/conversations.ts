@@ -182,12 +182,8 @@ export class ConversationRecords {
     }
     const after = query.after
     if (after !== null) {
-      select = select.where((eb) =>
-        eb.or([
-          eb('last_reply_at', '>', after.lastReplyAt),
-          eb.and([eb('last_reply_at', '=', after.lastReplyAt), eb('id', '>', after.id)]),
-        ]),
-      )
+      // A row-value comparison: one index range in both stores (see messages.ts).
+      select = select.where((eb) => eb(eb.refTuple('last_reply_at', 'id'), '>', eb.tuple(after.lastReplyAt, after.id)))
     }
     const rows = await select
       .orderBy('last_reply_at', 'asc')

@@ -203,9 +203,10 @@ export class MessageRecords {
     }
     const after = query.after
     if (after !== null) {
-      select = select.where((eb) =>
-        eb.or([eb('sent_at', '<', after.sentAt), eb.and([eb('sent_at', '=', after.sentAt), eb('id', '<', after.id)])]),
-      )
+      // A row-value comparison, not `sent_at < s OR (sent_at = s AND id < i)`: both stores read
+      // it as one range of the timeline index, where the OR made SQLite scan and sort the rest
+      // of the timeline (0.2 s a deep page at 100,000 messages).
+      select = select.where((eb) => eb(eb.refTuple('sent_at', 'id'), '<', eb.tuple(after.sentAt, after.id)))
     }
     const rows = await select
       .orderBy('sent_at', 'desc')

@@ -132,6 +132,26 @@ function initial(dialect: Dialect): Migration {
 }
 
 /**
+ * The index of messages whose participants are still to be read becomes partial (only those
+ * rows). As a full index on `(connection, participants_loaded, sent_at)` it led SQLite's
+ * planner, which has no statistics, to read the timeline (`connection IN (…) ORDER BY
+ * sent_at`) through it and sort every message of the connection: 0.4 s a page at 100,000
+ * messages instead of under a millisecond through `messages_connection_timeline`. A partial
+ * index is only usable by queries that ask for `participants_loaded = 0`, the one that needs it.
+ */
+const pendingParticipantsIndex: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.dropIndex('messages_participants_pending').execute()
+    await db.schema
+      .createIndex('messages_participants_pending')
+      .on('messages')
+      .columns(['connection', 'sent_at'])
+      .where(sql.ref('participants_loaded'), '=', 0)
+      .execute()
+  },
+}
+
+/**
  * The change feed and webhook deliveries. Events are numbered by `seq` in the order they were
  * recorded (appends are serialized, so that order is also the commit order a feed reader
  * sees); each delivery is one event for one endpoint, claimed by one replica at a time.
@@ -232,7 +252,12 @@ export async function migrate(db: Kysely<unknown>, dialect: Dialect): Promise<vo
   const migrator = new Migrator({
     db,
     provider: {
-      getMigrations: () => Promise.resolve({ '0001_replica': initial(dialect), '0002_events': events(dialect) }),
+      getMigrations: () =>
+        Promise.resolve({
+          '0001_replica': initial(dialect),
+          '0002_events': events(dialect),
+          '0003_pending_participants_partial': pendingParticipantsIndex,
+        }),
     },
   })
   const { error } = await migrator.migrateToLatest()
