@@ -30,9 +30,29 @@ export interface StoredMessageQuery {
   limit: number
 }
 
-export interface StoredMessage {
-  message: Message
-  participantsLoaded: boolean
+/**
+ * A message as stored: the JSON its schema produced when it was written, parsed only when
+ * asked for. A read served from the replica sends that text as it is (see replica-reads.ts).
+ */
+export class StoredMessage {
+  #message: Message | undefined
+
+  constructor(
+    readonly json: string,
+    readonly participantsLoaded: boolean,
+  ) {}
+
+  /** The message parsed from `json`, once (a caller may change it and store it again). */
+  get message(): Message {
+    return (this.#message ??= JSON.parse(this.json) as Message)
+  }
+}
+
+/** A timeline row: the stored JSON and its position in the timeline. */
+export interface StoredTimelineRow {
+  json: string
+  sentAt: string
+  id: string
 }
 
 /** Rows written per statement, well under either dialect's bound on parameters. */
@@ -173,17 +193,20 @@ export class MessageRecords {
       .select(['doc', 'participants_loaded'])
       .where('id', '=', id)
       .executeTakeFirst()
-    return row === undefined
-      ? undefined
-      : { message: JSON.parse(row.doc) as Message, participantsLoaded: row.participants_loaded === 1 }
+    return row === undefined ? undefined : new StoredMessage(row.doc, row.participants_loaded === 1)
   }
 
   /** One page of the timeline: `limit` messages newest first after `after`, and one more if there is one. */
   async list(query: StoredMessageQuery): Promise<Message[]> {
+    return (await this.listStored(query)).map((row) => JSON.parse(row.json) as Message)
+  }
+
+  /** `list`, as stored: each message's JSON and timeline position, unparsed. */
+  async listStored(query: StoredMessageQuery): Promise<StoredTimelineRow[]> {
     if (query.connections.length === 0) return []
     const { db } = this.#replica
     const f = query.filters
-    let select = db.selectFrom('messages').select('doc').where('connection', 'in', query.connections)
+    let select = db.selectFrom('messages').select(['doc', 'sent_at', 'id']).where('connection', 'in', query.connections)
     if (f.kind !== undefined) select = select.where('kind', '=', f.kind)
     if (f.conversationId !== undefined) select = select.where('conversation_id', '=', f.conversationId)
     if (f.createdSince !== undefined) select = select.where('created_at', '>=', iso(f.createdSince))
@@ -213,7 +236,7 @@ export class MessageRecords {
       .orderBy('id', 'desc')
       .limit(query.limit + 1)
       .execute()
-    return rows.map((row) => JSON.parse(row.doc) as Message)
+    return rows.map((row) => ({ json: row.doc, sentAt: row.sent_at, id: row.id }))
   }
 
   /** The full-text condition, or null when the search has no words (nothing can match). */
@@ -283,8 +306,9 @@ export class MessageRecords {
   async patch(id: string, change: (message: Message) => void, origin: EventOrigin): Promise<boolean> {
     const stored = await this.get(id)
     if (stored === undefined) return false
-    change(stored.message)
-    await this.upsert([stored.message], stored.participantsLoaded, origin)
+    const message = stored.message
+    change(message)
+    await this.upsert([message], stored.participantsLoaded, origin)
     return true
   }
 

@@ -6,7 +6,7 @@ import { ref } from '../../schemas/ref.js'
 import { UPSTREAM_PROBLEMS, WRITE_RESPONSES, problemResponses } from '../../schemas/responses.js'
 import { MessageIdParams, ReadOptionsQuery, readOptions } from './query.js'
 import { messageIdOf, operation } from './operation.js'
-import { replicaServes, setDataAge } from '../../services/replica-reads.js'
+import { replicaServes, sendStoredJson, setDataAge } from '../../services/replica-reads.js'
 import { writeThrough } from '../../services/replica-writes.js'
 
 type Params = Static<typeof MessageIdParams>
@@ -47,7 +47,8 @@ export default async function messageItemRoutes(app: FastifyInstance): Promise<v
         const stored = await replica.messages.get(id)
         if (stored !== undefined) {
           await setDataAge(reply, replica, connection)
-          if (stored.participantsLoaded || adapter.listParticipants === undefined) return stored.message
+          if (stored.participantsLoaded || adapter.listParticipants === undefined)
+            return sendStoredJson(reply, stored.json)
           // Participants not synced yet: read them now for this one record, and keep them.
           const participants = await adapter.listParticipants(parts)
           return (await replica.messages.setParticipants(id, participants, 'sync')) ?? stored.message

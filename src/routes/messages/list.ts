@@ -8,7 +8,7 @@ import { ref } from '../../schemas/ref.js'
 import { DEFAULT_PAGE_SIZE, pageQuery } from '../../schemas/snappy-common.js'
 import { UPSTREAM_PROBLEMS, problemResponses } from '../../schemas/responses.js'
 import { canList, listTimeline } from '../../services/message-timeline.js'
-import { listReplicaTimeline, replicaServes, setDataAge } from '../../services/replica-reads.js'
+import { listReplicaTimeline, replicaServes, sendStoredJson, setDataAge } from '../../services/replica-reads.js'
 import type { StoredMessageFilters } from '../../replica/messages.js'
 import type { MessageFilters } from '../../upstreams/adapter.js'
 import { ReadOptionsQuery, readOptions } from './query.js'
@@ -114,12 +114,15 @@ export default async function listMessagesRoute(app: FastifyInstance): Promise<v
           : 'replica' in cursor)
       if (fromReplica) {
         await setDataAge(reply, replica, names)
-        return listReplicaTimeline(replica, {
-          connections: names,
-          filters: storedFilters(query),
-          after: cursor !== null && 'replica' in cursor ? cursor.replica : null,
-          limit: query.limit ?? DEFAULT_PAGE_SIZE,
-        })
+        return sendStoredJson(
+          reply,
+          await listReplicaTimeline(replica, {
+            connections: names,
+            filters: storedFilters(query),
+            after: cursor !== null && 'replica' in cursor ? cursor.replica : null,
+            limit: query.limit ?? DEFAULT_PAGE_SIZE,
+          }),
+        )
       }
       if (query.q !== undefined) {
         throw replicaNotReady(
