@@ -2,10 +2,11 @@
  * Messages in the replica: written by the sync and by writes through the gateway, read by
  * the timeline (one query, newest first, keyset on `(sentAt, id)`), the filters and search.
  */
-import { type Expression, type SqlBool, sql } from 'kysely'
+import { type Expression, type SelectQueryBuilder, type SqlBool, sql } from 'kysely'
 import type { Message, Participant } from '../schemas/message.js'
 import type { TimelineKey } from '../cursor.js'
 import type { ReplicaDb } from './db.js'
+import type { ReplicaTables } from './tables.js'
 import { type EventOrigin, type NewEvent, appendEvents } from './events.js'
 
 /** What a timeline query may filter on, in the replica's terms. */
@@ -206,19 +207,28 @@ export class MessageRecords {
     if (query.connections.length === 0) return []
     const { db } = this.#replica
     const f = query.filters
-    let select = db.selectFrom('messages').select(['doc', 'sent_at', 'id']).where('connection', 'in', query.connections)
+    // With a contact, the page is read from that contact's messages (through the contacts
+    // index) rather than along the timeline: SQLite's planner otherwise walks the connection's
+    // whole timeline testing each message against the contact's list (48 ms a page at 100,000
+    // messages; 0.4 ms this way). PostgreSQL plans both forms alike.
+    const from =
+      f.contactId === undefined
+        ? db.selectFrom('messages')
+        : (db
+            .selectFrom('message_contacts')
+            .innerJoin('messages', 'messages.id', 'message_contacts.message_id')
+            .where('message_contacts.contact_id', '=', f.contactId) as unknown as SelectQueryBuilder<
+            ReplicaTables,
+            'messages',
+            object
+          >)
+    let select = from.select(['doc', 'sent_at', 'id']).where('connection', 'in', query.connections)
     if (f.kind !== undefined) select = select.where('kind', '=', f.kind)
     if (f.conversationId !== undefined) select = select.where('conversation_id', '=', f.conversationId)
     if (f.createdSince !== undefined) select = select.where('created_at', '>=', iso(f.createdSince))
     if (f.createdBefore !== undefined) select = select.where('created_at', '<', iso(f.createdBefore))
     if (f.updatedSince !== undefined) select = select.where('updated_at', '>=', iso(f.updatedSince))
     if (f.updatedBefore !== undefined) select = select.where('updated_at', '<', iso(f.updatedBefore))
-    if (f.contactId !== undefined) {
-      const contactId = f.contactId
-      select = select.where('id', 'in', (eb) =>
-        eb.selectFrom('message_contacts').select('message_id').where('contact_id', '=', contactId),
-      )
-    }
     if (f.q !== undefined) {
       const match = this.#matches(f.q)
       if (match === null) return []
@@ -245,7 +255,9 @@ export class MessageRecords {
       return q.trim() === '' ? null : sql<SqlBool>`search @@ plainto_tsquery('simple', ${q})`
     }
     const fts = ftsQuery(q)
-    return fts === null ? null : sql<SqlBool>`rowid IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ${fts})`
+    return fts === null
+      ? null
+      : sql<SqlBool>`messages.rowid IN (SELECT rowid FROM messages_fts WHERE messages_fts MATCH ${fts})`
   }
 
   async remove(ids: readonly string[], origin: EventOrigin | null = null): Promise<void> {

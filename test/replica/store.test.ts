@@ -197,6 +197,36 @@ describe.each(STORE_KINDS)('the replica store on %s', (kind) => {
       expect(rows.map((m) => m.remoteId)).toEqual(['700'])
     })
 
+    it('combines a contact with a search, a time filter and a cursor, newest first', async () => {
+      const participant = {
+        role: 'to' as const,
+        name: 'Bo',
+        address: null,
+        contactId: contact(9),
+        kind: 'contact' as const,
+      }
+      const subject = (n: number) => ({
+        subject: `Walnut ${n}`,
+        connection: 'contact-search',
+        participants: [participant],
+      })
+      await replica.messages.upsert(
+        [710, 711, 712].map((n) => message(n, subject(n))),
+        true,
+      )
+      await replica.messages.upsert([message(713, { connection: 'contact-search', subject: 'Walnut 713' })], true)
+      const query = {
+        connections: ['contact-search'],
+        filters: { contactId: contact(9), q: 'walnut', createdSince: message(711).createdAt },
+        limit: 1,
+      }
+      const first = await replica.messages.list({ ...query, after: null })
+      expect(first.map((m) => m.remoteId)).toEqual(['712', '711'])
+      const key = { sentAt: new Date(message(712).sentAt).toISOString(), id: message(712, subject(712)).id }
+      const next = await replica.messages.list({ ...query, after: key })
+      expect(next.map((m) => m.remoteId)).toEqual(['711'])
+    })
+
     it('keeps participants already read when a list page without them stores the record again', async () => {
       const participant = {
         role: 'from' as const,
