@@ -491,6 +491,9 @@ try {
         latencyRequests: Math.round(positive('latency-requests', args['latency-requests'])),
         profile: profileMode !== 'none',
         log,
+        ...(baseline === null || baselineBuild === null
+          ? {}
+          : { baseline: { revision: baseline.revision, build: baselineBuild } }),
       },
       runtimes[0] as Runtime,
     )

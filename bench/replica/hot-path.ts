@@ -15,6 +15,7 @@ import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { Pool } from 'undici'
 import type { Message } from '../../src/schemas/message.js'
+import type { Build } from '../lib/build.js'
 import { mib, table } from '../lib/doc.js'
 import { measure, type Measurement } from '../lib/load.js'
 import { ROOT, startServer, type ServerProcess } from '../lib/processes.js'
@@ -38,6 +39,8 @@ export interface HotPathOptions {
   latencyRequests: number
   /** Profile the gateway of every scenario that misses its target. */
   profile: boolean
+  /** `--against`: the gateway of another commit, measured beside this one on the driver's Node. */
+  baseline?: { revision: string; build: Build }
   log: (line: string) => void
 }
 
@@ -64,6 +67,7 @@ interface ScenarioResult {
   plan: ScenarioPlan
   gateway: Measurement[]
   peer: Measurement[]
+  baseline: Measurement[]
   latency: Latency
 }
 
@@ -264,6 +268,13 @@ async function measureCombo(
     bookkeeping: await peerOf('bookkeeping', bodies),
     bare: await peerOf('bare', itemBodies),
   }
+  let baseline: ServerProcess | null = null
+  if (options.baseline !== undefined && runtime.execPath === process.execPath) {
+    baseline = await startGatewayProcess(`gateway at ${options.baseline.revision}`, config, sandbox, {
+      build: options.baseline.build,
+    })
+    servers.push(baseline)
+  }
 
   const spec = (paths: string[]) => ({ paths, headers: AUTH })
   const load = { warmupS: options.warmupS, durationS: options.durationS, connections: options.connections }
@@ -271,18 +282,21 @@ async function measureCombo(
     plan,
     gateway: [],
     peer: [],
+    baseline: [],
     latency: { p50: 0, p95: 0, p99: 0 },
   }))
   for (let round = 1; round <= options.rounds; round++) {
     log(`  ${name}: round ${round} of ${options.rounds}`)
     for (const r of results) {
-      const order = round % 2 === 1 ? (['peer', 'gateway'] as const) : (['gateway', 'peer'] as const)
-      for (const which of order) {
-        const server = which === 'gateway' ? gw : peers[r.plan.peer]
+      const sides = (['peer', 'gateway', 'baseline'] as const).filter((w) => w !== 'baseline' || baseline !== null)
+      for (const which of round % 2 === 1 ? sides : [...sides].reverse()) {
+        const server =
+          which === 'gateway' ? gw : which === 'baseline' ? (baseline as ServerProcess) : peers[r.plan.peer]
         const m = await measure(server, spec(r.plan.paths), load)
         r[which].push(m)
+        const label = which === 'peer' ? PEER_LABEL[r.plan.peer] : which === 'baseline' ? server.name : 'gateway'
         log(
-          `    ${r.plan.id.padEnd(17)} ${(which === 'gateway' ? 'gateway' : PEER_LABEL[r.plan.peer]).padEnd(25)} ${m.rps.toFixed(0).padStart(6)} req/s  p99 ${m.p99} ms${m.non2xx + m.errors > 0 ? `  (${m.non2xx} non-2xx, ${m.errors} errors)` : ''}`,
+          `    ${r.plan.id.padEnd(17)} ${label.padEnd(25)} ${m.rps.toFixed(0).padStart(6)} req/s  p99 ${m.p99} ms${m.non2xx + m.errors > 0 ? `  (${m.non2xx} non-2xx, ${m.errors} errors)` : ''}`,
         )
       }
     }
@@ -293,7 +307,12 @@ async function measureCombo(
   if (options.profile) {
     for (const r of results) {
       if (r.plan.target === null || ratio(r) >= r.plan.target) continue
-      const file = path.join(ROOT, 'bench', 'profiles', `replica-${store.kind}-node${runtime.version}-${r.plan.id}.cpuprofile`)
+      const file = path.join(
+        ROOT,
+        'bench',
+        'profiles',
+        `replica-${store.kind}-node${runtime.version}-${r.plan.id}.cpuprofile`,
+      )
       await mkdir(path.dirname(file), { recursive: true })
       log(`  ${name}: profiling ${r.plan.id}`)
       await measure(gw, spec(r.plan.paths), {
@@ -339,7 +358,9 @@ export async function runHotPath(options: HotPathOptions, driverBuild: Runtime):
   const servers: ServerProcess[] = []
   const combos: ComboResult[] = []
   try {
-    log(`Replica hot path: ${communications} BatchBook communications, ${tickets} Snappy tickets × ${notesPerTicket} notes`)
+    log(
+      `Replica hot path: ${communications} BatchBook communications, ${tickets} Snappy tickets × ${notesPerTicket} notes`,
+    )
     const sandboxServer = await startSandboxProcess(
       { timeoutMs: 10_000, unlimited: true, volume: { communications, tickets, notesPerTicket } },
       { build: driverBuild.build, readyTimeoutMs: 300_000 },
@@ -375,7 +396,8 @@ function render(combos: ComboResult[], options: HotPathOptions): HotPathOutcome 
   const rows: string[][] = []
   for (const c of combos) {
     for (const r of c.scenarios) {
-      const rps = (list: Measurement[]) => `${mean(list, (m) => m.rps).toFixed(0)} (${list.map((m) => m.rps.toFixed(0)).join(' / ')})`
+      const rps = (list: Measurement[]) =>
+        `${mean(list, (m) => m.rps).toFixed(0)} (${list.map((m) => m.rps.toFixed(0)).join(' / ')})`
       const value = ratio(r)
       const checks: string[] = []
       if (r.plan.target !== null) {
@@ -383,6 +405,11 @@ function render(combos: ComboResult[], options: HotPathOptions): HotPathOutcome 
         checks.push(`≥ ${r.plan.target}: **${met ? 'met' : 'missed'}**`)
         verdicts.push(
           `${r.plan.title} vs ${PEER_LABEL[r.plan.peer]}, ${STORE_LABEL[c.store.kind]}, ${c.runtime.label}: ${value.toFixed(2)} (target ≥ ${r.plan.target}): ${met ? 'met' : 'missed'}`,
+        )
+      }
+      if (r.baseline.length > 0) {
+        verdicts.push(
+          `${r.plan.title}, ${STORE_LABEL[c.store.kind]}, ${c.runtime.label}: gateway/gateway at ${options.baseline?.revision} = ${(mean(r.gateway, (m) => m.rps) / mean(r.baseline, (m) => m.rps)).toFixed(2)} (${mean(r.gateway, (m) => m.rps).toFixed(0)} against ${mean(r.baseline, (m) => m.rps).toFixed(0)} req/s)`,
         )
       }
       const bound = r.plan.latency
@@ -437,7 +464,18 @@ function render(combos: ComboResult[], options: HotPathOptions): HotPathOutcome 
     '- Paths: `GET /v1/messages/{id}` over 200 messages spread across the timeline; the first page; 50 keyset cursors from 25% to 75% into the timeline; 50 different one-word searches taken from subjects; 50 contacts with `createdSince` one year before the newest message.',
     '',
     table(
-      ['store', 'Node', 'scenario', 'peer', 'gateway req/s', 'peer req/s', 'gateway/peer', 'p99 under load ms', 'one at a time p50 / p95 / p99 ms', 'target'],
+      [
+        'store',
+        'Node',
+        'scenario',
+        'peer',
+        'gateway req/s',
+        'peer req/s',
+        'gateway/peer',
+        'p99 under load ms',
+        'one at a time p50 / p95 / p99 ms',
+        'target',
+      ],
       rows,
     ),
     '',
