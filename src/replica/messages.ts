@@ -209,14 +209,16 @@ export class MessageRecords {
     const f = query.filters
     // With a contact, the page is read from that contact's messages (through the contacts
     // index) rather than along the timeline: SQLite's planner otherwise walks the connection's
-    // whole timeline testing each message against the contact's list (48 ms a page at 100,000
-    // messages; 0.4 ms this way). PostgreSQL plans both forms alike.
+    // whole timeline testing each message against the contact (over 100 ms a page at 100,000
+    // messages; about 2 ms this way). In SQLite a CROSS JOIN keeps the tables in the order
+    // written; PostgreSQL plans it as any inner join.
     const from =
       f.contactId === undefined
         ? db.selectFrom('messages')
         : (db
             .selectFrom('message_contacts')
-            .innerJoin('messages', 'messages.id', 'message_contacts.message_id')
+            .crossJoin('messages')
+            .whereRef('messages.id', '=', 'message_contacts.message_id')
             .where('message_contacts.contact_id', '=', f.contactId) as unknown as SelectQueryBuilder<
             ReplicaTables,
             'messages',
