@@ -5,6 +5,7 @@
  * and read again from the store at most once a second (other replicas' syncers write them);
  * this process's own syncer updates them at once.
  */
+import { sql } from 'kysely'
 import type { ReplicaConfig } from '../config.js'
 import { ConversationRecords } from './conversations.js'
 import { type ReplicaDb, openReplicaDb } from './db.js'
@@ -60,6 +61,17 @@ export class Replica {
       if (at != null) oldest = Math.min(oldest, Date.parse(at))
     }
     return Math.max(0, Math.floor((Date.now() - oldest) / 1000))
+  }
+
+  /**
+   * Brings PostgreSQL's planner statistics up to date after a bulk load (a backfill, or the
+   * participants filled after it). Autovacuum does so in time where it runs, but until then
+   * the planner takes a 100,000-message table for a few thousand rows: a search page measured
+   * 0.3 s (2.2 s with the participants' old row versions) where 1 to 25 ms with statistics.
+   * SQLite has none to refresh: its queries are written so that their plans need none.
+   */
+  async refreshStatistics(): Promise<void> {
+    if (this.db.dialect === 'postgres') await sql`ANALYZE messages, message_contacts, conversations`.execute(this.db.db)
   }
 
   /** Writes a state and knows it at once (the syncer's own). */

@@ -21,6 +21,8 @@ export interface TestStore {
   env: Record<string, string>
   /** Removes what the store left (the directory, or the schema). */
   drop(): Promise<void>
+  /** When PostgreSQL last gathered the planner statistics of a table (null: never, or SQLite). */
+  analyzedAt(table: string): Promise<Date | null>
 }
 
 /** A store of this kind, empty, with the replica on and the sync settings given. */
@@ -40,6 +42,20 @@ export function testStore(kind: StoreKind, sync: Partial<ReplicaConfig['sync']> 
   return {
     config,
     env,
+    async analyzedAt(table) {
+      if (kind !== 'postgres') return null
+      const client = new pg.Client({ connectionString: DATABASE_URL })
+      await client.connect()
+      try {
+        const { rows } = await client.query<{ at: Date | null }>(
+          'SELECT last_analyze AS at FROM pg_stat_user_tables WHERE schemaname = $1 AND relname = $2',
+          [schema, table],
+        )
+        return rows[0]?.at ?? null
+      } finally {
+        await client.end()
+      }
+    },
     async drop() {
       rmSync(dir, { recursive: true, force: true })
       if (kind !== 'postgres') return

@@ -66,6 +66,8 @@ export class SyncRunner {
         state ??= (await replica.states.get(sync.connection)) ?? initialState(sync)
         const started = Date.now()
         const current: SyncState = state
+        const backfilled = current.backfilledAt !== null
+        const complete = current.participantsComplete
         // A step may wait long for budget behind clients: the lease is renewed meanwhile, so
         // no other replica takes the connection over while this one still works on it.
         const renew = setInterval(() => {
@@ -80,6 +82,9 @@ export class SyncRunner {
         const paced = config.budgetShare < 1 ? started + calls * spacing - Date.now() : 0
         delay = Math.min(Math.max(value, paced), MAX_PAUSE_MS)
         await replica.putState(current)
+        // The backfill, or the participants after it, just completed: the store took a bulk load.
+        if ((!backfilled && current.backfilledAt !== null) || (!complete && current.participantsComplete))
+          await replica.refreshStatistics().catch(() => undefined) // only an optimization: not a failed step
       } catch (err) {
         if (signal.aborted) break
         failures++

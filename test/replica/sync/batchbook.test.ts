@@ -39,6 +39,11 @@ describe.each(STORE_KINDS)('the BatchBook sync on %s', (kind) => {
     expect(sim.stats.limitViolations).toBe(0)
   }, 90_000)
 
+  it.runIf(kind === 'postgres')('gathers the planner statistics once the backfill is done', async () => {
+    // PostgreSQL plans a search of a freshly loaded table badly until then (see Replica.refreshStatistics).
+    await expect.poll(() => store.analyzedAt('messages'), { timeout: 5_000 }).not.toBeNull()
+  })
+
   it('then serves a whole walk of the timeline from the replica, without upstream calls', async () => {
     const sim = (gateway.sandbox as NonNullable<RunningGateway['sandbox']>).batchbook.simulator
     const before = sim.stats.requests
