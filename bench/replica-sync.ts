@@ -24,7 +24,8 @@ const { values: args } = parseArgs({
   },
 })
 
-const stores: StoreKind[] = args.store === 'both' ? ['sqlite', 'postgres'] : [args.store === 'postgres' ? 'postgres' : 'sqlite']
+const stores: StoreKind[] =
+  args.store === 'both' ? ['sqlite', 'postgres'] : [args.store === 'postgres' ? 'postgres' : 'sqlite']
 const heading = `Written by \`npm run bench:replica\` at ${gitRevision(ROOT)}, Node ${process.version}, load average ${(os.loadavg()[0] ?? 0).toFixed(2)} at the start.`
 const text = await measureSync(
   {

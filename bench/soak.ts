@@ -213,7 +213,14 @@ interface Receiver {
 }
 
 async function startReceiver(): Promise<Receiver> {
-  const receiver: Receiver = { url: '', deliveries: 0, invalid: 0, ids: new Set(), verify: null, server: createServer() }
+  const receiver: Receiver = {
+    url: '',
+    deliveries: 0,
+    invalid: 0,
+    ids: new Set(),
+    verify: null,
+    server: createServer(),
+  }
   receiver.server.on('request', (req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (chunk: Buffer) => chunks.push(chunk))

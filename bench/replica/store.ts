@@ -88,9 +88,7 @@ export async function prepareStore(
 ): Promise<PreparedStore> {
   const dir = kind === 'sqlite' ? mkdtempSync(path.join(tmpdir(), 'switchboard-bench-store-')) : null
   const schema = kind === 'postgres' ? `bench_${randomBytes(4).toString('hex')}` : null
-  const env = replicaEnv(
-    dir !== null ? { DATA_DIR: dir } : { DATABASE_URL, DATABASE_SCHEMA: schema as string },
-  )
+  const env = replicaEnv(dir !== null ? { DATA_DIR: dir } : { DATABASE_URL, DATABASE_SCHEMA: schema as string })
   const remove = async () => {
     if (dir !== null) rmSync(dir, { recursive: true, force: true })
     if (schema !== null) await dropSchema(schema)
@@ -111,12 +109,15 @@ export async function prepareStore(
       if (backfillMs === null && states.length > 0 && states.every((s) => s.backfilledAt !== null))
         backfillMs = Date.now() - started
       if (backfillMs !== null && states.every((s) => s.participantsComplete)) {
-        const sizeBytes = dir !== null ? statSync(path.join(dir, 'switchboard.sqlite')).size : await schemaBytes(schema as string)
+        const sizeBytes =
+          dir !== null ? statSync(path.join(dir, 'switchboard.sqlite')).size : await schemaBytes(schema as string)
         return { kind, env, messages, backfillMs, participantsMs: Date.now() - started, sizeBytes, remove }
       }
       if (Date.now() - lastReport >= 30_000) {
         lastReport = Date.now()
-        log(`    ${STORE_LABEL[kind]}: ${messages} messages stored${backfillMs === null ? '' : ', filling participants'}`)
+        log(
+          `    ${STORE_LABEL[kind]}: ${messages} messages stored${backfillMs === null ? '' : ', filling participants'}`,
+        )
       }
       if (Date.now() - started > 30 * 60_000) throw new Error(`${STORE_LABEL[kind]}: the backfill took over 30 minutes`)
       await new Promise((r) => setTimeout(r, 1000))
