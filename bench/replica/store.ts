@@ -37,7 +37,7 @@ export interface PreparedStore {
 export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 
 /** Production defaults for a gateway reading from the replica, on a saturated machine. */
-export function replicaEnv(store: Record<string, string>): Record<string, string> {
+function replicaEnv(store: Record<string, string>): Record<string, string> {
   return {
     LOG_LEVEL: 'info',
     // No load shedding: a saturated event loop is what a benchmark makes.
