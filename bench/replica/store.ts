@@ -70,7 +70,8 @@ async function schemaBytes(schema: string): Promise<number> {
   }
 }
 
-async function dropSchema(schema: string): Promise<void> {
+/** Drops a benchmark's PostgreSQL schema and everything in it. */
+export async function dropSchema(schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: DATABASE_URL })
   await client.connect()
   try {

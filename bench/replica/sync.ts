@@ -9,7 +9,6 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import pg from 'pg'
 import { request } from 'undici'
 import { buildApp } from '../../src/app.js'
 import { loadConfig } from '../../src/config.js'
@@ -17,7 +16,7 @@ import { startSandbox } from '../../src/sandbox/index.js'
 import type { Message } from '../../src/schemas/message.js'
 import type { Source } from '../../src/schemas/source.js'
 import { table } from '../lib/doc.js'
-import { DATABASE_URL, STORE_LABEL, type StoreKind } from './store.js'
+import { DATABASE_URL, STORE_LABEL, type StoreKind, dropSchema } from './store.js'
 
 export interface SyncBenchOptions {
   communications: number
@@ -136,12 +135,7 @@ async function measure(kind: StoreKind, options: SyncBenchOptions): Promise<stri
   await app.close()
   await sandbox.close()
   rmSync(dataDir, { recursive: true, force: true })
-  if (postgres) {
-    const client = new pg.Client({ connectionString: DATABASE_URL })
-    await client.connect()
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
-    await client.end()
-  }
+  if (postgres) await dropSchema(schema)
 
   const rows = [...backfill].map(([name, b]) => {
     // The soonest the last call may go: a window may start with a burst of `max` calls, each
