@@ -12,7 +12,7 @@ import { fromSqlTime } from '../../../src/upstreams/snappy/wire.js'
 import type { SnappyStore } from '../../../src/sandbox/snappy/index.js'
 import { KEY, startSnappy, type Running } from './helpers.js'
 
-const RECORDED = new URL('../../../../shared/upstreams/recorded/snappy/', import.meta.url)
+const RECORDED = new URL('../../fixtures/snappy-recorded/', import.meta.url)
 
 /** Fields where one side may be null and the other not. Nothing needs it today. */
 const NULLABLE = new Set<string>([])

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { KEY, startSnappy, type Running } from './helpers.js'
 
-const RECORDED = new URL('../../../../shared/upstreams/recorded/snappy/', import.meta.url)
+const RECORDED = new URL('../../fixtures/snappy-recorded/', import.meta.url)
 
 function recordedBody(file: string): unknown {
   const cassette = JSON.parse(readFileSync(fileURLToPath(new URL(file, RECORDED)), 'utf8')) as {

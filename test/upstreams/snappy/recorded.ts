@@ -1,10 +1,10 @@
-/** The recorded Snappy traffic in ../shared, and a loopback server that answers with it. */
+/** The recorded Snappy traffic (test/fixtures/snappy-recorded/), and a loopback server that answers with it. */
 import { readFileSync, readdirSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
 
-const RECORDED = new URL('../../../../shared/upstreams/recorded/snappy/', import.meta.url)
+const RECORDED = new URL('../../fixtures/snappy-recorded/', import.meta.url)
 
 export interface Interaction {
   file: string
