@@ -26,6 +26,8 @@ import { UpstreamRegistry, type Stores } from './upstreams/registry.js'
 import { callScope } from './request-context.js'
 import { type Replica, openReplica } from './replica/index.js'
 import { createSyncRunner } from './replica/sync/index.js'
+import { StoreIdempotencyStore } from './replica/idempotency.js'
+import { forgetOtherUpstreams } from './replica/sync/identity.js'
 import { WebhookDelivery } from './services/webhook-delivery.js'
 
 declare module 'fastify' {
@@ -111,25 +113,56 @@ async function app(instance: FastifyInstance, options: AppOptions): Promise<void
           keyPrefix: config.redisKeyPrefix,
           replicas: config.replicas,
           replicaSlot: config.replicaSlot,
+          failoverMs: config.failoverMs,
           staleMs: config.cache.staleMs,
           onFailure: (what, err, level = 'warn') => instance.log[level]({ err }, `Redis unreachable: ${what}`),
         })
       : null
   if (shared !== null && !(await shared.ready))
     instance.log.warn('Redis is not reachable yet: using local fallbacks until it is')
-  const stores = options.stores ?? shared?.stores
+  const replica = config.replica.enabled
+    ? await openReplica(config.replica, {
+        sandbox: config.sandbox,
+        onAvailability: (state, err) => {
+          if (state === 'down')
+            instance.log.error({ err }, 'the store is unreachable: serving degraded until it is back')
+          else if (state === 'up') instance.log.info('the store is reachable')
+        },
+        onIdleError: (err) => instance.log.warn({ err }, 'a store connection was lost'),
+        onJournalDropped: (what, err) =>
+          instance.log.warn({ err }, `replica not updated after ${what}; the sync will catch up`),
+      })
+    : null
+  // Without Redis, idempotency records live in the store: they survive a restart, and every
+  // gateway on one PostgreSQL shares them. Without either, in this process only.
+  const givenStores = options.stores ?? shared?.stores
+  const stores =
+    givenStores?.idempotency === undefined && replica !== null
+      ? { ...givenStores, idempotency: new StoreIdempotencyStore(replica.db) }
+      : givenStores
   const upstreams = new UpstreamRegistry(config, {
     scope: callScope,
     ...(stores === undefined ? {} : { stores }),
     ...(options.sandboxConnections === undefined ? {} : { sandboxConnections: options.sandboxConnections }),
   })
-  const replica = config.replica.enabled ? await openReplica(config.replica, config.sandbox) : null
+  if (replica !== null && !replica.available)
+    instance.log.warn('the store is not reachable yet: starting degraded, connecting in the background')
+  const upstreamChanged = (connection: string, was: string, now: string) =>
+    instance.log.warn(
+      { connection, was, now },
+      'the store held records of another upstream for this connection: dropped, backfilling again',
+    )
+  if (replica?.available === true) await forgetOtherUpstreams(replica, config.connections, upstreamChanged)
   const runner =
     replica === null || options.sync === false
       ? null
-      : createSyncRunner(upstreams, replica, config.replica.sync, (connection, err) =>
-          instance.log.warn({ err, connection }, 'replica sync step failed; retrying'),
-        )
+      : createSyncRunner(upstreams, replica, config.replica.sync, {
+          alone: config.replicas === 1,
+          onFailing: (connection, err) =>
+            instance.log.error({ err, connection }, 'replica sync is failing; retrying with backoff'),
+          onRecovered: (connection, failures) => instance.log.info({ connection, failures }, 'replica sync recovered'),
+          onUpstreamChanged: upstreamChanged,
+        })
   const delivery =
     replica === null || options.deliver === false
       ? null
@@ -174,7 +207,7 @@ async function app(instance: FastifyInstance, options: AppOptions): Promise<void
   await instance.register(loadShedding, config.loadShedding)
   await instance.register(auth, { keys: options.config.apiKeys })
   await instance.register(connections)
-  await instance.register(idempotency, { store: upstreams.stores.idempotency })
+  await instance.register(idempotency, { store: upstreams.stores.idempotency, alone: config.replicas === 1 })
   await instance.register(httpCaching)
   await instance.register(rateHeaders)
   await instance.register(openapi)

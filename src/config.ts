@@ -52,6 +52,12 @@ export interface Config {
   replicas: number
   /** This replica's fixed slot (0 to replicas - 1), or null to claim a free one through Redis. */
   replicaSlot: number | null
+  /**
+   * How long a gateway not heard from in Redis keeps its time slots of the rate budget: past it
+   * the others take them over, and a gateway cut off from Redis that long stops calling the
+   * upstreams until it reaches Redis again (see upstreams/budget/slots.ts).
+   */
+  failoverMs: number
   upstream: {
     timeoutMs: number
     maxResponseBytes: number
@@ -99,6 +105,8 @@ export interface ReplicaConfig {
   databaseSchema: string
   /** Where the embedded store keeps its file. */
   dataDir: string
+  /** The deadline of one PostgreSQL statement (and of opening a connection). */
+  statementTimeoutMs: number
   /** False: no sync runs and every read goes to the upstream, as before the replica. */
   enabled: boolean
   sync: SyncConfig
@@ -122,10 +130,18 @@ export interface EventsConfig {
 export interface SyncConfig {
   /** How often a live connection asks its upstream for changes. */
   pollMs: { batchbook: number; snappy: number }
-  /** How often BatchBook's records are walked whole to find deletions (0: never). */
-  reconcileMs: number
-  /** Communications per BatchBook page (the upstream's documented default is 10; its maximum is unknown). */
-  batchbookPageSize: number
+  /**
+   * How often BatchBook's records are walked whole to find deletions: a fixed interval (0:
+   * never), or null to follow from `reconcileShare` and the number of records.
+   */
+  reconcileMs: number | null
+  /** The share of a connection's rate limit the reconcile walks may use on average (0 to 1]. */
+  reconcileShare: number
+  /**
+   * Communications per BatchBook page: fixed, or null to ask for pages of 100 and use what the
+   * upstream honours (its documented default is 10; its maximum is not documented).
+   */
+  batchbookPageSize: number | null
   /** The largest share of a connection's rate budget the sync may use (0 to 1]; clients always go first. */
   budgetShare: number
   /** How long a replica's claim to sync a connection lasts unless renewed. */
@@ -243,6 +259,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): C
     nonEmpty(env.SWITCHBOARD_REPLICA_SLOT) === undefined
       ? null
       : integerVar(env, 'SWITCHBOARD_REPLICA_SLOT', 0, 0, replicas - 1, problems)
+  const failoverMs = integerVar(env, 'SWITCHBOARD_FAILOVER_MS', 30_000, 5_000, 600_000, problems)
   const redisKeyPrefix = nonEmpty(env.REDIS_KEY_PREFIX) ?? 'switchboard:'
   if (!/^[A-Za-z0-9:_.-]{1,64}$/.test(redisKeyPrefix))
     problems.push('REDIS_KEY_PREFIX: use 1 to 64 letters, digits, ":", "_", "." or "-"')
@@ -281,6 +298,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): C
     redisKeyPrefix,
     replicas,
     replicaSlot,
+    failoverMs,
     upstream: { timeoutMs, maxResponseBytes, maxQueueWaitMs, retryAttempts, fairShare },
     cache,
     breaker,
@@ -324,18 +342,22 @@ function parseReplica(env: NodeJS.ProcessEnv, problems: string[]): ReplicaConfig
   const enabled = nonEmpty(env.REPLICA) ?? 'true'
   if (enabled !== 'true' && enabled !== 'false') problems.push(`REPLICA: '${printable(enabled)}' is not true or false`)
   const share = integerVar(env, 'SYNC_BUDGET_SHARE_PERCENT', 100, 1, 100, problems)
+  const optional = (name: string, min: number, max: number) =>
+    nonEmpty(env[name]) === undefined ? null : integerVar(env, name, min, min, max, problems)
   return {
     databaseUrl,
     databaseSchema,
     dataDir: nonEmpty(env.DATA_DIR) ?? 'data',
+    statementTimeoutMs: integerVar(env, 'DATABASE_TIMEOUT_MS', 5_000, 100, 60_000, problems),
     enabled: enabled !== 'false',
     sync: {
       pollMs: {
         batchbook: integerVar(env, 'SYNC_BATCHBOOK_POLL_MS', 10_000, 1_000, 3_600_000, problems),
         snappy: integerVar(env, 'SYNC_SNAPPY_POLL_MS', 15_000, 1_000, 3_600_000, problems),
       },
-      reconcileMs: integerVar(env, 'SYNC_RECONCILE_MS', 3_600_000, 0, 7 * 86_400_000, problems),
-      batchbookPageSize: integerVar(env, 'SYNC_BATCHBOOK_PAGE_SIZE', 10, 1, 1000, problems),
+      reconcileMs: optional('SYNC_RECONCILE_MS', 0, 7 * 86_400_000),
+      reconcileShare: integerVar(env, 'SYNC_RECONCILE_BUDGET_PERCENT', 10, 1, 100, problems) / 100,
+      batchbookPageSize: optional('SYNC_BATCHBOOK_PAGE_SIZE', 1, 1000),
       budgetShare: share / 100,
       leaseMs: integerVar(env, 'SYNC_LEASE_MS', 30_000, 1_000, 600_000, problems),
     },

@@ -16,6 +16,10 @@ export const ERROR_CODES = {
   method_not_allowed: { status: 405, title: 'The resource does not have this method' },
   request_timeout: { status: 408, title: 'The request did not arrive in time' },
   idempotency_key_in_use: { status: 409, title: 'A request with this Idempotency-Key is still running' },
+  idempotency_outcome_unknown: {
+    status: 409,
+    title: 'The write first sent with this Idempotency-Key may or may not have been made',
+  },
   payload_too_large: { status: 413, title: 'The request body is too large' },
   uri_too_long: { status: 414, title: 'A path parameter is too long' },
   unsupported_media_type: { status: 415, title: 'The request body has an unsupported media type' },
@@ -183,6 +187,20 @@ export function idempotencyKeyInUse(): ProblemError {
   return new ProblemError(
     'idempotency_key_in_use',
     'A request with this Idempotency-Key is still running; retry when it has finished',
+  )
+}
+
+/**
+ * 409: the request first sent with this key had its upstream write out when the gateway
+ * handling it stopped: whether the upstream made it is unknown, and the key never writes again.
+ */
+export function idempotencyOutcomeUnknown(writingAt: number): ProblemError {
+  return new ProblemError(
+    'idempotency_outcome_unknown',
+    `The request first sent with this Idempotency-Key reached the upstream at ${new Date(writingAt).toISOString()}, ` +
+      'and the gateway handling it stopped before the answer arrived: the write may or may not have been made. ' +
+      'Read the record (or list the records changed since then) to see; this key will never write again. ' +
+      'To make the write anyway, send it with a new Idempotency-Key.',
   )
 }
 

@@ -32,6 +32,8 @@ export interface RequestContext {
   party: string | undefined
   /** Steps that failed after a write was accepted, reported with the 2xx answer. */
   warnings: WriteWarning[]
+  /** What must happen before each upstream write leaves (see `CallScope.beforeWrite`). */
+  beforeWrite: (() => Promise<void>) | undefined
 }
 
 /** A step of an accepted write that did not complete (`step` names it, `code` says why). */
@@ -50,6 +52,7 @@ function newContext(trace: TraceContext | null, lane: Lane): RequestContext {
     lane,
     party: undefined,
     warnings: [],
+    beforeWrite: undefined,
   }
 }
 
@@ -144,5 +147,6 @@ export function callScope(): CallScope | undefined {
     party: context.party,
     request: context,
     traceparent: () => childTraceparent((context.trace ??= newTrace())),
+    ...(context.beforeWrite === undefined ? {} : { beforeWrite: context.beforeWrite }),
   }
 }

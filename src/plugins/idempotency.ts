@@ -4,6 +4,10 @@
  * again; the same key with another body is a 422, and a key whose first request is still
  * running a 409. Answers are kept 24 hours.
  *
+ * Before each upstream write of such a request leaves, its record says so, durably (the
+ * engine awaits `beforeWrite`). A gateway that dies with the write out leaves that mark: a
+ * retry is answered `409 idempotency_outcome_unknown` and never written again.
+ *
  * Only outcomes after an upstream write was attempted are kept, failure or not, because a
  * retry of those could write twice. Any answer given before that (a 400, a 429 or 503 for an
  * exhausted budget or an open circuit, a 502 or 504 of a read that came first...) frees the
@@ -12,7 +16,8 @@
 import { createHash, randomUUID } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
-import { idempotencyKeyInUse, idempotencyKeyReused, validationFailed } from '../errors.js'
+import { idempotencyKeyInUse, idempotencyKeyReused, idempotencyOutcomeUnknown, validationFailed } from '../errors.js'
+import { PROCESS_HOLDER } from '../replica/holder.js'
 import { currentContext } from '../request-context.js'
 import { IDEMPOTENCY_LOCK_MS, IDEMPOTENCY_TTL_MS, type IdempotencyStore } from '../upstreams/idempotency/store.js'
 
@@ -55,7 +60,16 @@ function fingerprintOf(request: FastifyRequest): string {
   return hash.digest('base64url')
 }
 
-async function idempotency(app: FastifyInstance, options: { store: IdempotencyStore }): Promise<void> {
+interface IdempotencyOptions {
+  store: IdempotencyStore
+  /**
+   * This gateway is the only one (`SWITCHBOARD_REPLICAS=1`): a key held by another process is
+   * its dead predecessor's, resolved at once rather than when its lock runs out.
+   */
+  alone: boolean
+}
+
+async function idempotency(app: FastifyInstance, options: IdempotencyOptions): Promise<void> {
   const store = options.store
   app.decorateRequest('idempotency', null)
 
@@ -66,16 +80,24 @@ async function idempotency(app: FastifyInstance, options: { store: IdempotencySt
     // Keys are the caller's own: two clients choosing the same key never meet.
     const key = `${request.caller?.name ?? '-'}|${request.method} ${request.routeOptions.url}|${given}`
     const fingerprint = fingerprintOf(request)
-    const holder = randomUUID()
-    const reservation = await store.reserve(key, fingerprint, IDEMPOTENCY_LOCK_MS, holder)
+    const holder = `${PROCESS_HOLDER}|${randomUUID()}`
+    const reservation = await store.reserve(key, fingerprint, IDEMPOTENCY_LOCK_MS, holder, options.alone)
     switch (reservation.state) {
-      case 'reserved':
+      case 'reserved': {
         request.idempotency = { key, fingerprint, holder }
+        const context = currentContext()
+        if (context !== undefined) {
+          let marked: Promise<void> | undefined
+          context.beforeWrite = () => (marked ??= store.markWriting(key, holder))
+        }
         return
+      }
       case 'in-progress':
         throw idempotencyKeyInUse()
       case 'mismatch':
         throw idempotencyKeyReused()
+      case 'unknown':
+        throw idempotencyOutcomeUnknown(reservation.writingAt)
       case 'completed': {
         const { status, headers, body } = reservation.response
         for (const [name, value] of Object.entries(headers)) reply.header(name, value)

@@ -121,6 +121,7 @@ async function metrics(app: FastifyInstance): Promise<void> {
   })
   registerSyncMetrics(app, registry)
   registerWebhookMetrics(app, registry)
+  registerStoreMetrics(app, registry)
   const webhookAttempts = new Counter({
     name: 'switchboard_webhook_attempts_total',
     help: 'Webhook delivery attempts, by result (succeeded, failed and retried, gave_up: the endpoint was disabled).',
@@ -249,10 +250,10 @@ export default fp(metrics, { name: 'metrics' })
 function registerSyncMetrics(app: FastifyInstance, registry: Registry): void {
   const replica = app.replica
   if (replica === null) return
-  const share = app.config.replica.sync.budgetShare
+  const syncConfig = app.config.replica.sync
   const each = async (set: (connection: string, status: SyncStatus) => void) => {
     for (const adapter of app.upstreams.all()) {
-      set(adapter.connection.name, await syncStatus(replica, adapter.connection.name, share))
+      set(adapter.connection.name, await syncStatus(replica, adapter.connection.name, syncConfig))
     }
   }
   new Gauge({
@@ -301,12 +302,15 @@ function registerSyncMetrics(app: FastifyInstance, registry: Registry): void {
 function registerWebhookMetrics(app: FastifyInstance, registry: Registry): void {
   const replica = app.replica
   if (replica === null) return
+  // While the store cannot be read, the gauges keep their last values (a scrape never fails).
+  const stats = () => (replica.available ? replica.webhooks.stats().catch(() => null) : Promise.resolve(null))
   new Gauge({
     name: 'switchboard_webhook_pending',
     help: 'Webhook deliveries not yet made (waiting or between retries).',
     registers: [registry],
     async collect() {
-      this.set((await replica.webhooks.stats()).pending)
+      const now = await stats()
+      if (now !== null) this.set(now.pending)
     },
   })
   new Gauge({
@@ -314,15 +318,39 @@ function registerWebhookMetrics(app: FastifyInstance, registry: Registry): void 
     help: 'How long the oldest pending webhook delivery has been due.',
     registers: [registry],
     async collect() {
-      this.set((await replica.webhooks.stats()).oldestDueMs / 1000)
+      const now = await stats()
+      if (now !== null) this.set(now.oldestDueMs / 1000)
     },
   })
   new Gauge({
     name: 'switchboard_webhook_endpoints_disabled',
-    help: 'Webhook endpoints disabled (after 24 hours of failed deliveries, or through the API).',
+    help: 'Webhook endpoints disabled (after repeated failed deliveries, or through the API).',
     registers: [registry],
     async collect() {
-      this.set((await replica.webhooks.stats()).disabled)
+      const now = await stats()
+      if (now !== null) this.set(now.disabled)
+    },
+  })
+}
+
+/** The store: whether requests can use it, and the writes' changes waiting for it. */
+function registerStoreMetrics(app: FastifyInstance, registry: Registry): void {
+  const replica = app.replica
+  if (replica === null) return
+  new Gauge({
+    name: 'switchboard_store_up',
+    help: 'Whether the store (SQLite or PostgreSQL) can be used: 1, or 0 while it is unreachable.',
+    registers: [registry],
+    collect() {
+      this.set(replica.available ? 1 : 0)
+    },
+  })
+  new Gauge({
+    name: 'switchboard_store_journal_size',
+    help: 'Changes of accepted writes waiting for the store to be reachable again.',
+    registers: [registry],
+    collect() {
+      this.set(replica.journal.size)
     },
   })
 }

@@ -164,6 +164,31 @@ export class ConversationRecords {
     return row === undefined ? undefined : (JSON.parse(row.doc) as Conversation)
   }
 
+  /**
+   * Conversations in no queue not read by id since `before`, least recently checked first
+   * (never checked before all).
+   */
+  async dueForRecheck(connection: string, before: string, limit: number): Promise<string[]> {
+    const rows = await this.#replica.db
+      .selectFrom('conversations')
+      .select('id')
+      .where('connection', '=', connection)
+      .where('in_waiting', '=', 0)
+      .where('in_inbox', '=', 0)
+      .where('in_yours', '=', 0)
+      .where((eb) => eb(eb.fn.coalesce('checked_at', eb.val('')), '<', before))
+      .orderBy((eb) => eb.fn.coalesce('checked_at', eb.val('')))
+      .orderBy('id')
+      .limit(limit)
+      .execute()
+    return rows.map((r) => r.id)
+  }
+
+  /** Records that the conversation was read by id at `at`. */
+  async markChecked(id: string, at: string): Promise<void> {
+    await this.#replica.db.updateTable('conversations').set({ checked_at: at }).where('id', '=', id).execute()
+  }
+
   /** One page of a queue, and one more conversation if there is one. */
   async listQueue(query: QueueQuery): Promise<Conversation[]> {
     if (query.connections.length === 0) return []

@@ -1,13 +1,19 @@
 /**
  * The replica's database: the embedded SQLite file under `DATA_DIR` (no server, no set-up),
- * or PostgreSQL when `DATABASE_URL` is set, so several replicas share one. Both are reached
- * through Kysely, one query builder for both dialects, and migrated at start-up.
+ * or PostgreSQL when `DATABASE_URL` is set, so several gateways share one. Both are reached
+ * through Kysely, one query builder for both dialects, and migrated when first connected.
+ *
+ * PostgreSQL is a server that may be down when the gateway starts and may go away while it
+ * runs: opening it connects nothing, `connect()` (run by the replica's recovery loop, see
+ * index.ts) reaches it and migrates, and its availability says whether it may be used now.
  */
 import { mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
 import pg from 'pg'
 import type { ReplicaConfig } from '../config.js'
+import { type AvailabilityListener, StoreAvailability } from './availability.js'
+import { GuardedPool, connectionOptions } from './guarded-pool.js'
 import { migrate } from './migrations.js'
 import { openSqliteDatabase } from './sqlite.js'
 import type { ReplicaTables } from './tables.js'
@@ -17,6 +23,12 @@ export type Dialect = 'sqlite' | 'postgres'
 export interface ReplicaDb {
   db: Kysely<ReplicaTables>
   dialect: Dialect
+  availability: StoreAvailability
+  /**
+   * Reaches the server (migrating it the first time) and marks the store `recovering`; throws
+   * while it cannot be reached. Nothing to do for the embedded store.
+   */
+  connect(): Promise<void>
   close(): Promise<void>
 }
 
@@ -27,18 +39,24 @@ const SQLITE_FILE = 'switchboard.sqlite'
  * (a replica of records the upstream no longer has would be wrong until reconciled).
  */
 const SANDBOX_FILE = 'sandbox.sqlite'
+/** Connections in each gateway's PostgreSQL pool. */
+const POOL_SIZE = 10
 
 // PostgreSQL's bigint (int8) arrives as a string by default; ours are counters and epoch
 // milliseconds, far inside the range a JavaScript number holds exactly.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
 
-export async function openReplicaDb(config: ReplicaConfig, sandbox = false): Promise<ReplicaDb> {
-  if (config.databaseUrl !== null) return openPostgres(config)
-  return migrated(openSqlite(config.dataDir, sandbox))
+export interface OpenOptions {
+  sandbox?: boolean
+  /** Told of every change of the store's availability (the app logs it). */
+  onAvailability?: AvailabilityListener
+  /** Told of errors pg reports outside any query (an idle connection lost). */
+  onIdleError?: (err: Error) => void
 }
 
-/** The store once its migrations ran (closed again if they failed). */
-async function migrated(replica: ReplicaDb): Promise<ReplicaDb> {
+export async function openReplicaDb(config: ReplicaConfig, options: OpenOptions = {}): Promise<ReplicaDb> {
+  if (config.databaseUrl !== null) return openPostgres(config, options)
+  const replica = openSqlite(config.dataDir, options.sandbox === true)
   try {
     await migrate(replica.db as Kysely<unknown>, replica.dialect)
   } catch (err) {
@@ -48,7 +66,7 @@ async function migrated(replica: ReplicaDb): Promise<ReplicaDb> {
   return replica
 }
 
-/** The advisory lock replicas starting together take, so that one of them migrates at a time. */
+/** The advisory lock gateways starting together take, so that one of them migrates at a time. */
 const MIGRATION_LOCK = 7_240_715_000
 
 function openSqlite(dataDir: string, sandbox: boolean): ReplicaDb {
@@ -62,25 +80,64 @@ function openSqlite(dataDir: string, sandbox: boolean): ReplicaDb {
   // (`exec`, not `pragma()`: the latter prepares a statement that would become garbage; see sqlite.ts.)
   database.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000')
   const db = new Kysely<ReplicaTables>({ dialect: new SqliteDialect({ database: connection }) })
-  return { db, dialect: 'sqlite', close: () => db.destroy() }
+  return {
+    db,
+    dialect: 'sqlite',
+    availability: new StoreAvailability('up'),
+    connect: async () => undefined,
+    close: () => db.destroy(),
+  }
 }
 
-async function openPostgres(config: ReplicaConfig): Promise<ReplicaDb> {
-  const url = config.databaseUrl as string
-  const schema = config.databaseSchema
-  // Replicas starting together would race to create the schema and the migrator's own tables
-  // (Kysely locks only once those exist): one session-level advisory lock makes them take turns.
-  // The schema is created before the pool that uses it (its name was checked in config).
-  const setup = new pg.Client({ connectionString: url })
-  await setup.connect()
-  try {
-    await setup.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK])
-    await setup.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`)
-    const pool = new pg.Pool({ connectionString: url, max: 10, options: `-c search_path="${schema}"` })
-    const db = new Kysely<ReplicaTables>({ dialect: new PostgresDialect({ pool }) })
-    return await migrated({ db, dialect: 'postgres', close: () => db.destroy() })
-  } finally {
-    // Ending the session releases the lock too.
-    await setup.end()
+function openPostgres(config: ReplicaConfig, options: OpenOptions): ReplicaDb {
+  const settings = {
+    connectionString: config.databaseUrl as string,
+    schema: config.databaseSchema,
+    timeoutMs: config.statementTimeoutMs,
+    max: POOL_SIZE,
   }
+  const availability = new StoreAvailability('connecting', options.onAvailability)
+  const onIdleError = options.onIdleError ?? (() => undefined)
+  const pool = new GuardedPool(settings, availability, onIdleError)
+  const db = new Kysely<ReplicaTables>({ dialect: new PostgresDialect({ pool }) })
+  let migrated = false
+  return {
+    db,
+    dialect: 'postgres',
+    availability,
+    async connect() {
+      if (migrated) {
+        await pool.probe()
+        availability.recovering()
+        return
+      }
+      // Gateways starting together would race to create the schema and the migrator's own
+      // tables (Kysely locks only once those exist): one session-level advisory lock makes them
+      // take turns. The schema is created before the pool's connections use it (its name was
+      // checked in config).
+      // A partition would hold a statement of this session forever: its queries have the
+      // client-side deadline too, and the session is closed without waiting for the server.
+      const setup = new pg.Client({ ...connectionOptions(settings), query_timeout: pool.deadlineMs })
+      setup.on('error', onIdleError)
+      await setup.connect()
+      try {
+        await setup.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK])
+        await setup.query(`CREATE SCHEMA IF NOT EXISTS "${settings.schema}"`)
+        availability.recovering()
+        await migrate(db as Kysely<unknown>, 'postgres', settings.schema)
+        migrated = true
+      } finally {
+        // Ending the session releases the lock too.
+        closeSession(setup)
+      }
+    },
+    close: () => db.destroy(),
+  }
+}
+
+/** Ends a session without waiting for a server that may not answer (the socket is closed). */
+function closeSession(client: pg.Client): void {
+  const socket = (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream
+  client.end().catch(() => undefined)
+  socket?.destroy()
 }

@@ -24,12 +24,12 @@ export class DirectoryRecords {
     records: readonly T[],
   ): Promise<void> {
     await this.#replica.db.transaction().execute(async (trx) => {
-      let remove = trx.deleteFrom('directory').where('connection', '=', connection).where('kind', '=', kind)
-      remove =
-        account === null
-          ? remove.where('account_remote_id', 'is', null)
-          : remove.where('account_remote_id', '=', account)
-      await remove.execute()
+      await trx
+        .deleteFrom('directory')
+        .where('connection', '=', connection)
+        .where('kind', '=', kind)
+        .where('account_remote_id', '=', account ?? ACCOUNTS)
+        .execute()
       if (records.length === 0) return
       await trx
         .insertInto('directory')

@@ -1,8 +1,9 @@
 /**
- * Which replica syncs a connection: the one holding its lease in the store. A lease is taken
- * when free or expired and renewed by its holder; a replica that dies stops renewing, and
- * another takes over once the lease has expired. One row per connection, one statement to
- * take it, in either dialect.
+ * Which gateway syncs a connection: the one holding its lease in the store. A lease is taken
+ * when free or expired and renewed by its holder; a gateway that dies stops renewing, and
+ * another takes over once the lease has expired. A gateway configured as the only one takes
+ * any lease at once: another holder can only be its own predecessor, killed before it could
+ * give the lease up. One row per connection, one statement to take it, in either dialect.
  */
 import type { ReplicaDb } from './db.js'
 
@@ -13,19 +14,19 @@ export class SyncLeases {
     this.#replica = replica
   }
 
-  /** Takes or renews the lease for `ttlMs`; true when `holder` has it now. */
-  async acquire(connection: string, holder: string, ttlMs: number): Promise<boolean> {
+  /** Takes or renews the lease for `ttlMs`; true when `holder` has it now. `alone`: take it whoever holds it. */
+  async acquire(connection: string, holder: string, ttlMs: number, alone = false): Promise<boolean> {
     const now = Date.now()
     const { db } = this.#replica
     await db
       .insertInto('sync_leases')
       .values({ connection, holder, expires_at: now + ttlMs })
-      .onConflict((oc) =>
-        oc
-          .column('connection')
-          .doUpdateSet({ holder, expires_at: now + ttlMs })
-          .where((eb) => eb.or([eb('sync_leases.holder', '=', holder), eb('sync_leases.expires_at', '<', now)])),
-      )
+      .onConflict((oc) => {
+        const take = oc.column('connection').doUpdateSet({ holder, expires_at: now + ttlMs })
+        return alone
+          ? take
+          : take.where((eb) => eb.or([eb('sync_leases.holder', '=', holder), eb('sync_leases.expires_at', '<', now)]))
+      })
       .execute()
     const row = await db
       .selectFrom('sync_leases')

@@ -248,15 +248,58 @@ function events(dialect: Dialect): Migration {
   }
 }
 
-export async function migrate(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
+/**
+ * What the gateway must keep across restarts and outages beyond the records:
+ * - `conversations.checked_at`: when a ticket outside every queue was last read by id, so the
+ *   Snappy sync rechecks the least recently checked first (a ticket deleted after it was
+ *   closed shows in no queue);
+ * - `sync_state.upstream`: the fingerprint of the upstream a connection's records came from,
+ *   so a store left from another upstream under the same name is never served as live;
+ * - `idempotency_keys`: Idempotency-Key reservations and outcomes, for gateways without Redis.
+ */
+function durability(dialect: Dialect): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      const bigint = dialect === 'postgres' ? 'bigint' : 'integer'
+      await db.schema.alterTable('conversations').addColumn('checked_at', 'text').execute()
+      await db.schema
+        .createIndex('conversations_checked')
+        .on('conversations')
+        .columns(['connection', 'checked_at'])
+        .execute()
+      await db.schema.alterTable('sync_state').addColumn('upstream', 'text').execute()
+      await db.schema
+        .createTable('idempotency_keys')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('fingerprint', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('holder', 'text')
+        .addColumn('locked_until', bigint, (c) => c.notNull())
+        .addColumn('writing_at', bigint)
+        .addColumn('response', 'text')
+        .addColumn('expires_at', bigint, (c) => c.notNull())
+        .execute()
+      await db.schema.createIndex('idempotency_keys_expiry').on('idempotency_keys').column('expires_at').execute()
+    },
+  }
+}
+
+/**
+ * Runs the migrations not yet run. In PostgreSQL the migrator's own tables live in the store's
+ * schema, named: its check for them looks at every schema, and would otherwise find another
+ * store's in the same database.
+ */
+export async function migrate(db: Kysely<unknown>, dialect: Dialect, schema?: string): Promise<void> {
   const migrator = new Migrator({
     db,
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
     provider: {
       getMigrations: () =>
         Promise.resolve({
           '0001_replica': initial(dialect),
           '0002_events': events(dialect),
           '0003_pending_participants_partial': pendingParticipantsIndex,
+          '0004_durability': durability(dialect),
         }),
     },
   })

@@ -19,6 +19,57 @@ export interface SyncState {
   lastAttemptAt: string | null
   lastError: string | null
   calls: number
+  /** The fingerprint of the upstream its records came from (null: not recorded yet). */
+  upstream: string | null
+}
+
+/** What a sync tells operators beside its phase (kept in the checkpoint, shown in `/v1/sources`). */
+export interface SyncReport {
+  /** Records per upstream page in use (BatchBook). */
+  pageSize?: number
+  /** When the last pass looking for deletions ended, and when the next is due. */
+  reconciledAt?: string
+  nextReconcileAt?: string | null
+  /** Records the last reconcile pass found deleted upstream. */
+  lastReconcileDeleted?: number
+  /** Records found deleted upstream since the sync began (passes, rechecks and 404s). */
+  deletionsFound?: number
+  /** When the current run of failed steps began (absent while steps succeed). */
+  failingSince?: string
+}
+
+/** The state's report, created empty when it has none yet. */
+export function reportOf(state: SyncState): SyncReport {
+  const checkpoint = state.checkpoint as { report?: SyncReport }
+  return (checkpoint.report ??= {})
+}
+
+/** Counts records found deleted upstream. */
+export function countDeletion(state: SyncState, records = 1): void {
+  const report = reportOf(state)
+  report.deletionsFound = (report.deletionsFound ?? 0) + records
+}
+
+/** The state of a connection that was never synced. */
+export function initialState(connection: string, source: string, upstream: string | null): SyncState {
+  return {
+    connection,
+    source,
+    phase: 'backfilling',
+    checkpoint: {},
+    backfilledAt: null,
+    participantsComplete: false,
+    lastSuccessAt: null,
+    lastAttemptAt: null,
+    lastError: null,
+    calls: 0,
+    upstream,
+  }
+}
+
+/** Turns `state` back into a first sync of its connection (its records were dropped). */
+export function startOver(state: SyncState): void {
+  Object.assign(state, initialState(state.connection, state.source, state.upstream), { calls: state.calls })
 }
 
 export class SyncStates {
@@ -55,6 +106,7 @@ export class SyncStates {
       last_attempt_at: state.lastAttemptAt,
       last_error: state.lastError,
       calls: state.calls,
+      upstream: state.upstream,
     }
     const { connection: _connection, ...update } = row
     await this.#replica.db
@@ -77,5 +129,6 @@ function fromRow(row: ReplicaTables['sync_state']): SyncState {
     lastAttemptAt: row.last_attempt_at,
     lastError: row.last_error,
     calls: Number(row.calls),
+    upstream: row.upstream,
   }
 }

@@ -52,6 +52,8 @@ interface ConversationsTable {
   /** What the notes were last read at (`updatedAt` and `lastReplyAt`): a change means new notes. */
   notes_signature: string | null
   doc: string
+  /** When the sync last read the ticket by id (a ticket in no queue is rechecked, oldest first). */
+  checked_at: string | null
 }
 
 interface DirectoryTable {
@@ -80,6 +82,8 @@ interface SyncStateTable {
   last_error: string | null
   /** Upstream calls the sync made since it started, for its share of the budget. */
   calls: number
+  /** The fingerprint of the upstream the records came from (see sync/identity.ts). */
+  upstream: string | null
 }
 
 interface SyncLeasesTable {
@@ -153,6 +157,23 @@ interface WebhookAttemptsTable {
   succeeded: number
 }
 
+interface IdempotencyKeysTable {
+  /** The caller, route and key, as the idempotency plugin composes it. */
+  key: string
+  fingerprint: string
+  /** `reserved` (no upstream write yet), `writing` (one was sent) or `completed`. */
+  state: string
+  /** The request holding the key: its process, then its own id. */
+  holder: string | null
+  /** Epoch ms until which the holder's claim stands. */
+  locked_until: number
+  /** When the upstream write was sent (epoch ms). */
+  writing_at: number | null
+  /** The stored answer (JSON), once completed. */
+  response: string | null
+  expires_at: number
+}
+
 export interface ReplicaTables {
   messages: MessagesTable
   message_contacts: MessageContactsTable
@@ -165,4 +186,5 @@ export interface ReplicaTables {
   webhook_endpoints: WebhookEndpointsTable
   webhook_deliveries: WebhookDeliveriesTable
   webhook_attempts: WebhookAttemptsTable
+  idempotency_keys: IdempotencyKeysTable
 }

@@ -82,12 +82,49 @@ export const SourceSchema = Type.Object(
           ),
           lastSuccessAt: Nullable(Type.String({ format: 'date-time' })),
           lastError: Nullable(Type.String()),
+          failingSince: Nullable(
+            Type.String({
+              format: 'date-time',
+              description:
+                'When the current run of failed steps began; `/readyz` answers `degraded` once it lasts several poll intervals.',
+            }),
+          ),
           budgetShare: Type.Number({
             minimum: 0,
             maximum: 1,
             description: 'The largest share of the rate budget the sync may use; clients always go first.',
           }),
           upstreamCalls: Type.Integer({ minimum: 0, description: 'Upstream calls the sync has made.' }),
+          pageSize: Nullable(
+            Type.Integer({
+              minimum: 1,
+              description:
+                'Records per upstream page the sync reads (BatchBook: `SYNC_BATCHBOOK_PAGE_SIZE`, or what the upstream was seen to honour when asked for 100); null where the source does not page.',
+            }),
+          ),
+          reconcile: Type.Object(
+            {
+              lastAt: Nullable(
+                Type.String({ format: 'date-time', description: 'When the last pass looking for deletions ended.' }),
+              ),
+              nextAt: Nullable(
+                Type.String({
+                  format: 'date-time',
+                  description:
+                    'When the next is due: BatchBook walks every page at intervals that keep the walks within `SYNC_RECONCILE_BUDGET_PERCENT` of the limit; Snappy rechecks a few tickets in no queue on every pass.',
+                }),
+              ),
+              lastDeleted: Nullable(
+                Type.Integer({ minimum: 0, description: 'Records the last BatchBook walk found deleted upstream.' }),
+              ),
+              deletionsFound: Type.Integer({
+                minimum: 0,
+                description:
+                  'Records the sync found deleted upstream since it began: by its walks and rechecks, and by its own reads the upstream answered 404. (A client’s read that finds a record gone removes it at once too; it is not counted here.)',
+              }),
+            },
+            { additionalProperties: false, description: 'How the sync finds records deleted upstream.' },
+          ),
         },
         { additionalProperties: false, description: 'The synced replica of this connection; null when it is off.' },
       ),
@@ -133,8 +170,16 @@ export const SourceSchema = Type.Object(
           lagSeconds: 4,
           lastSuccessAt: '2026-11-27T10:15:02.000Z',
           lastError: null,
+          failingSince: null,
           budgetShare: 1,
           upstreamCalls: 233,
+          pageSize: 100,
+          reconcile: {
+            lastAt: '2026-11-27T10:12:40.000Z',
+            nextAt: '2026-11-27T10:15:50.000Z',
+            lastDeleted: 1,
+            deletionsFound: 3,
+          },
         },
         circuit: { state: 'closed', consecutiveFailures: 0 },
       },

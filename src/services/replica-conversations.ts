@@ -7,7 +7,7 @@ import type { SnappyAdapter } from '../upstreams/snappy/adapter.js'
 import { conversationId } from '../upstreams/snappy/mapping/tickets.js'
 import { isNonce } from '../upstreams/snappy/resource.js'
 import { decodeId } from '../ids.js'
-import { replicaServes } from './replica-reads.js'
+import { replicaOr, replicaServes } from './replica-reads.js'
 import { writeThrough } from './replica-writes.js'
 
 /**
@@ -21,7 +21,14 @@ export async function storedConversation(
 ): Promise<StoredConversation | null> {
   const replica = app.replica
   if (replica === null || isNonce(ticket) || !(await replicaServes(replica, [adapter.connection.name]))) return null
-  return (await replica.conversations.get(conversationId(adapter.connection.name, ticket))) ?? null
+  // The store gone away meanwhile: the upstream answers instead.
+  const id = conversationId(adapter.connection.name, ticket)
+  return (
+    (await replicaOr(
+      () => replica.conversations.get(id),
+      async () => undefined,
+    )) ?? null
+  )
 }
 
 /**

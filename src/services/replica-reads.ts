@@ -5,9 +5,24 @@
  */
 import type { FastifyReply } from 'fastify'
 import { type TimelineKey, encodeTimelineKey } from '../cursor.js'
+import { isStoreOutage } from '../replica/availability.js'
 import type { Replica } from '../replica/index.js'
 import type { DirectoryKind } from '../replica/directory.js'
 import type { StoredMessageFilters } from '../replica/messages.js'
+
+/**
+ * A read from the replica, or `upstream()` when the store turns out to be unreachable while it
+ * reads (the first request to meet an outage learns it by its deadline; the next know at once
+ * and never start here).
+ */
+export async function replicaOr<T>(read: () => Promise<T>, upstream: () => Promise<T>): Promise<T> {
+  try {
+    return await read()
+  } catch (err) {
+    if (!isStoreOutage(err)) throw err
+    return upstream()
+  }
+}
 
 /** Whether the replica can answer for all of these connections (and their participants, when asked). */
 export async function replicaServes(
@@ -15,7 +30,7 @@ export async function replicaServes(
   connections: readonly string[],
   needsParticipants = false,
 ): Promise<boolean> {
-  if (connections.length === 0) return false
+  if (connections.length === 0 || !replica.available) return false
   try {
     for (const name of connections) {
       const state = await replica.state(name)
@@ -81,10 +96,16 @@ export async function readDirectory<T>(
   account: string | null,
   upstream: () => Promise<T[]>,
 ): Promise<T[]> {
-  if (replica !== null && (await replicaServes(replica, [connection]))) {
-    await setDataAge(reply, replica, [connection])
-    return replica.directory.list<T>(connection, kind, account)
+  const fromUpstream = async () => {
+    await setDataAge(reply, null, null)
+    return upstream()
   }
-  await setDataAge(reply, null, null)
-  return upstream()
+  if (replica !== null && (await replicaServes(replica, [connection]))) {
+    return replicaOr(async () => {
+      const records = await replica.directory.list<T>(connection, kind, account)
+      await setDataAge(reply, replica, [connection])
+      return records
+    }, fromUpstream)
+  }
+  return fromUpstream()
 }

@@ -1,16 +1,28 @@
-/** A connection's sync as `/v1/sources` and the metrics show it. */
+/** A connection's sync as `/v1/sources`, `/readyz` and the metrics show it. */
+import type { SyncConfig } from '../config.js'
 import type { Replica } from '../replica/index.js'
+import { reportOf } from '../replica/sync-state.js'
 import type { Source } from '../schemas/source.js'
 
 export type SyncStatus = NonNullable<Source['sync']>
 
-export async function syncStatus(replica: Replica, connection: string, budgetShare: number): Promise<SyncStatus> {
-  const [state, messages, conversations] = await Promise.all([
-    replica.state(connection),
-    replica.messages.count(connection),
-    replica.conversations.count(connection),
-  ])
+/**
+ * How many poll intervals a sync may fail before `/readyz` says `degraded`: a step that fails
+ * once (an upstream blip) is retried within seconds; one failing for several intervals means
+ * the replica is falling behind.
+ */
+const FAILING_INTERVALS = 3
+
+/** The poll interval of a connection's source. */
+function pollMsOf(config: SyncConfig, source: string): number {
+  return source === 'snappy' ? config.pollMs.snappy : config.pollMs.batchbook
+}
+
+export async function syncStatus(replica: Replica, connection: string, config: SyncConfig): Promise<SyncStatus> {
+  const [state, counts] = await Promise.all([replica.state(connection), replica.counts(connection)])
+  const report = state === undefined ? {} : reportOf(state)
   const lastSuccessAt = state?.lastSuccessAt ?? null
+  const secondsSince = (at: string) => Math.max(0, Math.floor((Date.now() - Date.parse(at)) / 1000))
   return {
     state:
       state === undefined
@@ -22,12 +34,38 @@ export async function syncStatus(replica: Replica, connection: string, budgetSha
             : 'live',
     backfilledAt: state?.backfilledAt ?? null,
     participantsComplete: state?.participantsComplete ?? false,
-    records: { messages, conversations },
-    lagSeconds:
-      lastSuccessAt === null ? null : Math.max(0, Math.floor((Date.now() - Date.parse(lastSuccessAt)) / 1000)),
+    records: counts,
+    lagSeconds: lastSuccessAt === null ? null : secondsSince(lastSuccessAt),
     lastSuccessAt,
     lastError: state?.lastError ?? null,
-    budgetShare,
+    failingSince: report.failingSince ?? null,
+    budgetShare: config.budgetShare,
     upstreamCalls: state?.calls ?? 0,
+    pageSize: report.pageSize ?? null,
+    reconcile: {
+      lastAt: report.reconciledAt ?? null,
+      nextAt: report.nextReconcileAt ?? null,
+      lastDeleted: report.lastReconcileDeleted ?? null,
+      deletionsFound: report.deletionsFound ?? 0,
+    },
   }
+}
+
+/**
+ * Connections whose sync has failed for longer than a few poll intervals, as the store last
+ * said (other gateways' syncs included); none while the store cannot be read.
+ */
+export async function failingSyncs(
+  replica: Replica,
+  connections: ReadonlyArray<{ name: string; source: string }>,
+  config: SyncConfig,
+): Promise<string[]> {
+  const failing: string[] = []
+  for (const { name, source } of connections) {
+    const state = await replica.state(name).catch(() => undefined)
+    const since = state === undefined ? undefined : reportOf(state).failingSince
+    if (since !== undefined && Date.now() - Date.parse(since) > FAILING_INTERVALS * pollMsOf(config, source))
+      failing.push(name)
+  }
+  return failing
 }

@@ -74,6 +74,11 @@ export class WebhookDelivery {
     const signal = this.#abort.signal
     while (!signal.aborted) {
       let claimed: ClaimedDelivery[] = []
+      if (!replica.available) {
+        // Nothing can be claimed or settled: wait for the store (the recovery replays first).
+        await sleep(IDLE_POLL_MS, undefined, { signal }).catch(() => undefined)
+        continue
+      }
       try {
         await this.#prune()
         claimed = await replica.webhooks.claim(this.holder, CLAIM_BATCH, leaseMs)

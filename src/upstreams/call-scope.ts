@@ -12,6 +12,12 @@ export interface CallScope {
   request: object
   /** The `traceparent` header for one upstream call of this work (a span of its own). */
   traceparent(): string
+  /**
+   * Called before each of its upstream writes is admitted, and awaited: the layer above makes
+   * durable that a write is about to leave (an Idempotency-Key's record), and throws when it
+   * cannot, so that the write is not sent.
+   */
+  beforeWrite?(): Promise<void>
 }
 
 export type ScopeOf = () => CallScope | undefined

@@ -15,7 +15,7 @@ import type { ConnectionConfig } from '../config.js'
 import { ProblemError, badUpstreamResponse, circuitOpen } from '../errors.js'
 import type { CircuitBreaker } from './breaker.js'
 import type { RateScheduler } from './budget/scheduler.js'
-import type { ScopeOf } from './call-scope.js'
+import type { CallScope, ScopeOf } from './call-scope.js'
 import type { CacheStore } from './cache/store.js'
 import { retryAfterSeconds, statusFailure } from './failures.js'
 import { type UseEvent, channels, publish } from './instrumentation.js'
@@ -252,6 +252,9 @@ export class UpstreamEngine {
       }
       return { value, result: 'MISS' }
     } catch (err) {
+      // Gone upstream: what the cache holds of it (read before, maybe by another caller) is
+      // no longer true, and must not answer a later read.
+      if (err instanceof ProblemError && err.status === 404) await this.#invalidate(options.tags)
       if (hasStale && err instanceof ProblemError && STALE_SERVABLE.has(err.code))
         return { value: stale as T, result: 'STALE' }
       throw err
@@ -331,7 +334,11 @@ export class UpstreamEngine {
       describe: ((res: UpstreamResponse) => string | undefined) | undefined
     },
   ): Promise<T> {
-    const sendBy = await this.#admit(deadline)
+    const scope = this.#settings.scope?.()
+    // Before a write is admitted (so that nothing stands between its grant and its sending),
+    // the layer above records that it is about to leave.
+    if (method !== 'GET') await scope?.beforeWrite?.()
+    const sendBy = await this.#admit(deadline, scope)
     // From here on a write may reach the upstream: a failure no longer proves nothing was written.
     if (method !== 'GET') this.#use({ connection: this.connection.name, use: 'write' })
     const report = this.#reporter(method, attempt)
@@ -352,7 +359,7 @@ export class UpstreamEngine {
    * `deadline`; committed and background work wait their turn however long, and then get the
    * whole call timeout. Returns the deadline of the call itself.
    */
-  async #admit(deadline: number): Promise<number> {
+  async #admit(deadline: number, scope: CallScope | undefined): Promise<number> {
     const admission = this.breaker.admit()
     if (!admission.allowed) {
       throw circuitOpen(
@@ -361,7 +368,6 @@ export class UpstreamEngine {
         Math.max(1, Math.ceil(admission.retryAfterMs / 1000)),
       )
     }
-    const scope = this.#settings.scope?.()
     const lane = scope?.lane ?? 'client'
     try {
       await this.scheduler.acquire({

@@ -13,12 +13,14 @@ export async function call<T = Record<string, unknown>>(
   method: string,
   url: string,
   body?: unknown,
+  headers: Record<string, string> = {},
 ): Promise<Answer<T>> {
   const res = await request(url, {
     method: method as 'GET',
     headers: {
       authorization: `Bearer ${TEST_KEY}`,
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   })

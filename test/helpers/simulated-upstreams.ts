@@ -6,7 +6,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { RateLimit } from '../../src/config.js'
+import { type Config, type RateLimit, loadConfig } from '../../src/config.js'
 import { type BatchBookSimulator, createBatchBookSimulator } from '../../src/sandbox/batchbook/index.js'
 import { listenOnLoopback } from '../../src/sandbox/frame/server.js'
 import { type SnappySimulator, createSnappySimulator } from '../../src/sandbox/snappy/index.js'
@@ -32,11 +32,18 @@ export async function startSimulatedUpstreams(options: {
   volume?: SandboxVolume
   snappy?: boolean
   limits?: { batchbook?: RateLimit; snappy?: RateLimit }
+  /** BatchBook gives at most this many communications a page (10: it ignores `limit`). */
+  maxPageSize?: number
 }): Promise<SimulatedUpstreams> {
   const bbLimit = options.limits?.batchbook ?? DEFAULT_BATCHBOOK_LIMIT
   const snLimit = options.limits?.snappy ?? DEFAULT_SNAPPY_LIMIT
   const volume = options.volume === undefined ? {} : { volume: options.volume }
-  const batchbook = createBatchBookSimulator({ tokens: [TOKEN], limit: bbLimit, ...volume })
+  const batchbook = createBatchBookSimulator({
+    tokens: [TOKEN],
+    limit: bbLimit,
+    ...volume,
+    ...(options.maxPageSize === undefined ? {} : { maxPageSize: options.maxPageSize }),
+  })
   const snappy =
     options.snappy === true ? createSnappySimulator({ keys: [SNAPPY_KEY], limit: snLimit, ...volume }) : null
   const bbOrigin = await listenOnLoopback(batchbook.app)
@@ -86,4 +93,21 @@ export function gatewayEnv(
 /** What three replicas of one deployment share besides the store: one Redis, and their number. */
 export function threeReplicas(): Record<string, string> {
   return { REDIS_URL, REDIS_KEY_PREFIX: testPrefix(), SWITCHBOARD_REPLICAS: '3' }
+}
+
+/** The configuration of an in-process gateway over these upstreams, with the test key and this store. */
+export function configOver(
+  upstreams: SimulatedUpstreams,
+  store: TestStore,
+  extra: Record<string, string> = {},
+): Config {
+  const loaded = loadConfig({ LOG_LEVEL: 'silent', ...gatewayEnv(upstreams, store, extra) })
+  return {
+    ...loaded,
+    port: 0,
+    // The store as the test made it (its schema, its sync intervals).
+    replica: store.config,
+    // Test files share two cores: their event loops lag for reasons that are not the gateway's load.
+    loadShedding: { maxEventLoopDelayMs: 0, maxEventLoopUtilization: 0 },
+  }
 }

@@ -357,6 +357,7 @@ describe.each(STORE_KINDS)('the replica store on %s', (kind) => {
       lastAttemptAt: null,
       lastError: null,
       calls: 12_345_678_901,
+      upstream: 'batchbook https://acme.batchbook.com',
     }
     await replica.states.put(state)
     expect(await replica.states.get('crm')).toEqual(state)
@@ -370,6 +371,22 @@ describe.each(STORE_KINDS)('the replica store on %s', (kind) => {
     expect(await replica.leases.acquire('crm', 'b', 200)).toBe(true)
     await replica.leases.release('crm', 'b')
     expect(await replica.leases.holder('crm')).toBeNull()
+  })
+
+  it('lets the only gateway take its dead predecessor’s lease at once', async () => {
+    expect(await replica.leases.acquire('crm', 'before-restart', 60_000)).toBe(true)
+    expect(await replica.leases.acquire('crm', 'after-restart', 60_000)).toBe(false)
+    expect(await replica.leases.acquire('crm', 'after-restart', 60_000, true)).toBe(true)
+    expect(await replica.leases.holder('crm')).toBe('after-restart')
+  })
+
+  it('replaces the list of accounts again and again (the directory refresh)', async () => {
+    for (let pass = 0; pass < 3; pass++) {
+      await replica.directory.replace('desk', 'account', null, [{ id: 'acct_1' }, { id: 'acct_2' }])
+      await replica.directory.replace('desk', 'mailbox', '1', [{ id: 'mbx_1' }])
+    }
+    expect(await replica.directory.list('desk', 'account', null)).toEqual([{ id: 'acct_1' }, { id: 'acct_2' }])
+    expect(await replica.directory.list('desk', 'mailbox', '1')).toEqual([{ id: 'mbx_1' }])
   })
 })
 

@@ -19,7 +19,8 @@ let upstreams: SimulatedUpstreams
 const store = testStore('sqlite')
 
 beforeAll(async () => {
-  upstreams = await startSimulatedUpstreams({ volume: { communications: COMMUNICATIONS } })
+  // An upstream that ignores `limit` (pages of 10): fifteen pages, a backfill long enough to cut.
+  upstreams = await startSimulatedUpstreams({ volume: { communications: COMMUNICATIONS }, maxPageSize: 10 })
 })
 afterAll(async () => {
   await upstreams.close()

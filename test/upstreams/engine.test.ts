@@ -179,6 +179,23 @@ describe("the upstream's own over-limit answer", () => {
 })
 
 describe('read cache', () => {
+  it('forgets a record the upstream answers 404 for, so no later read is served the cached copy', async () => {
+    engine = await startEngine()
+    const communication = engine.sandbox.batchbook.simulator.store.listCommunications()[0]
+    if (communication === undefined) throw new Error('no communication')
+    const read = (fresh: boolean) =>
+      engine!.batchbook.read(
+        { method: 'GET', path: `/service/communications/${communication.id}.xml` },
+        { kind: 'record', tags: [`communication:${communication.id}`], decode: (r) => r.body.length, fresh },
+      )
+    await read(false)
+    engine.sandbox.batchbook.simulator.store.deleteCommunication(communication.id)
+    await new Promise((r) => setTimeout(r, 1_100)) // BatchBook's one call a second
+    await expect(read(true)).rejects.toMatchObject({ status: 404 })
+    await new Promise((r) => setTimeout(r, 1_100))
+    await expect(read(false)).rejects.toMatchObject({ status: 404 })
+  })
+
   it('serves a repeat read from the cache', async () => {
     engine = await startEngine()
     const { events, stop } = cacheEvents()

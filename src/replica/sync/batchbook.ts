@@ -1,23 +1,35 @@
 /**
- * The sync of a BatchBook connection, one upstream call per step:
+ * The sync of a BatchBook connection, one upstream call per step (rarely two):
  *
- * 1. backfill: the communications, page after page (10 a page, the documented default,
- *    unless configured), newest first; the checkpoint is the offset reached;
+ * 1. backfill: the communications, page after page, newest first; the checkpoint is the
+ *    offset reached;
  * 2. live: every poll interval, the communications `updated_since` the newest change seen
  *    (the upstream's clock; the first poll after the backfill reaches back over it, so
  *    records created or changed while it ran are caught);
- * 3. a reconcile pass every `reconcileMs`, walking every page again: a record no pass, poll
- *    or write saw since it began was deleted upstream and leaves the replica;
+ * 3. a reconcile pass walking every page again: a record no pass, poll or write saw since it
+ *    began was deleted upstream and leaves the replica. Passes start a budget share apart
+ *    (see `reconcileInterval`), so at any size the walks take about that share of the limit;
  * 4. with nothing else to do, the participants of one communication (one call each, lowest
  *    priority), newest first, until every record has them; a record that changed has them
- *    read again.
+ *    read again, and one the upstream no longer has (404) leaves the replica at once.
+ *
+ * Page size: BatchBook documents pages of 10 and takes `limit`, with no documented maximum.
+ * Unless `SYNC_BATCHBOOK_PAGE_SIZE` fixes it, the sync asks for pages of 100 and keeps what the
+ * upstream honours: a full page of 100 settles it; a short page of 10 or more is either the
+ * end or the upstream's own cap, so the next offset is read to tell (more records there: the
+ * cap is the page size).
  */
-import type { SyncConfig } from '../../config.js'
+import type { RateLimit, SyncConfig } from '../../config.js'
+import { ProblemError } from '../../errors.js'
 import type { MessageFilters, SourceAdapter } from '../../upstreams/adapter.js'
+import { BATCHBOOK_PAGE_SIZE } from '../../upstreams/batchbook/wire.js'
 import type { EventOrigin } from '../events.js'
 import type { Replica } from '../index.js'
-import type { SyncState } from '../sync-state.js'
-import { CLOCK_SKEW_MS, type ConnectionSync } from './connection-sync.js'
+import { type SyncState, countDeletion, reportOf } from '../sync-state.js'
+import { UPSTREAM_CLOCK_OVERLAP_MS, type ConnectionSync } from './connection-sync.js'
+
+/** The page size asked for until the upstream showed what it honours. */
+const PROBE_PAGE_SIZE = 100
 
 interface Checkpoint {
   /** Backfill: the offset reached and when it began. */
@@ -30,6 +42,8 @@ interface Checkpoint {
   poll?: { offset: number; newest: string | null; startedAt: string }
   nextReconcileAt?: number
   reconcile?: { offset: number; startedAt: string }
+  /** The page size the upstream was seen to honour (absent: not known yet). */
+  pageSize?: number
 }
 
 type BatchBookSource = SourceAdapter & Required<Pick<SourceAdapter, 'listMessages' | 'listParticipants'>>
@@ -40,6 +54,17 @@ export function isBatchBookSource(adapter: SourceAdapter): adapter is BatchBookS
     adapter.listMessages !== undefined &&
     adapter.listParticipants !== undefined
   )
+}
+
+/**
+ * Milliseconds between the starts of two reconcile passes: a fixed `SYNC_RECONCILE_MS`, or the
+ * time a whole walk of `records` takes at the rate limit, divided by the reconcile's share.
+ * 2,000 communications in pages of 100 at 1 call a second and 10%: 20 calls, every 200 s.
+ */
+export function reconcileInterval(config: SyncConfig, limit: RateLimit, records: number, pageSize: number): number {
+  if (config.reconcileMs !== null) return config.reconcileMs
+  const pages = Math.max(1, Math.ceil(records / pageSize))
+  return Math.ceil((pages * limit.windowMs) / limit.max / config.reconcileShare)
 }
 
 export class BatchBookSync implements ConnectionSync {
@@ -58,48 +83,65 @@ export class BatchBookSync implements ConnectionSync {
 
   async step(state: SyncState): Promise<number> {
     const cp = state.checkpoint as Checkpoint
+    const report = reportOf(state)
+    report.pageSize = this.#pageSize(cp)
     const now = Date.now()
     if (state.phase === 'backfilling') {
       cp.startedAt ??= new Date(now).toISOString()
-      const { count, exhausted } = await this.#page(cp.offset ?? 0, {}, null)
+      const { count, exhausted } = await this.#page(cp, cp.offset ?? 0, {}, null)
       cp.offset = (cp.offset ?? 0) + count
       if (exhausted) {
         state.phase = 'live'
         state.backfilledAt = new Date().toISOString()
         state.lastSuccessAt = cp.startedAt
-        cp.since = new Date(Date.parse(cp.startedAt) - CLOCK_SKEW_MS).toISOString()
+        cp.since = new Date(Date.parse(cp.startedAt) - UPSTREAM_CLOCK_OVERLAP_MS).toISOString()
         cp.nextPollAt = Date.now()
-        cp.nextReconcileAt = Date.now() + this.#config.reconcileMs
+        cp.nextReconcileAt = Date.now() + (await this.#reconcileInterval(cp))
         delete cp.offset
         delete cp.startedAt
       }
+      this.#reportReconcile(state, cp)
       return 0
     }
     if (cp.poll !== undefined || now >= (cp.nextPollAt ?? 0)) return this.#poll(state, cp)
-    if (cp.reconcile !== undefined || (this.#config.reconcileMs > 0 && now >= (cp.nextReconcileAt ?? Infinity))) {
-      return this.#reconcile(cp)
+    if (cp.reconcile !== undefined || (this.#reconciles() && now >= (cp.nextReconcileAt ?? Infinity))) {
+      return this.#reconcile(state, cp)
     }
     const [pending] = await this.#replica.messages.pendingParticipants(this.connection, 1)
     if (pending !== undefined) {
-      const participants = await this.#adapter.listParticipants([pending.remoteId])
-      // Completing a record the backfill found is part of the backfill: no event. A record
-      // that changed since was announced, and its participants are news.
-      const announced = state.backfilledAt !== null && pending.updatedAt > state.backfilledAt
-      await this.#replica.messages.setParticipants(pending.id, participants, announced ? 'sync' : null)
+      await this.#fillParticipants(state, pending.id, pending.remoteId, pending.updatedAt)
       return 0
     }
     state.participantsComplete = true
-    const due = Math.min(
-      cp.nextPollAt ?? Infinity,
-      this.#config.reconcileMs > 0 ? (cp.nextReconcileAt ?? Infinity) : Infinity,
-    )
+    const due = Math.min(cp.nextPollAt ?? Infinity, this.#reconciles() ? (cp.nextReconcileAt ?? Infinity) : Infinity)
     return Math.max(0, due - Date.now())
+  }
+
+  #reconciles(): boolean {
+    return this.#config.reconcileMs !== 0
+  }
+
+  /** Reads one record's participants; a record the upstream no longer has leaves the replica. */
+  async #fillParticipants(state: SyncState, id: string, remoteId: string, updatedAt: string): Promise<void> {
+    let participants
+    try {
+      participants = await this.#adapter.listParticipants([remoteId])
+    } catch (err) {
+      if (!(err instanceof ProblemError) || err.status !== 404) throw err
+      await this.#replica.messages.remove([id], 'sync')
+      countDeletion(state)
+      return
+    }
+    // Completing a record the backfill found is part of the backfill: no event. A record that
+    // changed since was announced, and its participants are news.
+    const announced = state.backfilledAt !== null && updatedAt > state.backfilledAt
+    await this.#replica.messages.setParticipants(id, participants, announced ? 'sync' : null)
   }
 
   async #poll(state: SyncState, cp: Checkpoint): Promise<number> {
     const poll = (cp.poll ??= { offset: 0, newest: null, startedAt: new Date().toISOString() })
     const filters: MessageFilters = cp.since === undefined ? {} : { updatedSince: cp.since }
-    const { count, exhausted, newest } = await this.#page(poll.offset, filters, 'sync')
+    const { count, exhausted, newest } = await this.#page(cp, poll.offset, filters, 'sync')
     poll.offset += count
     if (newest !== null && (poll.newest === null || newest > poll.newest)) poll.newest = newest
     if (exhausted) {
@@ -115,32 +157,70 @@ export class BatchBookSync implements ConnectionSync {
     return 0
   }
 
-  async #reconcile(cp: Checkpoint): Promise<number> {
+  async #reconcile(state: SyncState, cp: Checkpoint): Promise<number> {
     const pass = (cp.reconcile ??= { offset: 0, startedAt: new Date().toISOString() })
-    const { count, exhausted } = await this.#page(pass.offset, {}, 'sync')
+    const { count, exhausted } = await this.#page(cp, pass.offset, {}, 'sync')
     pass.offset += count
     if (exhausted) {
-      await this.#replica.messages.removeUnseen(this.connection, pass.startedAt, 'sync')
-      cp.nextReconcileAt = Date.now() + this.#config.reconcileMs
+      const removed = await this.#replica.messages.removeUnseen(this.connection, pass.startedAt, 'sync')
+      const report = reportOf(state)
+      report.reconciledAt = new Date().toISOString()
+      report.lastReconcileDeleted = removed
+      countDeletion(state, removed)
+      // Passes start an interval apart, so the walks' share holds however long each took.
+      cp.nextReconcileAt = Date.parse(pass.startedAt) + (await this.#reconcileInterval(cp))
       delete cp.reconcile
     }
+    this.#reportReconcile(state, cp)
     return 0
   }
 
-  /** One upstream page from `offset`, stored; how many it held and the newest change among them. */
+  #reportReconcile(state: SyncState, cp: Checkpoint): void {
+    const report = reportOf(state)
+    report.nextReconcileAt =
+      this.#reconciles() && cp.nextReconcileAt !== undefined ? new Date(cp.nextReconcileAt).toISOString() : null
+  }
+
+  async #reconcileInterval(cp: Checkpoint): Promise<number> {
+    const records = await this.#replica.messages.count(this.connection)
+    return reconcileInterval(this.#config, this.#adapter.connection.rateLimit, records, this.#pageSize(cp))
+  }
+
+  #pageSize(cp: Checkpoint): number {
+    return this.#config.batchbookPageSize ?? cp.pageSize ?? PROBE_PAGE_SIZE
+  }
+
+  /** One upstream page from `offset` (two while the page size is being found), stored. */
   async #page(
+    cp: Checkpoint,
     offset: number,
     filters: MessageFilters,
     origin: EventOrigin | null,
   ): Promise<{ count: number; exhausted: boolean; newest: string | null }> {
-    const size = this.#config.batchbookPageSize
-    const page = await this.#adapter.listMessages(
-      { offset, limit: size, pageSize: size, filters },
-      { expandParticipants: false, includeRemote: false, fresh: true },
-    )
-    await this.#replica.messages.upsert(page.items, false, origin)
+    const size = this.#pageSize(cp)
+    const read = (at: number) =>
+      this.#adapter.listMessages(
+        { offset: at, limit: size, pageSize: size, filters },
+        { expandParticipants: false, includeRemote: false, fresh: true },
+      )
+    const page = await read(offset)
+    const items = [...page.items]
+    let exhausted = page.exhausted
+    const probing = this.#config.batchbookPageSize === null && cp.pageSize === undefined
+    if (probing && !exhausted) cp.pageSize = size
+    else if (probing && items.length >= BATCHBOOK_PAGE_SIZE) {
+      // A short page of 10 or more: the end, or the most the upstream gives in one page.
+      const cap = items.length
+      const next = await read(offset + cap)
+      if (next.items.length > 0) {
+        cp.pageSize = cap
+        items.push(...next.items)
+        exhausted = next.items.length < cap
+      }
+    }
+    await this.#replica.messages.upsert(items, false, origin)
     let newest: string | null = null
-    for (const m of page.items) if (newest === null || m.updatedAt > newest) newest = m.updatedAt
-    return { count: page.items.length, exhausted: page.exhausted, newest }
+    for (const m of items) if (newest === null || m.updatedAt > newest) newest = m.updatedAt
+    return { count: items.length, exhausted, newest }
   }
 }

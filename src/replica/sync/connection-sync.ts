@@ -13,5 +13,9 @@ export interface ConnectionSync {
   step(state: SyncState): Promise<number>
 }
 
-/** Overlap for instants compared across clocks (ours and the upstream's). */
-export const CLOCK_SKEW_MS = 5 * 60 * 1000
+/**
+ * How far back the first poll after a backfill reaches before the backfill began: the
+ * upstream's clock and ours may differ, and a change made while the backfill ran must not fall
+ * between the two.
+ */
+export const UPSTREAM_CLOCK_OVERLAP_MS = 5 * 60 * 1000

@@ -7,10 +7,10 @@ import type { SourceAdapter } from '../../upstreams/adapter.js'
 import { BatchBookSync, isBatchBookSource } from './batchbook.js'
 import { SnappySync } from './snappy.js'
 import type { ConnectionSync } from './connection-sync.js'
-import { SyncRunner } from './runner.js'
+import { SyncRunner, type SyncRunnerOptions } from './runner.js'
 
 function syncOf(adapter: SourceAdapter, replica: Replica, config: SyncConfig): ConnectionSync | null {
-  if (adapter instanceof SnappyAdapter) return new SnappySync(adapter, replica, config.pollMs.snappy)
+  if (adapter instanceof SnappyAdapter) return new SnappySync(adapter, replica, config)
   if (isBatchBookSource(adapter)) return new BatchBookSync(adapter, replica, config)
   return null
 }
@@ -19,21 +19,21 @@ export function createSyncRunner(
   upstreams: UpstreamRegistry,
   replica: Replica,
   config: SyncConfig,
-  onFailure: (connection: string, err: unknown) => void,
+  options: Pick<SyncRunnerOptions, 'alone' | 'onFailing' | 'onRecovered' | 'onUpstreamChanged'>,
 ): SyncRunner {
   const syncs = upstreams
     .all()
     .map((adapter) => syncOf(adapter, replica, config))
     .filter((s): s is ConnectionSync => s !== null)
   return new SyncRunner({
+    ...options,
     replica,
     syncs,
     config,
-    rateLimitOf: (name) => {
+    connectionOf: (name) => {
       const adapter = upstreams.get(name)
       if (adapter === undefined) throw new Error(`no connection ${name}`)
-      return adapter.connection.rateLimit
+      return adapter.connection
     },
-    onFailure,
   })
 }

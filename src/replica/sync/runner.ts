@@ -1,27 +1,46 @@
 /**
- * Runs every connection's sync in the background: on the replica that holds the
- * connection's lease, one step after another, each step's upstream calls in the background
- * lane (only the budget clients leave), its state stored after every step. A failing step is
- * retried with exponential backoff from where it stopped; the other replicas serve reads
- * meanwhile. `budgetShare` below 1 spaces the steps so that the sync never uses more than
- * that share of a connection's rate limit, however idle the clients are.
+ * Runs every connection's sync in the background: on the gateway that holds the connection's
+ * lease, one step after another, each step's upstream calls in the background lane (only the
+ * budget clients leave), its state stored after every step. A failing step is retried with
+ * exponential backoff from where it stopped; the other gateways serve reads meanwhile.
+ * `budgetShare` below 1 spaces the steps so that the sync never uses more than that share of
+ * a connection's rate limit, however idle the clients are.
+ *
+ * Before the first step the stored state is checked against the upstream it came from (see
+ * identity.ts): records of another upstream are dropped and the connection backfills again.
+ * While the store is unreachable the loop waits without counting failures.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import { PROCESS_HOLDER } from '../holder.js'
-import type { RateLimit, SyncConfig } from '../../config.js'
+import type { ConnectionConfig, SyncConfig } from '../../config.js'
 import { runInBackground } from '../../request-context.js'
 import type { Replica } from '../index.js'
-import type { SyncState } from '../sync-state.js'
+import { type SyncState, initialState, reportOf } from '../sync-state.js'
 import type { ConnectionSync } from './connection-sync.js'
+import { upstreamFingerprint } from './identity.js'
 
 const MAX_BACKOFF_MS = 60_000
+/** An idle sync renews its lease and looks at its state at least this often. */
+const MAX_PAUSE_MS = 5_000
+/** How often a sync waiting for the store looks again. */
+const STORE_WAIT_MS = 1_000
 
 export interface SyncRunnerOptions {
   replica: Replica
   syncs: readonly ConnectionSync[]
   config: SyncConfig
-  rateLimitOf(connection: string): RateLimit
-  onFailure(connection: string, err: unknown): void
+  connectionOf(name: string): ConnectionConfig
+  /**
+   * True when this gateway is the only one (`SWITCHBOARD_REPLICAS=1`): a lease held by another
+   * holder is its own predecessor's, dead or stopping, and taken over at once.
+   */
+  alone: boolean
+  /** A connection's sync began failing (the first failed step after a success). */
+  onFailing(connection: string, err: unknown): void
+  /** A failing connection's sync succeeded again. */
+  onRecovered(connection: string, failures: number): void
+  /** The stored records came from another upstream and were dropped. */
+  onUpstreamChanged(connection: string, was: string, now: string): void
 }
 
 export class SyncRunner {
@@ -48,35 +67,44 @@ export class SyncRunner {
   }
 
   async #run(sync: ConnectionSync): Promise<void> {
-    const { replica, config } = this.#options
+    const { replica, config, alone } = this.#options
     const signal = this.#abort.signal
-    const limit = this.#options.rateLimitOf(sync.connection)
+    const connection = this.#options.connectionOf(sync.connection)
+    const limit = connection.rateLimit
+    const fingerprint = upstreamFingerprint(connection)
     const spacing = limit.windowMs / limit.max / config.budgetShare
+    const acquire = () => replica.leases.acquire(sync.connection, this.holder, config.leaseMs, alone)
     let state: SyncState | null = null
     let failures = 0
     while (!signal.aborted) {
+      if (!replica.available) {
+        // Nothing can be stored: the step would only fail. Its progress is read afresh after.
+        state = null
+        await this.#pause(STORE_WAIT_MS)
+        continue
+      }
       let delay: number
       try {
-        if (!(await replica.leases.acquire(sync.connection, this.holder, config.leaseMs))) {
-          // Another replica syncs this connection; its progress is read afresh on taking over.
+        if (!(await acquire())) {
+          // Another gateway syncs this connection; its progress is read afresh on taking over.
           state = null
           await this.#pause(config.leaseMs / 3)
           continue
         }
-        state ??= (await replica.states.get(sync.connection)) ?? initialState(sync)
+        state ??= await this.#load(sync, fingerprint)
         const started = Date.now()
         const current: SyncState = state
         const backfilled = current.backfilledAt !== null
         const complete = current.participantsComplete
         // A step may wait long for budget behind clients: the lease is renewed meanwhile, so
-        // no other replica takes the connection over while this one still works on it.
-        const renew = setInterval(() => {
-          replica.leases.acquire(sync.connection, this.holder, config.leaseMs).catch(() => undefined)
-        }, config.leaseMs / 3)
+        // no other gateway takes the connection over while this one still works on it.
+        const renew = setInterval(() => acquire().catch(() => undefined), config.leaseMs / 3)
         const { value, calls } = await runInBackground(() => sync.step(current)).finally(() => clearInterval(renew))
         current.calls += calls
         current.lastAttemptAt = new Date().toISOString()
         current.lastError = null
+        delete reportOf(current).failingSince
+        if (failures > 0) this.#options.onRecovered(sync.connection, failures)
         failures = 0
         // The share of the budget: the next step waits until these calls' share has passed.
         const paced = config.budgetShare < 1 ? started + calls * spacing - Date.now() : 0
@@ -87,11 +115,13 @@ export class SyncRunner {
           await replica.refreshStatistics().catch(() => undefined) // only an optimization: not a failed step
       } catch (err) {
         if (signal.aborted) break
+        if (!replica.available) continue
         failures++
-        this.#options.onFailure(sync.connection, err)
+        if (failures === 1) this.#options.onFailing(sync.connection, err)
         if (state !== null) {
           state.lastAttemptAt = new Date().toISOString()
           state.lastError = err instanceof Error ? err.message : String(err)
+          reportOf(state).failingSince ??= state.lastAttemptAt
           await replica.putState(state).catch(() => undefined)
         }
         delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (failures - 1))
@@ -100,26 +130,23 @@ export class SyncRunner {
     }
   }
 
+  /** The stored state, or a new one; records of another upstream are dropped first. */
+  async #load(sync: ConnectionSync, fingerprint: string): Promise<SyncState> {
+    const { replica } = this.#options
+    const stored = await replica.states.get(sync.connection)
+    if (stored === undefined) return initialState(sync.connection, sync.source, fingerprint)
+    if (stored.upstream !== null && stored.upstream !== fingerprint) {
+      await replica.forgetConnection(sync.connection)
+      this.#options.onUpstreamChanged(sync.connection, stored.upstream, fingerprint)
+      return initialState(sync.connection, sync.source, fingerprint)
+    }
+    // A store written before fingerprints were kept is taken to be of this upstream.
+    stored.upstream = fingerprint
+    return stored
+  }
+
   /** Sleeps, cut short when the runner stops. */
   async #pause(ms: number): Promise<void> {
     await sleep(ms, undefined, { signal: this.#abort.signal }).catch(() => undefined)
-  }
-}
-
-/** An idle sync renews its lease and looks at its state at least this often. */
-const MAX_PAUSE_MS = 5_000
-
-function initialState(sync: ConnectionSync): SyncState {
-  return {
-    connection: sync.connection,
-    source: sync.source,
-    phase: 'backfilling',
-    checkpoint: {},
-    backfilledAt: null,
-    participantsComplete: false,
-    lastSuccessAt: null,
-    lastAttemptAt: null,
-    lastError: null,
-    calls: 0,
   }
 }

@@ -9,11 +9,15 @@
  *    ticket that left the queues is due for one read by id for its final state;
  * 3. the notes of each ticket due (one call each, the queue's tags are kept);
  * 4. each ticket that left the queues, read once (gone upstream: it leaves the replica with
- *    its notes).
+ *    its notes);
+ * 5. a few tickets in no queue, read again by id, least recently checked first: a ticket
+ *    closed long ago can still be deleted, and no queue would show it. As many a pass as the
+ *    reconcile's share of the rate limit allows over one poll interval (at least one).
  *
  * The first pass is the backfill. The checkpoint holds the stage and what is left of it, so a
  * restart resumes within the pass; the tickets due for notes are known from the store.
  */
+import type { SyncConfig } from '../../config.js'
 import { ProblemError } from '../../errors.js'
 import type { Conversation } from '../../schemas/conversation.js'
 import type { SnappyAdapter } from '../../upstreams/snappy/adapter.js'
@@ -21,13 +25,13 @@ import { QUEUES, type QueueName } from '../../upstreams/snappy/tickets.js'
 import { notesSignature } from '../conversations.js'
 import type { EventOrigin } from '../events.js'
 import type { Replica } from '../index.js'
-import type { SyncState } from '../sync-state.js'
+import { type SyncState, countDeletion, reportOf, startOver } from '../sync-state.js'
 import type { ConnectionSync } from './connection-sync.js'
 
 /** The directory is read again every this many passes (it changes rarely). */
-const DIRECTORY_EVERY = 20
+export const DIRECTORY_EVERY = 20
 
-type Stage = 'directory' | 'queues' | 'notes' | 'left' | 'idle'
+type Stage = 'directory' | 'queues' | 'notes' | 'left' | 'recheck' | 'idle'
 
 interface Checkpoint {
   stage?: Stage
@@ -39,7 +43,14 @@ interface Checkpoint {
   directory?: string[]
   /** Tickets (conv ids) that left the queues in this pass, still to read by id. */
   left?: string[]
+  /** Recheck stage: tickets in no queue still to read by id in this pass. */
+  rechecks?: number
   nextPollAt?: number
+}
+
+/** Tickets in no queue read again in one pass, from the reconcile's share of the rate limit. */
+export function rechecksPerPass(config: SyncConfig, limit: { max: number; windowMs: number }): number {
+  return Math.max(1, Math.floor((config.reconcileShare * limit.max * config.pollMs.snappy) / limit.windowMs))
 }
 
 export class SnappySync implements ConnectionSync {
@@ -47,14 +58,14 @@ export class SnappySync implements ConnectionSync {
   readonly source = 'snappy'
   readonly #adapter: SnappyAdapter
   readonly #replica: Replica
-  readonly #pollMs: number
+  readonly #config: SyncConfig
   #origin: EventOrigin | null = null
 
-  constructor(adapter: SnappyAdapter, replica: Replica, pollMs: number) {
+  constructor(adapter: SnappyAdapter, replica: Replica, config: SyncConfig) {
     this.connection = adapter.connection.name
     this.#adapter = adapter
     this.#replica = replica
-    this.#pollMs = pollMs
+    this.#config = config
   }
 
   async step(state: SyncState): Promise<number> {
@@ -72,27 +83,37 @@ export class SnappySync implements ConnectionSync {
         return 0
       }
       case 'directory':
-        return this.#directory(cp)
+        return this.#directory(state, cp)
       case 'queues':
         return this.#queues(cp)
       case 'notes':
         return this.#notes(cp)
       case 'left':
         return this.#left(state, cp)
+      case 'recheck':
+        return this.#recheck(state, cp)
     }
   }
 
-  async #directory(cp: Checkpoint): Promise<number> {
+  async #directory(state: SyncState, cp: Checkpoint): Promise<number> {
     const directory = this.#adapter.directory
     if (cp.directory === undefined) {
-      const accounts = await directory.accounts()
+      const accounts = await directory.accounts(true)
+      const known = await this.#accountIds()
+      if (known.length > 0 && !accounts.some((a) => known.includes(a.remoteId))) {
+        // None of the accounts this key sees is one the replica holds: the connection now
+        // points at another Snappy company. Its records go, and this pass is a backfill.
+        await this.#replica.forgetConnection(this.connection)
+        startOver(state)
+        return 0
+      }
       await this.#replica.directory.replace(this.connection, 'account', null, accounts)
       cp.directory = accounts.map((a) => a.remoteId)
       return 0
     }
     const account = cp.directory.shift()
     if (account !== undefined) {
-      const [mailboxes, staff] = await Promise.all([directory.mailboxes(account), directory.staff(account)])
+      const [mailboxes, staff] = await Promise.all([directory.mailboxes(account, true), directory.staff(account, true)])
       await this.#replica.directory.replace(this.connection, 'mailbox', account, mailboxes)
       await this.#replica.directory.replace(this.connection, 'staff', account, staff)
       return 0
@@ -148,34 +169,64 @@ export class SnappySync implements ConnectionSync {
   async #left(state: SyncState, cp: Checkpoint): Promise<number> {
     const id = cp.left?.shift()
     if (id !== undefined) {
-      const stored = await this.#replica.conversations.get(id)
-      if (stored === undefined) return 0
-      try {
-        const conversation = await this.#adapter.tickets.get(stored.conversation.remoteId, {
-          includeRemote: false,
-          fresh: true,
-        })
-        await this.#replica.conversations.upsert(conversation, { account: stored.account, queues: [] }, this.#origin)
-        if (notesSignature(conversation) !== stored.notesSignature) await this.#readNotes(conversation)
-      } catch (err) {
-        if (!(err instanceof ProblemError) || err.status !== 404) throw err
-        await this.#replica.messages.remove(await this.#replica.messages.idsOfConversation(id), this.#origin)
-        await this.#replica.conversations.remove(id, this.#origin)
-      }
+      if (await this.#readById(id)) countDeletion(state)
       return 0
     }
     delete cp.left
+    cp.stage = 'recheck'
+    cp.rechecks = rechecksPerPass(this.#config, this.#adapter.connection.rateLimit)
+    return 0
+  }
+
+  /** One ticket in no queue, read again; then, with none left for this pass, the pass ends. */
+  async #recheck(state: SyncState, cp: Checkpoint): Promise<number> {
+    const started = cp.passStartedAt ?? new Date().toISOString()
+    if ((cp.rechecks ?? 0) > 0) {
+      const [id] = await this.#replica.conversations.dueForRecheck(this.connection, started, 1)
+      if (id !== undefined) {
+        cp.rechecks = (cp.rechecks ?? 1) - 1
+        if (await this.#readById(id)) countDeletion(state)
+        return 0
+      }
+    }
+    delete cp.rechecks
     // A pass is complete: the replica holds what the upstream showed when it began.
     if (state.phase === 'backfilling') {
       state.phase = 'live'
       state.backfilledAt = new Date().toISOString()
     }
     state.participantsComplete = true
-    state.lastSuccessAt = cp.passStartedAt ?? new Date().toISOString()
+    state.lastSuccessAt = started
     cp.stage = 'idle'
     // Passes start one interval apart, however long the last one took.
-    cp.nextPollAt = Date.parse(state.lastSuccessAt) + this.#pollMs
+    cp.nextPollAt = Date.parse(started) + this.#config.pollMs.snappy
+    const report = reportOf(state)
+    report.reconciledAt = new Date().toISOString()
+    report.nextReconcileAt = new Date(cp.nextPollAt).toISOString()
     return 0
+  }
+
+  /**
+   * Reads a stored ticket by id for its current state (and its notes, when they changed);
+   * one the upstream no longer has leaves the replica with its notes. True when it was gone.
+   */
+  async #readById(id: string): Promise<boolean> {
+    const stored = await this.#replica.conversations.get(id)
+    if (stored === undefined) return false
+    try {
+      const conversation = await this.#adapter.tickets.get(stored.conversation.remoteId, {
+        includeRemote: false,
+        fresh: true,
+      })
+      await this.#replica.conversations.upsert(conversation, { account: stored.account, queues: [] }, this.#origin)
+      await this.#replica.conversations.markChecked(id, new Date().toISOString())
+      if (notesSignature(conversation) !== stored.notesSignature) await this.#readNotes(conversation)
+      return false
+    } catch (err) {
+      if (!(err instanceof ProblemError) || err.status !== 404) throw err
+      await this.#replica.forgetConversation(id, this.#origin)
+      return true
+    }
   }
 
   async #readNotes(conversation: Conversation): Promise<void> {

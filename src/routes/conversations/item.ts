@@ -17,7 +17,7 @@ import type { Message } from '../../schemas/message.js'
 import { conversationId } from '../../upstreams/snappy/mapping/tickets.js'
 import { isNonce } from '../../upstreams/snappy/resource.js'
 import { setDataAge } from '../../services/replica-reads.js'
-import { writeThrough } from '../../services/replica-writes.js'
+import { readOrForget, writeThrough } from '../../services/replica-writes.js'
 import { storeConversation, storedConversation } from '../../services/replica-conversations.js'
 
 /** More notes than any ticket holds: a conversation's messages are read whole, then paged. */
@@ -61,7 +61,15 @@ export default async function conversationItemRoutes(app: FastifyInstance): Prom
         return stored.conversation
       }
       const includeRemote = request.query.include === 'remote'
-      const conversation = await adapter.tickets.get(ticket, { includeRemote, fresh: noCache })
+      const conversation = await readOrForget(
+        request,
+        () => adapter.tickets.get(ticket, { includeRemote, fresh: noCache }),
+        // By nonce the id is not known without the record: the sync's recheck finds it gone.
+        (r) =>
+          isNonce(ticket)
+            ? Promise.resolve()
+            : r.forgetConversation(conversationId(adapter.connection.name, ticket), 'sync'),
+      )
       await storeConversation(request, conversation, 'sync')
       await setDataAge(reply, null, null)
       return conversation
@@ -87,10 +95,7 @@ export default async function conversationItemRoutes(app: FastifyInstance): Prom
       const remoteId = isNonce(ticket) ? (await adapter.tickets.facts(ticket)).id : ticket
       await adapter.tickets.remove(ticket)
       const id = conversationId(adapter.connection.name, remoteId)
-      await writeThrough(request, 'a conversation deleted', async (r) => {
-        await r.messages.remove(await r.messages.idsOfConversation(id), 'switchboard')
-        await r.conversations.remove(id, 'switchboard')
-      })
+      await writeThrough(request, 'a conversation deleted', (r) => r.forgetConversation(id, 'switchboard'))
       return reply.code(204).send()
     },
   )

@@ -12,7 +12,7 @@ import {
   listConversations,
 } from '../../services/conversation-list.js'
 import { decodeQueueKey, listStoredQueue } from '../../services/replica-queues.js'
-import { replicaServes, setDataAge } from '../../services/replica-reads.js'
+import { replicaOr, replicaServes, setDataAge } from '../../services/replica-reads.js'
 import type { Resolved } from '../../plugins/connections.js'
 import type { SnappyAdapter } from '../../upstreams/snappy/adapter.js'
 import { QUEUES } from '../../upstreams/snappy/tickets.js'
@@ -76,29 +76,39 @@ export default async function conversationListRoute(app: FastifyInstance): Promi
         request.query.mailbox === undefined ? undefined : request.resolveSnappyId('mailbox', request.query.mailbox, 2)
       if (q !== undefined && queue !== undefined)
         throw invalid('q', 'not with queue', 'A search is not a queue; leave out `queue` or `q`')
-      const replica = app.replica
-      if (replica !== null && q === undefined && !options.includeRemote) {
-        const adapters = mailbox?.adapter ?? account?.adapter
-        const names = (adapters === undefined ? request.usableSnappy() : [adapters]).map((a) => a.connection.name)
-        // A walk goes on the way it began: the replica's cursor here, the upstream's below.
-        const after = cursor === undefined ? undefined : decodeQueueKey(cursor)
-        if (after !== undefined || (cursor === undefined && (await replicaServes(replica, names)))) {
-          await setDataAge(reply, replica, names)
-          return listStoredQueue(replica, {
-            connections: names,
-            queue: queue ?? 'waiting',
-            ...(account === undefined
-              ? {}
-              : { account: { connection: account.adapter.connection.name, remoteId: account.parts[0] as string } }),
-            ...(request.query.mailbox === undefined || mailbox === undefined ? {} : { mailbox: request.query.mailbox }),
-            after: after ?? null,
-            limit,
-          })
-        }
+      const fromUpstream = async (): Promise<unknown> => {
+        await setDataAge(reply, null, null)
+        const scopes = await scopesOf(app, request, account, mailbox)
+        return listConversations(
+          scopes,
+          q === undefined ? { queue: queue ?? 'waiting' } : { q },
+          limit,
+          cursor,
+          options,
+        )
       }
-      await setDataAge(reply, null, null)
-      const scopes = await scopesOf(app, request, account, mailbox)
-      return listConversations(scopes, q === undefined ? { queue: queue ?? 'waiting' } : { q }, limit, cursor, options)
+      const replica = app.replica
+      if (replica === null || q !== undefined || options.includeRemote) return fromUpstream()
+      const adapters = mailbox?.adapter ?? account?.adapter
+      const names = (adapters === undefined ? request.usableSnappy() : [adapters]).map((a) => a.connection.name)
+      // A walk goes on the way it began: the replica's cursor here, the upstream's below.
+      const after = cursor === undefined ? undefined : decodeQueueKey(cursor)
+      if (after === undefined && (cursor !== undefined || !(await replicaServes(replica, names)))) return fromUpstream()
+      const fromStore = async (): Promise<unknown> => {
+        const page = await listStoredQueue(replica, {
+          connections: names,
+          queue: queue ?? 'waiting',
+          ...(account === undefined
+            ? {}
+            : { account: { connection: account.adapter.connection.name, remoteId: account.parts[0] as string } }),
+          ...(request.query.mailbox === undefined || mailbox === undefined ? {} : { mailbox: request.query.mailbox }),
+          after: after ?? null,
+          limit,
+        })
+        await setDataAge(reply, replica, names)
+        return page
+      }
+      return after === undefined ? replicaOr(fromStore, fromUpstream) : fromStore()
     },
   )
 }

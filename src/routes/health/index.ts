@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { replicaServes } from '../../services/replica-reads.js'
+import { failingSyncs } from '../../services/sync-status.js'
 import { Type } from 'typebox'
 import { StringEnum } from '../../schemas/ref.js'
 import { problemResponses } from '../../schemas/responses.js'
@@ -9,21 +10,38 @@ const NoQuery = Type.Object({}, { additionalProperties: false })
 
 const Readiness = (
   description: string,
-  example: { status: string; connections: Array<{ name: string; circuit: string }> },
+  example: { status: string; connections: Array<{ name: string; circuit: string; sync?: string }> },
 ) =>
   Type.Object(
     {
       status: StringEnum(['ready', 'degraded', 'unavailable'], {
         description:
-          '`degraded`: Redis is unreachable and this replica runs on its local share of the rate budget; it still serves.',
+          '`degraded` (still 200: the gateway serves, some of it from fallbacks): Redis is unreachable and this gateway runs on its local share of the rate budget; or the store is unreachable (reads go to the upstreams, writes keep what the store must record until it is back); or a connection’s sync has failed for several poll intervals; or every circuit is open and the synced replica answers reads.',
       }),
+      reasons: Type.Optional(
+        Type.Array(Type.String(), {
+          description: 'Why the gateway is `degraded` or `unavailable`, one sentence each.',
+        }),
+      ),
       redis: Type.Optional(StringEnum(['ok', 'unreachable'], { description: 'Present when REDIS_URL is set.' })),
       budget: Type.Optional(StringEnum(['shared', 'local-fallback'])),
+      store: Type.Optional(
+        StringEnum(['ok', 'connecting', 'recovering', 'unreachable'], {
+          description:
+            'The synced replica’s store (absent when the replica is off): `recovering` while writes accepted during an outage are recorded.',
+        }),
+      ),
       connections: Type.Array(
         Type.Object(
           {
             name: Type.String(),
             circuit: StringEnum(['closed', 'open', 'half-open']),
+            sync: Type.Optional(
+              StringEnum(['ok', 'failing'], {
+                description:
+                  '`failing`: its sync has failed for several poll intervals (absent when the replica is off).',
+              }),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -31,6 +49,8 @@ const Readiness = (
     },
     { additionalProperties: false, description, examples: [example] },
   )
+
+const STORE_STATES = { up: 'ok', connecting: 'connecting', recovering: 'recovering', down: 'unreachable' } as const
 
 export default async function healthRoutes(app: FastifyInstance): Promise<void> {
   app.get(
@@ -66,7 +86,7 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
         summary: 'Readiness: the upstreams can be used',
         description:
           'Answers 503 when every configured connection has an open circuit and the synced replica cannot answer their reads, so a load balancer sends traffic elsewhere. ' +
-          'A replica that serves every connection keeps the gateway in rotation as `degraded`; a lagging sync never makes it fail. ' +
+          'Everything else that goes wrong keeps the gateway in rotation as `degraded` (200) with its `reasons`: a store or Redis outage, a sync failing for several poll intervals, reads served by the replica while every circuit is open. ' +
           'With REDIS_URL set it also reports whether Redis answers and whether the rate budget is shared or a local fallback.',
         tags: ['Service'],
         security: [],
@@ -76,7 +96,7 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
             'Ready (`ready`), or `degraded`: serving on a local share of the rate budget while Redis is unreachable, or reads from the replica while every circuit is open.',
             {
               status: 'ready',
-              connections: [{ name: 'batchbook', circuit: 'closed' }],
+              connections: [{ name: 'batchbook', circuit: 'closed', sync: 'ok' }],
             },
           ),
           503: Readiness('Every configured connection has an open circuit (`unavailable`): send traffic elsewhere.', {
@@ -88,28 +108,50 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
       },
     },
     async (_request, reply) => {
-      const connections = app.upstreams.all().map((a) => ({ name: a.connection.name, circuit: a.engine.breaker.state }))
+      const replica = app.replica
+      const adapters = app.upstreams.all()
+      const failing =
+        replica === null
+          ? []
+          : await failingSyncs(
+              replica,
+              adapters.map((a) => ({ name: a.connection.name, source: a.connection.source })),
+              app.config.replica.sync,
+            )
+      const connections = adapters.map((a) => ({
+        name: a.connection.name,
+        circuit: a.engine.breaker.state,
+        ...(replica === null
+          ? {}
+          : { sync: failing.includes(a.connection.name) ? ('failing' as const) : ('ok' as const) }),
+      }))
       const allOpen = connections.length > 0 && connections.every((c) => c.circuit === 'open')
       const shared = app.shared === null ? null : await app.shared.health()
-      // Without Redis a replica still serves on its local budget share: degraded, not out of
-      // rotation (taking every replica out at once would turn a Redis blip into an outage).
       // With every circuit open, reads still come from the synced replica where it serves every
-      // connection: degraded (writes fail), not out of rotation. A lagging sync never fails this.
+      // connection: degraded (writes fail), not out of rotation. Everything else is degraded
+      // too: taking every gateway out at once would turn a Redis or store blip into an outage.
       const replicaServesAll =
         allOpen &&
-        app.replica !== null &&
+        replica !== null &&
         (await replicaServes(
-          app.replica,
+          replica,
           connections.map((c) => c.name),
         ))
       const unavailable = allOpen && !replicaServesAll
-      const degraded = replicaServesAll || (shared !== null && (!shared.redis || shared.budget === 'local-fallback'))
-      const status = unavailable ? 'unavailable' : degraded ? 'degraded' : 'ready'
+      const reasons: string[] = []
+      if (allOpen) reasons.push('every connection’s circuit is open')
+      if (shared !== null && !shared.redis) reasons.push('Redis is unreachable')
+      if (shared?.budget === 'local-fallback') reasons.push('the rate budget runs on this gateway’s local share')
+      if (replica !== null && !replica.available) reasons.push(`the store is ${STORE_STATES[replica.storeState]}`)
+      for (const name of failing) reasons.push(`the sync of ${name} has been failing for several poll intervals`)
+      const status = unavailable ? 'unavailable' : reasons.length > 0 ? 'degraded' : 'ready'
       return reply.code(unavailable ? 503 : 200).send({
         status,
+        ...(reasons.length === 0 ? {} : { reasons }),
         ...(shared === null
           ? {}
           : { redis: shared.redis ? ('ok' as const) : ('unreachable' as const), budget: shared.budget }),
+        ...(replica === null ? {} : { store: STORE_STATES[replica.storeState] }),
         connections,
       })
     },

@@ -4,10 +4,11 @@ import { MessageSchema } from '../../schemas/message.js'
 import { MessagePatchSchema, type MessagePatchBody } from '../../schemas/message-parts.js'
 import { ref } from '../../schemas/ref.js'
 import { UPSTREAM_PROBLEMS, WRITE_RESPONSES, problemResponses } from '../../schemas/responses.js'
+import type { Replica } from '../../replica/index.js'
 import { MessageIdParams, ReadOptionsQuery, readOptions } from './query.js'
 import { messageIdOf, operation } from './operation.js'
-import { replicaServes, sendStoredJson, setDataAge } from '../../services/replica-reads.js'
-import { writeThrough } from '../../services/replica-writes.js'
+import { replicaOr, replicaServes, sendStoredJson, setDataAge } from '../../services/replica-reads.js'
+import { readOrForget, writeThrough } from '../../services/replica-writes.js'
 
 type Params = Static<typeof MessageIdParams>
 const ItemQuery = Type.Object({ include: ReadOptionsQuery.include }, { additionalProperties: false })
@@ -35,6 +36,7 @@ export default async function messageItemRoutes(app: FastifyInstance): Promise<v
       const { adapter, parts } = request.resolveMessage(request.params.id)
       const read = operation(adapter, 'getMessage', 'read messages')
       const id = messageIdOf(adapter, parts)
+      const forget = (r: Replica) => r.messages.remove([id], 'sync')
       const replica = app.replica
       const noCache = /\bno-cache\b/i.test(request.headers['cache-control'] ?? '')
       const connection = [adapter.connection.name]
@@ -44,17 +46,25 @@ export default async function messageItemRoutes(app: FastifyInstance): Promise<v
         !noCache &&
         (await replicaServes(replica, connection))
       ) {
-        const stored = await replica.messages.get(id)
+        // The store gone away meanwhile: the upstream answers instead.
+        const stored = await replicaOr(
+          () => replica.messages.get(id),
+          async () => undefined,
+        )
         if (stored !== undefined) {
           await setDataAge(reply, replica, connection)
-          if (stored.participantsLoaded || adapter.listParticipants === undefined)
-            return sendStoredJson(reply, stored.json)
+          const listParticipants = adapter.listParticipants
+          if (stored.participantsLoaded || listParticipants === undefined) return sendStoredJson(reply, stored.json)
           // Participants not synced yet: read them now for this one record, and keep them.
-          const participants = await adapter.listParticipants(parts)
+          const participants = await readOrForget(request, () => listParticipants.call(adapter, parts), forget)
           return (await replica.messages.setParticipants(id, participants, 'sync')) ?? stored.message
         }
       }
-      const message = await read(parts, { ...readOptions(request.query, true), fresh: noCache })
+      const message = await readOrForget(
+        request,
+        () => read(parts, { ...readOptions(request.query, true), fresh: noCache }),
+        forget,
+      )
       await writeThrough(request, 'a read', (r) => r.messages.upsert([message], true, 'sync'))
       await setDataAge(reply, null, null)
       return message

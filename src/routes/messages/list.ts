@@ -8,7 +8,13 @@ import { ref } from '../../schemas/ref.js'
 import { DEFAULT_PAGE_SIZE, pageQuery } from '../../schemas/snappy-common.js'
 import { UPSTREAM_PROBLEMS, problemResponses } from '../../schemas/responses.js'
 import { canList, listTimeline } from '../../services/message-timeline.js'
-import { listReplicaTimeline, replicaServes, sendStoredJson, setDataAge } from '../../services/replica-reads.js'
+import {
+  listReplicaTimeline,
+  replicaOr,
+  replicaServes,
+  sendStoredJson,
+  setDataAge,
+} from '../../services/replica-reads.js'
 import type { StoredMessageFilters } from '../../replica/messages.js'
 import type { MessageFilters } from '../../upstreams/adapter.js'
 import { ReadOptionsQuery, readOptions } from './query.js'
@@ -112,31 +118,34 @@ export default async function listMessagesRoute(app: FastifyInstance): Promise<v
         (cursor === null
           ? await replicaServes(replica, names, query.contact !== undefined || query.expand === 'participants')
           : 'replica' in cursor)
-      if (fromReplica) {
+      const fromUpstream = async (): Promise<unknown> => {
+        if (query.q !== undefined) {
+          throw replicaNotReady(
+            'Searching messages needs the synced replica of every connection asked, and a backfill is still running; retry later or narrow `connection`',
+            30,
+          )
+        }
+        await setDataAge(reply, replica, null)
+        return listTimeline(adapters, {
+          cursor: cursor !== null && 'upstream' in cursor ? cursor.upstream : { positions: {}, done: [] },
+          limit: query.limit ?? DEFAULT_PAGE_SIZE,
+          filters,
+          options: readOptions(query, false),
+        })
+      }
+      if (!fromReplica) return fromUpstream()
+      const fromStore = async (): Promise<unknown> => {
+        const page = await listReplicaTimeline(replica, {
+          connections: names,
+          filters: storedFilters(query),
+          after: cursor !== null && 'replica' in cursor ? cursor.replica : null,
+          limit: query.limit ?? DEFAULT_PAGE_SIZE,
+        })
         await setDataAge(reply, replica, names)
-        return sendStoredJson(
-          reply,
-          await listReplicaTimeline(replica, {
-            connections: names,
-            filters: storedFilters(query),
-            after: cursor !== null && 'replica' in cursor ? cursor.replica : null,
-            limit: query.limit ?? DEFAULT_PAGE_SIZE,
-          }),
-        )
+        return sendStoredJson(reply, page)
       }
-      if (query.q !== undefined) {
-        throw replicaNotReady(
-          'Searching messages needs the synced replica of every connection asked, and a backfill is still running; retry later or narrow `connection`',
-          30,
-        )
-      }
-      await setDataAge(reply, replica, null)
-      return listTimeline(adapters, {
-        cursor: cursor !== null && 'upstream' in cursor ? cursor.upstream : { positions: {}, done: [] },
-        limit: query.limit ?? DEFAULT_PAGE_SIZE,
-        filters,
-        options: readOptions(query, false),
-      })
+      // A walk begun on the replica resumes there only: its cursor means nothing upstream.
+      return cursor === null ? replicaOr(fromStore, fromUpstream) : fromStore()
     },
   )
 }

@@ -36,9 +36,7 @@ export default async function sourceRoutes(app: FastifyInstance): Promise<void> 
               queued: a.engine.scheduler.queued,
             },
             sync:
-              app.replica === null
-                ? null
-                : await syncStatus(app.replica, a.connection.name, app.config.replica.sync.budgetShare),
+              app.replica === null ? null : await syncStatus(app.replica, a.connection.name, app.config.replica.sync),
             circuit: { state: a.engine.breaker.state, consecutiveFailures: a.engine.breaker.consecutiveFailures },
           }
         }),

@@ -12,6 +12,8 @@ export interface RouteContext {
   store: BatchBookStore
   /** Name of the BatchBook user a credential belongs to (the author of its comments). */
   userFor: (credential: string) => string
+  /** The most communications one page gives, whatever `limit` asks (none: any limit is honoured). */
+  maxPageSize?: number
 }
 
 export function sendXml(reply: FastifyReply, document: string, status = 200): FastifyReply {

@@ -36,6 +36,12 @@ export interface BatchBookSimulatorOptions {
    */
   volume?: SandboxVolume
   now?: () => number // passed to the frame's limiter
+  /**
+   * The most communications one page gives, whatever `limit` asks. The documented default is
+   * 10 and no maximum is documented: unset, any limit is honoured; tests set it to play an
+   * upstream that caps pages (10: one that ignores `limit`).
+   */
+  maxPageSize?: number
 }
 
 export interface BatchBookSimulator extends SimulatorFrame {
@@ -70,7 +76,11 @@ export function createBatchBookSimulator(options: BatchBookSimulatorOptions): Ba
     if (options.seed === false) throw new RangeError('volume needs the seed data (its contacts and tags)')
     seedVolume(store, resolveVolume(options.volume))
   }
-  const context: RouteContext = { store, userFor: (credential) => users.get(credential) ?? (STAFF_NAMES[0] as string) }
+  const context: RouteContext = {
+    store,
+    userFor: (credential) => users.get(credential) ?? (STAFF_NAMES[0] as string),
+    ...(options.maxPageSize === undefined ? {} : { maxPageSize: options.maxPageSize }),
+  }
 
   frame.app.setNotFoundHandler((_request, reply) => sendNotFound(reply))
   frame.app.register(async (api) => serviceApi(api, context))

@@ -1,13 +1,18 @@
-import type { IdempotencyStore, Reservation, StoredResponse } from './store.js'
+import { storeUnavailable } from '../../errors.js'
+import {
+  type HeldRecord,
+  IDEMPOTENCY_TTL_MS,
+  type IdempotencyStore,
+  type Reservation,
+  type StoredResponse,
+  verdictOn,
+} from './store.js'
 
-interface Record {
-  fingerprint: string
-  holder?: string | undefined
-  response: StoredResponse | null
+interface Record extends HeldRecord {
   expiresAt: number
 }
 
-/** In-process idempotency records, dropped after their time to live. */
+/** In-process idempotency records, dropped after their time to live (and with the process). */
 export class MemoryIdempotencyStore implements IdempotencyStore {
   readonly #records = new Map<string, Record>()
   readonly #now: () => number
@@ -16,24 +21,51 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     this.#now = now
   }
 
-  async reserve(key: string, fingerprint: string, ttlMs: number, holder?: string): Promise<Reservation> {
+  async reserve(
+    key: string,
+    fingerprint: string,
+    lockMs: number,
+    holder?: string,
+    alone = false,
+  ): Promise<Reservation> {
     this.#sweep()
-    let existing = this.#records.get(key)
-    if (existing !== undefined && existing.expiresAt <= this.#now()) {
-      this.#records.delete(key)
-      existing = undefined
+    const now = this.#now()
+    const existing = this.#records.get(key)
+    if (existing !== undefined && existing.expiresAt > now) {
+      const verdict = verdictOn(existing, fingerprint, holder, alone, now)
+      if (verdict !== 'take-over') return verdict
     }
-    if (existing === undefined) {
-      this.#records.set(key, { fingerprint, holder, response: null, expiresAt: this.#now() + ttlMs })
-      return { state: 'reserved' }
-    }
-    if (existing.fingerprint !== fingerprint) return { state: 'mismatch' }
-    if (existing.response === null) return { state: 'in-progress' }
-    return { state: 'completed', response: existing.response }
+    // Re-inserted, so that the map stays in order of expiry for the sweep.
+    this.#records.delete(key)
+    this.#records.set(key, {
+      fingerprint,
+      holder,
+      response: null,
+      lockedUntil: now + lockMs,
+      writingAt: null,
+      expiresAt: now + IDEMPOTENCY_TTL_MS,
+    })
+    return { state: 'reserved' }
+  }
+
+  async markWriting(key: string, holder: string): Promise<void> {
+    const existing = this.#records.get(key)
+    if (existing === undefined || existing.holder !== holder || existing.response !== null)
+      throw storeUnavailable('This request no longer holds its Idempotency-Key; retry with the same key', 1)
+    existing.writingAt ??= this.#now()
   }
 
   async complete(key: string, fingerprint: string, response: StoredResponse, ttlMs: number): Promise<void> {
-    this.#records.set(key, { fingerprint, response, expiresAt: this.#now() + ttlMs })
+    const now = this.#now()
+    this.#records.delete(key)
+    this.#records.set(key, {
+      fingerprint,
+      holder: undefined,
+      response,
+      lockedUntil: now,
+      writingAt: null,
+      expiresAt: now + ttlMs,
+    })
   }
 
   async release(key: string, holder?: string): Promise<void> {

@@ -92,8 +92,8 @@ declare module 'ioredis' {
 export interface RedisBudgetOptions {
   /** How many replicas share the budget. */
   replicas: number
-  /** Slots of the replicas not reaching Redis now: their slices count as spent (see slots.ts). */
-  absent: () => ReadonlySet<number>
+  /** Slots of the gateways not reaching Redis now whose slices a window of `windowMs` counts as spent (see slots.ts). */
+  absent: (windowMs: number) => ReadonlySet<number>
 }
 
 export class RedisBudgetStore implements BudgetStore {
@@ -141,7 +141,7 @@ export class RedisBudgetStore implements BudgetStore {
 
   /** What replicas cut off from Redis may spend around now, and until when that holds. */
   #reserved(limit: RateLimit): [number, number] {
-    const absent = this.#options.absent()
+    const absent = this.#options.absent(limit.windowMs)
     if (absent.size === 0 || this.#options.replicas < 2) return [0, 0]
     const plan = slotPlan(limit, this.#options.replicas)
     const now = Date.now()

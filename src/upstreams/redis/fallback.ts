@@ -8,7 +8,7 @@
  *   without the shared record could write twice.
  */
 import type { RateLimit } from '../../config.js'
-import { storeUnavailable } from '../../errors.js'
+import { ProblemError, storeUnavailable } from '../../errors.js'
 import { MemoryBudgetStore } from '../budget/memory-store.js'
 import type { Lane } from '../budget/scheduler.js'
 import { slotAt, slotPlan } from '../budget/slots.js'
@@ -16,12 +16,14 @@ import type { BudgetStatus, BudgetStore, BudgetVerdict } from '../budget/store.j
 import type { CacheEntry, CacheStore } from '../cache/store.js'
 import type { IdempotencyStore, Reservation, StoredResponse } from '../idempotency/store.js'
 
-/** Where a replica stands with the other replicas: its slot, and who is reachable. */
+/** Where a gateway stands with the others: its slot, and who is reachable. */
 export interface ReplicaSlots {
-  /** This replica's slot (0 to replicas - 1), or null before it ever reached Redis. */
+  /** This gateway's slot (0 to replicas - 1), or null before it ever reached Redis. */
   readonly slot: number | null
-  /** Slots of replicas whose heartbeat is gone from Redis. */
-  absent(): ReadonlySet<number>
+  /** When this gateway's heartbeat last reached Redis (epoch ms). */
+  readonly heardAt: number
+  /** Slots of gateways whose heartbeat is gone from Redis, whose calls a window of `windowMs` counts as spent. */
+  absent(windowMs: number): ReadonlySet<number>
 }
 
 /**
@@ -35,6 +37,8 @@ const RETRY_SHARED_MS = 1_000
 export interface FallbackOptions {
   replicas: number
   slots: ReplicaSlots
+  /** How long a gateway cut off from Redis may call in its own slots (see replica-slots.ts). */
+  failoverMs?: number
   onFailure: (err: unknown) => void
   onRecovery?: () => void
   now?: () => number
@@ -122,6 +126,9 @@ export class FallbackBudgetStore implements BudgetStore {
     // Without a slot (Redis never answered) no time is this replica's to call in.
     if (slot === null) return { granted: false, retryAfterMs: RETRY_SHARED_MS }
     const now = this.#now()
+    // Cut off for longer than the others hold its slots for it: they may be using them now.
+    if (now - this.#options.slots.heardAt >= (this.#options.failoverMs ?? Infinity))
+      return { granted: false, retryAfterMs: RETRY_SHARED_MS }
     const paused = this.#local.pausedUntil(key)
     if (paused > now) return { granted: false, retryAfterMs: paused - now }
     const plan = slotPlan(limit, this.#options.replicas)
@@ -304,7 +311,13 @@ export class GuardedIdempotencyStore implements IdempotencyStore {
     this.#onFailure = onFailure
   }
 
-  async reserve(key: string, fingerprint: string, ttlMs: number, holder?: string): Promise<Reservation> {
+  async reserve(
+    key: string,
+    fingerprint: string,
+    lockMs: number,
+    holder?: string,
+    alone?: boolean,
+  ): Promise<Reservation> {
     const journaled = this.#journal.get(key)
     if (journaled !== undefined && journaled.expiresAt > Date.now()) {
       return journaled.fingerprint === fingerprint
@@ -312,11 +325,21 @@ export class GuardedIdempotencyStore implements IdempotencyStore {
         : { state: 'mismatch' }
     }
     try {
-      return await this.#shared.reserve(key, fingerprint, ttlMs, holder)
+      return await this.#shared.reserve(key, fingerprint, lockMs, holder, alone)
     } catch (err) {
       // A command that timed out may still reach Redis later and hold the key for nothing:
       // release this request's own reservation once Redis answers again.
       if (holder !== undefined) this.#releaseLater(key, holder)
+      throw storeUnavailable('Idempotency records are unavailable right now; retry shortly with the same key', 1, err)
+    }
+  }
+
+  async markWriting(key: string, holder: string): Promise<void> {
+    try {
+      await this.#shared.markWriting(key, holder)
+    } catch (err) {
+      if (err instanceof ProblemError) throw err
+      // Without the mark, a retry after this gateway died could write again: the write waits.
       throw storeUnavailable('Idempotency records are unavailable right now; retry shortly with the same key', 1, err)
     }
   }

@@ -23,6 +23,8 @@ export interface SharedStateOptions {
   replicas: number
   /** A fixed slot for this replica; null claims a free one through Redis. */
   replicaSlot?: number | null
+  /** How long an absent gateway's time slots are held for it (see replica-slots.ts). */
+  failoverMs?: number
   staleMs: number
   /** Prefix of every key, so several deployments (or test runs) can share one Redis. */
   keyPrefix?: string
@@ -34,12 +36,13 @@ export function createSharedState(options: SharedStateOptions): SharedState {
   const redis = connectRedis(options.url, options.keyPrefix)
   // Connection errors are reported through the stores' failures; keep the client from crashing the process.
   redis.on('error', () => undefined)
-  const slots = new RedisReplicaSlots(redis, options.replicas, options.replicaSlot ?? null)
+  const slots = new RedisReplicaSlots(redis, options.replicas, options.replicaSlot ?? null, options.failoverMs)
   const budget = new FallbackBudgetStore(
-    new RedisBudgetStore(redis, { replicas: options.replicas, absent: () => slots.absent() }),
+    new RedisBudgetStore(redis, { replicas: options.replicas, absent: (windowMs) => slots.absent(windowMs) }),
     {
       replicas: options.replicas,
       slots,
+      ...(options.failoverMs === undefined ? {} : { failoverMs: options.failoverMs }),
       onFailure: (err) => options.onFailure('rate budget falls back to this replica’s time slots', err),
     },
   )

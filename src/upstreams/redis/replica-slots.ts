@@ -1,11 +1,18 @@
 /**
- * Each replica holds one slot number (0 to replicas - 1) through a heartbeat key in Redis, and
- * sees which slots have no live heartbeat. The slot decides when the replica may call while it
- * cannot reach Redis; the absent slots are what the replicas on Redis count as spent then
+ * Each gateway holds one slot number (0 to replicas - 1) through a heartbeat key in Redis, and
+ * sees which slots have no live heartbeat. The slot decides when the gateway may call while it
+ * cannot reach Redis; the absent slots are what the gateways on Redis count as spent then
  * (see budget/slots.ts and fallback.ts).
+ *
+ * An absent slot is counted as spent for a bounded time only: `failoverMs` after it was first
+ * seen absent, plus one window of the limit (the last calls it could have made leave it). A
+ * gateway that died is then no longer waited for, and the others use the whole budget; a
+ * gateway that is alive but cut off from Redis keeps to the same bound from its own side, and
+ * stops calling once it has not reached Redis for `failoverMs` (fallback.ts).
  */
 import { randomBytes } from 'node:crypto'
 import type { Redis, Result } from 'ioredis'
+import { CLOCK_SKEW_MS } from '../budget/slots.js'
 import type { ReplicaSlots } from './fallback.js'
 
 /** A heartbeat lives this long unless renewed; renewal and the look at the others run every second. */
@@ -35,12 +42,24 @@ export class RedisReplicaSlots implements ReplicaSlots {
   #slot: number | null
   /** A slot given by configuration is kept whatever Redis says. */
   readonly #fixed: boolean
-  #absent: ReadonlySet<number> = new Set()
+  /** Slots without a heartbeat, with when this gateway first saw each so (epoch ms). */
+  readonly #absentSince = new Map<number, number>()
+  readonly #failoverMs: number
+  readonly #now: () => number
+  #heardAt = Number.NEGATIVE_INFINITY
   #timer: NodeJS.Timeout | undefined
 
-  constructor(redis: Redis, replicas: number, fixedSlot: number | null = null) {
+  constructor(
+    redis: Redis,
+    replicas: number,
+    fixedSlot: number | null = null,
+    failoverMs = 30_000,
+    now: () => number = Date.now,
+  ) {
     this.#redis = redis
     this.#replicas = replicas
+    this.#failoverMs = failoverMs
+    this.#now = now
     // Alone, the only slot is this replica's, Redis or not.
     this.#slot = replicas === 1 ? 0 : fixedSlot
     this.#fixed = replicas === 1 || fixedSlot !== null
@@ -51,8 +70,19 @@ export class RedisReplicaSlots implements ReplicaSlots {
     return this.#slot
   }
 
-  absent(): ReadonlySet<number> {
-    return this.#absent
+  /** When this gateway's heartbeat last reached Redis (epoch ms). */
+  get heardAt(): number {
+    return this.#heardAt
+  }
+
+  /** Slots whose calls a window of `windowMs` must count as spent: absent, and not for longer than the bound. */
+  absent(windowMs: number): ReadonlySet<number> {
+    const now = this.#now()
+    const counted = new Set<number>()
+    for (const [slot, since] of this.#absentSince) {
+      if (now - since < this.#failoverMs + windowMs + CLOCK_SKEW_MS) counted.add(slot)
+    }
+    return counted
   }
 
   /** Claims a slot and keeps it; resolves after the first attempt (Redis may be away). */
@@ -75,7 +105,13 @@ export class RedisReplicaSlots implements ReplicaSlots {
       // A claimed slot gone to another replica (Redis lost its keys): take a free one.
       if (!held && !this.#fixed) this.#slot = await this.#claim()
       const holders = await this.#redis.mget(...Array.from({ length: this.#replicas }, (_, i) => key(i)))
-      this.#absent = new Set(holders.flatMap((holder, i) => (holder === null ? [i] : [])))
+      const now = this.#now()
+      // Its heartbeat is renewed (or it holds no slot, and so makes no call in slots of its own).
+      this.#heardAt = now
+      holders.forEach((holder, slot) => {
+        if (holder !== null || slot === this.#slot) this.#absentSince.delete(slot)
+        else if (!this.#absentSince.has(slot)) this.#absentSince.set(slot, now)
+      })
     } catch {
       // Redis is away: the slot stays as it was; the budget's fallback takes over.
     }

@@ -9,23 +9,38 @@ import { NUMERIC_ID } from '../../rules.js'
 
 const EMAIL = /^[^\s@/\\?#]{1,200}@[^\s@/\\?#]{1,200}$/
 
+/** `fresh`: read the upstream now, not the cache (the sync's directory refresh). */
 export class SnappyDirectory extends SnappyResource {
-  accounts(): Promise<Account[]> {
-    return this.readList(SNAPPY_PATHS.accounts.path(), ['accounts'], 'accounts', (a) => toAccount(a, this.connection))
+  accounts(fresh = false): Promise<Account[]> {
+    return this.readList(
+      SNAPPY_PATHS.accounts.path(),
+      ['accounts'],
+      'accounts',
+      (a) => toAccount(a, this.connection),
+      undefined,
+      fresh,
+    )
   }
 
-  mailboxes(account: string): Promise<Mailbox[]> {
+  mailboxes(account: string, fresh = false): Promise<Mailbox[]> {
     return this.readList(
       SNAPPY_PATHS.mailboxes.path({ id: num(account) }),
       [`mailboxes:${account}`],
       'mailboxes',
       (m) => toMailbox(m, this.connection, account),
+      undefined,
+      fresh,
     )
   }
 
-  staff(account: string): Promise<Staff[]> {
-    return this.readList(SNAPPY_PATHS.staff.path({ id: num(account) }), [`staff:${account}`], 'staff', (s) =>
-      toStaff(s, this.connection, account),
+  staff(account: string, fresh = false): Promise<Staff[]> {
+    return this.readList(
+      SNAPPY_PATHS.staff.path({ id: num(account) }),
+      [`staff:${account}`],
+      'staff',
+      (s) => toStaff(s, this.connection, account),
+      undefined,
+      fresh,
     )
   }
 

@@ -80,8 +80,8 @@ export abstract class SnappyResource {
   }
 
   /**
-   * A cached list read: the answer must be an array (`what` names it in a decode error), each
-   * element mapped on its own.
+   * A cached list read (`fresh`: read the upstream now): the answer must be an array (`what`
+   * names it in a decode error), each element mapped on its own.
    */
   protected readList<T>(
     path: string,
@@ -89,8 +89,9 @@ export abstract class SnappyResource {
     what: string,
     mapOne: (item: unknown) => T,
     query?: JsonRead<T[]>['query'],
+    fresh = false,
   ): Promise<T[]> {
-    return this.read(path, { kind: 'list', tags, query, map: (json) => asArray(json, what).map(mapOne) })
+    return this.read(path, { kind: 'list', tags, query, fresh, map: (json) => asArray(json, what).map(mapOne) })
   }
 
   protected send(method: UpstreamMethod, path: string, body: unknown, invalidate: string[]): Promise<UpstreamResponse> {

@@ -28,14 +28,19 @@ describe.each(STORE_KINDS)('the BatchBook sync on %s', (kind) => {
     await store.drop()
   })
 
-  it('backfills every communication, one upstream call per page of 10, and says so in /v1/sources', async () => {
+  it('backfills every communication, one upstream call per page of 100, and says so in /v1/sources', async () => {
     const sim = (gateway.sandbox as NonNullable<RunningGateway['sandbox']>).batchbook.simulator
     const total = sim.store.listCommunications().length
     const status = await waitForSync(gateway.url, 'batchbook', (s) => s.backfilledAt !== null, 60_000)
     expect(status.records.messages).toBe(total)
-    // The backfill's pages (list calls without `updated_since`): each offset once, the last one short.
+    // Asked for pages of 100, the simulator gives them: that is the page size from then on.
+    expect(status.pageSize).toBe(100)
+    // The backfill's pages (list calls without `updated_since`): each offset once, the last one
+    // short. A short first page of 10 or more might be the upstream's own cap: the next offset
+    // is read once to tell (nothing there: the end).
     const offsets = backfillOffsets(sim)
-    expect(offsets).toEqual(Array.from({ length: Math.floor(total / 10) + 1 }, (_, i) => i * 10))
+    const pages = Array.from({ length: Math.floor(total / 100) + 1 }, (_, i) => i * 100)
+    expect(offsets).toEqual(total < 100 ? [0, total] : pages)
     expect(sim.stats.limitViolations).toBe(0)
   }, 90_000)
 

@@ -44,7 +44,7 @@ function fallback(shared: BudgetStore, replicas: number, slot: number | null, no
   return new FallbackBudgetStore(shared, { replicas, slots: slots(slot), onFailure: () => undefined, now })
 }
 
-const slots = (slot: number | null): ReplicaSlots => ({ slot, absent: () => new Set() })
+const slots = (slot: number | null, heardAt = 0): ReplicaSlots => ({ slot, heardAt, absent: () => new Set() })
 const BATCHBOOK = { max: 1, windowMs: 1_100 }
 
 describe('when Redis is unreachable', () => {
@@ -100,6 +100,22 @@ describe('when Redis is unreachable', () => {
     for (; now < 20_000; now += 50) expect((await store.take('k', BATCHBOOK)).granted).toBe(false)
   })
 
+  it('cut off for longer than the failover time, calls no more: the others may use its slots by then', async () => {
+    let now = 100_000
+    const store = new FallbackBudgetStore(down, {
+      replicas: 2,
+      slots: slots(1, now),
+      failoverMs: 30_000,
+      onFailure: () => undefined,
+      now: () => now,
+    })
+    const grants: number[] = []
+    for (const end = now + 60_000; now < end; now += 10)
+      if ((await store.take('k', BATCHBOOK)).granted) grants.push(now)
+    expect(grants.length).toBeGreaterThan(3)
+    expect(Math.max(...grants)).toBeLessThan(100_000 + 30_000)
+  })
+
   it('back on Redis, waits until its local grants have left the window before taking from Redis', async () => {
     let now = 0
     const link = switchable(() => now)
@@ -119,10 +135,13 @@ describe('when Redis is unreachable', () => {
   it('answers idempotent requests with 503 rather than risk a second write', async () => {
     const store = new GuardedIdempotencyStore({
       reserve: async () => Promise.reject(new Error('down')),
+      markWriting: async () => Promise.reject(new Error('down')),
       complete: async () => undefined,
       release: async () => undefined,
     })
     await expect(store.reserve('k', 'f', 1000)).rejects.toMatchObject({ code: 'store_unavailable', status: 503 })
+    // A write whose mark cannot be kept is not sent.
+    await expect(store.markWriting('k', 'h')).rejects.toMatchObject({ code: 'store_unavailable', status: 503 })
   })
 
   it('keeps an outcome Redis cannot take, answers repeats here from it, and hands it to Redis once back', async () => {

@@ -32,7 +32,7 @@ function patchFrom(fields: Partial<Record<(typeof FIELDS)[number], string>>, cre
   return patch
 }
 
-export function communicationRoutes(app: FastifyInstance, { store }: RouteContext): void {
+export function communicationRoutes(app: FastifyInstance, { store, maxPageSize }: RouteContext): void {
   app.get<{ Params: { id: string } }>(BATCHBOOK_PATHS.communication.pattern, async (request, reply) => {
     const communication = store.getCommunication(idParam(request.params.id))
     if (communication === undefined) return sendNotFound(reply)
@@ -41,7 +41,9 @@ export function communicationRoutes(app: FastifyInstance, { store }: RouteContex
 
   // List All and Search are the same route: without search parameters every record matches.
   app.get(BATCHBOOK_PATHS.communications.pattern, async (request, reply) => {
-    const found = store.listCommunications(communicationQuery(request))
+    const query = communicationQuery(request)
+    if (maxPageSize !== undefined) query.limit = Math.min(query.limit ?? maxPageSize, maxPageSize)
+    const found = store.listCommunications(query)
     return sendXml(reply, communicationsDocument(found.map((c) => viewOf(store, c))))
   })
 
