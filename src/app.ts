@@ -9,6 +9,8 @@ import auth, { mayUse } from './plugins/auth.js'
 import gracefulClose from './plugins/graceful-close.js'
 import httpCaching from './plugins/http-caching.js'
 import idempotency from './plugins/idempotency.js'
+import jsonBody from './plugins/json-body.js'
+import writeDeadline from './plugins/write-deadline.js'
 import loadShedding from './plugins/load-shedding.js'
 import metrics from './plugins/metrics.js'
 import openapi from './plugins/openapi.js'
@@ -204,9 +206,14 @@ async function app(instance: FastifyInstance, options: AppOptions): Promise<void
   await instance.register(requestContext)
   await instance.register(requestLog)
   await instance.register(problems)
+  await instance.register(jsonBody)
   await instance.register(loadShedding, config.loadShedding)
   await instance.register(auth, { keys: options.config.apiKeys })
   await instance.register(connections)
+  await instance.register(writeDeadline, {
+    maxWaitMs: config.upstream.maxQueueWaitMs,
+    intervalOf: (connection) => upstreams.get(connection)?.engine.scheduler.intervalMs ?? 0,
+  })
   await instance.register(idempotency, { store: upstreams.stores.idempotency, alone: config.replicas === 1 })
   await instance.register(httpCaching)
   await instance.register(rateHeaders)

@@ -282,7 +282,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): C
       allowPrivateNetworks: allowPrivate === 'true',
       timeoutMs: integerVar(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000, problems),
       retryBaseMs: integerVar(env, 'WEBHOOK_RETRY_BASE_MS', 5_000, 10, 3_600_000, problems),
-      retryForMs: integerVar(env, 'WEBHOOK_RETRY_FOR_MS', 86_400_000, 1_000, 7 * 86_400_000, problems),
+      retryForMs: integerVar(env, 'WEBHOOK_RETRY_FOR_MS', 3 * 86_400_000, 1_000, 14 * 86_400_000, problems),
     },
   }
 

@@ -34,6 +34,13 @@ export interface RequestContext {
   warnings: WriteWarning[]
   /** What must happen before each upstream write leaves (see `CallScope.beforeWrite`). */
   beforeWrite: (() => Promise<void>) | undefined
+  /** Told once, when an upstream first accepted one of its writes (see write-deadline.ts). */
+  onCommitted: (() => void) | undefined
+  /** The step of the accepted write under way, and where its record can be read, once known. */
+  step: string | null
+  location: string | null
+  /** Its upstream calls on their way now (sent, not yet answered). */
+  inCall: number
 }
 
 /** A step of an accepted write that did not complete (`step` names it, `code` says why). */
@@ -53,6 +60,10 @@ function newContext(trace: TraceContext | null, lane: Lane): RequestContext {
     party: undefined,
     warnings: [],
     beforeWrite: undefined,
+    onCommitted: undefined,
+    step: null,
+    location: null,
+    inCall: 0,
   }
 }
 
@@ -98,7 +109,7 @@ function onUse(message: unknown): void {
       context.wrote = true
       break
     case 'committed':
-      if (context.lane === 'client') context.lane = 'committed'
+      // Told directly too (CallScope.committed); the channel is for whoever else follows.
       break
   }
 }
@@ -148,5 +159,19 @@ export function callScope(): CallScope | undefined {
     request: context,
     traceparent: () => childTraceparent((context.trace ??= newTrace())),
     ...(context.beforeWrite === undefined ? {} : { beforeWrite: context.beforeWrite }),
+    committed: () => {
+      if (context.lane !== 'client') return
+      context.lane = 'committed'
+      context.onCommitted?.()
+    },
+    step: (name) => {
+      context.step = name
+    },
+    written: (location) => {
+      context.location = location
+    },
+    calling: (delta) => {
+      context.inCall += delta
+    },
   }
 }

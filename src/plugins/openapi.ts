@@ -8,6 +8,8 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import { addDiscriminatorMappings } from './openapi-discriminators.js'
 import { shareResponses } from './openapi-responses.js'
+import type { EventsConfig } from '../config.js'
+import { describeDuration } from '../durations.js'
 
 const OPENAPI_INFO = {
   title: 'Switchboard API',
@@ -33,12 +35,14 @@ const WEBHOOK_HEADERS = [
   },
 ].map((h) => ({ ...h, in: 'header' as const, required: true, schema: { type: 'string' as const } }))
 
-function webhook(schema: string, summary: string) {
+function webhook(schema: string, summary: string, delivery: EventsConfig['webhooks']) {
   return {
     post: {
       operationId: `on${schema}`,
       summary,
-      description: `${summary} Answer 2xx within 10 s; anything else is retried with exponential backoff for 24 hours, after which the endpoint is disabled.`,
+      description:
+        `${summary} Answer 2xx within ${describeDuration(delivery.timeoutMs)}; anything else is retried with exponential backoff and jitter ` +
+        `for ${describeDuration(delivery.retryForMs)}, after which the endpoint is disabled.`,
       tags: ['Webhooks'],
       parameters: WEBHOOK_HEADERS,
       requestBody: {
@@ -54,10 +58,13 @@ function webhook(schema: string, summary: string) {
   }
 }
 
-const WEBHOOKS = {
-  message: webhook('MessageEvent', 'A message was created, changed or deleted.'),
-  conversation: webhook('ConversationEvent', 'A conversation was created, changed or deleted.'),
-  webhookEndpoint: webhook('WebhookEndpointEvent', 'A webhook endpoint of the key was disabled.'),
+/** The webhooks section, its limits as this gateway's configuration sets them. */
+function webhooks(delivery: EventsConfig['webhooks']) {
+  return {
+    message: webhook('MessageEvent', 'A message was created, changed or deleted.', delivery),
+    conversation: webhook('ConversationEvent', 'A conversation was created, changed or deleted.', delivery),
+    webhookEndpoint: webhook('WebhookEndpointEvent', 'A webhook endpoint of the key was disabled.', delivery),
+  }
 }
 
 async function openapi(app: FastifyInstance): Promise<void> {
@@ -86,7 +93,7 @@ async function openapi(app: FastifyInstance): Promise<void> {
         },
       },
       security: [{ bearerAuth: [] }, { apiKeyHeader: [] }],
-      webhooks: WEBHOOKS,
+      webhooks: webhooks(app.config.events.webhooks),
     },
     transformObject: (documents) =>
       shareResponses(

@@ -131,6 +131,9 @@ export class MessageRecords {
         })
         const rows = stored.map((message) => {
           const old = kept.get(message.id)
+          const loaded = participantsLoaded || old?.loaded === true
+          // The document says what the column says: served as it is, it must not claim more.
+          message.participantsStatus = loaded ? 'complete' : 'pending'
           return {
             id: message.id,
             connection: message.connection,
@@ -142,7 +145,7 @@ export class MessageRecords {
             created_at: iso(message.createdAt),
             updated_at: iso(message.updatedAt),
             search_text: [message.subject ?? '', message.body.text].join('\n'),
-            participants_loaded: participantsLoaded || old?.loaded === true ? 1 : 0,
+            participants_loaded: loaded ? 1 : 0,
             synced_at: now,
             doc: JSON.stringify(message),
           }
@@ -343,17 +346,42 @@ export class MessageRecords {
     return message
   }
 
-  /** Messages whose participants were not read yet, newest first (the most likely asked for). */
+  /**
+   * Messages whose participants were not read yet: first those a client asked for (in the order
+   * asked), then the newest (the most likely to be asked for).
+   */
   async pendingParticipants(connection: string, limit: number): Promise<Message[]> {
-    const rows = await this.#replica.db
+    const { db } = this.#replica
+    const wanted = await db
+      .selectFrom('messages')
+      .select('doc')
+      .where('connection', '=', connection)
+      .where('participants_loaded', '=', 0)
+      .where('participants_wanted_at', 'is not', null)
+      .orderBy('participants_wanted_at')
+      .limit(limit)
+      .execute()
+    if (wanted.length >= limit) return wanted.map((row) => JSON.parse(row.doc) as Message)
+    const newest = await db
       .selectFrom('messages')
       .select('doc')
       .where('connection', '=', connection)
       .where('participants_loaded', '=', 0)
       .orderBy('sent_at', 'desc')
-      .limit(limit)
+      .limit(limit - wanted.length)
       .execute()
-    return rows.map((row) => JSON.parse(row.doc) as Message)
+    return [...wanted, ...newest].map((row) => JSON.parse(row.doc) as Message)
+  }
+
+  /** A client read the message while its participants were pending: it goes to the front of the fill. */
+  async wantParticipants(id: string): Promise<void> {
+    await this.#replica.db
+      .updateTable('messages')
+      .set({ participants_wanted_at: new Date().toISOString() })
+      .where('id', '=', id)
+      .where('participants_loaded', '=', 0)
+      .where('participants_wanted_at', 'is', null)
+      .execute()
   }
 
   async count(connection: string): Promise<number> {

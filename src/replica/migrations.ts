@@ -289,6 +289,31 @@ function durability(dialect: Dialect): Migration {
  * schema, named: its check for them looks at every schema, and would otherwise find another
  * store's in the same database.
  */
+/**
+ * Every stored message says whether its participants are in (`participantsStatus`, from the
+ * `participants_loaded` column), and one a client read while they were pending goes to the
+ * front of the fill (`participants_wanted_at`, with its own partial index).
+ */
+function participantsStatus(dialect: Dialect): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('messages').addColumn('participants_wanted_at', 'text').execute()
+      await db.schema
+        .createIndex('messages_participants_wanted')
+        .on('messages')
+        .columns(['connection', 'participants_wanted_at'])
+        .where(sql.ref('participants_loaded'), '=', 0)
+        .execute()
+      const status = sql`CASE participants_loaded WHEN 1 THEN 'complete' ELSE 'pending' END`
+      await (
+        dialect === 'postgres'
+          ? sql`UPDATE messages SET doc = jsonb_set(doc::jsonb, '{participantsStatus}', to_jsonb(${status}::text))::text`
+          : sql`UPDATE messages SET doc = json_set(doc, '$.participantsStatus', ${status})`
+      ).execute(db)
+    },
+  }
+}
+
 export async function migrate(db: Kysely<unknown>, dialect: Dialect, schema?: string): Promise<void> {
   const migrator = new Migrator({
     db,
@@ -300,6 +325,7 @@ export async function migrate(db: Kysely<unknown>, dialect: Dialect, schema?: st
           '0002_events': events(dialect),
           '0003_pending_participants_partial': pendingParticipantsIndex,
           '0004_durability': durability(dialect),
+          '0005_participants_status': participantsStatus(dialect),
         }),
     },
   })

@@ -23,6 +23,8 @@ interface MessagesTable {
   /** When the sync (or a write through the gateway) last saw the record; the reconcile pass removes the unseen. */
   synced_at: string
   doc: string
+  /** When a client first read the record while its participants were pending (it goes first in the fill). */
+  participants_wanted_at: string | null
 }
 
 interface MessageContactsTable {

@@ -206,8 +206,16 @@ export class WebhookStore {
     return events.length
   }
 
-  /** Claims up to `limit` due deliveries for `holder` for `leaseMs`. */
-  async claim(holder: string, limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+  /**
+   * Claims up to `limit` due deliveries for `holder` for `leaseMs`, none to the endpoints in
+   * `skip` (those that have as many attempts in flight as they may).
+   */
+  async claim(
+    holder: string,
+    limit: number,
+    leaseMs: number,
+    skip: readonly string[] = [],
+  ): Promise<ClaimedDelivery[]> {
     const { db, dialect } = this.#replica
     const now = Date.now()
     return db.transaction().execute(async (trx) => {
@@ -234,6 +242,7 @@ export class WebhookStore {
         )
         .orderBy('d.event_seq')
         .limit(limit)
+      if (skip.length > 0) due = due.where('d.endpoint_id', 'not in', skip)
       if (dialect === 'postgres') due = due.forUpdate('d').skipLocked()
       const ids = (await due.execute()).map((r) => Number(r.id))
       if (ids.length === 0) return []
@@ -281,11 +290,14 @@ export class WebhookStore {
     })
   }
 
-  /** Records an attempt and what follows from it: done, retried at `retryAt`, or given up (null). */
+  /** Records an attempt and what follows from it: done, retried at `retryAt`, or given up (`reason`). */
   async settle(
     delivery: ClaimedDelivery,
     attempt: Omit<WebhookAttempt, 'id' | 'eventId' | 'eventType'>,
-    next: { status: 'succeeded' | 'cancelled' } | { status: 'pending'; retryAt: number } | { status: 'failed' },
+    next:
+      | { status: 'succeeded' | 'cancelled' }
+      | { status: 'pending'; retryAt: number }
+      | { status: 'failed'; reason: string },
   ): Promise<void> {
     await this.#replica.db.transaction().execute(async (trx) => {
       await trx
@@ -313,8 +325,18 @@ export class WebhookStore {
         })
         .where('id', '=', delivery.id)
         .execute()
-      if (next.status === 'failed') await this.#disable(trx, delivery.endpoint, 'deliveries failed for 24 hours')
+      if (next.status === 'failed') await this.#disable(trx, delivery.endpoint, next.reason)
     })
+  }
+
+  /** Gives claimed deliveries back unattempted, for any gateway to claim again at once. */
+  async unclaim(ids: readonly number[]): Promise<void> {
+    if (ids.length === 0) return
+    await this.#replica.db
+      .updateTable('webhook_deliveries')
+      .set({ locked_by: null, locked_until: null })
+      .where('id', 'in', ids)
+      .execute()
   }
 
   /** Cancels a claimed delivery without an attempt (the key may no longer use the connection). */

@@ -88,7 +88,7 @@ const WebhookEndpointEventSchema = eventOf(
   'A webhook endpoint of the key was disabled after its deliveries failed for the whole retry period.',
   exampleEvent(
     'webhook_endpoint.disabled',
-    { examples: [{ ...ENDPOINT_EXAMPLE, status: 'disabled', disabledReason: 'deliveries failed for 24 hours' }] },
+    { examples: [{ ...ENDPOINT_EXAMPLE, status: 'disabled', disabledReason: 'deliveries failed for 3 days' }] },
     null,
   ),
 )

@@ -120,7 +120,12 @@ export const MessageSchema = Type.Object(
     updatedAt: IsoDate('When the upstream record last changed (UTC).'),
     author: Nullable(Type.Unsafe<Static<typeof ParticipantSchema>>({ $ref: 'Participant#' })),
     participants: Type.Array(Type.Unsafe<Static<typeof ParticipantSchema>>({ $ref: 'Participant#' }), {
-      description: 'For BatchBook this costs one upstream call per message; lists leave it empty unless asked.',
+      description:
+        'For BatchBook this costs one upstream call per message: lists leave it empty unless asked (`expand=participants`), and the synced replica fills them in behind its backfill (see `participantsStatus`).',
+    }),
+    participantsStatus: StringEnum(['pending', 'complete'], {
+      description:
+        '`complete`: `participants` (and `author`) are the record’s. `pending`: they were not read yet (a BatchBook record the sync has not reached, or a list without `expand=participants`): `participants` is empty and `author` null for now. A record read while pending moves to the front of the sync’s fill; `?expand=participants` on the read, or `Cache-Control: no-cache`, reads them from the upstream now.',
     }),
     tags: Type.Array(Type.String()),
     comments: Type.Array(Type.Unsafe<Static<typeof CommentSchema>>({ $ref: 'Comment#' })),
@@ -165,6 +170,7 @@ export const MessageSchema = Type.Object(
         updatedAt: '2010-05-28T14:53:44.000Z',
         author: null,
         participants: [],
+        participantsStatus: 'pending',
         tags: ['renewal'],
         comments: [],
         attachments: [],

@@ -1,10 +1,15 @@
 /**
- * Sends the webhook outbox (src/replica/webhooks.ts), on every replica: each claims due
+ * Sends the webhook outbox (src/replica/webhooks.ts), on every gateway: each claims due
  * deliveries for a lease, sends them signed as the Standard Webhooks specification says
  * (`webhook-id` is the event id, so a receiver deduplicates retries and replays by it), and
- * settles them. A failed attempt is retried with exponential backoff and jitter until
- * `retryForMs` after the first one; then the endpoint is disabled and an event says so. Runs
- * beside client requests, never in their way: a client write only adds outbox rows.
+ * settles them. A failed attempt is retried with exponential backoff and jitter (as the
+ * specification recommends: seconds at first, hours later) until `retryForMs` after the first
+ * one (days, by default); then the endpoint is disabled and an event says so. Runs beside
+ * client requests, never in their way: a client write only adds outbox rows.
+ *
+ * Endpoints are kept apart: at most `PER_ENDPOINT` attempts in flight to one endpoint and
+ * `IN_FLIGHT` in all, each settled on its own, and a claim leaves out the endpoints that have
+ * all theirs in flight. A slow or dead receiver delays its own deliveries only.
  * Old events are pruned here too, once an hour.
  */
 import diagnostics from 'node:diagnostics_channel'
@@ -12,13 +17,17 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { Webhook } from 'standardwebhooks'
 import { PROCESS_HOLDER } from '../replica/holder.js'
 import type { EventsConfig } from '../config.js'
+import { describeDuration } from '../durations.js'
 import type { Replica } from '../replica/index.js'
 import type { ClaimedDelivery } from '../replica/webhooks.js'
 import { createWebhookDispatcher, postWebhook } from './webhook-target.js'
 
 const IDLE_POLL_MS = 500
-const CLAIM_BATCH = 20
-const MAX_RETRY_DELAY_MS = 3_600_000
+/** Attempts in flight from this gateway, in all and to one endpoint. */
+const IN_FLIGHT = 32
+const PER_ENDPOINT = 4
+/** The longest wait between two attempts (the specification's schedule ends at ten hours). */
+const MAX_RETRY_DELAY_MS = 10 * 3_600_000
 const PRUNE_EVERY_MS = 3_600_000
 
 /** Published for every attempt (the metrics count them): `succeeded`, `failed` or `gave_up`. */
@@ -72,25 +81,49 @@ export class WebhookDelivery {
     const { replica, config } = this.#options
     const leaseMs = 2 * config.webhooks.timeoutMs + 5_000
     const signal = this.#abort.signal
+    const sending = new Set<Promise<void>>()
+    /** Attempts in flight per endpoint. */
+    const busy = new Map<string, number>()
     while (!signal.aborted) {
       let claimed: ClaimedDelivery[] = []
-      if (!replica.available) {
-        // Nothing can be claimed or settled: wait for the store (the recovery replays first).
-        await sleep(IDLE_POLL_MS, undefined, { signal }).catch(() => undefined)
-        continue
+      if (replica.available && sending.size < IN_FLIGHT) {
+        try {
+          await this.#prune()
+          const full = [...busy].filter(([, n]) => n >= PER_ENDPOINT).map(([id]) => id)
+          claimed = await replica.webhooks.claim(this.holder, IN_FLIGHT - sending.size, leaseMs, full)
+          // A claim may hold more for one endpoint than it has room for: those go back at once.
+          const over: number[] = []
+          for (const delivery of claimed) {
+            const endpoint = delivery.endpoint.id
+            const inFlight = busy.get(endpoint) ?? 0
+            if (inFlight >= PER_ENDPOINT) {
+              over.push(delivery.id)
+              continue
+            }
+            busy.set(endpoint, inFlight + 1)
+            const attempt: Promise<void> = this.#send(delivery)
+              .catch((err: unknown) => this.#options.onError(err))
+              .finally(() => {
+                sending.delete(attempt)
+                const left = (busy.get(endpoint) ?? 1) - 1
+                if (left === 0) busy.delete(endpoint)
+                else busy.set(endpoint, left)
+              })
+            sending.add(attempt)
+          }
+          await replica.webhooks.unclaim(over)
+        } catch (err) {
+          if (signal.aborted) break
+          this.#options.onError(err)
+        }
       }
-      try {
-        await this.#prune()
-        claimed = await replica.webhooks.claim(this.holder, CLAIM_BATCH, leaseMs)
-        // At most one delivery per record and endpoint is claimable at a time: sending them
-        // side by side keeps each record's order.
-        await Promise.all(claimed.map((d) => this.#send(d)))
-      } catch (err) {
-        if (signal.aborted) break
-        this.#options.onError(err)
+      // Claim again at once while there was work; else when an attempt ends (its endpoint has
+      // room again) or after a pause.
+      if (claimed.length === 0 || sending.size >= IN_FLIGHT) {
+        await Promise.race([sleep(IDLE_POLL_MS, undefined, { signal }).catch(() => undefined), ...sending])
       }
-      if (claimed.length === 0) await sleep(IDLE_POLL_MS, undefined, { signal }).catch(() => undefined)
     }
+    await Promise.allSettled([...sending])
   }
 
   async #send(delivery: ClaimedDelivery): Promise<void> {
@@ -136,7 +169,8 @@ export class WebhookDelivery {
     const first = delivery.firstAttemptAt ?? sentAt.getTime()
     if (Date.now() - first >= config.webhooks.retryForMs) {
       report('gave_up')
-      await replica.webhooks.settle(delivery, attempt, { status: 'failed' })
+      const reason = `deliveries failed for ${describeDuration(config.webhooks.retryForMs)}`
+      await replica.webhooks.settle(delivery, attempt, { status: 'failed', reason })
       return
     }
     const retryAt = Date.now() + retryDelay(delivery.attempts + 1, config.webhooks.retryBaseMs)

@@ -18,6 +18,14 @@ export interface CallScope {
    * cannot, so that the write is not sent.
    */
   beforeWrite?(): Promise<void>
+  /** An upstream accepted one of its writes: the rest of its calls finish that write. */
+  committed?(): void
+  /** The step of an accepted write now under way (`participants`, `tags`, `read-back`). */
+  step?(name: string): void
+  /** Where the record an accepted write made can be read (a Switchboard path), once known. */
+  written?(location: string): void
+  /** One of its calls left (`1`) or ended (`-1`): between them it waits for the upstream, not for budget. */
+  calling?(delta: 1 | -1): void
 }
 
 export type ScopeOf = () => CallScope | undefined

@@ -12,14 +12,15 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { ConnectionConfig } from '../config.js'
-import { ProblemError, badUpstreamResponse, circuitOpen } from '../errors.js'
+import { ProblemError, badUpstreamResponse, circuitOpen, overloaded } from '../errors.js'
 import type { CircuitBreaker } from './breaker.js'
-import type { RateScheduler } from './budget/scheduler.js'
+import type { Grant, RateScheduler } from './budget/scheduler.js'
 import type { CallScope, ScopeOf } from './call-scope.js'
 import type { CacheStore } from './cache/store.js'
 import { retryAfterSeconds, statusFailure } from './failures.js'
 import { type UseEvent, channels, publish } from './instrumentation.js'
 import { type RetryPolicy, backoffDelay, isRetryable } from './retry.js'
+import { LateSendError } from './send-by.js'
 import type {
   StreamRequest,
   StreamedResponse,
@@ -67,6 +68,9 @@ export interface WriteOptions {
 type Loaded<T> = { value: T; result: 'MISS' | 'STALE' }
 type Report = (status: number | null, outcome: 'ok' | 'error' | 'failure') => void
 
+/** How many times in a row a call may miss its grant's moment before it fails (see send-by.ts). */
+const MAX_LATE_SENDS = 5
+
 /** Failures for which a stale answer is better than none. */
 const STALE_SERVABLE = new Set([
   'upstream_unavailable',
@@ -85,6 +89,7 @@ export class UpstreamEngine {
   /** Prefix of every cache key and tag: connection and credential, so nothing crosses them. */
   readonly #scope: string
   readonly #inflight = new Map<string, Promise<Loaded<unknown>>>()
+  readonly #inflightFresh = new Map<string, Promise<Loaded<unknown>>>()
 
   constructor(
     connection: ConnectionConfig,
@@ -132,12 +137,25 @@ export class UpstreamEngine {
     }
   }
 
-  /** A read that must see the upstream as it is now: neither the cache nor a read in flight answers it. */
+  /**
+   * A read that must see the upstream as it is now: the cache does not answer it, nor a read in
+   * flight that began as an ordinary one. Fresh reads of the same thing in flight together
+   * share one upstream call (fifty `no-cache` reads of one record are one read, and none of
+   * them waits for budget of its own).
+   */
   async #freshRead<T>(key: string, req: UpstreamRequest, options: ReadOptions<T>): Promise<T> {
-    const loaded = await this.#load(key, req, options, undefined, false)
-    publish(channels.cache, { connection: this.connection.name, result: 'miss' })
-    this.#use({ connection: this.connection.name, use: 'read', result: loaded.result })
-    return loaded.value
+    const joined = this.#inflightFresh.get(key) as Promise<Loaded<T>> | undefined
+    if (joined !== undefined) return this.#follow(joined)
+    const loading = this.#load(key, req, options, undefined, false)
+    this.#inflightFresh.set(key, loading)
+    try {
+      const loaded = await loading
+      publish(channels.cache, { connection: this.connection.name, result: 'miss' })
+      this.#use({ connection: this.connection.name, use: 'read', result: loaded.result })
+      return loaded.value
+    } finally {
+      this.#inflightFresh.delete(key)
+    }
   }
 
   /**
@@ -148,11 +166,35 @@ export class UpstreamEngine {
     this.#use({ connection: this.connection.name, use: 'call' })
     try {
       const res = await this.#attempt(req, Date.now() + this.connection.timeoutMs, 1, (r) => r, options.describe)
+      this.#settings.scope?.()?.committed?.()
       this.#use({ connection: this.connection.name, use: 'committed' })
       return res
     } finally {
       await this.#invalidate(options.invalidate)
     }
+  }
+
+  /**
+   * Work of `calls` upstream calls is about to begin: refused now (429) if its calls could not
+   * all be granted within the client's wait (see `RateScheduler.admitWork`).
+   */
+  async admitWork(calls: number): Promise<void> {
+    const scope = this.#settings.scope?.()
+    await this.scheduler.admitWork(calls, {
+      lane: scope?.lane ?? 'client',
+      party: scope?.party,
+      request: scope?.request,
+    })
+  }
+
+  /** The request's accepted write goes on with `name` (named in its answer if it is still under way). */
+  beginStep(name: string): void {
+    this.#settings.scope?.()?.step?.(name)
+  }
+
+  /** The request's accepted write made a record, readable at this Switchboard path. */
+  recordWritten(location: string): void {
+    this.#settings.scope?.()?.written?.(location)
   }
 
   /**
@@ -200,7 +242,8 @@ export class UpstreamEngine {
     describe?: (res: UpstreamResponse) => string | undefined,
   ): Promise<StreamedResponse> {
     return this.#call(req.method, admissionDeadline, attempt, {
-      send: () => this.#transport.openStream(req, answerTimeoutMs()),
+      send: (_timeoutMs, sendBy) => this.#transport.openStream(req, answerTimeoutMs(), sendBy),
+      resendable: req.body === undefined,
       sendFailed: (err, report) => {
         // A body source that failed (the caller's upload) says nothing about the upstream.
         if (err instanceof ProblemError && err.upstream !== undefined) this.#failed(report)
@@ -291,7 +334,8 @@ export class UpstreamEngine {
     describe?: (res: UpstreamResponse) => string | undefined,
   ): Promise<T> {
     return this.#call(req.method, deadline, attempt, {
-      send: (timeoutMs) => this.#transport.send(req, timeoutMs),
+      send: (timeoutMs, sendBy) => this.#transport.send(req, timeoutMs, sendBy),
+      resendable: true,
       sendFailed: (_err, report) => this.#failed(report),
       accept: (res, report) => {
         let value: T
@@ -327,7 +371,9 @@ export class UpstreamEngine {
     deadline: number,
     attempt: number,
     how: {
-      send: (timeoutMs: number) => Promise<R>
+      send: (timeoutMs: number, sendBy: number) => Promise<R>
+      /** Whether the request can be sent again when it missed its grant (not a streamed body). */
+      resendable: boolean
       sendFailed: (err: unknown, report: Report) => void
       accept: (res: R, report: Report) => T
       errorAnswer: (res: R) => Promise<UpstreamResponse>
@@ -338,16 +384,31 @@ export class UpstreamEngine {
     // Before a write is admitted (so that nothing stands between its grant and its sending),
     // the layer above records that it is about to leave.
     if (method !== 'GET') await scope?.beforeWrite?.()
-    const sendBy = await this.#admit(deadline, scope)
-    // From here on a write may reach the upstream: a failure no longer proves nothing was written.
-    if (method !== 'GET') this.#use({ connection: this.connection.name, use: 'write' })
-    const report = this.#reporter(method, attempt)
     let res: R
-    try {
-      res = await how.send(sendBy - Date.now())
-    } catch (err) {
-      how.sendFailed(err, report)
-      throw err
+    let report: Report
+    for (let late = 0; ; late++) {
+      const { callDeadline, sendBy } = await this.#admit(deadline, scope, late > 0)
+      // From here on a write may reach the upstream: a failure no longer proves nothing was written.
+      if (method !== 'GET') this.#use({ connection: this.connection.name, use: 'write' })
+      report = this.#reporter(method, attempt)
+      scope?.calling?.(1)
+      try {
+        res = await how.send(callDeadline - Date.now(), sendBy)
+        break
+      } catch (err) {
+        // Not sent: the grant passed before the request could leave (the event loop lagged).
+        // Its unit is spent; the call asks the budget again (a streamed body cannot be sent
+        // twice: that call fails, unsent).
+        if (err instanceof LateSendError) {
+          this.breaker.release()
+          if (how.resendable && late < MAX_LATE_SENDS) continue
+          throw overloaded('The gateway could not send the upstream call in time; nothing was sent, retry shortly', 1)
+        }
+        how.sendFailed(err, report)
+        throw err
+      } finally {
+        scope?.calling?.(-1)
+      }
     }
     await this.#honourRetryAfter(res)
     if (res.status >= 200 && res.status < 300) return how.accept(res, report)
@@ -357,9 +418,14 @@ export class UpstreamEngine {
   /**
    * The breaker, then the rate budget in the request's lane: a client call waits at most until
    * `deadline`; committed and background work wait their turn however long, and then get the
-   * whole call timeout. Returns the deadline of the call itself.
+   * whole call timeout. Returns the deadline of the call itself, and the moment by which it must
+   * have left (its grant's, see send-by.ts).
    */
-  async #admit(deadline: number, scope: CallScope | undefined): Promise<number> {
+  async #admit(
+    deadline: number,
+    scope: CallScope | undefined,
+    again = false,
+  ): Promise<{ callDeadline: number; sendBy: number }> {
     const admission = this.breaker.admit()
     if (!admission.allowed) {
       throw circuitOpen(
@@ -369,12 +435,14 @@ export class UpstreamEngine {
       )
     }
     const lane = scope?.lane ?? 'client'
+    let grant: Grant
     try {
-      await this.scheduler.acquire({
+      grant = await this.scheduler.acquire({
         lane,
         party: scope?.party,
         maxWaitMs: deadline - Date.now(),
         request: scope?.request,
+        again,
       })
     } catch (err) {
       this.breaker.release()
@@ -382,7 +450,7 @@ export class UpstreamEngine {
     }
     // A call that waited its turn without refusal (committed or background work, or the later
     // calls of a client request already under way) still gets the whole timeout once granted.
-    return Math.max(deadline, Date.now() + this.connection.timeoutMs)
+    return { callDeadline: Math.max(deadline, Date.now() + this.connection.timeoutMs), sendBy: grant.sendBy }
   }
 
   /** Reports one upstream attempt (for metrics and the request's log line) when it ends. */

@@ -1,8 +1,10 @@
 /**
  * One undici Pool per upstream origin, shared by every connection to that origin: bounded
  * sockets, keep-alive shorter than common upstream idle timeouts, connect and I/O deadlines.
+ * Requests go through it with the grant check of send-by.ts.
  */
-import { Pool } from 'undici'
+import { type Dispatcher, Pool } from 'undici'
+import { sendByInterceptor } from './send-by.js'
 
 export interface PoolOptions {
   /** Sockets per origin; the upstream rate limits make more pointless. */
@@ -22,17 +24,17 @@ const DEFAULT_POOL_OPTIONS: PoolOptions = {
 }
 
 export class PoolRegistry {
-  readonly #pools = new Map<string, Pool>()
+  readonly #pools = new Map<string, { pool: Pool; dispatcher: Dispatcher }>()
   readonly #options: PoolOptions
 
   constructor(options: Partial<PoolOptions> = {}) {
     this.#options = { ...DEFAULT_POOL_OPTIONS, ...options }
   }
 
-  get(origin: string): Pool {
-    let pool = this.#pools.get(origin)
-    if (pool === undefined) {
-      pool = new Pool(origin, {
+  get(origin: string): Dispatcher {
+    let entry = this.#pools.get(origin)
+    if (entry === undefined) {
+      const pool = new Pool(origin, {
         connections: this.#options.connections,
         keepAliveTimeout: this.#options.keepAliveTimeoutMs,
         keepAliveMaxTimeout: 30_000,
@@ -40,13 +42,14 @@ export class PoolRegistry {
         bodyTimeout: this.#options.ioTimeoutMs,
         connect: { timeout: this.#options.connectTimeoutMs },
       })
-      this.#pools.set(origin, pool)
+      entry = { pool, dispatcher: pool.compose(sendByInterceptor) }
+      this.#pools.set(origin, entry)
     }
-    return pool
+    return entry.dispatcher
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([...this.#pools.values()].map((pool) => pool.close()))
+    await Promise.allSettled([...this.#pools.values()].map((entry) => entry.pool.close()))
     this.#pools.clear()
   }
 }

@@ -7,6 +7,7 @@ import type { Config, ConnectionConfig } from '../config.js'
 import type { SourceAdapter } from './adapter.js'
 import { BatchBookAdapter } from './batchbook/adapter.js'
 import { CircuitBreaker } from './breaker.js'
+import { EventLoopLag } from './budget/lag.js'
 import { MemoryBudgetStore } from './budget/memory-store.js'
 import { RateScheduler } from './budget/scheduler.js'
 import type { BudgetStore } from './budget/store.js'
@@ -43,6 +44,7 @@ export class UpstreamRegistry {
   readonly #adapters = new Map<string, SourceAdapter>()
   readonly #sandbox: ReadonlySet<string>
   readonly #pools: PoolRegistry
+  readonly #lag = new EventLoopLag()
 
   constructor(config: Config, options: RegistryOptions = {}) {
     this.stores = {
@@ -54,6 +56,7 @@ export class UpstreamRegistry {
     }
     this.#sandbox = options.sandboxConnections ?? new Set()
     this.#pools = new PoolRegistry({ ioTimeoutMs: config.upstream.timeoutMs })
+    if (config.loadShedding.maxEventLoopDelayMs > 0) this.#lag.start()
     const settings: EngineSettings = {
       cache: config.cache.maxBytes === 0 ? null : { store: this.stores.cache, ttlMs: config.cache.ttlMs },
       retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: config.upstream.retryAttempts },
@@ -77,6 +80,7 @@ export class UpstreamRegistry {
   }
 
   async close(): Promise<void> {
+    this.#lag.stop()
     await this.#pools.close()
   }
 
@@ -95,6 +99,8 @@ export class UpstreamRegistry {
       limit: connection.rateLimit,
       maxWaitMs: config.upstream.maxQueueWaitMs,
       fairShare: config.upstream.fairShare,
+      // Load shedding off (`SHED_EVENT_LOOP_DELAY_MS=0`) turns this check off too.
+      ...(config.loadShedding.maxEventLoopDelayMs === 0 ? {} : { lag: () => this.#lag.ms }),
       connection: connection.name,
       source: connection.source,
     })

@@ -3,7 +3,7 @@
  * request on top of the pool's connect and I/O deadlines. Bodies are read up to a size bound.
  * The upstream `Authorization` header is built here and nowhere else.
  */
-import type { Dispatcher, Pool } from 'undici'
+import type { Dispatcher } from 'undici'
 import { EventEmitter } from 'node:events'
 import type { IncomingHttpHeaders } from 'node:http'
 import { Readable } from 'node:stream'
@@ -11,6 +11,7 @@ import type { ConnectionConfig } from '../config.js'
 import { upstreamResponseTooLarge } from '../errors.js'
 import type { ScopeOf } from './call-scope.js'
 import { transportFailure, type UpstreamFailureContext } from './failures.js'
+import { LateSendError, type SendByOptions } from './send-by.js'
 
 export type UpstreamMethod = 'GET' | 'POST' | 'PUT' | 'DELETE'
 
@@ -77,14 +78,14 @@ class Deadline extends EventEmitter {
 }
 
 export class UpstreamTransport {
-  readonly #pool: Pool
+  readonly #pool: Dispatcher
   readonly #basePath: string
   readonly #authorization: string
   readonly #maxBytes: number
   readonly #ctx: UpstreamFailureContext
   readonly #scope: ScopeOf | undefined
 
-  constructor(connection: ConnectionConfig, pool: Pool, options: TransportOptions) {
+  constructor(connection: ConnectionConfig, pool: Dispatcher, options: TransportOptions) {
     this.#pool = pool
     this.#scope = options.scope
     this.#basePath = new URL(connection.baseUrl).pathname.replace(/\/+$/, '')
@@ -109,15 +110,17 @@ export class UpstreamTransport {
 
   /**
    * Sends one request and reads the whole answer within `timeoutMs`. Non-2xx answers are
-   * returned, not thrown; failures without an answer are thrown as problems.
+   * returned, not thrown; failures without an answer are thrown as problems. A request that
+   * cannot leave by `sendBy` (its rate-budget grant's moment) is not sent: `LateSendError`.
    */
-  async send(req: UpstreamRequest, timeoutMs: number): Promise<UpstreamResponse> {
+  async send(req: UpstreamRequest, timeoutMs: number, sendBy?: number): Promise<UpstreamResponse> {
     const deadline = new Deadline().arm(timeoutMs)
-    const options: Dispatcher.RequestOptions = {
+    const options: Dispatcher.RequestOptions & SendByOptions = {
       method: req.method,
       path: this.target(req),
       headers: this.#headers(req.headers),
       signal: deadline,
+      ...(sendBy === undefined ? {} : { sendBy }),
     }
     if (req.body !== undefined) options.body = req.body
     try {
@@ -125,6 +128,7 @@ export class UpstreamTransport {
       const body = await readBounded(res.body, this.#maxBytes, res.headers['content-length'], this.#ctx, res.statusCode)
       return { status: res.statusCode, headers: res.headers, body }
     } catch (err) {
+      if (err instanceof LateSendError) throw err
       throw transportFailure(err, this.#ctx, deadline.aborted)
     } finally {
       deadline.clear()
@@ -139,16 +143,17 @@ export class UpstreamTransport {
    * bounded the same way. If the body source fails (the client's upload broke, or was
    * refused half-way), its own error is thrown, not an upstream failure.
    */
-  async openStream(req: StreamRequest, timeoutMs: number): Promise<StreamedResponse> {
+  async openStream(req: StreamRequest, timeoutMs: number, sendBy?: number): Promise<StreamedResponse> {
     const deadline = new Deadline()
     const arm = () => deadline.arm(timeoutMs)
     let sourceFailed = false
     let sourceError: unknown
-    const options: Dispatcher.RequestOptions = {
+    const options: Dispatcher.RequestOptions & SendByOptions = {
       method: req.method,
       path: this.target({ method: req.method, path: req.path, query: req.query }),
       headers: this.#headers(req.headers),
       signal: deadline,
+      ...(sendBy === undefined ? {} : { sendBy }),
     }
     const source = req.body
     if (source === undefined) {
@@ -173,6 +178,7 @@ export class UpstreamTransport {
     } catch (err) {
       deadline.clear()
       if (sourceFailed) throw sourceError
+      if (err instanceof LateSendError) throw err
       throw transportFailure(err, this.#ctx, deadline.aborted)
     }
   }

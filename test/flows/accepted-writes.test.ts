@@ -25,12 +25,12 @@ beforeAll(async () => {
       done()
     },
   })
-  // Injected faults must not open the circuit for the tests that follow.
-  gw = await startGateway({
-    withSandbox: true,
-    config: testConfig({ logLevel: 'info', breaker: { failureThreshold: 100, cooldownMs: 1_000 } }),
-    logStream,
-  })
+  // Injected faults must not open the circuit for the tests that follow. The writes here are
+  // followed to their answer, past the default bound after which an accepted write still
+  // waiting for budget is answered 202 (write-deadline.test.ts).
+  const config = testConfig({ logLevel: 'info', breaker: { failureThreshold: 100, cooldownMs: 1_000 } })
+  config.upstream.maxQueueWaitMs = 10_000
+  gw = await startGateway({ withSandbox: true, config, logStream })
 })
 afterAll(async () => gw.close())
 beforeEach(async () => {

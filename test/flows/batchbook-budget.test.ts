@@ -25,7 +25,11 @@ describe('the BatchBook budget at one request a second', () => {
     'writes ten creates with two participants and two tags each within 1.2 times the budget minimum',
     { timeout: 120_000 },
     async () => {
-      gw = await startGateway({ withSandbox: true })
+      // Each create is followed to its answer (4.4 s of calls, past the default bound after which
+      // an accepted write is answered 202): the budget's use is what is measured here.
+      const config = testConfig()
+      config.upstream.maxQueueWaitMs = 10_000
+      gw = await startGateway({ withSandbox: true, config })
       const from = mark(gw.sandbox!)
       const started = Date.now()
       const statuses: number[] = []

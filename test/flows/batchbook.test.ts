@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Comment, Message, Participant } from '../../src/schemas/message.js'
-import { type RunningGateway, startGateway } from '../helpers/gateway.js'
+import { type RunningGateway, startGateway, testConfig } from '../helpers/gateway.js'
 import { type Mark, callsSince, described, mark, violations, writes } from '../helpers/upstream-calls.js'
 import { batchbookId, call } from '../upstreams/snappy/e2e.js'
 
@@ -19,7 +19,11 @@ const id = () => created.remoteId
 const since = () => callsSince(sandbox(), before)
 
 beforeAll(async () => {
-  gw = await startGateway({ withSandbox: true })
+  // These flows follow every call of a write to its answer: a create of five calls takes 4.4 s,
+  // past the default bound after which an accepted write is answered 202 (write-deadline.test.ts).
+  const config = testConfig()
+  config.upstream.maxQueueWaitMs = 10_000
+  gw = await startGateway({ withSandbox: true, config })
 })
 afterAll(async () => gw.close())
 

@@ -1,7 +1,7 @@
 /**
  * A run for the Redis-outage tests (test/scale/redis-*.test.ts): gateway processes on both
  * simulators at their documented limits, driven at three times both budgets while their Redis
- * goes away for 30 s in the middle. Neither simulator may count a single limit violation, no
+ * goes away for a while in the middle (30 s unless the phases say otherwise). Neither simulator may count a single limit violation, no
  * answer may be `circuit_open` (nothing but the limits is at fault here), and every write sent
  * with an `Idempotency-Key`, retried until it is answered, is written exactly once.
  */
@@ -21,9 +21,16 @@ import { type GatewayProcess, spawnGateway } from './processes.js'
 const TOKEN = 'outage-test-token'
 const SNAPPY_KEY = 'c'.repeat(64)
 const CLIENT = 'sk_outage_0123456789abcdef'
-const BEFORE_MS = 8_000
-const OUTAGE_MS = 30_000
-const AFTER_MS = 10_000
+/** When the outage begins, how long it lasts, and how long the run goes on after it. */
+export interface Phases {
+  beforeMs: number
+  outageMs: number
+  afterMs: number
+  /** Keyed writes all along (checked written exactly once); off where Redis may lose its records. */
+  writes: boolean
+}
+
+const DEFAULT_PHASES: Phases = { beforeMs: 8_000, outageMs: 30_000, afterMs: 10_000, writes: true }
 
 let gateways: GatewayProcess[] = []
 let closers: Array<() => Promise<unknown>> = []
@@ -129,7 +136,9 @@ async function writeUntilAnswered(
 export async function drive(
   run: Run,
   outage: { begin: () => Promise<void> | void; end: () => Promise<void> | void },
-): Promise<{ tally: Tally; writes: Record<string, number> }> {
+  phases: Phases = DEFAULT_PHASES,
+): Promise<{ tally: Tally; writes: Record<string, number> | null }> {
+  const { beforeMs: BEFORE_MS, outageMs: OUTAGE_MS, afterMs: AFTER_MS } = phases
   const tally: Tally = { statuses: new Map(), codes: new Map() }
   const ids = run.batchbook.store
     .listCommunications()
@@ -156,7 +165,7 @@ export async function drive(
     if (tick % 10 < 3)
       reads.push(send(`${url}/v1/messages/${ids[tick % ids.length]}/tags`, {}, tally).catch(() => undefined))
     reads.push(send(`${url}/v1/accounts`, {}, tally).catch(() => undefined))
-    if (tick % 25 === 0) {
+    if (phases.writes && tick % 25 === 0) {
       const n = tick / 25
       const key = `outage-write-${n}`
       const body =
@@ -176,7 +185,7 @@ export async function drive(
     await new Promise((resolve) => setTimeout(resolve, 100))
   }
   await Promise.all(reads)
-  return { tally, writes: Object.fromEntries(await Promise.all(writes)) }
+  return { tally, writes: phases.writes ? Object.fromEntries(await Promise.all(writes)) : null }
 }
 
 function writtenTimes(run: Run, key: string): number {
@@ -185,7 +194,7 @@ function writtenTimes(run: Run, key: string): number {
   return inBatchBook + inSnappy
 }
 
-export function expectClean(run: Run, result: { tally: Tally; writes: Record<string, number> }): void {
+export function expectClean(run: Run, result: { tally: Tally; writes: Record<string, number> | null }): void {
   console.info(
     `answers ${JSON.stringify(Object.fromEntries(result.tally.statuses))}, codes ${JSON.stringify(Object.fromEntries(result.tally.codes))}, ` +
       `upstream calls BatchBook ${run.batchbook.stats.requests}, Snappy ${run.snappy.stats.requests}`,
@@ -193,9 +202,11 @@ export function expectClean(run: Run, result: { tally: Tally; writes: Record<str
   expect(run.batchbook.stats.limitViolations).toBe(0)
   expect(run.snappy.stats.limitViolations).toBe(0)
   expect(result.tally.codes.get('circuit_open') ?? 0).toBe(0)
+  if (result.writes === null) return
   expect(Object.keys(result.writes).length).toBeGreaterThan(10)
   for (const [key, status] of Object.entries(result.writes)) {
-    expect(status, key).toBe(201)
+    // 202: accepted, its read-back still waiting for budget (see write-deadline.ts).
+    expect([201, 202], key).toContain(status)
     expect(writtenTimes(run, key), key).toBe(1)
   }
 }

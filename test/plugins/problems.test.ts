@@ -52,6 +52,18 @@ describe('problem responses', () => {
     expect(res).toMatchObject({ status: 415, type: PROBLEM, body: { code: 'unsupported_media_type', status: 415 } })
   })
 
+  it('answers 415 for a JSON body in another charset than UTF-8, and reads utf-8 and UTF8 alike', async () => {
+    const body = '{"source":"batchbook"}'
+    const refused = await send('POST', '/v1/messages', { 'content-type': 'application/json; charset=utf-16' }, body)
+    expect(refused).toMatchObject({ status: 415, type: PROBLEM, body: { code: 'unsupported_media_type' } })
+    expect(String(refused.body?.detail)).toContain('utf-16')
+    for (const charset of ['utf-8', 'UTF8', '"utf-8"']) {
+      const read = await send('POST', '/v1/messages', { 'content-type': `application/json; charset=${charset}` }, body)
+      // Read, then refused for what it lacks: a 400, never a 415.
+      expect(read.status, charset).toBe(400)
+    }
+  })
+
   it('answers 415 for any other non-JSON body', async () => {
     for (const type of ['application/xml', 'application/x-www-form-urlencoded', 'text/csv']) {
       expect(await send('PATCH', '/v1/messages/x', { 'content-type': type }, 'a=b'), type).toMatchObject({

@@ -31,6 +31,7 @@ function message(n: number, overrides: Partial<Message> = {}): Message {
     updatedAt: at,
     author: null,
     participants: [],
+    participantsStatus: 'pending',
     tags: [],
     comments: [],
     attachments: [],

@@ -63,6 +63,40 @@ describe('rate budget', () => {
     expect(engine.sandbox.snappy.simulator.stats.limitViolations).toBe(0)
   })
 
+  it('never sends a call later than its grant allows: one the event loop held up goes back to the budget', async () => {
+    engine = await startEngine()
+    const sim = engine.sandbox.batchbook.simulator
+    // The first call opens the connection; the loop is then busy for 300 ms before it can
+    // write the request, far past the grant's 100 ms margin.
+    const connecting = diagnostics.channel('undici:client:beforeConnect')
+    let blocked = false
+    const block = () => {
+      if (blocked) return
+      blocked = true
+      const until = Date.now() + 300
+      while (Date.now() < until);
+    }
+    connecting.subscribe(block)
+    try {
+      const ids = sim.store
+        .listCommunications()
+        .slice(0, 2)
+        .map((c) => c.id)
+      const reads = ids.map((id) =>
+        engine!.batchbook.read(
+          { method: 'GET', path: `/service/communications/${id}.xml` },
+          { kind: 'record', tags: [], decode: (r) => r.body.length },
+        ),
+      )
+      await Promise.all(reads)
+    } finally {
+      connecting.unsubscribe(block)
+    }
+    expect(blocked).toBe(true)
+    expect(sim.stats.limitViolations).toBe(0)
+    expect(sim.stats.requests).toBe(2)
+  })
+
   it('pauses a connection for the Retry-After of an upstream 429', async () => {
     engine = await startEngine()
     engine.sandbox.snappy.simulator.faults.inject({ type: 'status', status: 429, retryAfter: 30 })

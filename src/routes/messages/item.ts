@@ -13,22 +13,27 @@ import { readOrForget, writeThrough } from '../../services/replica-writes.js'
 type Params = Static<typeof MessageIdParams>
 const ItemQuery = Type.Object({ include: ReadOptionsQuery.include }, { additionalProperties: false })
 type ItemQueryType = Static<typeof ItemQuery>
+const ReadQuery = Type.Object(
+  { include: ReadOptionsQuery.include, expand: ReadOptionsQuery.expand },
+  { additionalProperties: false },
+)
+type ReadQueryType = Static<typeof ReadQuery>
 const ITEM_PROBLEMS = problemResponses(...UPSTREAM_PROBLEMS, 404, 405)
 
 export default async function messageItemRoutes(app: FastifyInstance): Promise<void> {
-  app.get<{ Params: Params; Querystring: ItemQueryType }>(
+  app.get<{ Params: Params; Querystring: ReadQueryType }>(
     '/v1/messages/:id',
     {
       schema: {
         operationId: 'getMessage',
         summary: 'Get a message',
         description:
-          'One message with its participants. Served by the synced replica once its connection is backfilled (`X-Data-Age` says how fresh); ' +
-          '`Cache-Control: no-cache` reads the upstream (budget permitting) and updates the replica. ' +
+          'One message. Served by the synced replica once its connection is backfilled (`X-Data-Age` says how fresh), at once: a BatchBook record whose participants the sync has not read yet is answered with `participantsStatus: pending` and goes to the front of the sync’s fill; `expand=participants` reads them from the upstream now (one call, budget permitting). ' +
+          '`Cache-Control: no-cache` reads the upstream (budget permitting) and updates the replica; identical reads in flight together share that read. ' +
           'From the upstream, a BatchBook message costs two calls (record and participants).',
         tags: ['Messages'],
         params: MessageIdParams,
-        querystring: ItemQuery,
+        querystring: ReadQuery,
         response: { 200: ref(MessageSchema), ...ITEM_PROBLEMS },
       },
     },
@@ -55,14 +60,20 @@ export default async function messageItemRoutes(app: FastifyInstance): Promise<v
           await setDataAge(reply, replica, connection)
           const listParticipants = adapter.listParticipants
           if (stored.participantsLoaded || listParticipants === undefined) return sendStoredJson(reply, stored.json)
-          // Participants not synced yet: read them now for this one record, and keep them.
+          if (request.query.expand !== 'participants') {
+            // Never wait for the fill: answered as it is, and this record is filled next (only an
+            // ordering hint: a store that fails here changes nothing else).
+            await replica.messages.wantParticipants(id).catch(() => undefined)
+            return sendStoredJson(reply, stored.json)
+          }
+          // Asked for: read them now for this one record, and keep them.
           const participants = await readOrForget(request, () => listParticipants.call(adapter, parts), forget)
           return (await replica.messages.setParticipants(id, participants, 'sync')) ?? stored.message
         }
       }
       const message = await readOrForget(
         request,
-        () => read(parts, { ...readOptions(request.query, true), fresh: noCache }),
+        () => read(parts, { ...readOptions({ include: request.query.include }, true), fresh: noCache }),
         forget,
       )
       await writeThrough(request, 'a read', (r) => r.messages.upsert([message], true, 'sync'))

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from 'typebox'
 import { decodeTimelineCursor } from '../../cursor.js'
-import { replicaNotReady, validationFailed } from '../../errors.js'
+import { invalidCursor, replicaNotReady, validationFailed } from '../../errors.js'
 import { decodeId, idPattern } from '../../ids.js'
 import { MessageKind, MessageListSchema, SourceName } from '../../schemas/message.js'
 import { ref } from '../../schemas/ref.js'
@@ -107,6 +107,9 @@ export default async function listMessagesRoute(app: FastifyInstance): Promise<v
         .filter((a) => query.conversation === undefined || a.connection.source === 'snappy')
         .filter(canList)
       const cursor = query.cursor === undefined ? null : decodeTimelineCursor(query.cursor)
+      // A search is the replica's alone: a cursor of an upstream walk cannot go on with one.
+      if (query.q !== undefined && cursor !== null && !('replica' in cursor))
+        throw invalidCursor('This cursor belongs to a list without `q`; start the search without a cursor')
       const names = adapters.map((a) => a.connection.name)
       const replica = app.replica
       // The replica answers a walk it began, or a new one once every connection is backfilled

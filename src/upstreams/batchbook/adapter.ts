@@ -24,6 +24,7 @@ import type { UpstreamResponse } from '../transport.js'
 import { errorMessages, toComment, toMessage } from './mapping.js'
 import { toParticipants } from './participants.js'
 import { createdId, numericId } from './paths.js'
+import { InFlight } from '../in-flight.js'
 import { BATCHBOOK_PAGE_SIZE, BATCHBOOK_PATHS as paths, formatBatchBookDate } from './wire.js'
 import { buildTagXml, buildTagsXml, buildXml } from './xml-builder.js'
 import { type XmlObject, type XmlValue, XmlDecodeError, asArray, asObject, decodeXml } from './xml.js'
@@ -48,6 +49,7 @@ export class BatchBookAdapter implements SourceAdapter {
   readonly connection: ConnectionConfig
   readonly engine: UpstreamEngine
   readonly #maxBytes: number
+  readonly #freshReads = new InFlight<Message>()
 
   constructor(client: UpstreamEngine, options: BatchBookAdapterOptions) {
     this.engine = client
@@ -99,11 +101,17 @@ export class BatchBookAdapter implements SourceAdapter {
     const id = numericId(parts[0], 'message')
     // A single message always comes with its participants: one more call, worth it for one record.
     const fresh = options.fresh === true
-    const [record, participants] = await Promise.all([
-      this.#record(id, fresh),
-      this.#participants(id, undefined, fresh),
-    ])
-    return this.#message(record, { participants, includeRemote: options.includeRemote })
+    const read = async () => {
+      // Fresh, both calls go upstream: refused now rather than half done if both cannot be had.
+      if (fresh) await this.engine.admitWork(2)
+      const [record, participants] = await Promise.all([
+        this.#record(id, fresh),
+        this.#participants(id, undefined, fresh),
+      ])
+      return this.#message(record, { participants, includeRemote: options.includeRemote })
+    }
+    // Fresh reads of one record in flight together are one read of its two calls.
+    return fresh ? this.#freshReads.share(`${id}|${options.includeRemote}`, read) : read()
   }
 
   /**
@@ -141,6 +149,9 @@ export class BatchBookAdapter implements SourceAdapter {
     )
     const id = createdId(res.headers.location, 'communication')
     if (id === null) throw this.#badResponse(res, 'a created communication came back without a usable Location')
+    this.engine.recordWritten(
+      `/v1/messages/${encodeId('message', { source: 'batchbook', connection: this.connection.name, parts: [id] })}`,
+    )
 
     const participants: Participant[] = []
     for (const { contactId, contactRef, role } of contacts) {
@@ -176,6 +187,7 @@ export class BatchBookAdapter implements SourceAdapter {
       updatedAt: now,
       author: participants.find((p) => p.role === 'from') ?? null,
       participants,
+      participantsStatus: 'complete',
       tags: tagged ? [...tags] : [],
       comments: [],
       attachments: [],
@@ -318,6 +330,7 @@ export class BatchBookAdapter implements SourceAdapter {
     if (options.participants !== undefined) {
       message.participants = options.participants
       message.author = options.participants.find((p) => p.role === 'from') ?? null
+      message.participantsStatus = 'complete'
     }
     // BatchBook records carry no credentials; the decoded record is passed on as it came.
     if (options.includeRemote === true) message.remote = { format: 'xml', data: mapped.record }
@@ -396,6 +409,7 @@ export class BatchBookAdapter implements SourceAdapter {
    * answer (and in the log line), never as the answer's status.
    */
   async #completing<T>(step: string, run: () => Promise<T>): Promise<T | undefined> {
+    this.engine.beginStep(step)
     try {
       return await run()
     } catch (err) {

@@ -30,6 +30,7 @@ export function toMessage(value: XmlValue, connection: string): Message {
     updatedAt: optionalDate(record.updated_at) ?? createdAt,
     author: null,
     participants: [],
+    participantsStatus: 'pending',
     tags: asArray(record.tags, 'tags')
       .map(tagName)
       .filter((name): name is string => name !== null),

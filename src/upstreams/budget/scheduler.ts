@@ -15,7 +15,7 @@
  *   gets only the budget clients leave.
  */
 import type { RateLimit } from '../../config.js'
-import { type ProblemError, rateLimited } from '../../errors.js'
+import { type ProblemError, overloaded, rateLimited } from '../../errors.js'
 import { channels, publish } from '../instrumentation.js'
 import type { BudgetStatus, BudgetStore } from './store.js'
 
@@ -44,6 +44,11 @@ export interface SchedulerOptions {
    * than that. Defaults to `defaultMargin(limit)`.
    */
   marginMs?: number
+  /**
+   * The event loop's current lag (ms): while it exceeds the margin, new client work is shed
+   * (`503 overloaded`) rather than granted calls it would likely send too late.
+   */
+  lag?: () => number
   /** For problem details only. */
   connection: string
   source: string
@@ -57,6 +62,8 @@ export interface AcquireOptions {
   maxWaitMs?: number
   /** The request the call belongs to: once one of its calls is granted, the others are not refused. */
   request?: object
+  /** The call was granted before and missed its moment (see send-by.ts): it is not refused now. */
+  again?: boolean
 }
 
 /**
@@ -78,8 +85,13 @@ const STATUS_REUSE_MS = 250
 /** The party of work that names none (calls made outside a client request). */
 const ANONYMOUS = '-'
 
+/** What a granted call carries: the moment by which it must have left (see send-by.ts). */
+export interface Grant {
+  sendBy: number
+}
+
 interface Waiter {
-  resolve: () => void
+  resolve: (grant: Grant) => void
   reject: (err: unknown) => void
   lane: Lane
   party: string
@@ -178,6 +190,7 @@ export interface QueuedWork {
 export class RateScheduler {
   readonly #options: SchedulerOptions
   readonly #limit: RateLimit
+  readonly #marginMs: number
   readonly #committed: Waiter[] = []
   readonly #client: ClientQueue
   readonly #background: Waiter[] = []
@@ -193,10 +206,8 @@ export class RateScheduler {
 
   constructor(options: SchedulerOptions) {
     this.#options = options
-    this.#limit = {
-      max: options.limit.max,
-      windowMs: options.limit.windowMs + (options.marginMs ?? defaultMargin(options.limit)),
-    }
+    this.#marginMs = options.marginMs ?? defaultMargin(options.limit)
+    this.#limit = { max: options.limit.max, windowMs: options.limit.windowMs + this.#marginMs }
     const fairShare = options.fairShare ?? DEFAULT_FAIR_SHARE
     this.#fifo = fairShare.mode === 'fifo'
     this.#client = new ClientQueue((party) => Math.max(1, fairShare.weights[party] ?? 1))
@@ -236,15 +247,36 @@ export class RateScheduler {
     return { remaining: recent.status.remaining, resetMs: Math.max(0, recent.status.resetMs - age) }
   }
 
+  /** Grants are spaced a window and this much apart: a granted call must leave within it. */
+  get marginMs(): number {
+    return this.#marginMs
+  }
+
+  /** The spacing of calls when the budget is used evenly: the window (with its margin) over the limit. */
+  get intervalMs(): number {
+    return Math.ceil(this.#limit.windowMs / this.#limit.max)
+  }
+
   /**
-   * Resolves when this call may go upstream. Client work rejects with a 429 problem when that
+   * Resolves when this call may go upstream, with the moment by which it must have left (the
+   * budget counts the grant from when it was asked for, so a call leaving later than its
+   * margin could land too close to the next). Client work rejects with a 429 problem when that
    * would take longer than its wait allows; committed and background work are never refused.
    */
-  acquire(options: AcquireOptions = { lane: 'client' }): Promise<void> {
+  acquire(options: AcquireOptions = { lane: 'client' }): Promise<Grant> {
     const now = Date.now()
     const lane = options.lane
     let deadline = Number.POSITIVE_INFINITY
-    if (lane === 'client' && !(options.request !== undefined && this.#started.has(options.request))) {
+    const started = options.again === true || (options.request !== undefined && this.#started.has(options.request))
+    if (lane === 'client' && !started) {
+      const lag = this.#options.lag?.() ?? 0
+      if (lag > this.#marginMs)
+        return Promise.reject(
+          overloaded(
+            `The gateway's event loop lags ${Math.round(lag)} ms, more than a call to ${this.#options.connection} may; retry shortly`,
+            1,
+          ),
+        )
       const wait = Math.min(options.maxWaitMs ?? this.#options.maxWaitMs, this.#options.maxWaitMs)
       deadline = now + wait
       if (this.queued > 0 && this.#blockedUntil > deadline)
@@ -252,7 +284,7 @@ export class RateScheduler {
     }
     const party = this.#fifo || options.party === undefined ? ANONYMOUS : options.party
     // Every caller queues, even when budget is free, so grants follow the lanes' order exactly.
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<Grant>((resolve, reject) => {
       const waiter: Waiter = { resolve, reject, lane, party, deadline, enqueuedAt: now, request: options.request }
       if (lane === 'committed') this.#committed.push(waiter)
       else if (lane === 'client') this.#client.push(waiter)
@@ -260,6 +292,30 @@ export class RateScheduler {
       if (lane !== 'background') this.#wake?.()
       void this.#pump()
     })
+  }
+
+  /**
+   * Admission for work of several calls (a record and its participants, pages of a list):
+   * refused up front, with an honest Retry-After, when the last of its calls could not be
+   * granted within the client's wait beyond the spacing its own calls need anyway (the work
+   * queued ahead counted); nothing is spent on work that would then wait without bound. A
+   * request already under way, and committed or background work, are never refused.
+   */
+  async admitWork(calls: number, options: AcquireOptions): Promise<void> {
+    if (calls <= 1 || options.lane !== 'client') return
+    if (options.request !== undefined && this.#started.has(options.request)) return
+    const { max, windowMs } = this.#limit
+    const status = await this.status()
+    const needed = this.queued + calls
+    const lastAt =
+      needed <= status.remaining
+        ? 0
+        : (status.resetMs > 0 ? status.resetMs : windowMs) +
+          (Math.ceil((needed - status.remaining) / max) - 1) * windowMs
+    const ownSpacing = (Math.ceil(calls / max) - 1) * windowMs
+    const wait = lastAt - ownSpacing
+    if (wait > Math.min(options.maxWaitMs ?? this.#options.maxWaitMs, this.#options.maxWaitMs))
+      throw this.#refusal(wait)
   }
 
   /** The upstream asked us to back off (429/503 with Retry-After): grant nothing until then. */
@@ -284,6 +340,8 @@ export class RateScheduler {
     this.#pumping = true
     try {
       for (let head = this.#next(); head !== undefined; head = this.#next()) {
+        // A grant is made at some moment of the take (in Redis, on the server): no earlier than this.
+        const asked = Date.now()
         const verdict = await this.#options.store.take(this.#options.key, this.#limit, head.lane)
         const now = Date.now()
         if (verdict.granted) {
@@ -294,7 +352,7 @@ export class RateScheduler {
           this.#remove(first)
           if (first.request !== undefined) this.#started.add(first.request)
           this.#published(first, now, true)
-          first.resolve()
+          first.resolve({ sendBy: asked + this.#marginMs })
           continue
         }
         const freeAt = now + verdict.retryAfterMs

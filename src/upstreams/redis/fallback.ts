@@ -62,17 +62,22 @@ export class FallbackBudgetStore implements BudgetStore {
   readonly #options: FallbackOptions
   readonly #now: () => number
   #mode: 'shared' | 'local' = 'shared'
-  /** No grant before this time (a switch between shared and local is under way). */
-  #holdUntil = 0
+  /** When this gateway last went over to its local budget. */
+  #localSince = Number.NEGATIVE_INFINITY
   #lastTryAt = 0
-  /** The last grant made locally, which Redis never saw. */
-  #lastLocalGrant = Number.NEGATIVE_INFINITY
+  /** Per key, the last grant made locally, which Redis never saw. */
+  readonly #lastLocalGrant = new Map<string, number>()
 
   constructor(shared: BudgetStore, options: FallbackOptions) {
     this.#shared = shared
     this.#options = options
     this.#now = options.now ?? Date.now
     this.#local = new MemoryBudgetStore(this.#now)
+  }
+
+  /** This gateway's own grants of `key` after `since`, through Redis or local (see budget-store.ts). */
+  ownGrants(key: string, since: number): number[] {
+    return this.#local.grantsSince(key, since)
   }
 
   /** True while the local budget is in use. */
@@ -83,20 +88,33 @@ export class FallbackBudgetStore implements BudgetStore {
   async take(key: string, limit: RateLimit, lane?: Lane): Promise<BudgetVerdict> {
     const shared = await this.#sharedMode(limit)
     const now = this.#now()
-    if (this.#holdUntil > now) return { granted: false, retryAfterMs: this.#holdUntil - now }
+    const hold = this.#holdFor(key, limit, shared)
+    if (hold > now) return { granted: false, retryAfterMs: hold - now }
     if (shared) {
       try {
         const verdict = await this.#shared.take(key, limit, lane)
         if (verdict.granted) this.#local.record(key, this.#now(), limit.windowMs)
         return verdict
       } catch (err) {
-        this.#toLocal(limit, err)
-        return { granted: false, retryAfterMs: Math.max(1, this.#holdUntil - this.#now()) }
+        this.#toLocal(err)
+        return { granted: false, retryAfterMs: Math.max(1, this.#holdFor(key, limit, false) - this.#now()) }
       }
     }
     const verdict = await this.#takeLocal(key, limit, lane)
-    if (verdict.granted) this.#lastLocalGrant = this.#now()
+    if (verdict.granted) this.#lastLocalGrant.set(key, this.#now())
     return verdict
+  }
+
+  /**
+   * No grant of `key` before this time, each key by its own window: on Redis, until the grants
+   * this gateway made locally (which Redis never saw) have left the window; on the local
+   * budget with others, until every grant they made through Redis before has left it and they
+   * see this gateway gone (alone, the local log holds every grant: no wait).
+   */
+  #holdFor(key: string, limit: RateLimit, shared: boolean): number {
+    if (shared) return (this.#lastLocalGrant.get(key) ?? Number.NEGATIVE_INFINITY) + limit.windowMs
+    if (this.#options.replicas > 1) return this.#localSince + limit.windowMs + PRESENCE_LAG_MS
+    return 0
   }
 
   async status(key: string, limit: RateLimit): Promise<BudgetStatus> {
@@ -104,7 +122,7 @@ export class FallbackBudgetStore implements BudgetStore {
       try {
         return await this.#shared.status(key, limit)
       } catch (err) {
-        this.#toLocal(limit, err)
+        this.#toLocal(err)
       }
     }
     return this.#local.status(key, limit)
@@ -155,22 +173,19 @@ export class FallbackBudgetStore implements BudgetStore {
     } catch {
       return false
     }
+    // Redis never saw the local grants: none may share a window with what Redis grants next
+    // (`#holdFor` keeps each key to that).
     this.#mode = 'shared'
-    // Redis never saw the local grants: none may share a window with what Redis grants next.
-    this.#holdUntil = Math.max(this.#holdUntil, this.#lastLocalGrant + limit.windowMs)
     this.#options.onRecovery?.()
     return true
   }
 
-  #toLocal(limit: RateLimit, err: unknown): void {
+  #toLocal(err: unknown): void {
     if (this.#mode === 'local') return
     this.#mode = 'local'
+    this.#localSince = this.#now()
     this.#lastTryAt = this.#now()
     this.#options.onFailure(err)
-    // Alone, the local log holds every grant; with others, their grants through Redis must
-    // leave the window, and they must see this replica gone, before it calls in its slots.
-    if (this.#options.replicas > 1)
-      this.#holdUntil = Math.max(this.#holdUntil, this.#now() + limit.windowMs + PRESENCE_LAG_MS)
   }
 }
 

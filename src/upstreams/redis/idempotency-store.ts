@@ -5,6 +5,7 @@
  */
 import type { Redis, Result } from 'ioredis'
 import { storeUnavailable } from '../../errors.js'
+import { SERVER_NOW } from './lua.js'
 import {
   IDEMPOTENCY_TTL_MS,
   type IdempotencyStore,
@@ -12,14 +13,9 @@ import {
   type StoredResponse,
 } from '../idempotency/store.js'
 
-const NOW = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-`
-
 // KEYS[1] record; ARGV fingerprint, lock_ms, holder, alone ('1'), record ttl ms.
 // Answers 'reserved', 'mismatch', 'in-progress', 'unknown:<writingAt>', or the completed record.
-const RESERVE = `${NOW}
+const RESERVE = `${SERVER_NOW}
 local function reserve()
   redis.call('SET', KEYS[1], cjson.encode({ f = ARGV[1], h = ARGV[3], l = now + tonumber(ARGV[2]) }), 'PX', tonumber(ARGV[5]))
   return 'reserved'
@@ -38,7 +34,7 @@ return reserve()
 `
 
 // KEYS[1] record; ARGV holder. Marks the holder's reservation as writing; 0 when it is not the holder's.
-const MARK_WRITING = `${NOW}
+const MARK_WRITING = `${SERVER_NOW}
 local raw = redis.call('GET', KEYS[1])
 if not raw then return 0 end
 local s = cjson.decode(raw)

@@ -37,15 +37,18 @@ export function createSharedState(options: SharedStateOptions): SharedState {
   // Connection errors are reported through the stores' failures; keep the client from crashing the process.
   redis.on('error', () => undefined)
   const slots = new RedisReplicaSlots(redis, options.replicas, options.replicaSlot ?? null, options.failoverMs)
-  const budget = new FallbackBudgetStore(
-    new RedisBudgetStore(redis, { replicas: options.replicas, absent: (windowMs) => slots.absent(windowMs) }),
-    {
-      replicas: options.replicas,
-      slots,
-      ...(options.failoverMs === undefined ? {} : { failoverMs: options.failoverMs }),
-      onFailure: (err) => options.onFailure('rate budget falls back to this replica’s time slots', err),
-    },
-  )
+  const shared = new RedisBudgetStore(redis, {
+    replicas: options.replicas,
+    absent: (windowMs) => slots.absent(windowMs),
+    // The grants this gateway made, kept by its fallback budget: written back to a Redis that lost them.
+    ownGrants: (key, since) => budget.ownGrants(key, since),
+  })
+  const budget: FallbackBudgetStore = new FallbackBudgetStore(shared, {
+    replicas: options.replicas,
+    slots,
+    ...(options.failoverMs === undefined ? {} : { failoverMs: options.failoverMs }),
+    onFailure: (err) => options.onFailure('rate budget falls back to this replica’s time slots', err),
+  })
   const ready = waitReady(redis, 2_000)
   const cache = new ResilientCacheStore(new RedisCacheStore(redis, { staleMs: options.staleMs }), (err) =>
     options.onFailure('cache', err),
@@ -66,6 +69,7 @@ export function createSharedState(options: SharedStateOptions): SharedState {
     },
     async close() {
       slots.stop()
+      shared.stop()
       cache.stop()
       idempotency.stop()
       redis.disconnect()

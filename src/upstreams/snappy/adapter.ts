@@ -53,7 +53,8 @@ export class SnappyAdapter implements SourceAdapter {
   async getMessage(parts: readonly string[], options: MessageReadOptions): Promise<Message> {
     const [ticket, note] = parts
     if (ticket === undefined || note === undefined) throw invalidId('A Snappy message id names a ticket and a note')
-    const found = (await this.tickets.notes(ticket, options)).find((m) => m.remoteId === note)
+    const notes = await this.tickets.notes(ticket, options, undefined, options.fresh === true)
+    const found = notes.find((m) => m.remoteId === note)
     if (found === undefined) throw notFound(this.connection.name, 'note')
     return found
   }

@@ -100,7 +100,7 @@ describe.each(STORE_KINDS)('the BatchBook sync on %s', (kind) => {
     }
   }, 70_000)
 
-  it('reads the participants of a message asked for at once, and stores them', async () => {
+  it('reads the participants of a message asked for with expand=participants, and stores them', async () => {
     const sim = (gateway.sandbox as NonNullable<RunningGateway['sandbox']>).batchbook.simulator
     const withParticipants = sim.store
       .listCommunications()
@@ -108,8 +108,9 @@ describe.each(STORE_KINDS)('the BatchBook sync on %s', (kind) => {
     if (withParticipants === undefined) throw new Error('no communication with participants seeded')
     const page = await walkMessages(gateway.url, '/v1/messages?source=batchbook&limit=100')
     const id = page.find((m) => m.remoteId === String(withParticipants.id))?.id as string
-    const one = await call<Message>('GET', `${gateway.url}/v1/messages/${id}`)
+    const one = await call<Message>('GET', `${gateway.url}/v1/messages/${id}?expand=participants`)
     expect(one.status).toBe(200)
+    expect(one.body.participantsStatus).toBe('complete')
     expect(one.body.participants.length).toBe(sim.store.participantsOf(withParticipants.id)?.length)
     const before = sim.stats.requests
     const again = await call<Message>('GET', `${gateway.url}/v1/messages/${id}`)

@@ -100,6 +100,18 @@ describe('once the replica serves', () => {
     expect(ids.length).toBe(bb().store.listCommunications().length - 1)
   })
 
+  it('refuses a search given the cursor of an upstream walk with 400 invalid_cursor', async () => {
+    // `include=remote` walks the upstream path even once the replica serves: its cursor is the upstream's.
+    const upstreamPage = await call<Page>('GET', `${gw.url}/v1/messages?source=batchbook&limit=2&include=remote`)
+    const cursor = upstreamPage.body.nextCursor as string
+    const search = await call<{ code: string }>(
+      'GET',
+      `${gw.url}/v1/messages?q=pricing&cursor=${encodeURIComponent(cursor)}`,
+    )
+    expect(search.status).toBe(400)
+    expect(search.body.code).toBe('invalid_cursor')
+  })
+
   it('has a created message in the store at once: the next read finds it without the upstream', async () => {
     const created = await call<Message>('POST', `${gw.url}/v1/messages`, {
       source: 'batchbook',

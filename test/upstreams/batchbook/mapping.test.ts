@@ -49,6 +49,7 @@ describe('BatchBook communication → Message', () => {
       updatedAt: '2010-05-28T14:53:44.000Z',
       author: null,
       participants: [],
+      participantsStatus: 'pending',
       tags: [],
       comments: [],
       attachments: [],

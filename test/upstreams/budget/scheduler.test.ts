@@ -170,6 +170,19 @@ describe('RateScheduler', () => {
     await Promise.all(waits)
   })
 
+  it('admits work of several calls only when all of them could be had within the wait', async () => {
+    const s = scheduler(150, { max: 1, windowMs: 100 })
+    // On a free budget, two calls need only their own spacing: admitted.
+    await expect(s.admitWork(2, { lane: 'client' })).resolves.toBeUndefined()
+    // With two calls queued ahead, the last of two more would wait far past 150 ms: refused
+    // before anything is spent, with a Retry-After.
+    const ahead = [s.acquire({ lane: 'committed' }), s.acquire({ lane: 'committed' })]
+    await expect(s.admitWork(2, { lane: 'client' })).rejects.toMatchObject({ code: 'rate_limited' })
+    // A request under way, and other lanes, are never refused.
+    await expect(s.admitWork(2, { lane: 'committed' })).resolves.toBeUndefined()
+    await Promise.all(ahead)
+  })
+
   it('does not refuse the other calls of a request once one of them was granted', async () => {
     const s = scheduler(150, { max: 1, windowMs: 100 })
     await s.acquire()

@@ -73,3 +73,39 @@ describe('RedisBudgetStore', () => {
     for (const at of grants) expect(at % 2_000).toBeLessThan(500 + 50)
   })
 })
+
+describe('a Redis that comes back empty', () => {
+  it('gets every live gateway’s grants of the window back before it grants again', async () => {
+    const prefix = testPrefix()
+    const limit = { max: 5, windowMs: 10_000 }
+    // Two gateways, each knowing its own grants as the fallback budget keeps them.
+    const grants: number[][] = [[], []]
+    const stores = await Promise.all(
+      [0, 1].map(
+        async (i) =>
+          new RedisBudgetStore(await testRedis(prefix), {
+            replicas: 2,
+            absent: () => new Set(),
+            ownGrants: (_key, since) => (grants[i] as number[]).filter((at) => at > since),
+          }),
+      ),
+    )
+    const take = async (i: number) => {
+      const verdict = await (stores[i] as RedisBudgetStore).take('k', limit)
+      if (verdict.granted) grants[i]?.push(Date.now())
+      return verdict
+    }
+    for (const i of [0, 0, 0, 1, 1]) expect((await take(i)).granted).toBe(true)
+    expect((await take(0)).granted).toBe(false)
+    // Redis restarted empty: the log and every mark of the key are gone.
+    const redis = await testRedis(prefix)
+    await redis.del('budget:{k}:log', 'budget:{k}:epoch', 'budget:{k}:pause', 'budget:{k}:demand')
+    // The first gateway to take finds another epoch: it writes its grants back and holds the key,
+    // until the other has written back too (its look every second).
+    expect((await take(1)).granted).toBe(false)
+    await new Promise((r) => setTimeout(r, 3_000))
+    const after = await Promise.all([take(0), take(1), take(0)])
+    expect(after.filter((v) => v.granted)).toHaveLength(0)
+    for (const store of stores) store.stop()
+  })
+})

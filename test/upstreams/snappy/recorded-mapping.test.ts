@@ -156,6 +156,7 @@ describe('recorded traffic through the mapping', () => {
       updatedAt: '2014-09-22T12:05:06.000Z',
       author: { role: 'from', ...john },
       participants: [{ role: 'from', ...john }],
+      participantsStatus: 'complete',
       tags: [],
       comments: [],
       attachments: [],

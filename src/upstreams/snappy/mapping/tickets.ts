@@ -108,6 +108,8 @@ export function toMessage(value: unknown, connection: string, context: NoteConte
     participants: optionalArray(n.contacts, 'note contacts')
       .map((c) => contactParticipant(c, connection, account))
       .filter((p) => p !== null),
+    // A note comes with its contacts: always the whole list.
+    participantsStatus: 'complete',
     tags: context.tags ?? [],
     comments: [],
     attachments: optionalArray(n.attachments, 'note attachments').map((a) =>
