@@ -30,7 +30,10 @@ import { type Replica, openReplica } from './replica/index.js'
 import { createSyncRunner } from './replica/sync/index.js'
 import { StoreIdempotencyStore } from './replica/idempotency.js'
 import { forgetOtherUpstreams } from './replica/sync/identity.js'
+import { newHolder } from './replica/holder.js'
 import { WebhookDelivery } from './services/webhook-delivery.js'
+import { type Clock, realClock } from './clock.js'
+import type { Dispatcher } from 'undici'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -40,6 +43,8 @@ declare module 'fastify' {
     shared: SharedState | null
     /** The synced replica; null when it is turned off (`REPLICA=false`). */
     replica: Replica | null
+    /** The time everything in the gateway reads (see clock.ts). */
+    clock: Clock
   }
 }
 
@@ -57,6 +62,13 @@ export interface AppOptions {
   sync?: boolean
   /** False: this process does not send webhooks. */
   deliver?: boolean
+  /** The real clock unless given (tests pass a virtual one). */
+  clock?: Clock
+  /**
+   * Dispatchers by upstream origin, used instead of sockets (tests hand requests to a
+   * simulator in the same process).
+   */
+  dispatchers?: ReadonlyMap<string, Dispatcher>
 }
 
 /** Secrets that must never reach a log line, wherever they appear. */
@@ -108,6 +120,8 @@ function serverOptions(options: AppOptions): FastifyServerOptions {
 /** The gateway as a plugin: everything it serves, built from `options`. */
 async function app(instance: FastifyInstance, options: AppOptions): Promise<void> {
   const { config } = options
+  const clock = options.clock ?? realClock
+  const holder = newHolder()
   const shared =
     options.stores === undefined && config.redisUrl !== null
       ? createSharedState({
@@ -116,6 +130,7 @@ async function app(instance: FastifyInstance, options: AppOptions): Promise<void
           replicas: config.replicas,
           replicaSlot: config.replicaSlot,
           failoverMs: config.failoverMs,
+          clock,
           staleMs: config.cache.staleMs,
           onFailure: (what, err, level = 'warn') => instance.log[level]({ err }, `Redis unreachable: ${what}`),
         })
@@ -125,6 +140,7 @@ async function app(instance: FastifyInstance, options: AppOptions): Promise<void
   const replica = config.replica.enabled
     ? await openReplica(config.replica, {
         sandbox: config.sandbox,
+        clock,
         onAvailability: (state, err) => {
           if (state === 'down')
             instance.log.error({ err }, 'the store is unreachable: serving degraded until it is back')
@@ -144,6 +160,8 @@ async function app(instance: FastifyInstance, options: AppOptions): Promise<void
       : givenStores
   const upstreams = new UpstreamRegistry(config, {
     scope: callScope,
+    clock,
+    ...(options.dispatchers === undefined ? {} : { dispatchers: options.dispatchers }),
     ...(stores === undefined ? {} : { stores }),
     ...(options.sandboxConnections === undefined ? {} : { sandboxConnections: options.sandboxConnections }),
   })
@@ -160,6 +178,7 @@ async function app(instance: FastifyInstance, options: AppOptions): Promise<void
       ? null
       : createSyncRunner(upstreams, replica, config.replica.sync, {
           alone: config.replicas === 1,
+          holder,
           onFailing: (connection, err) =>
             instance.log.error({ err, connection }, 'replica sync is failing; retrying with backoff'),
           onRecovered: (connection, failures) => instance.log.info({ connection, failures }, 'replica sync recovered'),
@@ -179,6 +198,7 @@ async function app(instance: FastifyInstance, options: AppOptions): Promise<void
             return mayUse(caller, connection)
           },
           onError: (err) => instance.log.warn({ err }, 'webhook delivery round failed; retrying'),
+          holder,
         })
   instance.decorate('replica', replica)
   instance.addHook('onReady', async () => {
@@ -188,6 +208,7 @@ async function app(instance: FastifyInstance, options: AppOptions): Promise<void
   instance.decorate('config', options.config)
   instance.decorate('upstreams', upstreams)
   instance.decorate('shared', shared)
+  instance.decorate('clock', clock)
   instance.addHook('onClose', async () => {
     await runner?.stop()
     await delivery?.stop()
@@ -214,7 +235,7 @@ async function app(instance: FastifyInstance, options: AppOptions): Promise<void
     maxWaitMs: config.upstream.maxQueueWaitMs,
     intervalOf: (connection) => upstreams.get(connection)?.engine.scheduler.intervalMs ?? 0,
   })
-  await instance.register(idempotency, { store: upstreams.stores.idempotency, alone: config.replicas === 1 })
+  await instance.register(idempotency, { store: upstreams.stores.idempotency, alone: config.replicas === 1, holder })
   await instance.register(httpCaching)
   await instance.register(rateHeaders)
   await instance.register(openapi)

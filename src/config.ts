@@ -124,6 +124,8 @@ export interface EventsConfig {
     retryBaseMs: number
     /** How long a delivery is retried before the endpoint is disabled. */
     retryForMs: number
+    /** How often an idle gateway looks for deliveries due (other gateways' events included). */
+    pollMs: number
   }
 }
 
@@ -283,6 +285,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): C
       timeoutMs: integerVar(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000, problems),
       retryBaseMs: integerVar(env, 'WEBHOOK_RETRY_BASE_MS', 5_000, 10, 3_600_000, problems),
       retryForMs: integerVar(env, 'WEBHOOK_RETRY_FOR_MS', 3 * 86_400_000, 1_000, 14 * 86_400_000, problems),
+      pollMs: integerVar(env, 'WEBHOOK_POLL_MS', 500, 50, 60_000, problems),
     },
   }
 

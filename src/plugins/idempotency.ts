@@ -17,7 +17,6 @@ import { createHash, randomUUID } from 'node:crypto'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { idempotencyKeyInUse, idempotencyKeyReused, idempotencyOutcomeUnknown, validationFailed } from '../errors.js'
-import { PROCESS_HOLDER } from '../replica/holder.js'
 import { currentContext } from '../request-context.js'
 import { IDEMPOTENCY_LOCK_MS, IDEMPOTENCY_TTL_MS, type IdempotencyStore } from '../upstreams/idempotency/store.js'
 
@@ -67,6 +66,8 @@ interface IdempotencyOptions {
    * its dead predecessor's, resolved at once rather than when its lock runs out.
    */
   alone: boolean
+  /** This gateway, as the keys it holds name it. */
+  holder: string
 }
 
 async function idempotency(app: FastifyInstance, options: IdempotencyOptions): Promise<void> {
@@ -80,7 +81,7 @@ async function idempotency(app: FastifyInstance, options: IdempotencyOptions): P
     // Keys are the caller's own: two clients choosing the same key never meet.
     const key = `${request.caller?.name ?? '-'}|${request.method} ${request.routeOptions.url}|${given}`
     const fingerprint = fingerprintOf(request)
-    const holder = `${PROCESS_HOLDER}|${randomUUID()}`
+    const holder = `${options.holder}|${randomUUID()}`
     const reservation = await store.reserve(key, fingerprint, IDEMPOTENCY_LOCK_MS, holder, options.alone)
     switch (reservation.state) {
       case 'reserved': {

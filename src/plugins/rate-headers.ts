@@ -14,7 +14,7 @@ interface Budget {
   status: BudgetStatus
 }
 
-function setHeaders(reply: FastifyReply, budgets: Budget[]): void {
+function setHeaders(reply: FastifyReply, budgets: Budget[], now: number): void {
   let tightest: Budget | undefined
   for (const b of budgets) {
     if (tightest === undefined || b.status.remaining / b.limit < tightest.status.remaining / tightest.limit)
@@ -23,7 +23,7 @@ function setHeaders(reply: FastifyReply, budgets: Budget[]): void {
   if (tightest === undefined) return
   reply.header('x-ratelimit-limit', String(tightest.limit))
   reply.header('x-ratelimit-remaining', String(tightest.status.remaining))
-  reply.header('x-ratelimit-reset', String(Math.ceil((Date.now() + tightest.status.resetMs) / 1000)))
+  reply.header('x-ratelimit-reset', String(Math.ceil((now + tightest.status.resetMs) / 1000)))
   reply.header('x-ratelimit-resource', tightest.name)
 }
 
@@ -47,13 +47,13 @@ async function rateHeaders(app: FastifyInstance): Promise<void> {
       else pending.push(scheduler.status().then((status) => ({ name, limit, status })))
     }
     if (pending.length === 0) {
-      setHeaders(reply, budgets)
+      setHeaders(reply, budgets, app.clock.now())
       done(null, payload)
       return
     }
     Promise.all(pending).then(
       (fetched) => {
-        setHeaders(reply, budgets.concat(fetched))
+        setHeaders(reply, budgets.concat(fetched), app.clock.now())
         done(null, payload)
       },
       (err: unknown) => done(err as Error),

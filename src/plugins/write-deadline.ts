@@ -10,6 +10,7 @@
  * record's event is recorded as usual. Its own answer, or a failure after the early one, is
  * then only logged.
  */
+import type { Timer } from '../clock.js'
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify'
 import fp from 'fastify-plugin'
 import { currentContext, type RequestContext } from '../request-context.js'
@@ -18,7 +19,7 @@ import { describeDuration } from '../durations.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
-    writeDeadline: NodeJS.Timeout | null
+    writeDeadline: Timer | null
   }
 }
 
@@ -39,7 +40,10 @@ const DEFAULT_STEP = 'read-back'
 function answerEarly(request: FastifyRequest, reply: FastifyReply, context: RequestContext, boundMs: number): void {
   if (reply.sent) return
   if (context.inCall > 0) {
-    request.writeDeadline = setTimeout(() => answerEarly(request, reply, context, boundMs), RECHECK_MS)
+    request.writeDeadline = request.server.clock.setTimeout(
+      () => answerEarly(request, reply, context, boundMs),
+      RECHECK_MS,
+    )
     return
   }
   const connection = [...context.connections][0] ?? '-'
@@ -90,15 +94,16 @@ async function writeDeadline(app: FastifyInstance, options: WriteDeadlineOptions
       context.onCommitted = () => {
         if (request.writeDeadline !== null) return
         const interval = Math.max(0, ...[...context.connections].map((c) => options.intervalOf(c)))
-        const boundMs = options.maxWaitMs + interval
-        request.writeDeadline = setTimeout(() => answerEarly(request, reply, context, boundMs), boundMs)
+        // The step granted at the earliest (one interval on) is on its way by then: a moment past it.
+        const boundMs = options.maxWaitMs + interval + RECHECK_MS
+        request.writeDeadline = app.clock.setTimeout(() => answerEarly(request, reply, context, boundMs), boundMs)
       }
     }
     done()
   })
 
   app.addHook('onResponse', (request, _reply, done) => {
-    if (request.writeDeadline !== null) clearTimeout(request.writeDeadline)
+    if (request.writeDeadline !== null) app.clock.clearTimeout(request.writeDeadline)
     done()
   })
 }

@@ -70,12 +70,11 @@ export class ConversationRecords {
       notes_signature: null,
       doc: JSON.stringify(doc),
     }
-    const { dialect } = this.#replica
     await this.#replica.db.transaction().execute(async (trx) => {
       const before = await trx.selectFrom('conversations').select('doc').where('id', '=', row.id).executeTakeFirst()
       await this.#write(trx, row)
       if (origin === null || before?.doc === row.doc) return
-      await appendEvents(trx, dialect, [
+      await appendEvents(trx, this.#replica, [
         {
           type: before === undefined ? 'conversation.created' : 'conversation.updated',
           connection: row.connection,
@@ -219,7 +218,6 @@ export class ConversationRecords {
   }
 
   async remove(id: string, origin: EventOrigin | null = null): Promise<void> {
-    const { dialect } = this.#replica
     await this.#replica.db.transaction().execute(async (trx) => {
       const gone = await trx
         .selectFrom('conversations')
@@ -228,7 +226,7 @@ export class ConversationRecords {
         .executeTakeFirst()
       await trx.deleteFrom('conversations').where('id', '=', id).execute()
       if (origin === null || gone === undefined) return
-      await appendEvents(trx, dialect, [
+      await appendEvents(trx, this.#replica, [
         {
           type: 'conversation.deleted',
           connection: gone.connection,

@@ -17,6 +17,7 @@ import { GuardedPool, connectionOptions } from './guarded-pool.js'
 import { migrate } from './migrations.js'
 import { openSqliteDatabase } from './sqlite.js'
 import type { ReplicaTables } from './tables.js'
+import { type Clock, realClock } from '../clock.js'
 
 export type Dialect = 'sqlite' | 'postgres'
 
@@ -24,6 +25,8 @@ export interface ReplicaDb {
   db: Kysely<ReplicaTables>
   dialect: Dialect
   availability: StoreAvailability
+  /** The time every repository reads (stamps, leases, retention). */
+  clock: Clock
   /**
    * Reaches the server (migrating it the first time) and marks the store `recovering`; throws
    * while it cannot be reached. Nothing to do for the embedded store.
@@ -52,11 +55,12 @@ export interface OpenOptions {
   onAvailability?: AvailabilityListener
   /** Told of errors pg reports outside any query (an idle connection lost). */
   onIdleError?: (err: Error) => void
+  clock?: Clock
 }
 
 export async function openReplicaDb(config: ReplicaConfig, options: OpenOptions = {}): Promise<ReplicaDb> {
   if (config.databaseUrl !== null) return openPostgres(config, options)
-  const replica = openSqlite(config.dataDir, options.sandbox === true)
+  const replica = openSqlite(config.dataDir, options.sandbox === true, options.clock ?? realClock)
   try {
     await migrate(replica.db as Kysely<unknown>, replica.dialect)
   } catch (err) {
@@ -69,7 +73,7 @@ export async function openReplicaDb(config: ReplicaConfig, options: OpenOptions 
 /** The advisory lock gateways starting together take, so that one of them migrates at a time. */
 const MIGRATION_LOCK = 7_240_715_000
 
-function openSqlite(dataDir: string, sandbox: boolean): ReplicaDb {
+function openSqlite(dataDir: string, sandbox: boolean, clock: Clock): ReplicaDb {
   mkdirSync(dataDir, { recursive: true })
   const file = join(dataDir, sandbox ? SANDBOX_FILE : SQLITE_FILE)
   if (sandbox) for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true })
@@ -84,6 +88,7 @@ function openSqlite(dataDir: string, sandbox: boolean): ReplicaDb {
     db,
     dialect: 'sqlite',
     availability: new StoreAvailability('up'),
+    clock,
     connect: async () => undefined,
     close: () => db.destroy(),
   }
@@ -98,13 +103,15 @@ function openPostgres(config: ReplicaConfig, options: OpenOptions): ReplicaDb {
   }
   const availability = new StoreAvailability('connecting', options.onAvailability)
   const onIdleError = options.onIdleError ?? (() => undefined)
-  const pool = new GuardedPool(settings, availability, onIdleError)
+  const clock = options.clock ?? realClock
+  const pool = new GuardedPool(settings, availability, onIdleError, clock)
   const db = new Kysely<ReplicaTables>({ dialect: new PostgresDialect({ pool }) })
   let migrated = false
   return {
     db,
     dialect: 'postgres',
     availability,
+    clock,
     async connect() {
       if (migrated) {
         await pool.probe()

@@ -9,7 +9,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely'
-import type { Dialect, ReplicaDb } from './db.js'
+import type { ReplicaDb } from './db.js'
 import type { ReplicaTables } from './tables.js'
 
 export const EVENT_TYPES = [
@@ -56,9 +56,13 @@ function newEventId(): string {
 }
 
 /** Appends events (inside the caller's transaction) and queues their webhook deliveries. */
-export async function appendEvents(trx: Kysely<ReplicaTables>, dialect: Dialect, events: readonly NewEvent[]) {
+export async function appendEvents(
+  trx: Kysely<ReplicaTables>,
+  store: Pick<ReplicaDb, 'dialect' | 'clock'>,
+  events: readonly NewEvent[],
+) {
   if (events.length === 0) return
-  if (dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(${APPEND_LOCK})`.execute(trx)
+  if (store.dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(${APPEND_LOCK})`.execute(trx)
   const endpoints = await trx
     .selectFrom('webhook_endpoints')
     .select(['id', 'key_name', 'event_types', 'connections'])
@@ -70,7 +74,7 @@ export async function appendEvents(trx: Kysely<ReplicaTables>, dialect: Dialect,
     types: JSON.parse(e.event_types) as string[],
     connections: e.connections === null ? null : (JSON.parse(e.connections) as string[]),
   }))
-  const now = Date.now()
+  const now = store.clock.now()
   const observedAt = new Date(now).toISOString()
   for (const event of events) {
     const id = newEventId()

@@ -15,6 +15,7 @@ import type { PostgresCursor, PostgresPool, PostgresPoolClient, PostgresQueryRes
 import pg from 'pg'
 import { ProblemError } from '../errors.js'
 import { type StoreAvailability, isConnectionFailure } from './availability.js'
+import type { Clock } from '../clock.js'
 
 export interface GuardedPoolOptions {
   connectionString: string
@@ -79,13 +80,14 @@ class GuardedClient implements PostgresPoolClient {
   async #run<R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> {
     if (this.#broken) throw this.#pool.availability.unavailable()
     const ms = this.#pool.deadlineMs
+    // Real time, on purpose: the deadline bounds the machine's I/O (see clock.ts).
     let timer: NodeJS.Timeout | undefined
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Deadline(ms)), ms)
     })
     try {
       return (await Promise.race([
-        this.#client.query(sql, parameters as unknown[]),
+        this.#pool.clock.io(this.#client.query(sql, parameters as unknown[])),
         deadline,
       ])) as unknown as PostgresQueryResult<R>
     } catch (err) {
@@ -123,10 +125,17 @@ class GuardedClient implements PostgresPoolClient {
 export class GuardedPool implements PostgresPool {
   readonly availability: StoreAvailability
   readonly deadlineMs: number
+  readonly clock: Clock
   readonly #pool: pg.Pool
 
-  constructor(options: GuardedPoolOptions, availability: StoreAvailability, onIdleError: (err: Error) => void) {
+  constructor(
+    options: GuardedPoolOptions,
+    availability: StoreAvailability,
+    onIdleError: (err: Error) => void,
+    clock: Clock,
+  ) {
     this.availability = availability
+    this.clock = clock
     this.deadlineMs = options.timeoutMs + CLIENT_DEADLINE_MARGIN_MS
     this.#pool = new pg.Pool({ ...connectionOptions(options), max: options.max })
     // An idle client whose server went away (a crash, a restart): never an uncaught error.
@@ -139,7 +148,7 @@ export class GuardedPool implements PostgresPool {
   async connect(): Promise<PostgresPoolClient> {
     if (!this.availability.admitsQueries) throw this.availability.unavailable()
     try {
-      return new GuardedClient(await this.#pool.connect(), this)
+      return new GuardedClient(await this.clock.io(this.#pool.connect()), this)
     } catch (err) {
       if (err instanceof ProblemError) throw err
       this.availability.failed(err)
@@ -149,7 +158,7 @@ export class GuardedPool implements PostgresPool {
 
   /** One statement outside the availability check: the probe that finds the store back. */
   async probe(): Promise<void> {
-    const client = await this.#pool.connect()
+    const client = await this.clock.io(this.#pool.connect())
     const guarded = new GuardedClient(client, this)
     try {
       await guarded.query('SELECT 1', [])

@@ -10,7 +10,7 @@
  * once a second, migrates it when first reached, replays the journal in order and only then
  * lets requests use the store again.
  */
-import { setTimeout as sleep } from 'node:timers/promises'
+import type { Clock } from '../clock.js'
 import { sql } from 'kysely'
 import type { ReplicaConfig } from '../config.js'
 import { type StoreState, isStoreOutage } from './availability.js'
@@ -64,6 +64,10 @@ export class Replica {
     this.webhooks = new WebhookStore(db)
   }
 
+  get clock(): Clock {
+    return this.db.clock
+  }
+
   /** Whether requests may use the store now (see availability.ts). */
   get available(): boolean {
     return this.db.availability.up
@@ -80,7 +84,7 @@ export class Replica {
   async start(waitMs: number): Promise<boolean> {
     if (this.available) return true
     const recovery = this.#recover()
-    await Promise.race([recovery, sleep(waitMs, undefined, { signal: this.#closing.signal }).catch(() => undefined)])
+    await Promise.race([recovery, this.clock.sleep(waitMs, this.#closing.signal)])
     return this.available
   }
 
@@ -107,7 +111,8 @@ export class Replica {
    * the last one read (ask `available` before serving from the store).
    */
   async state(connection: string): Promise<SyncState | undefined> {
-    if (Date.now() - this.#readAt > STATE_REFRESH_MS && this.available) await this.#refresh().catch(() => undefined)
+    if (this.clock.now() - this.#readAt > STATE_REFRESH_MS && this.available)
+      await this.#refresh().catch(() => undefined)
     return this.#known.get(connection)
   }
 
@@ -134,12 +139,13 @@ export class Replica {
 
   /** Seconds since the last successful sync of the oldest of these connections (0 when none synced yet). */
   async dataAge(connections: readonly string[]): Promise<number> {
-    let oldest = Date.now()
+    const now = this.clock.now()
+    let oldest = now
     for (const name of connections) {
       const at = (await this.state(name))?.lastSuccessAt
       if (at != null) oldest = Math.min(oldest, Date.parse(at))
     }
-    return Math.max(0, Math.floor((Date.now() - oldest) / 1000))
+    return Math.max(0, Math.floor((now - oldest) / 1000))
   }
 
   /**
@@ -191,7 +197,7 @@ export class Replica {
       .all()
       .then((states) => {
         this.#known = new Map(states.map((s) => [s.connection, s]))
-        this.#readAt = Date.now()
+        this.#readAt = this.clock.now()
       })
       .finally(() => {
         this.#reading = null
@@ -212,7 +218,7 @@ export class Replica {
     const availability = this.db.availability
     while (!signal.aborted) {
       try {
-        await this.db.connect()
+        await this.clock.io(this.db.connect())
         await this.journal.replay(this, isStoreOutage, (change, err) =>
           this.#options.onJournalDropped?.(change.what, err),
         )
@@ -220,7 +226,7 @@ export class Replica {
         return
       } catch (err) {
         availability.failed(err)
-        await sleep(PROBE_EVERY_MS, undefined, { signal }).catch(() => undefined)
+        await this.clock.sleep(PROBE_EVERY_MS, signal)
       }
     }
   }

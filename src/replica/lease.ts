@@ -16,7 +16,7 @@ export class SyncLeases {
 
   /** Takes or renews the lease for `ttlMs`; true when `holder` has it now. `alone`: take it whoever holds it. */
   async acquire(connection: string, holder: string, ttlMs: number, alone = false): Promise<boolean> {
-    const now = Date.now()
+    const now = this.#replica.clock.now()
     const { db } = this.#replica
     await db
       .insertInto('sync_leases')
@@ -51,6 +51,6 @@ export class SyncLeases {
       .select(['holder', 'expires_at'])
       .where('connection', '=', connection)
       .executeTakeFirst()
-    return row === undefined || row.expires_at < Date.now() ? null : row.holder
+    return row === undefined || row.expires_at < this.#replica.clock.now() ? null : row.holder
   }
 }

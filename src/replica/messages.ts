@@ -6,6 +6,7 @@ import { type Expression, type SelectQueryBuilder, type SqlBool, sql } from 'kys
 import type { Message, Participant } from '../schemas/message.js'
 import type { TimelineKey } from '../cursor.js'
 import type { ReplicaDb } from './db.js'
+import { isoNow } from '../clock.js'
 import type { ReplicaTables } from './tables.js'
 import { type EventOrigin, type NewEvent, appendEvents } from './events.js'
 
@@ -67,6 +68,18 @@ function ftsQuery(q: string): string | null {
 
 const iso = (value: string) => new Date(value).toISOString()
 
+/**
+ * Whether two stored documents are the same record. `participantsStatus` is the replica's own
+ * progress, not a change of the record: participants read after the record (BatchBook lists
+ * them apart) are an event only when they differ from those stored.
+ */
+function sameRecord(before: string, after: string): boolean {
+  if (before === after) return true
+  const { participantsStatus: _was, ...was } = JSON.parse(before) as Message
+  const { participantsStatus: _is, ...is } = JSON.parse(after) as Message
+  return JSON.stringify(was) === JSON.stringify(is)
+}
+
 function contactsOf(message: Message): string[] {
   const ids = new Set<string>()
   for (const p of message.participants) if (p.contactId !== null) ids.add(p.contactId)
@@ -92,8 +105,8 @@ export class MessageRecords {
     origin: EventOrigin | null = null,
   ): Promise<void> {
     if (messages.length === 0) return
-    const { db, dialect } = this.#replica
-    const now = new Date().toISOString()
+    const { db } = this.#replica
+    const now = isoNow(this.#replica.clock)
     await db.transaction().execute(async (trx) => {
       for (let i = 0; i < messages.length; i += CHUNK) {
         const chunk = messages.slice(i, i + CHUNK)
@@ -177,7 +190,7 @@ export class MessageRecords {
         const changes: NewEvent[] = []
         rows.forEach((row, i) => {
           const old = before.get(row.id)
-          if (old === row.doc) return
+          if (old !== undefined && sameRecord(old, row.doc)) return
           changes.push({
             type: old === undefined ? 'message.created' : 'message.updated',
             connection: row.connection,
@@ -186,7 +199,7 @@ export class MessageRecords {
             object: stored[i],
           })
         })
-        await appendEvents(trx, dialect, changes)
+        await appendEvents(trx, this.#replica, changes)
       }
     })
   }
@@ -267,7 +280,6 @@ export class MessageRecords {
 
   async remove(ids: readonly string[], origin: EventOrigin | null = null): Promise<void> {
     if (ids.length === 0) return
-    const { dialect } = this.#replica
     await this.#replica.db.transaction().execute(async (trx) => {
       for (let i = 0; i < ids.length; i += CHUNK) {
         const chunk = ids.slice(i, i + CHUNK)
@@ -281,7 +293,7 @@ export class MessageRecords {
         if (origin === null) continue
         await appendEvents(
           trx,
-          dialect,
+          this.#replica,
           gone.map((row) => ({
             type: 'message.deleted' as const,
             connection: row.connection,
@@ -377,7 +389,7 @@ export class MessageRecords {
   async wantParticipants(id: string): Promise<void> {
     await this.#replica.db
       .updateTable('messages')
-      .set({ participants_wanted_at: new Date().toISOString() })
+      .set({ participants_wanted_at: isoNow(this.#replica.clock) })
       .where('id', '=', id)
       .where('participants_loaded', '=', 0)
       .where('participants_wanted_at', 'is', null)

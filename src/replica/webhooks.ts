@@ -9,6 +9,7 @@
  */
 import type { Kysely } from 'kysely'
 import type { ReplicaDb } from './db.js'
+import { isoNow } from '../clock.js'
 import { type ChangeEvent, appendEvents, pendingDelivery, visibleTo } from './events.js'
 import type { ReplicaTables } from './tables.js'
 
@@ -89,7 +90,7 @@ export class WebhookStore {
   }
 
   async create(input: NewEndpoint): Promise<WebhookEndpoint> {
-    const now = new Date().toISOString()
+    const now = isoNow(this.#replica.clock)
     const row: EndpointRow = {
       id: input.id,
       key_name: input.keyName,
@@ -134,7 +135,7 @@ export class WebhookStore {
   }
 
   async update(id: string, keyName: string, patch: EndpointPatch): Promise<WebhookEndpoint | undefined> {
-    const set: Partial<EndpointRow> = { updated_at: new Date().toISOString() }
+    const set: Partial<EndpointRow> = { updated_at: isoNow(this.#replica.clock) }
     if (patch.url !== undefined) set.url = patch.url
     if (patch.description !== undefined) set.description = patch.description
     if (patch.eventTypes !== undefined) set.event_types = JSON.stringify(patch.eventTypes)
@@ -156,7 +157,7 @@ export class WebhookStore {
   async setSecret(id: string, keyName: string, secret: string): Promise<boolean> {
     const result = await this.#replica.db
       .updateTable('webhook_endpoints')
-      .set({ secret, updated_at: new Date().toISOString() })
+      .set({ secret, updated_at: isoNow(this.#replica.clock) })
       .where('id', '=', id)
       .where('key_name', '=', keyName)
       .executeTakeFirst()
@@ -196,7 +197,7 @@ export class WebhookStore {
       .where((eb) => visibleTo(eb, allowed, keyName))
     if (!endpoint.eventTypes.includes('*')) select = select.where('type', 'in', endpoint.eventTypes)
     const events = await select.orderBy('seq').execute()
-    const now = Date.now()
+    const now = this.#replica.clock.now()
     for (let i = 0; i < events.length; i += 200) {
       await this.#replica.db
         .insertInto('webhook_deliveries')
@@ -217,7 +218,7 @@ export class WebhookStore {
     skip: readonly string[] = [],
   ): Promise<ClaimedDelivery[]> {
     const { db, dialect } = this.#replica
-    const now = Date.now()
+    const now = this.#replica.clock.now()
     return db.transaction().execute(async (trx) => {
       let due = trx
         .selectFrom('webhook_deliveries as d')
@@ -319,7 +320,7 @@ export class WebhookStore {
           status: next.status,
           attempts: delivery.attempts + 1,
           first_attempt_at: delivery.firstAttemptAt ?? Date.parse(attempt.attemptedAt),
-          next_attempt_at: next.status === 'pending' ? next.retryAt : Date.now(),
+          next_attempt_at: next.status === 'pending' ? next.retryAt : this.#replica.clock.now(),
           locked_by: null,
           locked_until: null,
         })
@@ -350,7 +351,7 @@ export class WebhookStore {
 
   /** Disables the endpoint and records an event saying so, for its key. */
   async #disable(trx: Kysely<ReplicaTables>, endpoint: ClaimedDelivery['endpoint'], reason: string): Promise<void> {
-    const now = new Date().toISOString()
+    const now = isoNow(this.#replica.clock)
     await trx
       .updateTable('webhook_endpoints')
       .set({ status: 'disabled', disabled_reason: reason, updated_at: now })
@@ -358,7 +359,7 @@ export class WebhookStore {
       .execute()
     const row = await trx.selectFrom('webhook_endpoints').selectAll().where('id', '=', endpoint.id).executeTakeFirst()
     if (row === undefined) return
-    await appendEvents(trx, this.#replica.dialect, [
+    await appendEvents(trx, this.#replica, [
       {
         type: 'webhook_endpoint.disabled',
         connection: null,
@@ -392,7 +393,7 @@ export class WebhookStore {
 
   /** For the metrics: pending deliveries, the age of the oldest one due, disabled endpoints. */
   async stats(): Promise<{ pending: number; oldestDueMs: number; disabled: number }> {
-    const now = Date.now()
+    const now = this.#replica.clock.now()
     const { db } = this.#replica
     const pending = await db
       .selectFrom('webhook_deliveries')

@@ -2,6 +2,9 @@
  * Sandbox mode: both upstream simulators in-process on loopback with fresh random
  * credentials, and the connections that point the gateway at them.
  */
+import type { Dispatcher } from 'undici'
+import type { Clock } from '../clock.js'
+import { InProcessDispatcher } from './frame/in-process.js'
 import { randomBytes } from 'node:crypto'
 import type { ConnectionConfig, RateLimit } from '../config.js'
 import { DEFAULT_BATCHBOOK_LIMIT } from '../upstreams/batchbook/wire.js'
@@ -17,6 +20,8 @@ export interface Sandbox {
   connections: ConnectionConfig[]
   batchbook: { simulator: BatchBookSimulator; origin: string }
   snappy: { simulator: SnappySimulator; origin: string }
+  /** With `inProcess`: the dispatchers that reach the simulators, by origin (see AppOptions). */
+  dispatchers: ReadonlyMap<string, Dispatcher>
   close(): Promise<void>
 }
 
@@ -28,7 +33,17 @@ export interface SandboxOptions {
   limits?: { batchbook?: RateLimit; snappy?: RateLimit }
   /** More data than the small seed, for tests and benchmarks at realistic sizes (see SandboxVolume). */
   volume?: SandboxVolume
+  /** The simulators' time (the real clock unless given). */
+  clock?: Clock
+  /**
+   * No sockets: the simulators answer through in-process dispatchers (tests on a virtual
+   * clock). Their origins are placeholders on loopback that nothing listens on.
+   */
+  inProcess?: boolean
 }
+
+/** Where in-process simulators are said to be: loopback ports nothing listens on (1 and 2). */
+const IN_PROCESS_ORIGINS = { batchbook: 'http://127.0.0.1:1', snappy: 'http://127.0.0.1:2' }
 
 export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const token = randomBytes(16).toString('hex')
@@ -39,16 +54,26 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     tokens: [token],
     limit: options.unlimited === true ? false : batchbookLimit,
     volume: options.volume,
+    clock: options.clock,
   })
   const snappy = createSnappySimulator({
     keys: [key],
     limit: options.unlimited === true ? false : snappyLimit,
     volume: options.volume,
+    clock: options.clock,
   })
-  const [batchbookOrigin, snappyOrigin] = await Promise.all([
-    listenOnLoopback(batchbook.app),
-    listenOnLoopback(snappy.app),
-  ])
+  const inProcess = options.inProcess === true
+  const [batchbookOrigin, snappyOrigin] = inProcess
+    ? [IN_PROCESS_ORIGINS.batchbook, IN_PROCESS_ORIGINS.snappy]
+    : await Promise.all([listenOnLoopback(batchbook.app), listenOnLoopback(snappy.app)])
+  const dispatchers = new Map<string, Dispatcher>(
+    inProcess
+      ? [
+          [batchbookOrigin, new InProcessDispatcher(batchbook.app)],
+          [snappyOrigin, new InProcessDispatcher(snappy.app)],
+        ]
+      : [],
+  )
   return {
     connections: [
       {
@@ -69,6 +94,7 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       },
     ],
     batchbook: { simulator: batchbook, origin: batchbookOrigin },
+    dispatchers,
     snappy: { simulator: snappy, origin: snappyOrigin },
     async close() {
       await Promise.allSettled([batchbook.app.close(), snappy.close()])

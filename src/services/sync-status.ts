@@ -22,7 +22,7 @@ export async function syncStatus(replica: Replica, connection: string, config: S
   const [state, counts] = await Promise.all([replica.state(connection), replica.counts(connection)])
   const report = state === undefined ? {} : reportOf(state)
   const lastSuccessAt = state?.lastSuccessAt ?? null
-  const secondsSince = (at: string) => Math.max(0, Math.floor((Date.now() - Date.parse(at)) / 1000))
+  const secondsSince = (at: string) => Math.max(0, Math.floor((replica.clock.now() - Date.parse(at)) / 1000))
   return {
     state:
       state === undefined
@@ -64,7 +64,7 @@ export async function failingSyncs(
   for (const { name, source } of connections) {
     const state = await replica.state(name).catch(() => undefined)
     const since = state === undefined ? undefined : reportOf(state).failingSince
-    if (since !== undefined && Date.now() - Date.parse(since) > FAILING_INTERVALS * pollMsOf(config, source))
+    if (since !== undefined && replica.clock.now() - Date.parse(since) > FAILING_INTERVALS * pollMsOf(config, source))
       failing.push(name)
   }
   return failing

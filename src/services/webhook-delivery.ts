@@ -13,16 +13,13 @@
  * Old events are pruned here too, once an hour.
  */
 import diagnostics from 'node:diagnostics_channel'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { Webhook } from 'standardwebhooks'
-import { PROCESS_HOLDER } from '../replica/holder.js'
 import type { EventsConfig } from '../config.js'
 import { describeDuration } from '../durations.js'
 import type { Replica } from '../replica/index.js'
 import type { ClaimedDelivery } from '../replica/webhooks.js'
 import { createWebhookDispatcher, postWebhook } from './webhook-target.js'
 
-const IDLE_POLL_MS = 500
 /** Attempts in flight from this gateway, in all and to one endpoint. */
 const IN_FLIGHT = 32
 const PER_ENDPOINT = 4
@@ -43,6 +40,8 @@ export interface WebhookDeliveryOptions {
   /** Whether the key may (still) see events of the connection. */
   mayUse(keyName: string, connection: string): boolean
   onError(err: unknown): void
+  /** This gateway, as its delivery claims name it. */
+  holder: string
 }
 
 /** The delay before retry `attempt` (1 for the first retry): doubling, capped, half of it jittered. */
@@ -52,7 +51,7 @@ export function retryDelay(attempt: number, baseMs: number, random = Math.random
 }
 
 export class WebhookDelivery {
-  readonly holder = PROCESS_HOLDER
+  readonly holder: string
   readonly #options: WebhookDeliveryOptions
   readonly #dispatcher
   readonly #abort = new AbortController()
@@ -61,6 +60,7 @@ export class WebhookDelivery {
 
   constructor(options: WebhookDeliveryOptions) {
     this.#options = options
+    this.holder = options.holder
     this.#dispatcher = createWebhookDispatcher({
       allowPrivate: options.config.webhooks.allowPrivateNetworks,
       timeoutMs: options.config.webhooks.timeoutMs,
@@ -120,7 +120,7 @@ export class WebhookDelivery {
       // Claim again at once while there was work; else when an attempt ends (its endpoint has
       // room again) or after a pause.
       if (claimed.length === 0 || sending.size >= IN_FLIGHT) {
-        await Promise.race([sleep(IDLE_POLL_MS, undefined, { signal }).catch(() => undefined), ...sending])
+        await Promise.race([replica.clock.sleep(config.webhooks.pollMs, signal), ...sending])
       }
     }
     await Promise.allSettled([...sending])
@@ -133,19 +133,22 @@ export class WebhookDelivery {
       await replica.webhooks.cancel(delivery)
       return
     }
-    const sentAt = new Date()
+    const sentAt = new Date(replica.clock.now())
     const headers = {
       'webhook-id': delivery.event.id,
       'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
       'webhook-signature': new Webhook(delivery.endpoint.secret).sign(delivery.event.id, sentAt, delivery.payload),
       'user-agent': 'Switchboard-Webhooks/1',
     }
-    const result = await postWebhook(
-      this.#dispatcher,
-      new URL(delivery.endpoint.url),
-      headers,
-      delivery.payload,
-      config.webhooks.timeoutMs,
+    // A POST to a receiver is real I/O, bounded by its own real deadline (see clock.ts).
+    const result = await replica.clock.io(
+      postWebhook(
+        this.#dispatcher,
+        new URL(delivery.endpoint.url),
+        headers,
+        delivery.payload,
+        config.webhooks.timeoutMs,
+      ),
     )
     const succeeded = result.status !== null && result.status >= 200 && result.status < 300 && result.error === null
     const attempt = {
@@ -167,19 +170,20 @@ export class WebhookDelivery {
     }
     report('failed')
     const first = delivery.firstAttemptAt ?? sentAt.getTime()
-    if (Date.now() - first >= config.webhooks.retryForMs) {
+    if (replica.clock.now() - first >= config.webhooks.retryForMs) {
       report('gave_up')
       const reason = `deliveries failed for ${describeDuration(config.webhooks.retryForMs)}`
       await replica.webhooks.settle(delivery, attempt, { status: 'failed', reason })
       return
     }
-    const retryAt = Date.now() + retryDelay(delivery.attempts + 1, config.webhooks.retryBaseMs)
+    const retryAt = replica.clock.now() + retryDelay(delivery.attempts + 1, config.webhooks.retryBaseMs)
     await replica.webhooks.settle(delivery, attempt, { status: 'pending', retryAt })
   }
 
   async #prune(): Promise<void> {
-    if (Date.now() - this.#prunedAt < PRUNE_EVERY_MS) return
-    this.#prunedAt = Date.now()
-    await this.#options.replica.events.prune(new Date(Date.now() - this.#options.config.retentionMs).toISOString())
+    const now = this.#options.replica.clock.now()
+    if (now - this.#prunedAt < PRUNE_EVERY_MS) return
+    this.#prunedAt = now
+    await this.#options.replica.events.prune(new Date(now - this.#options.config.retentionMs).toISOString())
   }
 }

@@ -10,7 +10,7 @@
  *
  * Adapters describe what to send and how to decode it; nothing here knows either wire format.
  */
-import { setTimeout as sleep } from 'node:timers/promises'
+import type { Clock } from '../clock.js'
 import type { ConnectionConfig } from '../config.js'
 import { ProblemError, badUpstreamResponse, circuitOpen, overloaded } from '../errors.js'
 import type { CircuitBreaker } from './breaker.js'
@@ -33,6 +33,7 @@ import type {
 export type CacheKind = 'record' | 'list'
 
 export interface EngineSettings {
+  clock: Clock
   /** Null disables caching (benchmarks of the miss path). */
   cache: { store: CacheStore; ttlMs: Record<CacheKind, number> } | null
   retry: RetryPolicy
@@ -90,6 +91,9 @@ export class UpstreamEngine {
   readonly #scope: string
   readonly #inflight = new Map<string, Promise<Loaded<unknown>>>()
   readonly #inflightFresh = new Map<string, Promise<Loaded<unknown>>>()
+  /** The clock every call of this connection is timed by. */
+  readonly clock: Clock
+  readonly #clock: Clock
 
   constructor(
     connection: ConnectionConfig,
@@ -102,6 +106,8 @@ export class UpstreamEngine {
     this.breaker = parts.breaker
     this.#scope = parts.scope
     this.#settings = settings
+    this.#clock = settings.clock
+    this.clock = settings.clock
   }
 
   /** A cached, coalesced, retried read. `req.method` must be GET. */
@@ -113,7 +119,7 @@ export class UpstreamEngine {
 
     const cache = this.#settings.cache
     const cached = cache === null ? undefined : await cache.store.get<T>(key)
-    if (cached !== undefined && Date.now() <= cached.freshUntil) {
+    if (cached !== undefined && this.#clock.now() <= cached.freshUntil) {
       publish(channels.cache, { connection: this.connection.name, result: 'hit' })
       this.#use({ connection: this.connection.name, use: 'read', result: 'HIT' })
       return cached.value
@@ -165,7 +171,7 @@ export class UpstreamEngine {
   async write(req: UpstreamRequest, options: WriteOptions): Promise<UpstreamResponse> {
     this.#use({ connection: this.connection.name, use: 'call' })
     try {
-      const res = await this.#attempt(req, Date.now() + this.connection.timeoutMs, 1, (r) => r, options.describe)
+      const res = await this.#attempt(req, this.#clock.now() + this.connection.timeoutMs, 1, (r) => r, options.describe)
       this.#settings.scope?.()?.committed?.()
       this.#use({ connection: this.connection.name, use: 'committed' })
       return res
@@ -205,10 +211,10 @@ export class UpstreamEngine {
    */
   async download(req: UpstreamRequest, options: DownloadOptions = {}): Promise<StreamedResponse> {
     this.#use({ connection: this.connection.name, use: 'call' })
-    const deadline = Date.now() + this.connection.timeoutMs
+    const deadline = this.#clock.now() + this.connection.timeoutMs
     const streamed: StreamRequest = { method: req.method, path: req.path, query: req.query, headers: req.headers }
     return this.#retrying(deadline, (attempt) =>
-      this.#openStream(streamed, deadline, () => deadline - Date.now(), attempt, options.describe),
+      this.#openStream(streamed, deadline, () => deadline - this.#clock.now(), attempt, options.describe),
     )
   }
 
@@ -222,7 +228,7 @@ export class UpstreamEngine {
     try {
       const res = await this.#openStream(
         req,
-        Date.now() + this.connection.timeoutMs,
+        this.#clock.now() + this.connection.timeoutMs,
         () => this.connection.timeoutMs,
         1,
         options.describe,
@@ -282,7 +288,7 @@ export class UpstreamEngine {
       const { value, bytes } = await this.#withRetries(req, options)
       const cache = this.#settings.cache
       if (cache !== null) {
-        const now = Date.now()
+        const now = this.#clock.now()
         await cache.store.set(key, {
           value,
           // The bound counts the upstream bytes an entry was decoded from: known without
@@ -305,7 +311,7 @@ export class UpstreamEngine {
   }
 
   async #withRetries<T>(req: UpstreamRequest, options: ReadOptions<T>): Promise<{ value: T; bytes: number }> {
-    const deadline = Date.now() + this.connection.timeoutMs
+    const deadline = this.#clock.now() + this.connection.timeoutMs
     const decode = (res: UpstreamResponse) => ({ value: options.decode(res), bytes: res.body.length })
     return this.#retrying(deadline, (attempt) => this.#attempt(req, deadline, attempt, decode, options.describe))
   }
@@ -319,8 +325,8 @@ export class UpstreamEngine {
         if (!(err instanceof ProblemError) || !isRetryable(err) || attempt >= this.#settings.retry.maxAttempts)
           throw err
         const delay = backoffDelay(this.#settings.retry, attempt)
-        if (Date.now() + delay >= deadline) throw err
-        await sleep(delay)
+        if (this.#clock.now() + delay >= deadline) throw err
+        await this.#clock.sleep(delay)
       }
     }
   }
@@ -393,7 +399,7 @@ export class UpstreamEngine {
       report = this.#reporter(method, attempt)
       scope?.calling?.(1)
       try {
-        res = await how.send(callDeadline - Date.now(), sendBy)
+        res = await how.send(callDeadline - this.#clock.now(), sendBy)
         break
       } catch (err) {
         // Not sent: the grant passed before the request could leave (the event loop lagged).
@@ -440,7 +446,7 @@ export class UpstreamEngine {
       grant = await this.scheduler.acquire({
         lane,
         party: scope?.party,
-        maxWaitMs: deadline - Date.now(),
+        maxWaitMs: deadline - this.#clock.now(),
         request: scope?.request,
         again,
       })
@@ -450,14 +456,14 @@ export class UpstreamEngine {
     }
     // A call that waited its turn without refusal (committed or background work, or the later
     // calls of a client request already under way) still gets the whole timeout once granted.
-    return { callDeadline: Math.max(deadline, Date.now() + this.connection.timeoutMs), sendBy: grant.sendBy }
+    return { callDeadline: Math.max(deadline, this.#clock.now() + this.connection.timeoutMs), sendBy: grant.sendBy }
   }
 
   /** Reports one upstream attempt (for metrics and the request's log line) when it ends. */
   #reporter(method: string, attempt: number): Report {
-    const started = performance.now()
+    const started = this.#clock.now()
     return (status, outcome) => {
-      const durationMs = performance.now() - started
+      const durationMs = this.#clock.now() - started
       publish(channels.upstreamCall, {
         connection: this.connection.name,
         source: this.connection.source,
@@ -479,7 +485,7 @@ export class UpstreamEngine {
   /** An upstream 429 or 503 with Retry-After pauses the whole connection that long. */
   async #honourRetryAfter(res: { status: number; headers: UpstreamResponse['headers'] }): Promise<void> {
     if (!isOverLimit(res) || res.headers['retry-after'] === undefined) return
-    const seconds = retryAfterSeconds(res.headers['retry-after'])
+    const seconds = retryAfterSeconds(res.headers['retry-after'], this.#clock.now())
     if (seconds !== undefined) await this.scheduler.pause(seconds * 1000)
   }
 
@@ -502,6 +508,7 @@ export class UpstreamEngine {
       { source: this.connection.source, connection: this.connection.name },
       res.headers['retry-after'],
       describe?.(res),
+      this.#clock.now(),
     )
   }
 

@@ -47,7 +47,7 @@ function isTimeoutError(err: unknown): boolean {
 }
 
 /** Parses `Retry-After` (seconds or an HTTP date) into whole seconds, at least 1. */
-export function retryAfterSeconds(value: string | string[] | undefined, now = Date.now()): number | undefined {
+export function retryAfterSeconds(value: string | string[] | undefined, now: number): number | undefined {
   const raw = Array.isArray(value) ? value[0] : value
   if (raw === undefined || raw.trim() === '') return undefined
   const trimmed = raw.trim()
@@ -64,10 +64,11 @@ export function retryAfterSeconds(value: string | string[] | undefined, now = Da
 export function statusFailure(
   status: number,
   ctx: UpstreamFailureContext,
-  retryAfterHeader?: string | string[],
-  message?: string,
+  retryAfterHeader: string | string[] | undefined,
+  message: string | undefined,
+  now: number,
 ): ProblemError {
-  const retryAfter = retryAfterSeconds(retryAfterHeader)
+  const retryAfter = retryAfterSeconds(retryAfterHeader, now)
   if (status === 401 || status === 403) {
     return upstreamAuthFailed(ctx.connection, ctx.source, status)
   }

@@ -1,9 +1,11 @@
 /**
  * One undici Pool per upstream origin, shared by every connection to that origin: bounded
  * sockets, keep-alive shorter than common upstream idle timeouts, connect and I/O deadlines.
- * Requests go through it with the grant check of send-by.ts.
+ * Requests go through it with the grant check of send-by.ts. An origin may be given a
+ * dispatcher of its own instead (tests hand requests to a simulator in the same process).
  */
 import { type Dispatcher, Pool } from 'undici'
+import { type Clock, realClock } from '../clock.js'
 import { sendByInterceptor } from './send-by.js'
 
 export interface PoolOptions {
@@ -14,6 +16,9 @@ export interface PoolOptions {
   connectTimeoutMs: number
   /** Per-socket wait for response headers and between body chunks. */
   ioTimeoutMs: number
+  clock: Clock
+  /** Dispatchers by origin, used instead of a pool of sockets. */
+  dispatchers: ReadonlyMap<string, Dispatcher>
 }
 
 const DEFAULT_POOL_OPTIONS: PoolOptions = {
@@ -21,10 +26,13 @@ const DEFAULT_POOL_OPTIONS: PoolOptions = {
   keepAliveTimeoutMs: 4_000,
   connectTimeoutMs: 5_000,
   ioTimeoutMs: 10_000,
+  clock: realClock,
+  dispatchers: new Map(),
 }
 
 export class PoolRegistry {
-  readonly #pools = new Map<string, { pool: Pool; dispatcher: Dispatcher }>()
+  /** `owned`: made here (and closed here); a given dispatcher belongs to whoever gave it. */
+  readonly #pools = new Map<string, { pool: Dispatcher; dispatcher: Dispatcher; owned: boolean }>()
   readonly #options: PoolOptions
 
   constructor(options: Partial<PoolOptions> = {}) {
@@ -34,22 +42,25 @@ export class PoolRegistry {
   get(origin: string): Dispatcher {
     let entry = this.#pools.get(origin)
     if (entry === undefined) {
-      const pool = new Pool(origin, {
-        connections: this.#options.connections,
-        keepAliveTimeout: this.#options.keepAliveTimeoutMs,
-        keepAliveMaxTimeout: 30_000,
-        headersTimeout: this.#options.ioTimeoutMs,
-        bodyTimeout: this.#options.ioTimeoutMs,
-        connect: { timeout: this.#options.connectTimeoutMs },
-      })
-      entry = { pool, dispatcher: pool.compose(sendByInterceptor) }
+      const given = this.#options.dispatchers.get(origin)
+      const pool =
+        given ??
+        new Pool(origin, {
+          connections: this.#options.connections,
+          keepAliveTimeout: this.#options.keepAliveTimeoutMs,
+          keepAliveMaxTimeout: 30_000,
+          headersTimeout: this.#options.ioTimeoutMs,
+          bodyTimeout: this.#options.ioTimeoutMs,
+          connect: { timeout: this.#options.connectTimeoutMs },
+        })
+      entry = { pool, dispatcher: pool.compose(sendByInterceptor(this.#options.clock)), owned: given === undefined }
       this.#pools.set(origin, entry)
     }
     return entry.dispatcher
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([...this.#pools.values()].map((entry) => entry.pool.close()))
+    await Promise.allSettled([...this.#pools.values()].filter((e) => e.owned).map((e) => e.pool.close()))
     this.#pools.clear()
   }
 }

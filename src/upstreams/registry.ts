@@ -3,6 +3,8 @@
  * scheduler, breaker, cache scope) and the adapter on top of it, and owns their lifetime.
  */
 import { createHash } from 'node:crypto'
+import type { Dispatcher } from 'undici'
+import { type Clock, realClock } from '../clock.js'
 import type { Config, ConnectionConfig } from '../config.js'
 import type { SourceAdapter } from './adapter.js'
 import { BatchBookAdapter } from './batchbook/adapter.js'
@@ -37,6 +39,9 @@ export interface RegistryOptions {
   sandboxConnections?: ReadonlySet<string>
   /** Who each upstream call is for (see call-scope.ts). */
   scope?: ScopeOf
+  clock?: Clock
+  /** Dispatchers by origin, instead of pools of sockets (an upstream in the same process). */
+  dispatchers?: ReadonlyMap<string, Dispatcher>
 }
 
 export class UpstreamRegistry {
@@ -47,17 +52,24 @@ export class UpstreamRegistry {
   readonly #lag = new EventLoopLag()
 
   constructor(config: Config, options: RegistryOptions = {}) {
+    const clock = options.clock ?? realClock
+    const now = () => clock.now()
     this.stores = {
-      budget: options.stores?.budget ?? new MemoryBudgetStore(),
+      budget: options.stores?.budget ?? new MemoryBudgetStore(now),
       cache:
         options.stores?.cache ??
-        new MemoryCacheStore({ maxBytes: config.cache.maxBytes, staleMs: config.cache.staleMs }),
-      idempotency: options.stores?.idempotency ?? new MemoryIdempotencyStore(),
+        new MemoryCacheStore({ maxBytes: config.cache.maxBytes, staleMs: config.cache.staleMs, now }),
+      idempotency: options.stores?.idempotency ?? new MemoryIdempotencyStore(now),
     }
     this.#sandbox = options.sandboxConnections ?? new Set()
-    this.#pools = new PoolRegistry({ ioTimeoutMs: config.upstream.timeoutMs })
+    this.#pools = new PoolRegistry({
+      ioTimeoutMs: config.upstream.timeoutMs,
+      clock,
+      dispatchers: options.dispatchers ?? new Map(),
+    })
     if (config.loadShedding.maxEventLoopDelayMs > 0) this.#lag.start()
     const settings: EngineSettings = {
+      clock,
       cache: config.cache.maxBytes === 0 ? null : { store: this.stores.cache, ttlMs: config.cache.ttlMs },
       retry: { ...DEFAULT_RETRY_POLICY, maxAttempts: config.upstream.retryAttempts },
       ...(options.scope === undefined ? {} : { scope: options.scope }),
@@ -91,6 +103,7 @@ export class UpstreamRegistry {
     const scope = `${connection.name}:${connection.source}:${url.host}:${credentialFingerprint(connection.credential)}`
     const transport = new UpstreamTransport(connection, this.#pools.get(url.origin), {
       maxResponseBytes: config.upstream.maxResponseBytes,
+      clock: settings.clock,
       ...(settings.scope === undefined ? {} : { scope: settings.scope }),
     })
     const scheduler = new RateScheduler({
@@ -99,6 +112,7 @@ export class UpstreamRegistry {
       limit: connection.rateLimit,
       maxWaitMs: config.upstream.maxQueueWaitMs,
       fairShare: config.upstream.fairShare,
+      clock: settings.clock,
       // Load shedding off (`SHED_EVENT_LOOP_DELAY_MS=0`) turns this check off too.
       ...(config.loadShedding.maxEventLoopDelayMs === 0 ? {} : { lag: () => this.#lag.ms }),
       connection: connection.name,
@@ -106,6 +120,7 @@ export class UpstreamRegistry {
     })
     const breaker = new CircuitBreaker({
       ...config.breaker,
+      now: () => settings.clock.now(),
       onTransition: (from, to) => publish(channels.breaker, { connection: connection.name, from, to }),
     })
     const client = new UpstreamEngine(connection, { transport, scheduler, breaker, scope }, settings)

@@ -8,6 +8,7 @@
  * bytes go): a late request is aborted unsent, and the engine asks the budget again.
  */
 import type { Dispatcher } from 'undici'
+import type { Clock } from '../clock.js'
 
 /** A request not written by its grant's `sendBy`: nothing was sent; ask the budget again. */
 export class LateSendError extends Error {
@@ -28,14 +29,16 @@ type Handler = Dispatcher.DispatchHandler
 class SendByHandler implements Handler {
   readonly #handler: Handler
   readonly #sendBy: number
+  readonly #clock: Clock
 
-  constructor(handler: Handler, sendBy: number) {
+  constructor(handler: Handler, sendBy: number, clock: Clock) {
     this.#handler = handler
     this.#sendBy = sendBy
+    this.#clock = clock
   }
 
   onRequestStart(controller: Dispatcher.DispatchController, context: unknown): void {
-    const late = Date.now() - this.#sendBy
+    const late = this.#clock.now() - this.#sendBy
     if (late > 0) {
       controller.abort(new LateSendError(late))
       return
@@ -64,7 +67,10 @@ class SendByHandler implements Handler {
   }
 }
 
-export const sendByInterceptor: Dispatcher.DispatcherComposeInterceptor = (dispatch) => (opts, handler) => {
-  const sendBy = (opts as SendByOptions).sendBy
-  return dispatch(opts, sendBy === undefined ? handler : new SendByHandler(handler, sendBy))
+/** The interceptor, reading time from `clock` (the one the grants were made on). */
+export function sendByInterceptor(clock: Clock): Dispatcher.DispatcherComposeInterceptor {
+  return (dispatch) => (opts, handler) => {
+    const sendBy = (opts as SendByOptions).sendBy
+    return dispatch(opts, sendBy === undefined ? handler : new SendByHandler(handler, sendBy, clock))
+  }
 }

@@ -7,6 +7,7 @@ import type { Dispatcher } from 'undici'
 import { EventEmitter } from 'node:events'
 import type { IncomingHttpHeaders } from 'node:http'
 import { Readable } from 'node:stream'
+import type { Clock, Timer } from '../clock.js'
 import type { ConnectionConfig } from '../config.js'
 import { upstreamResponseTooLarge } from '../errors.js'
 import type { ScopeOf } from './call-scope.js'
@@ -44,6 +45,7 @@ export interface StreamedResponse {
 
 export interface TransportOptions {
   maxResponseBytes: number
+  clock: Clock
   /** The `traceparent` an upstream call carries (see call-scope.ts); absent: none. */
   scope?: ScopeOf
 }
@@ -58,22 +60,30 @@ export interface TransportOptions {
 class Deadline extends EventEmitter {
   aborted = false
   reason: Error | undefined
-  #timer: NodeJS.Timeout | undefined
+  #timer: Timer | undefined
+  readonly #clock: Clock
+
+  constructor(clock: Clock) {
+    super()
+    this.#clock = clock
+  }
 
   arm(ms: number): this {
-    this.#timer ??= setTimeout(
-      () => {
-        this.aborted = true
-        this.reason = new Error('the upstream deadline passed')
-        this.emit('abort')
-      },
-      Math.max(1, ms),
-    ).unref()
+    this.#timer ??= this.#clock
+      .setTimeout(
+        () => {
+          this.aborted = true
+          this.reason = new Error('the upstream deadline passed')
+          this.emit('abort')
+        },
+        Math.max(1, ms),
+      )
+      .unref()
     return this
   }
 
   clear(): void {
-    clearTimeout(this.#timer)
+    this.#clock.clearTimeout(this.#timer)
   }
 }
 
@@ -84,9 +94,11 @@ export class UpstreamTransport {
   readonly #maxBytes: number
   readonly #ctx: UpstreamFailureContext
   readonly #scope: ScopeOf | undefined
+  readonly #clock: Clock
 
   constructor(connection: ConnectionConfig, pool: Dispatcher, options: TransportOptions) {
     this.#pool = pool
+    this.#clock = options.clock
     this.#scope = options.scope
     this.#basePath = new URL(connection.baseUrl).pathname.replace(/\/+$/, '')
     this.#maxBytes = options.maxResponseBytes
@@ -114,7 +126,7 @@ export class UpstreamTransport {
    * cannot leave by `sendBy` (its rate-budget grant's moment) is not sent: `LateSendError`.
    */
   async send(req: UpstreamRequest, timeoutMs: number, sendBy?: number): Promise<UpstreamResponse> {
-    const deadline = new Deadline().arm(timeoutMs)
+    const deadline = new Deadline(this.#clock).arm(timeoutMs)
     const options: Dispatcher.RequestOptions & SendByOptions = {
       method: req.method,
       path: this.target(req),
@@ -144,7 +156,7 @@ export class UpstreamTransport {
    * refused half-way), its own error is thrown, not an upstream failure.
    */
   async openStream(req: StreamRequest, timeoutMs: number, sendBy?: number): Promise<StreamedResponse> {
-    const deadline = new Deadline()
+    const deadline = new Deadline(this.#clock)
     const arm = () => deadline.arm(timeoutMs)
     let sourceFailed = false
     let sourceError: unknown

@@ -23,7 +23,7 @@ beforeAll(async () => {
   // past the default bound after which an accepted write is answered 202 (write-deadline.test.ts).
   const config = testConfig()
   config.upstream.maxQueueWaitMs = 10_000
-  gw = await startGateway({ withSandbox: true, config })
+  gw = await startGateway({ withSandbox: true, config, virtual: true })
 })
 afterAll(async () => gw.close())
 

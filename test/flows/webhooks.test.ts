@@ -44,8 +44,8 @@ beforeAll(async () => {
   const config = testConfig({ replica: store.config })
   config.events.webhooks.allowPrivateNetworks = true
   gw = await startGateway({ config, withSandbox: true })
-  receiver = await startWebhookReceiver()
-  scopedReceiver = await startWebhookReceiver()
+  receiver = await startWebhookReceiver(gw.app.clock)
+  scopedReceiver = await startWebhookReceiver(gw.app.clock)
   await waitForSync(gw.url, 'batchbook', (s) => s.backfilledAt !== null, 60_000)
   await waitForSync(gw.url, 'snappy', (s) => s.backfilledAt !== null, 60_000)
 }, 90_000)
@@ -125,6 +125,7 @@ describe('events and webhooks', () => {
         ),
       20_000,
       'every expected event at the receiver',
+      gw.clock,
     )
     expect(receiver.received.every((r) => r.verified)).toBe(true)
 
@@ -137,6 +138,7 @@ describe('events and webhooks', () => {
       },
       20_000,
       'every feed event delivered',
+      gw.clock,
     )
     const feed = await call<Feed>('GET', `${gw.url}/v1/events?limit=100&cursor=${feedStart}`)
     const perRecord = (ids: string[], recordOf: (id: string) => string) => {
@@ -164,7 +166,7 @@ describe('events and webhooks', () => {
     expect(feed.body.data.length).toBeGreaterThan(0)
     expect(feed.body.data.every((e) => e.connection === 'snappy')).toBe(true)
     expect((await scoped('GET', `${gw.url}/v1/events?connection=batchbook`)).status).toBe(403)
-    await until(() => scopedReceiver.unique().length > 0, 10_000, 'the scoped receiver got its events')
+    await until(() => scopedReceiver.unique().length > 0, 10_000, 'the scoped receiver got its events', gw.clock)
     expect(scopedReceiver.received.every((r) => r.connection === 'snappy' && r.verified)).toBe(true)
   }, 20_000)
 
@@ -188,7 +190,10 @@ describe('events and webhooks', () => {
       `${gw.url}/v1/webhook-endpoints/${id}/attempts?limit=5`,
     )
     expect(attempts.body.data.length).toBeGreaterThan(0)
-    expect(attempts.body.data[0]).toMatchObject({ succeeded: true, statusCode: 204 })
+    expect(attempts.body.data[0], JSON.stringify(attempts.body.data[0])).toMatchObject({
+      succeeded: true,
+      statusCode: 204,
+    })
     const before = receiver.received.length
     const replay = await call<{ queued: number }>('POST', `${gw.url}/v1/webhook-endpoints/${id}/replay`, {
       cursor: feedStart,
@@ -198,7 +203,7 @@ describe('events and webhooks', () => {
     // Replayed deliveries carry the ids the receiver already had (new events may arrive meanwhile).
     const earlier = new Set(receiver.received.slice(0, before).map((r) => r.id))
     const replayed = () => receiver.received.slice(before).filter((r) => earlier.has(r.id)).length
-    await until(() => replayed() >= replay.body.queued, 20_000, 'the replay delivered')
+    await until(() => replayed() >= replay.body.queued, 20_000, 'the replay delivered', gw.clock)
   }, 30_000)
 
   it('answers an expired cursor with 410, and rotates a secret', async () => {

@@ -1,7 +1,6 @@
-/** Small helpers for message route tests over real HTTP. */
-import { request } from 'undici'
+/** Small helpers for message route tests (over HTTP, or inject on virtual time: see `send`). */
 import type { Message } from '../../src/schemas/message.js'
-import { TEST_KEY } from './gateway.js'
+import { TEST_KEY, send } from './gateway.js'
 
 export interface Answer<T = Record<string, unknown>> {
   status: number
@@ -15,8 +14,8 @@ export async function call<T = Record<string, unknown>>(
   body?: unknown,
   headers: Record<string, string> = {},
 ): Promise<Answer<T>> {
-  const res = await request(url, {
-    method: method as 'GET',
+  const res = await send(url, {
+    method,
     headers: {
       authorization: `Bearer ${TEST_KEY}`,
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -24,8 +23,7 @@ export async function call<T = Record<string, unknown>>(
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   })
-  const text = await res.body.text()
-  return { status: res.statusCode, headers: res.headers, body: (text === '' ? undefined : JSON.parse(text)) as T }
+  return { status: res.status, headers: res.headers, body: (res.text === '' ? undefined : JSON.parse(res.text)) as T }
 }
 
 export type MessageAnswer = Answer<Message & { code?: string; detail?: string }>

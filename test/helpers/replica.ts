@@ -2,6 +2,8 @@
 import type { Message } from '../../src/schemas/message.js'
 import type { Source } from '../../src/schemas/source.js'
 import { type Answer, call } from './messages.js'
+import { type Clock, realClock } from '../../src/clock.js'
+import { clockOf } from './gateway.js'
 
 type SyncStatus = NonNullable<Source['sync']>
 
@@ -12,13 +14,14 @@ export async function waitForSync(
   done: (status: SyncStatus) => boolean,
   timeoutMs: number,
 ): Promise<SyncStatus> {
-  const deadline = Date.now() + timeoutMs
+  const time = clockOf(url) ?? realClock
+  const deadline = time.now() + timeoutMs
   for (;;) {
     const sources = await call<{ data: Source[] }>('GET', `${url}/v1/sources`)
     const status = sources.body.data.find((s) => s.name === connection)?.sync
     if (status != null && done(status)) return status
-    if (Date.now() > deadline) throw new Error(`sync of ${connection} not done: ${JSON.stringify(status)}`)
-    await new Promise((r) => setTimeout(r, 250))
+    if (time.now() > deadline) throw new Error(`sync of ${connection} not done: ${JSON.stringify(status)}`)
+    await time.sleep(250)
   }
 }
 
@@ -37,11 +40,20 @@ export async function walkMessages(url: string, path: string, cursor?: string): 
   return all
 }
 
-/** Waits until `check` holds, polling; fails naming `what` after `withinMs`. */
-export async function until(check: () => boolean | Promise<boolean>, withinMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + withinMs
+/**
+ * Waits until `check` holds, polling; fails naming `what` after `withinMs` of the clock's time
+ * (a gateway's virtual clock, when it runs on one).
+ */
+export async function until(
+  check: () => boolean | Promise<boolean>,
+  withinMs: number,
+  what: string,
+  clock: Clock | null = null,
+): Promise<void> {
+  const time = clock ?? realClock
+  const deadline = time.now() + withinMs
   while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${withinMs} ms`)
-    await new Promise((r) => setTimeout(r, 200))
+    if (time.now() > deadline) throw new Error(`${what}: not within ${withinMs} ms`)
+    await time.sleep(200)
   }
 }

@@ -3,6 +3,10 @@
  * gateway that is killed and restarted, and several gateways share them. The config file
  * names their connections as an operator's would.
  */
+import type { FastifyInstance } from 'fastify'
+import type { Dispatcher } from 'undici'
+import { InProcessDispatcher } from '../../src/sandbox/frame/in-process.js'
+import { VirtualClock } from './virtual-clock.js'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -25,6 +29,12 @@ export interface SimulatedUpstreams {
   snappy: SnappySimulator | null
   /** A `SWITCHBOARD_CONFIG` file naming the connections `crm` (and `help`). */
   configFile: string
+  /**
+   * Set with `virtual`: the simulators' clock, and the dispatchers that reach them in-process
+   * (give both to the gateway: see `configOver` and `startGateway`).
+   */
+  clock: VirtualClock | null
+  dispatchers: ReadonlyMap<string, Dispatcher>
   close(): Promise<void>
 }
 
@@ -34,7 +44,12 @@ export async function startSimulatedUpstreams(options: {
   limits?: { batchbook?: RateLimit; snappy?: RateLimit }
   /** BatchBook gives at most this many communications a page (10: it ignores `limit`). */
   maxPageSize?: number
+  /** On a virtual clock, without sockets (for gateways in this process). */
+  virtual?: boolean
 }): Promise<SimulatedUpstreams> {
+  const clock = options.virtual === true ? new VirtualClock() : null
+  clock?.start()
+  const timed = clock === null ? {} : { clock }
   const bbLimit = options.limits?.batchbook ?? DEFAULT_BATCHBOOK_LIMIT
   const snLimit = options.limits?.snappy ?? DEFAULT_SNAPPY_LIMIT
   const volume = options.volume === undefined ? {} : { volume: options.volume }
@@ -42,16 +57,23 @@ export async function startSimulatedUpstreams(options: {
     tokens: [TOKEN],
     limit: bbLimit,
     ...volume,
+    ...timed,
     ...(options.maxPageSize === undefined ? {} : { maxPageSize: options.maxPageSize }),
   })
   const snappy =
-    options.snappy === true ? createSnappySimulator({ keys: [SNAPPY_KEY], limit: snLimit, ...volume }) : null
-  const bbOrigin = await listenOnLoopback(batchbook.app)
+    options.snappy === true ? createSnappySimulator({ keys: [SNAPPY_KEY], limit: snLimit, ...volume, ...timed }) : null
+  const dispatchers = new Map<string, Dispatcher>()
+  const reach = async (app: FastifyInstance, inProcessOrigin: string) => {
+    if (clock === null) return listenOnLoopback(app)
+    dispatchers.set(inProcessOrigin, new InProcessDispatcher(app))
+    return inProcessOrigin
+  }
+  const bbOrigin = await reach(batchbook.app, 'http://127.0.0.1:1')
   const connections: unknown[] = [
     { name: 'crm', source: 'batchbook', account: 'acme', token: TOKEN, baseUrl: bbOrigin, rateLimit: bbLimit },
   ]
   if (snappy !== null) {
-    const origin = await listenOnLoopback(snappy.app)
+    const origin = await reach(snappy.app, 'http://127.0.0.1:2')
     connections.push({
       name: 'help',
       source: 'snappy',
@@ -66,8 +88,11 @@ export async function startSimulatedUpstreams(options: {
     batchbook,
     snappy,
     configFile,
+    clock,
+    dispatchers,
     async close() {
       await Promise.allSettled([batchbook.app.close(), snappy?.close()])
+      await clock?.stop()
     },
   }
 }
@@ -110,4 +135,12 @@ export function configOver(
     // Test files share two cores: their event loops lag for reasons that are not the gateway's load.
     loadShedding: { maxEventLoopDelayMs: 0, maxEventLoopUtilization: 0 },
   }
+}
+
+/** What a gateway in this process needs to reach simulators on virtual time: their clock and dispatchers. */
+export function inProcess(upstreams: SimulatedUpstreams): {
+  clock?: VirtualClock
+  dispatchers?: ReadonlyMap<string, Dispatcher>
+} {
+  return upstreams.clock === null ? {} : { clock: upstreams.clock, dispatchers: upstreams.dispatchers }
 }

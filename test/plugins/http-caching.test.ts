@@ -43,7 +43,7 @@ describe('caching headers on gateway answers', () => {
     expect(res.headers['x-ratelimit-limit']).toBe('1')
     expect(res.headers['x-ratelimit-resource']).toBe('batchbook')
     expect(Number(res.headers['x-ratelimit-remaining'])).toBeGreaterThanOrEqual(0)
-    expect(Number(res.headers['x-ratelimit-reset'])).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000))
+    expect(Number(res.headers['x-ratelimit-reset'])).toBeGreaterThanOrEqual(Math.floor(gw.app.clock.now() / 1000))
   })
 })
 
@@ -57,7 +57,7 @@ describe('stale answers', () => {
     try {
       const fresh = await getJson(`${shortLived.url}/v1/messages?source=batchbook&limit=3`)
       shortLived.sandbox!.batchbook.simulator.faults.inject({ type: 'status', status: 500, times: 3 })
-      await new Promise((resolve) => setTimeout(resolve, 5))
+      await shortLived.app.clock.sleep(5)
       const stale = await getJson(`${shortLived.url}/v1/messages?source=batchbook&limit=3`)
       expect(stale.status).toBe(200)
       expect(stale.headers['x-cache']).toBe('STALE')

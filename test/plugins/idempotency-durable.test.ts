@@ -40,7 +40,7 @@ describe('Idempotency-Key records in the store', () => {
   it('marks the write before it leaves, and keeps the answer', async () => {
     bb().faults.inject({ type: 'latency', ms: 1_500, method: 'POST', pathPrefix: '/service/communications.xml' })
     const answer = post('durable-1')
-    await until(async () => (await row('durable-1'))?.state === 'writing', 1_400, 'the mark')
+    await until(async () => (await row('durable-1'))?.state === 'writing', 1_400, 'the mark', gw.clock)
     expect((await answer).status).toBe(201)
     expect((await row('durable-1'))?.state).toBe('completed')
   })
@@ -49,7 +49,7 @@ describe('Idempotency-Key records in the store', () => {
     bb().faults.inject({ type: 'latency', ms: 2_000, method: 'POST', pathPrefix: '/service/communications.xml' })
     const before = creates()
     const first = post('durable-2')
-    await until(async () => (await row('durable-2'))?.state === 'writing', 1_900, 'the mark')
+    await until(async () => (await row('durable-2'))?.state === 'writing', 1_900, 'the mark', gw.clock)
     // The gateway that sent it "dies": its claim is now another (dead) process's.
     await gw.app
       .replica!.db.db.updateTable('idempotency_keys')

@@ -106,12 +106,13 @@ async function refusedThenWrittenOnce(
   send: () => Promise<Answer>,
   writes: () => number,
   refusal: { status: number; code: string },
+  gateway: RunningGateway,
 ): Promise<void> {
   const before = writes()
   const refused = await send()
   expect(refused).toMatchObject({ status: refusal.status, body: { code: refusal.code } })
   expect(writes()).toBe(before)
-  await new Promise((resolve) => setTimeout(resolve, Number(refused.headers['retry-after']) * 1000))
+  await gateway.app.clock.sleep(Number(refused.headers['retry-after']) * 1000)
   const retried = await send()
   expect(retried.status).toBe(201)
   expect(retried.headers['idempotent-replayed']).toBeUndefined()
@@ -142,7 +143,7 @@ describe('Idempotency-Key when the budget refuses before any upstream write', ()
         headers: { 'idempotency-key': 'budget-1' },
       })
 
-    await refusedThenWrittenOnce(send, communications, { status: 429, code: 'rate_limited' })
+    await refusedThenWrittenOnce(send, communications, { status: 429, code: 'rate_limited' }, tight)
   })
 })
 
@@ -173,7 +174,7 @@ describe('Idempotency-Key when an open circuit refuses before any upstream write
         headers: { 'idempotency-key': 'circuit-1' },
       })
 
-    await refusedThenWrittenOnce(send, communications, { status: 503, code: 'circuit_open' })
+    await refusedThenWrittenOnce(send, communications, { status: 503, code: 'circuit_open' }, paused)
   })
 })
 

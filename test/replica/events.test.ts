@@ -31,7 +31,7 @@ describe.each(STORE_KINDS)('the event log on %s', (kind) => {
       })
     }
     await replica.db.db.transaction().execute(async (trx) => {
-      await appendEvents(trx, replica.db.dialect, [
+      await appendEvents(trx, replica.db, [
         { type: 'message.created', connection: 'crm', recordId: 'msg_1', origin: 'sync', object: { id: 'msg_1' } },
         {
           type: 'message.updated',
@@ -137,7 +137,7 @@ describe.each(STORE_KINDS)('the event log on %s', (kind) => {
     await replica.db.db
       .transaction()
       .execute((trx) =>
-        appendEvents(trx, replica.db.dialect, [
+        appendEvents(trx, replica.db, [
           { type: 'message.created', connection: 'crm', recordId: 'msg_9', origin: 'sync', object: { id: 'msg_9' } },
         ]),
       )

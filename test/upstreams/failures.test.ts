@@ -4,6 +4,9 @@ import { retryAfterSeconds, statusFailure, transportFailure } from '../../src/up
 
 const ctx = { source: 'snappy', connection: 'desk' }
 
+/** A fixed instant (seconds aligned): HTTP dates have whole seconds. */
+const NOW = Date.UTC(2026, 11, 7, 12, 0, 0)
+
 describe('upstream failure mapping', () => {
   it.each([
     [401, 'upstream_auth_failed', 502],
@@ -15,17 +18,17 @@ describe('upstream failure mapping', () => {
     [502, 'upstream_unavailable', 502],
     [503, 'upstream_unavailable', 503],
   ])('maps upstream %i to %s (%i)', (status, code, gatewayStatus) => {
-    const problem = statusFailure(status, ctx)
+    const problem = statusFailure(status, ctx, undefined, undefined, NOW)
     expect(problem).toMatchObject({ code, status: gatewayStatus, upstream: { source: 'snappy', status } })
   })
 
   it('carries the upstream Retry-After on 429 and 503', () => {
-    expect(statusFailure(429, ctx, '30').retryAfter).toBe(30)
-    expect(statusFailure(503, ctx, '7').retryAfter).toBe(7)
+    expect(statusFailure(429, ctx, '30', undefined, NOW).retryAfter).toBe(30)
+    expect(statusFailure(503, ctx, '7', undefined, NOW).retryAfter).toBe(7)
   })
 
   it('passes the upstream message through on 422 only', () => {
-    expect(statusFailure(422, ctx, undefined, 'ctype is invalid').message).toBe('ctype is invalid')
+    expect(statusFailure(422, ctx, undefined, 'ctype is invalid', NOW).message).toBe('ctype is invalid')
   })
 
   it('maps timeouts to 504 and connection failures to 502', () => {
@@ -43,9 +46,9 @@ describe('upstream failure mapping', () => {
   })
 
   it('reads Retry-After as seconds or an HTTP date', () => {
-    expect(retryAfterSeconds('12')).toBe(12)
-    expect(retryAfterSeconds(new Date(Date.now() + 3_000).toUTCString(), Date.now())).toBeGreaterThanOrEqual(2)
-    expect(retryAfterSeconds('soon')).toBeUndefined()
-    expect(retryAfterSeconds(undefined)).toBeUndefined()
+    expect(retryAfterSeconds('12', NOW)).toBe(12)
+    expect(retryAfterSeconds(new Date(NOW + 3_000).toUTCString(), NOW)).toBe(3)
+    expect(retryAfterSeconds('soon', NOW)).toBeUndefined()
+    expect(retryAfterSeconds(undefined, NOW)).toBeUndefined()
   })
 })

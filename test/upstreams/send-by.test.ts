@@ -7,6 +7,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Pool } from 'undici'
+import { realClock } from '../../src/clock.js'
 import { LateSendError, sendByInterceptor } from '../../src/upstreams/send-by.js'
 
 let received = 0
@@ -30,7 +31,7 @@ function busy(ms: number): void {
 
 describe('the send-by interceptor', () => {
   it('sends a request that leaves in time', async () => {
-    const pool = new Pool(origin).compose(sendByInterceptor)
+    const pool = new Pool(origin).compose(sendByInterceptor(realClock))
     const before = received
     const res = await pool.request({ method: 'GET', path: '/', sendBy: Date.now() + 1_000 } as never)
     expect(await res.body.text()).toBe('ok')
@@ -39,7 +40,7 @@ describe('the send-by interceptor', () => {
   })
 
   it('aborts, unsent, a request the event loop held past its moment', async () => {
-    const pool = new Pool(origin).compose(sendByInterceptor)
+    const pool = new Pool(origin).compose(sendByInterceptor(realClock))
     const before = received
     // A fresh pool connects first: the write waits for the connect callback, which waits for
     // the loop, which is busy past the grant's moment.

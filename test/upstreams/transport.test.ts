@@ -1,3 +1,4 @@
+import { realClock } from '../../src/clock.js'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -22,7 +23,10 @@ async function upstream(handler: Parameters<typeof createServer>[1], maxResponse
     timeoutMs: 2_000,
   }
   pools = new PoolRegistry()
-  transport = new UpstreamTransport(connection, pools.get(`http://127.0.0.1:${port}`), { maxResponseBytes })
+  transport = new UpstreamTransport(connection, pools.get(`http://127.0.0.1:${port}`), {
+    maxResponseBytes,
+    clock: realClock,
+  })
   return transport
 }
 

@@ -19,6 +19,7 @@
  * end or the upstream's own cap, so the next offset is read to tell (more records there: the
  * cap is the page size).
  */
+import { isoNow } from '../../clock.js'
 import type { RateLimit, SyncConfig } from '../../config.js'
 import { ProblemError } from '../../errors.js'
 import type { MessageFilters, SourceAdapter } from '../../upstreams/adapter.js'
@@ -85,18 +86,18 @@ export class BatchBookSync implements ConnectionSync {
     const cp = state.checkpoint as Checkpoint
     const report = reportOf(state)
     report.pageSize = this.#pageSize(cp)
-    const now = Date.now()
+    const now = this.#replica.clock.now()
     if (state.phase === 'backfilling') {
       cp.startedAt ??= new Date(now).toISOString()
       const { count, exhausted } = await this.#page(cp, cp.offset ?? 0, {}, null)
       cp.offset = (cp.offset ?? 0) + count
       if (exhausted) {
         state.phase = 'live'
-        state.backfilledAt = new Date().toISOString()
+        state.backfilledAt = isoNow(this.#replica.clock)
         state.lastSuccessAt = cp.startedAt
         cp.since = new Date(Date.parse(cp.startedAt) - UPSTREAM_CLOCK_OVERLAP_MS).toISOString()
-        cp.nextPollAt = Date.now()
-        cp.nextReconcileAt = Date.now() + (await this.#reconcileInterval(cp))
+        cp.nextPollAt = this.#replica.clock.now()
+        cp.nextReconcileAt = this.#replica.clock.now() + (await this.#reconcileInterval(cp))
         delete cp.offset
         delete cp.startedAt
       }
@@ -114,7 +115,7 @@ export class BatchBookSync implements ConnectionSync {
     }
     state.participantsComplete = true
     const due = Math.min(cp.nextPollAt ?? Infinity, this.#reconciles() ? (cp.nextReconcileAt ?? Infinity) : Infinity)
-    return Math.max(0, due - Date.now())
+    return Math.max(0, due - this.#replica.clock.now())
   }
 
   #reconciles(): boolean {
@@ -139,7 +140,7 @@ export class BatchBookSync implements ConnectionSync {
   }
 
   async #poll(state: SyncState, cp: Checkpoint): Promise<number> {
-    const poll = (cp.poll ??= { offset: 0, newest: null, startedAt: new Date().toISOString() })
+    const poll = (cp.poll ??= { offset: 0, newest: null, startedAt: isoNow(this.#replica.clock) })
     const filters: MessageFilters = cp.since === undefined ? {} : { updatedSince: cp.since }
     const { count, exhausted, newest } = await this.#page(cp, poll.offset, filters, 'sync')
     poll.offset += count
@@ -158,13 +159,13 @@ export class BatchBookSync implements ConnectionSync {
   }
 
   async #reconcile(state: SyncState, cp: Checkpoint): Promise<number> {
-    const pass = (cp.reconcile ??= { offset: 0, startedAt: new Date().toISOString() })
+    const pass = (cp.reconcile ??= { offset: 0, startedAt: isoNow(this.#replica.clock) })
     const { count, exhausted } = await this.#page(cp, pass.offset, {}, 'sync')
     pass.offset += count
     if (exhausted) {
       const removed = await this.#replica.messages.removeUnseen(this.connection, pass.startedAt, 'sync')
       const report = reportOf(state)
-      report.reconciledAt = new Date().toISOString()
+      report.reconciledAt = isoNow(this.#replica.clock)
       report.lastReconcileDeleted = removed
       countDeletion(state, removed)
       // Passes start an interval apart, so the walks' share holds however long each took.

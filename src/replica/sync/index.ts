@@ -19,7 +19,7 @@ export function createSyncRunner(
   upstreams: UpstreamRegistry,
   replica: Replica,
   config: SyncConfig,
-  options: Pick<SyncRunnerOptions, 'alone' | 'onFailing' | 'onRecovered' | 'onUpstreamChanged'>,
+  options: Pick<SyncRunnerOptions, 'alone' | 'holder' | 'onFailing' | 'onRecovered' | 'onUpstreamChanged'>,
 ): SyncRunner {
   const syncs = upstreams
     .all()

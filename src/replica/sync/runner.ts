@@ -10,8 +10,7 @@
  * identity.ts): records of another upstream are dropped and the connection backfills again.
  * While the store is unreachable the loop waits without counting failures.
  */
-import { setTimeout as sleep } from 'node:timers/promises'
-import { PROCESS_HOLDER } from '../holder.js'
+import { isoNow } from '../../clock.js'
 import type { ConnectionConfig, SyncConfig } from '../../config.js'
 import { runInBackground } from '../../request-context.js'
 import type { Replica } from '../index.js'
@@ -41,17 +40,20 @@ export interface SyncRunnerOptions {
   onRecovered(connection: string, failures: number): void
   /** The stored records came from another upstream and were dropped. */
   onUpstreamChanged(connection: string, was: string, now: string): void
+  /** This gateway, as the leases name it. */
+  holder: string
 }
 
 export class SyncRunner {
-  /** This process, as named in the leases. */
-  readonly holder = PROCESS_HOLDER
+  /** This gateway, as named in the leases. */
+  readonly holder: string
   readonly #options: SyncRunnerOptions
   readonly #abort = new AbortController()
   #loops: Promise<void>[] = []
 
   constructor(options: SyncRunnerOptions) {
     this.#options = options
+    this.holder = options.holder
   }
 
   start(): void {
@@ -92,22 +94,24 @@ export class SyncRunner {
           continue
         }
         state ??= await this.#load(sync, fingerprint)
-        const started = Date.now()
+        const started = replica.clock.now()
         const current: SyncState = state
         const backfilled = current.backfilledAt !== null
         const complete = current.participantsComplete
         // A step may wait long for budget behind clients: the lease is renewed meanwhile, so
         // no other gateway takes the connection over while this one still works on it.
-        const renew = setInterval(() => acquire().catch(() => undefined), config.leaseMs / 3)
-        const { value, calls } = await runInBackground(() => sync.step(current)).finally(() => clearInterval(renew))
+        const renew = replica.clock.setInterval(() => void acquire().catch(() => undefined), config.leaseMs / 3)
+        const { value, calls } = await runInBackground(() => sync.step(current)).finally(() =>
+          replica.clock.clearInterval(renew),
+        )
         current.calls += calls
-        current.lastAttemptAt = new Date().toISOString()
+        current.lastAttemptAt = isoNow(replica.clock)
         current.lastError = null
         delete reportOf(current).failingSince
         if (failures > 0) this.#options.onRecovered(sync.connection, failures)
         failures = 0
         // The share of the budget: the next step waits until these calls' share has passed.
-        const paced = config.budgetShare < 1 ? started + calls * spacing - Date.now() : 0
+        const paced = config.budgetShare < 1 ? started + calls * spacing - replica.clock.now() : 0
         delay = Math.min(Math.max(value, paced), MAX_PAUSE_MS)
         await replica.putState(current)
         // The backfill, or the participants after it, just completed: the store took a bulk load.
@@ -119,7 +123,7 @@ export class SyncRunner {
         failures++
         if (failures === 1) this.#options.onFailing(sync.connection, err)
         if (state !== null) {
-          state.lastAttemptAt = new Date().toISOString()
+          state.lastAttemptAt = isoNow(replica.clock)
           state.lastError = err instanceof Error ? err.message : String(err)
           reportOf(state).failingSince ??= state.lastAttemptAt
           await replica.putState(state).catch(() => undefined)
@@ -147,6 +151,6 @@ export class SyncRunner {
 
   /** Sleeps, cut short when the runner stops. */
   async #pause(ms: number): Promise<void> {
-    await sleep(ms, undefined, { signal: this.#abort.signal }).catch(() => undefined)
+    await this.#options.replica.clock.sleep(ms, this.#abort.signal)
   }
 }

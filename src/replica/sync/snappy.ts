@@ -17,12 +17,13 @@
  * The first pass is the backfill. The checkpoint holds the stage and what is left of it, so a
  * restart resumes within the pass; the tickets due for notes are known from the store.
  */
+import { isoNow } from '../../clock.js'
 import type { SyncConfig } from '../../config.js'
 import { ProblemError } from '../../errors.js'
 import type { Conversation } from '../../schemas/conversation.js'
 import type { SnappyAdapter } from '../../upstreams/snappy/adapter.js'
 import { QUEUES, type QueueName } from '../../upstreams/snappy/tickets.js'
-import { notesSignature } from '../conversations.js'
+import { type StoredConversation, notesSignature } from '../conversations.js'
 import type { EventOrigin } from '../events.js'
 import type { Replica } from '../index.js'
 import { type SyncState, countDeletion, reportOf, startOver } from '../sync-state.js'
@@ -74,9 +75,9 @@ export class SnappySync implements ConnectionSync {
     this.#origin = state.phase === 'live' ? 'sync' : null
     switch (cp.stage ?? 'idle') {
       case 'idle': {
-        const wait = (cp.nextPollAt ?? 0) - Date.now()
+        const wait = (cp.nextPollAt ?? 0) - this.#replica.clock.now()
         if (wait > 0) return wait
-        cp.passStartedAt = new Date().toISOString()
+        cp.passStartedAt = isoNow(this.#replica.clock)
         cp.passes = (cp.passes ?? 0) + 1
         cp.stage = state.phase === 'backfilling' || cp.passes % DIRECTORY_EVERY === 1 ? 'directory' : 'queues'
         if (cp.stage === 'queues') cp.accounts = await this.#accountIds()
@@ -146,6 +147,9 @@ export class SnappySync implements ConnectionSync {
     })
     const before = await this.#replica.conversations.inQueues(this.connection, account)
     for (const { conversation, queues } of found.values()) {
+      // Most of a queue is as it was at the last pass: nothing to write for those.
+      const stored = before.get(conversation.id)
+      if (stored !== undefined && sameConversation(stored, conversation, queues)) continue
       await this.#replica.conversations.upsert(conversation, { account, queues }, this.#origin)
     }
     // A ticket that left the queues stays listed until it is read by id (stage `left`): it
@@ -180,7 +184,7 @@ export class SnappySync implements ConnectionSync {
 
   /** One ticket in no queue, read again; then, with none left for this pass, the pass ends. */
   async #recheck(state: SyncState, cp: Checkpoint): Promise<number> {
-    const started = cp.passStartedAt ?? new Date().toISOString()
+    const started = cp.passStartedAt ?? isoNow(this.#replica.clock)
     if ((cp.rechecks ?? 0) > 0) {
       const [id] = await this.#replica.conversations.dueForRecheck(this.connection, started, 1)
       if (id !== undefined) {
@@ -193,7 +197,7 @@ export class SnappySync implements ConnectionSync {
     // A pass is complete: the replica holds what the upstream showed when it began.
     if (state.phase === 'backfilling') {
       state.phase = 'live'
-      state.backfilledAt = new Date().toISOString()
+      state.backfilledAt = isoNow(this.#replica.clock)
     }
     state.participantsComplete = true
     state.lastSuccessAt = started
@@ -201,7 +205,7 @@ export class SnappySync implements ConnectionSync {
     // Passes start one interval apart, however long the last one took.
     cp.nextPollAt = Date.parse(started) + this.#config.pollMs.snappy
     const report = reportOf(state)
-    report.reconciledAt = new Date().toISOString()
+    report.reconciledAt = isoNow(this.#replica.clock)
     report.nextReconcileAt = new Date(cp.nextPollAt).toISOString()
     return 0
   }
@@ -219,7 +223,7 @@ export class SnappySync implements ConnectionSync {
         fresh: true,
       })
       await this.#replica.conversations.upsert(conversation, { account: stored.account, queues: [] }, this.#origin)
-      await this.#replica.conversations.markChecked(id, new Date().toISOString())
+      await this.#replica.conversations.markChecked(id, isoNow(this.#replica.clock))
       if (notesSignature(conversation) !== stored.notesSignature) await this.#readNotes(conversation)
       return false
     } catch (err) {
@@ -244,4 +248,10 @@ export class SnappySync implements ConnectionSync {
     const accounts = await this.#replica.directory.list<{ remoteId: string }>(this.connection, 'account', null)
     return accounts.map((a) => a.remoteId)
   }
+}
+
+/** Whether a ticket read from the queues is the one stored, in the same queues. */
+function sameConversation(stored: StoredConversation, read: Conversation, queues: readonly QueueName[]): boolean {
+  const { remote: _remote, ...doc } = read
+  return JSON.stringify(doc) === JSON.stringify(stored.conversation) && queues.join() === stored.queues.join()
 }

@@ -3,6 +3,7 @@
  * (communications with their participants, tags and comments), built on the shared simulator
  * frame for auth, rate limiting, fault injection and stats.
  */
+import { type Clock, realClock } from '../../clock.js'
 import type { FastifyError, FastifyInstance } from 'fastify'
 import { createSimulatorFrame, type SimulatorFrame } from '../frame/server.js'
 import type { RollingWindowLimit } from '../frame/rolling-window.js'
@@ -35,7 +36,8 @@ export interface BatchBookSimulatorOptions {
    * here): 100,000 take about a second. Needs the seed.
    */
   volume?: SandboxVolume
-  now?: () => number // passed to the frame's limiter
+  /** The time of its limiter, request log and records (the real clock unless given). */
+  clock?: Clock
   /**
    * The most communications one page gives, whatever `limit` asks. The documented default is
    * 10 and no maximum is documented: unset, any limit is honoured; tests set it to play an
@@ -67,14 +69,18 @@ export function createBatchBookSimulator(options: BatchBookSimulatorOptions): Ba
         .header('www-authenticate', 'Basic realm="Application"')
         .type('text/html; charset=utf-8')
         .send('HTTP Basic: Access denied.\n'),
-    now: options.now,
+    clock: options.clock,
   })
 
-  const store = new BatchBookStore()
+  const clock = options.clock ?? realClock
+  const store = new BatchBookStore({ now: () => clock.now() })
   if (options.seed !== false) seedStore(store)
   if (options.volume !== undefined) {
     if (options.seed === false) throw new RangeError('volume needs the seed data (its contacts and tags)')
-    seedVolume(store, resolveVolume(options.volume))
+    seedVolume(
+      store,
+      resolveVolume(options.volume, () => clock.now()),
+    )
   }
   const context: RouteContext = {
     store,

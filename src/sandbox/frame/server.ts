@@ -4,9 +4,9 @@
  * applies injected faults, records what it saw, and exposes a small control API under
  * `/__sandbox/` (unauthenticated, never rate limited, never counted).
  */
+import { type Clock, realClock } from '../../clock.js'
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify'
 import type { AddressInfo } from 'node:net'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { parseBasicAuth } from './basic-auth.js'
 import { type Fault, FaultInjector, type FaultKind } from './faults.js'
 import { RollingWindow, type RollingWindowLimit } from './rolling-window.js'
@@ -33,7 +33,8 @@ export interface SimulatorFrameOptions {
   /** Writes the 401 answer in the upstream's style. */
   unauthorized: (reply: FastifyReply) => FastifyReply
   fastify?: FastifyServerOptions
-  now?: () => number
+  /** The time its limiter, request log and latency read (the real clock unless given). */
+  clock?: Clock
 }
 
 export interface SimulatorFrame {
@@ -59,7 +60,8 @@ export function createSimulatorFrame(options: SimulatorFrameOptions): SimulatorF
   const app = Fastify({ logger: false, ...options.fastify })
   const faults = new FaultInjector()
   const stats = new SimulatorStats()
-  const limiter = options.limit === false ? null : new RollingWindow(options.limit, options.now)
+  const clock = options.clock ?? realClock
+  const limiter = options.limit === false ? null : new RollingWindow(options.limit, () => clock.now())
 
   app.decorateRequest('simCredential', null)
   app.decorateRequest('simFault', undefined)
@@ -75,7 +77,7 @@ export function createSimulatorFrame(options: SimulatorFrameOptions): SimulatorF
       route: `${request.method} ${request.routeOptions.url ?? '(unmatched)'}`,
       credential,
       traceparent: typeof request.headers.traceparent === 'string' ? request.headers.traceparent : null,
-      at: Date.now(),
+      at: clock.now(),
     })
     if (credential === null) return options.unauthorized(reply)
     request.simCredential = credential
@@ -92,12 +94,12 @@ export function createSimulatorFrame(options: SimulatorFrameOptions): SimulatorF
       }
     }
 
-    if (faults.baseLatencyMs > 0) await sleep(faults.baseLatencyMs)
+    if (faults.baseLatencyMs > 0) await clock.sleep(faults.baseLatencyMs)
     const fault = faults.take(request.method, path)
     if (fault === undefined) return
     switch (fault.type) {
       case 'latency':
-        await sleep(fault.ms)
+        await clock.sleep(fault.ms)
         return
       case 'status':
         if (fault.retryAfter !== undefined) reply.header('retry-after', String(fault.retryAfter))

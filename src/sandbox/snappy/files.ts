@@ -8,7 +8,10 @@ import { rm, unlink } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Transform, type Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
+import { finished, pipeline } from 'node:stream/promises'
+
+/** Passes real I/O under way to whoever keeps time (see Clock.io); the real clock ignores it. */
+export type IoTracker = <T>(work: Promise<T>) => Promise<T>
 
 export interface WrittenFile {
   filePath: string
@@ -19,8 +22,10 @@ export class FileStorage {
   readonly dir: string
   /** Only a directory this class created is removed on destroy; a caller's stays. */
   readonly #owned: boolean
+  readonly #io: IoTracker
 
-  constructor(dir?: string) {
+  constructor(dir?: string, io: IoTracker = (work) => work) {
+    this.#io = io
     if (dir === undefined) {
       this.dir = mkdtempSync(join(tmpdir(), 'snappy-sandbox-'))
       this.#owned = true
@@ -49,7 +54,7 @@ export class FileStorage {
       },
     })
     try {
-      await pipeline(source, counter, createWriteStream(filePath))
+      await this.#io(pipeline(source, counter, createWriteStream(filePath)))
     } catch (err) {
       await this.remove(filePath)
       throw err
@@ -58,7 +63,9 @@ export class FileStorage {
   }
 
   open(filePath: string): ReadStream {
-    return createReadStream(filePath)
+    const stream = createReadStream(filePath)
+    void this.#io(finished(stream).catch(() => undefined))
+    return stream
   }
 
   async remove(filePath: string): Promise<void> {

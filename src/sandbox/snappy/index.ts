@@ -4,6 +4,7 @@
  * simulator frame (Basic auth, 200 requests per rolling minute per key, fault injection,
  * stats and the `/__sandbox` control API).
  */
+import { type Clock, realClock } from '../../clock.js'
 import multipart from '@fastify/multipart'
 import { createSimulatorFrame, type SimulatorFrame } from '../frame/server.js'
 import type { RollingWindowLimit } from '../frame/rolling-window.js'
@@ -30,7 +31,8 @@ export interface SnappySimulatorOptions {
   volume?: SandboxVolume
   /** Where uploaded document bytes are kept; default a fresh directory under os.tmpdir(). Files are streamed to and from disk, never held whole in memory (50 MiB uploads must keep memory flat). */
   storageDir?: string
-  now?: () => number
+  /** The time of its limiter, request log and records (the real clock unless given). */
+  clock?: Clock
 }
 
 export interface SnappySimulator extends SimulatorFrame {
@@ -43,11 +45,13 @@ export interface SnappySimulator extends SimulatorFrame {
 const SNAPPY_MAX_UPLOAD_BYTES = 512 * 1024 * 1024
 
 export function createSnappySimulator(options: SnappySimulatorOptions): SnappySimulator {
-  const store = new SnappyStore({ storageDir: options.storageDir, now: options.now })
+  const clock = options.clock ?? realClock
+  const now = () => clock.now()
+  const store = new SnappyStore({ storageDir: options.storageDir, now, io: (work) => clock.io(work) })
   if (options.seed !== false) seedStore(store)
   if (options.volume !== undefined) {
     if (options.seed === false) throw new RangeError('volume needs the seed data (its accounts, mailboxes and staff)')
-    seedVolume(store, resolveVolume(options.volume, options.now))
+    seedVolume(store, resolveVolume(options.volume, now))
   }
   const keys = new Set(options.keys)
 
@@ -66,7 +70,7 @@ export function createSnappySimulator(options: SnappySimulatorOptions): SnappySi
       // last byte; closing only idle connections would then wait out the keep-alive timeout.
       forceCloseConnections: true,
     },
-    now: options.now,
+    clock,
   })
   const { app } = frame
   installBodyParsers(app)

@@ -4,6 +4,7 @@
  * comments), each call through the engine. Reads cache the decoded records; mapping to the
  * normalized model happens per answer, so `?include=remote` can pass the record on.
  */
+import { isoNow } from '../../clock.js'
 import type { ConnectionConfig } from '../../config.js'
 import { ProblemError, badUpstreamResponse, notFound, validationFailed } from '../../errors.js'
 import { decodeIdFor, encodeId } from '../../ids.js'
@@ -132,7 +133,7 @@ export class BatchBookAdapter implements SourceAdapter {
       contactRef: p.contactId,
       role: p.role,
     }))
-    const sentAt = input.sentAt ?? new Date().toISOString()
+    const sentAt = input.sentAt ?? isoNow(this.engine.clock)
     const res = await this.engine.write(
       {
         method: 'POST',
@@ -171,7 +172,7 @@ export class BatchBookAdapter implements SourceAdapter {
     const record = await this.#completing('read-back', () => this.#record(id, true))
     if (record !== undefined) return this.#message(record, { participants, includeRemote: options.includeRemote })
     // The record could not be read back: answer with what was written.
-    const now = new Date().toISOString()
+    const now = isoNow(this.engine.clock)
     return {
       id: encodeId('message', { source: 'batchbook', connection: this.connection.name, parts: [id] }),
       source: 'batchbook',

@@ -14,6 +14,7 @@
  *   budget store refuses it for a while after any replica's foreground work had to wait, so it
  *   gets only the budget clients leave.
  */
+import { type Clock, realClock } from '../../clock.js'
 import type { RateLimit } from '../../config.js'
 import { type ProblemError, overloaded, rateLimited } from '../../errors.js'
 import { channels, publish } from '../instrumentation.js'
@@ -49,6 +50,7 @@ export interface SchedulerOptions {
    * (`503 overloaded`) rather than granted calls it would likely send too late.
    */
   lag?: () => number
+  clock?: Clock
   /** For problem details only. */
   connection: string
   source: string
@@ -191,6 +193,7 @@ export class RateScheduler {
   readonly #options: SchedulerOptions
   readonly #limit: RateLimit
   readonly #marginMs: number
+  readonly #clock: Clock
   readonly #committed: Waiter[] = []
   readonly #client: ClientQueue
   readonly #background: Waiter[] = []
@@ -206,6 +209,7 @@ export class RateScheduler {
 
   constructor(options: SchedulerOptions) {
     this.#options = options
+    this.#clock = options.clock ?? realClock
     this.#marginMs = options.marginMs ?? defaultMargin(options.limit)
     this.#limit = { max: options.limit.max, windowMs: options.limit.windowMs + this.#marginMs }
     const fairShare = options.fairShare ?? DEFAULT_FAIR_SHARE
@@ -234,7 +238,7 @@ export class RateScheduler {
   /** The budget as the store has it now. */
   async status(): Promise<BudgetStatus> {
     const status = await this.#options.store.status(this.#options.key, this.#limit)
-    this.#recent = { status, at: Date.now() }
+    this.#recent = { status, at: this.#clock.now() }
     return status
   }
 
@@ -242,7 +246,7 @@ export class RateScheduler {
   recentStatus(): BudgetStatus | null {
     const recent = this.#recent
     if (recent === null) return null
-    const age = Date.now() - recent.at
+    const age = this.#clock.now() - recent.at
     if (age > STATUS_REUSE_MS) return null
     return { remaining: recent.status.remaining, resetMs: Math.max(0, recent.status.resetMs - age) }
   }
@@ -264,7 +268,7 @@ export class RateScheduler {
    * would take longer than its wait allows; committed and background work are never refused.
    */
   acquire(options: AcquireOptions = { lane: 'client' }): Promise<Grant> {
-    const now = Date.now()
+    const now = this.#clock.now()
     const lane = options.lane
     let deadline = Number.POSITIVE_INFINITY
     const started = options.again === true || (options.request !== undefined && this.#started.has(options.request))
@@ -321,7 +325,7 @@ export class RateScheduler {
   /** The upstream asked us to back off (429/503 with Retry-After): grant nothing until then. */
   pause(ms: number): Promise<void> {
     this.#recent = null
-    return this.#options.store.pause(this.#options.key, Date.now() + ms)
+    return this.#options.store.pause(this.#options.key, this.#clock.now() + ms)
   }
 
   /** The next waiter to serve: committed work first, then clients in turn, then background. */
@@ -341,9 +345,9 @@ export class RateScheduler {
     try {
       for (let head = this.#next(); head !== undefined; head = this.#next()) {
         // A grant is made at some moment of the take (in Redis, on the server): no earlier than this.
-        const asked = Date.now()
+        const asked = this.#clock.now()
         const verdict = await this.#options.store.take(this.#options.key, this.#limit, head.lane)
-        const now = Date.now()
+        const now = this.#clock.now()
         if (verdict.granted) {
           // Foreground work may have arrived while the take was on its way: the grant is used
           // by whoever is first now, which is the head or someone ahead of it.
@@ -384,11 +388,11 @@ export class RateScheduler {
   #sleep(ms: number, wakeable: boolean): Promise<void> {
     return new Promise((resolve) => {
       const done = (): void => {
-        clearTimeout(timer)
+        this.#clock.clearTimeout(timer)
         if (this.#wake === done) this.#wake = null
         resolve()
       }
-      const timer = setTimeout(done, ms)
+      const timer = this.#clock.setTimeout(done, ms)
       if (wakeable) this.#wake = done
     })
   }

@@ -15,6 +15,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { Redis, Result } from 'ioredis'
+import { type Clock, type Timer, realClock } from '../../clock.js'
 import type { RateLimit } from '../../config.js'
 import type { Lane } from '../budget/scheduler.js'
 import { absentCalls, slotPlan } from '../budget/slots.js'
@@ -142,6 +143,7 @@ export interface RedisBudgetOptions {
   absent: (windowMs: number) => ReadonlySet<number>
   /** This gateway's own grants of `key` after `since` (epoch ms, its clock), through Redis or not. */
   ownGrants?: (key: string, since: number) => number[]
+  clock?: Clock
 }
 
 /**
@@ -161,11 +163,13 @@ export class RedisBudgetStore implements BudgetStore {
   readonly #options: RedisBudgetOptions
   /** The epoch this gateway last saw of each key it used. */
   readonly #known = new Map<string, KnownKey>()
-  #checking: NodeJS.Timeout | undefined
+  #checking: Timer | undefined
+  readonly #clock: Clock
 
   constructor(redis: Redis, options: RedisBudgetOptions = { replicas: 1, absent: () => new Set() }) {
     this.#redis = redis
     this.#options = options
+    this.#clock = options.clock ?? realClock
     redis.defineCommand('budgetTake', { numberOfKeys: 5, lua: TAKE })
     redis.defineCommand('budgetRestore', { numberOfKeys: 3, lua: RESTORE })
     redis.defineCommand('budgetPause', { numberOfKeys: 1, lua: PAUSE })
@@ -209,7 +213,7 @@ export class RedisBudgetStore implements BudgetStore {
 
   #know(key: string, epoch: string, windowMs: number): void {
     this.#known.set(key, { epoch, windowMs })
-    this.#checking ??= setInterval(() => void this.#checkEpochs(), EPOCH_CHECK_MS).unref()
+    this.#checking ??= this.#clock.setInterval(() => void this.#checkEpochs(), EPOCH_CHECK_MS).unref()
   }
 
   /** The look every gateway takes at the epochs of the keys it used (see the module comment). */
@@ -226,9 +230,9 @@ export class RedisBudgetStore implements BudgetStore {
 
   /** Writes this gateway's grants of the window back, holds the key's takes, learns its epoch. */
   async #restore(key: string, windowMs: number): Promise<void> {
-    const before = Date.now()
+    const before = this.#clock.now()
     const [seconds, micros] = await this.#redis.time()
-    const after = Date.now()
+    const after = this.#clock.now()
     // Local grant times into the server's clock, rounded late by the round trip: a grant kept a
     // little longer than it lasts only costs budget; one dropped early could break the limit.
     const offset = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - before
@@ -250,7 +254,7 @@ export class RedisBudgetStore implements BudgetStore {
 
   /** Stops the epoch checks (the app is closing). */
   stop(): void {
-    clearInterval(this.#checking)
+    this.#clock.clearInterval(this.#checking)
     this.#checking = undefined
   }
 
@@ -259,7 +263,7 @@ export class RedisBudgetStore implements BudgetStore {
     const absent = this.#options.absent(limit.windowMs)
     if (absent.size === 0 || this.#options.replicas < 2) return [0, 0]
     const plan = slotPlan(limit, this.#options.replicas)
-    const now = Date.now()
+    const now = this.#clock.now()
     return [absentCalls(plan, limit.windowMs, absent, now), plan.sliceMs - (now % plan.sliceMs)]
   }
 
@@ -268,7 +272,7 @@ export class RedisBudgetStore implements BudgetStore {
    * from now on this replica, and a small skew only shortens or lengthens it slightly.
    */
   async pause(key: string, untilMs: number): Promise<void> {
-    const wait = untilMs - Date.now()
+    const wait = untilMs - this.#clock.now()
     if (wait <= 0) return
     const [seconds, micros] = await this.#redis.time()
     const serverNow = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000)

@@ -27,7 +27,10 @@ export class RedisCacheStore implements CacheStore {
   readonly #staleMs: number
   readonly #prefix: string
 
-  constructor(redis: Redis, options: { staleMs: number }) {
+  readonly #now: () => number
+
+  constructor(redis: Redis, options: { staleMs: number; now?: () => number }) {
+    this.#now = options.now ?? Date.now
     this.#redis = redis
     this.#staleMs = options.staleMs
     // The client adds its own key prefix to KEYS, but not to keys a script reads from a set.
@@ -41,7 +44,7 @@ export class RedisCacheStore implements CacheStore {
   }
 
   async set<T>(key: string, entry: CacheEntry<T>): Promise<void> {
-    const ttl = Math.max(1, entry.freshUntil + this.#staleMs - Date.now())
+    const ttl = Math.max(1, entry.freshUntil + this.#staleMs - this.#now())
     const pipeline = this.#redis.multi().set(`cache:${key}`, JSON.stringify(entry), 'PX', ttl)
     for (const tag of entry.tags) {
       pipeline.sadd(`tag:${tag}`, `${this.#prefix}cache:${key}`).pexpire(`tag:${tag}`, ttl, 'GT')

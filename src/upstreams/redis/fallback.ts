@@ -7,6 +7,7 @@
  * - idempotency records: requests with an `Idempotency-Key` get 503, because answering
  *   without the shared record could write twice.
  */
+import { type Clock, type Timer, realClock } from '../../clock.js'
 import type { RateLimit } from '../../config.js'
 import { ProblemError, storeUnavailable } from '../../errors.js'
 import { MemoryBudgetStore } from '../budget/memory-store.js'
@@ -197,19 +198,21 @@ const REPLAY_MS = 1_000
 /** Runs `replay` every `REPLAY_MS` from the first `start()` until `stop()`: what both journals below share. */
 class ReplayTimer {
   readonly #replay: () => Promise<unknown>
-  #timer: NodeJS.Timeout | undefined
+  readonly #clock: Clock
+  #timer: Timer | undefined
 
-  constructor(replay: () => Promise<unknown>) {
+  constructor(replay: () => Promise<unknown>, clock: Clock) {
     this.#replay = replay
+    this.#clock = clock
   }
 
   start(): void {
-    this.#timer ??= setInterval(() => void this.#replay(), REPLAY_MS)
+    this.#timer ??= this.#clock.setInterval(() => void this.#replay(), REPLAY_MS)
     this.#timer.unref()
   }
 
   stop(): void {
-    clearInterval(this.#timer)
+    this.#clock.clearInterval(this.#timer)
     this.#timer = undefined
   }
 }
@@ -225,9 +228,10 @@ export class ResilientCacheStore implements CacheStore {
   readonly #onFailure: (err: unknown) => void
   readonly #pending = new Set<string>()
   #clearPending = false
-  readonly #replayer = new ReplayTimer(() => this.#replay())
+  readonly #replayer: ReplayTimer
 
-  constructor(shared: CacheStore, onFailure: (err: unknown) => void) {
+  constructor(shared: CacheStore, onFailure: (err: unknown) => void, clock: Clock = realClock) {
+    this.#replayer = new ReplayTimer(() => this.#replay(), clock)
     this.#shared = shared
     this.#onFailure = onFailure
   }
@@ -319,9 +323,12 @@ export class GuardedIdempotencyStore implements IdempotencyStore {
   /** Reservations to release once Redis answers, by key and holder (several tries may hold one each). */
   readonly #unreleased = new Map<string, { key: string; holder: string | undefined }>()
   readonly #onFailure: (err: unknown) => void
-  readonly #replayer = new ReplayTimer(() => this.#replay())
+  readonly #replayer: ReplayTimer
+  readonly #clock: Clock
 
-  constructor(shared: IdempotencyStore, onFailure: (err: unknown) => void = () => undefined) {
+  constructor(shared: IdempotencyStore, onFailure: (err: unknown) => void = () => undefined, clock: Clock = realClock) {
+    this.#clock = clock
+    this.#replayer = new ReplayTimer(() => this.#replay(), clock)
     this.#shared = shared
     this.#onFailure = onFailure
   }
@@ -334,7 +341,7 @@ export class GuardedIdempotencyStore implements IdempotencyStore {
     alone?: boolean,
   ): Promise<Reservation> {
     const journaled = this.#journal.get(key)
-    if (journaled !== undefined && journaled.expiresAt > Date.now()) {
+    if (journaled !== undefined && journaled.expiresAt > this.#clock.now()) {
       return journaled.fingerprint === fingerprint
         ? { state: 'completed', response: journaled.response }
         : { state: 'mismatch' }
@@ -364,7 +371,7 @@ export class GuardedIdempotencyStore implements IdempotencyStore {
       await this.#shared.complete(key, fingerprint, response, ttlMs)
     } catch (err) {
       this.#onFailure(err)
-      this.#journal.set(key, { fingerprint, response, expiresAt: Date.now() + ttlMs })
+      this.#journal.set(key, { fingerprint, response, expiresAt: this.#clock.now() + ttlMs })
       this.#replayer.start()
     }
   }
@@ -393,7 +400,7 @@ export class GuardedIdempotencyStore implements IdempotencyStore {
   }
 
   async #replay(): Promise<void> {
-    const now = Date.now()
+    const now = this.#clock.now()
     for (const [key, entry] of this.#journal) {
       if (entry.expiresAt <= now) {
         this.#journal.delete(key)

@@ -1,5 +1,6 @@
 /** Shared state through Redis (`REDIS_URL`): the stores, their fallbacks, and readiness. */
 import type { Redis } from 'ioredis'
+import { type Clock, realClock } from '../../clock.js'
 import type { Stores } from '../registry.js'
 import { RedisBudgetStore } from './budget-store.js'
 import { RedisCacheStore } from './cache-store.js'
@@ -25,6 +26,7 @@ export interface SharedStateOptions {
   replicaSlot?: number | null
   /** How long an absent gateway's time slots are held for it (see replica-slots.ts). */
   failoverMs?: number
+  clock?: Clock
   staleMs: number
   /** Prefix of every key, so several deployments (or test runs) can share one Redis. */
   keyPrefix?: string
@@ -36,8 +38,10 @@ export function createSharedState(options: SharedStateOptions): SharedState {
   const redis = connectRedis(options.url, options.keyPrefix)
   // Connection errors are reported through the stores' failures; keep the client from crashing the process.
   redis.on('error', () => undefined)
-  const slots = new RedisReplicaSlots(redis, options.replicas, options.replicaSlot ?? null, options.failoverMs)
+  const clock = options.clock ?? realClock
+  const slots = new RedisReplicaSlots(redis, options.replicas, options.replicaSlot ?? null, options.failoverMs, clock)
   const shared = new RedisBudgetStore(redis, {
+    clock,
     replicas: options.replicas,
     absent: (windowMs) => slots.absent(windowMs),
     // The grants this gateway made, kept by its fallback budget: written back to a Redis that lost them.
@@ -48,13 +52,18 @@ export function createSharedState(options: SharedStateOptions): SharedState {
     slots,
     ...(options.failoverMs === undefined ? {} : { failoverMs: options.failoverMs }),
     onFailure: (err) => options.onFailure('rate budget falls back to this replica’s time slots', err),
+    now: () => clock.now(),
   })
   const ready = waitReady(redis, 2_000)
-  const cache = new ResilientCacheStore(new RedisCacheStore(redis, { staleMs: options.staleMs }), (err) =>
-    options.onFailure('cache', err),
+  const cache = new ResilientCacheStore(
+    new RedisCacheStore(redis, { staleMs: options.staleMs, now: () => clock.now() }),
+    (err) => options.onFailure('cache', err),
+    clock,
   )
-  const idempotency = new GuardedIdempotencyStore(new RedisIdempotencyStore(redis), (err) =>
-    options.onFailure('an idempotency record is kept on this replica until Redis takes it', err, 'error'),
+  const idempotency = new GuardedIdempotencyStore(
+    new RedisIdempotencyStore(redis),
+    (err) => options.onFailure('an idempotency record is kept on this replica until Redis takes it', err, 'error'),
+    clock,
   )
   return {
     redis,

@@ -12,6 +12,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import type { Redis, Result } from 'ioredis'
+import { type Clock, type Timer, realClock } from '../../clock.js'
 import { CLOCK_SKEW_MS } from '../budget/slots.js'
 import type { ReplicaSlots } from './fallback.js'
 
@@ -46,20 +47,22 @@ export class RedisReplicaSlots implements ReplicaSlots {
   readonly #absentSince = new Map<number, number>()
   readonly #failoverMs: number
   readonly #now: () => number
+  readonly #clock: Clock
   #heardAt = Number.NEGATIVE_INFINITY
-  #timer: NodeJS.Timeout | undefined
+  #timer: Timer | undefined
 
   constructor(
     redis: Redis,
     replicas: number,
     fixedSlot: number | null = null,
     failoverMs = 30_000,
-    now: () => number = Date.now,
+    clock: Clock = realClock,
   ) {
     this.#redis = redis
     this.#replicas = replicas
     this.#failoverMs = failoverMs
-    this.#now = now
+    this.#clock = clock
+    this.#now = () => clock.now()
     // Alone, the only slot is this replica's, Redis or not.
     this.#slot = replicas === 1 ? 0 : fixedSlot
     this.#fixed = replicas === 1 || fixedSlot !== null
@@ -89,12 +92,12 @@ export class RedisReplicaSlots implements ReplicaSlots {
   async start(): Promise<void> {
     if (this.#replicas === 1) return
     await this.beat()
-    this.#timer = setInterval(() => void this.beat(), BEAT_MS)
+    this.#timer = this.#clock.setInterval(() => void this.beat(), BEAT_MS)
     this.#timer.unref()
   }
 
   stop(): void {
-    clearInterval(this.#timer)
+    this.#clock.clearInterval(this.#timer)
   }
 
   /** Renews this replica's heartbeat (claiming a free slot if it has none) and reads the others'. */

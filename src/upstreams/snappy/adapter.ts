@@ -94,7 +94,7 @@ export class SnappyAdapter implements SourceAdapter {
       tags = [...new Set([...existing, ...tags])]
       invalidate.push(...invalidationOf(facts))
     }
-    const postedAt = Date.now()
+    const postedAt = this.engine.clock.now()
     const res = await this.engine.write(noteRequest(input, { mailbox, staff, nonce }), {
       invalidate,
       describe: describeSnappy,
@@ -118,7 +118,7 @@ export class SnappyAdapter implements SourceAdapter {
   readonly #taken = new Map<string, number>()
 
   #take(id: string): void {
-    const now = Date.now()
+    const now = this.engine.clock.now()
     for (const [taken, at] of this.#taken) {
       if (now - at < TAKEN_FOR_MS) break
       this.#taken.delete(taken)

@@ -10,6 +10,7 @@ import {
   type SimulatedUpstreams,
   backfillOffsets,
   configOver,
+  inProcess,
   startSimulatedUpstreams,
 } from '../../helpers/simulated-upstreams.js'
 import { type TestStore, testStore } from '../../helpers/stores.js'
@@ -29,12 +30,13 @@ afterEach(async () => {
 
 async function backfill(maxPageSize: number | undefined, pageSize: number | null = null) {
   upstreams = await startSimulatedUpstreams({
+    virtual: true,
     volume: { communications: COMMUNICATIONS },
     limits: FAST,
     ...(maxPageSize === undefined ? {} : { maxPageSize }),
   })
   store = testStore('sqlite', { batchbookPageSize: pageSize })
-  gateway = await startGateway({ config: configOver(upstreams, store) })
+  gateway = await startGateway({ config: configOver(upstreams, store), ...inProcess(upstreams) })
   const status = await waitForSync(gateway.url, 'crm', (s) => s.backfilledAt !== null, 60_000)
   const walked = await walkMessages(gateway.url, '/v1/messages?limit=100')
   return { status, walked, total: upstreams.batchbook.store.listCommunications().length, sim: upstreams.batchbook }

@@ -12,7 +12,12 @@ import { encodeId } from '../../../src/ids.js'
 import { type RunningGateway, startGateway } from '../../helpers/gateway.js'
 import { call } from '../../helpers/messages.js'
 import { until, waitForSync, walkMessages } from '../../helpers/replica.js'
-import { type SimulatedUpstreams, configOver, startSimulatedUpstreams } from '../../helpers/simulated-upstreams.js'
+import {
+  type SimulatedUpstreams,
+  configOver,
+  inProcess,
+  startSimulatedUpstreams,
+} from '../../helpers/simulated-upstreams.js'
 import { STORE_KINDS, type TestStore, testStore } from '../../helpers/stores.js'
 
 const LIMITS = { batchbook: { max: 20, windowMs: 1_000 }, snappy: { max: 600, windowMs: 60_000 } }
@@ -25,9 +30,14 @@ describe.each(STORE_KINDS)('records deleted upstream, on %s', (kind) => {
   let gateway: RunningGateway
 
   beforeAll(async () => {
-    upstreams = await startSimulatedUpstreams({ volume: { communications: 300 }, limits: LIMITS, snappy: true })
+    upstreams = await startSimulatedUpstreams({
+      virtual: true,
+      volume: { communications: 300 },
+      limits: LIMITS,
+      snappy: true,
+    })
     store = testStore(kind, { pollMs: { batchbook: 500, snappy: 500 }, reconcileMs: null, reconcileShare: 0.1 })
-    gateway = await startGateway({ config: configOver(upstreams, store) })
+    gateway = await startGateway({ config: configOver(upstreams, store), ...inProcess(upstreams) })
     await waitForSync(gateway.url, 'crm', (s) => s.backfilledAt !== null, 60_000)
     await waitForSync(gateway.url, 'help', (s) => s.backfilledAt !== null, 60_000)
   }, 90_000)
@@ -89,7 +99,7 @@ describe.each(STORE_KINDS)('records deleted upstream, on %s', (kind) => {
     if (target === undefined) throw new Error('no communications')
     const id = messageId(target.id)
     bb().store.deleteCommunication(target.id)
-    await until(async () => !(await inTimeline(id)), 30_000, 'the reconcile walk')
+    await until(async () => !(await inTimeline(id)), 30_000, 'the reconcile walk', gateway.clock)
     expect(await deletions(id)).toHaveLength(1)
     const status = await waitForSync(gateway.url, 'crm', (s) => s.reconcile.lastAt !== null, 5_000)
     // The record the fill found gone, and this one (the one a client's read found gone is not the sync's).
@@ -106,12 +116,13 @@ describe.each(STORE_KINDS)('records deleted upstream, on %s', (kind) => {
       (await call<{ data: Conversation[] }>('GET', `${gateway.url}/v1/conversations?limit=100`)).body.data.some(
         (c) => c.id === conversation.id,
       )
-    await until(async () => !(await inQueue()), 20_000, 'the ticket leaving the queues')
+    await until(async () => !(await inQueue()), 20_000, 'the ticket leaving the queues', gateway.clock)
     await upstreams.snappy?.store.tickets.deleteTicket(ticket)
     await until(
       async () => (await call('GET', `${gateway.url}/v1/conversations/${conversation.id}`)).status === 404,
       30_000,
       'the recheck',
+      gateway.clock,
     )
     expect(await deletions(conversation.id)).toHaveLength(1)
     const left = await call<{ data: Message[] }>('GET', `${gateway.url}/v1/messages?conversation=${conversation.id}`)

@@ -8,7 +8,12 @@ import { PassThrough } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type RunningGateway, startGateway } from '../../helpers/gateway.js'
 import { until, waitForSync } from '../../helpers/replica.js'
-import { type SimulatedUpstreams, configOver, startSimulatedUpstreams } from '../../helpers/simulated-upstreams.js'
+import {
+  type SimulatedUpstreams,
+  configOver,
+  inProcess,
+  startSimulatedUpstreams,
+} from '../../helpers/simulated-upstreams.js'
 import { type TestStore, testStore } from '../../helpers/stores.js'
 
 const POLL_MS = 300
@@ -20,11 +25,15 @@ describe('a failing sync', () => {
   let lines = ''
 
   beforeAll(async () => {
-    upstreams = await startSimulatedUpstreams({ limits: { batchbook: { max: 50, windowMs: 1_000 } } })
+    upstreams = await startSimulatedUpstreams({ virtual: true, limits: { batchbook: { max: 50, windowMs: 1_000 } } })
     store = testStore('sqlite', { pollMs: { batchbook: POLL_MS, snappy: 60_000 } })
     const log = new PassThrough()
     log.on('data', (chunk: Buffer) => (lines += chunk.toString()))
-    gateway = await startGateway({ config: { ...configOver(upstreams, store), logLevel: 'info' }, logStream: log })
+    gateway = await startGateway({
+      config: { ...configOver(upstreams, store), logLevel: 'info' },
+      logStream: log,
+      ...inProcess(upstreams),
+    })
     await waitForSync(gateway.url, 'crm', (s) => s.state === 'live', 30_000)
   }, 40_000)
   afterAll(async () => {
@@ -45,7 +54,7 @@ describe('a failing sync', () => {
     })
     const failing = await waitForSync(gateway.url, 'crm', (s) => s.state === 'failing', 10_000)
     expect(failing.failingSince).not.toBeNull()
-    await until(async () => (await readiness()).status === 'degraded', 10_000, '/readyz degraded')
+    await until(async () => (await readiness()).status === 'degraded', 10_000, '/readyz degraded', gateway.clock)
     const ready = await gateway.app.inject({ url: '/readyz' })
     expect(ready.statusCode).toBe(200)
     expect(ready.json()).toMatchObject({

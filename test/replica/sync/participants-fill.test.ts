@@ -9,7 +9,12 @@ import type { Message } from '../../../src/schemas/message.js'
 import { type RunningGateway, startGateway } from '../../helpers/gateway.js'
 import { call } from '../../helpers/messages.js'
 import { until, waitForSync, walkMessages } from '../../helpers/replica.js'
-import { type SimulatedUpstreams, configOver, startSimulatedUpstreams } from '../../helpers/simulated-upstreams.js'
+import {
+  type SimulatedUpstreams,
+  configOver,
+  inProcess,
+  startSimulatedUpstreams,
+} from '../../helpers/simulated-upstreams.js'
 import { type TestStore, testStore } from '../../helpers/stores.js'
 
 let upstreams: SimulatedUpstreams
@@ -17,9 +22,9 @@ let store: TestStore
 let gateway: RunningGateway
 
 beforeAll(async () => {
-  upstreams = await startSimulatedUpstreams({ volume: { communications: 2_000 } })
+  upstreams = await startSimulatedUpstreams({ virtual: true, volume: { communications: 2_000 } })
   store = testStore('sqlite', { pollMs: { batchbook: 60_000, snappy: 60_000 } })
-  gateway = await startGateway({ config: configOver(upstreams, store) })
+  gateway = await startGateway({ config: configOver(upstreams, store), ...inProcess(upstreams) })
   await waitForSync(gateway.url, 'crm', (s) => s.backfilledAt !== null, 90_000)
 }, 120_000)
 afterAll(async () => {
@@ -51,6 +56,7 @@ describe('record reads right after a backfill', () => {
       },
       75_000,
       'the records read filled first',
+      gateway.clock,
     )
     expect(upstreams.batchbook.stats.limitViolations).toBe(0)
   }, 100_000)

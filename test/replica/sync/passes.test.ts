@@ -35,12 +35,13 @@ describe.each(STORE_KINDS)('the syncs after many passes on %s', (kind) => {
       async () => {
         const state = await stateOf(connection)
         if (state?.lastError == null) failingSince = null
-        else if ((failingSince ??= Date.now()) < Date.now() - 5_000)
+        else if ((failingSince ??= gateway.app.clock.now()) < gateway.app.clock.now() - 5_000)
           throw new Error(`the ${connection} sync keeps failing: ${state.lastError}`)
         return done()
       },
       120_000,
       what,
+      gateway.clock,
     )
   }
 

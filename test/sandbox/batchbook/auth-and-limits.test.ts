@@ -1,3 +1,4 @@
+import { clockReading } from '../../helpers/virtual-clock.js'
 import { describe, expect, it } from 'vitest'
 import { call, OTHER_TOKEN, startSimulator, TOKEN } from './helpers.js'
 
@@ -31,7 +32,7 @@ describe('BatchBook simulator: rate limit', () => {
   it('answers a second request within the second with 503 and Retry-After, counting the violation', async () => {
     const clock = { now: 1_000_000 }
     // `limit: undefined` keeps the default, documented limit of one request per second.
-    const { sim, origin } = await startSimulator({ limit: undefined, now: () => clock.now })
+    const { sim, origin } = await startSimulator({ limit: undefined, clock: clockReading(() => clock.now) })
     expect((await call(origin, 'GET', '/service/communications.xml')).status).toBe(200)
     const second = await call(origin, 'GET', '/service/communications.xml')
     expect(second.status).toBe(503)
@@ -42,7 +43,7 @@ describe('BatchBook simulator: rate limit', () => {
   it('accepts requests spaced by the window', async () => {
     const clock = { now: 1_000_000 }
     // `limit: undefined` keeps the default, documented limit of one request per second.
-    const { sim, origin } = await startSimulator({ limit: undefined, now: () => clock.now })
+    const { sim, origin } = await startSimulator({ limit: undefined, clock: clockReading(() => clock.now) })
     const statuses: number[] = []
     for (let i = 0; i < 3; i++) {
       statuses.push((await call(origin, 'GET', '/service/communications.xml')).status)
@@ -54,7 +55,7 @@ describe('BatchBook simulator: rate limit', () => {
 
   it('counts the limit per token', async () => {
     const clock = { now: 1_000_000 }
-    const { origin } = await startSimulator({ limit: undefined, now: () => clock.now })
+    const { origin } = await startSimulator({ limit: undefined, clock: clockReading(() => clock.now) })
     expect((await call(origin, 'GET', '/service/communications.xml')).status).toBe(200)
     expect((await call(origin, 'GET', '/service/communications.xml', { credentials: [OTHER_TOKEN, 'x'] })).status).toBe(
       200,

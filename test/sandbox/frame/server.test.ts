@@ -1,3 +1,4 @@
+import { clockReading } from '../../helpers/virtual-clock.js'
 import { afterEach, describe, expect, it } from 'vitest'
 import { request } from 'undici'
 import { basicAuthHeader } from '../../../src/sandbox/frame/basic-auth.js'
@@ -16,7 +17,7 @@ async function start(limit: { max: number; windowMs: number } | false = { max: 2
     contentType: 'application/json',
     resetPreamble: '[{"id":1,',
     unauthorized: (reply) => reply.code(401).type('text/plain').send('no'),
-    now: () => clock,
+    clock: clockReading(() => clock),
   })
   frame.app.get('/things', async () => [{ id: 1, name: 'a long enough name to cut' }])
   frame.app.post('/things', async () => ({ ok: true }))

@@ -1,3 +1,4 @@
+import { clockReading } from '../../helpers/virtual-clock.js'
 import { afterEach, describe, expect, it } from 'vitest'
 import { KEY, OTHER_KEY, startSnappy, type Running } from './helpers.js'
 
@@ -21,7 +22,7 @@ async function burst(running: Running, count: number, key = KEY): Promise<number
 describe('snappy simulator rate limit', () => {
   it('allows 200 requests per key in a minute by default, then answers 429 with Retry-After', async () => {
     clock = 1_000_000
-    s = await startSnappy({ limit: undefined, now: () => clock })
+    s = await startSnappy({ limit: undefined, clock: clockReading(() => clock) })
     const statuses = await burst(s, 207)
     expect(statuses.filter((c) => c === 200)).toHaveLength(200)
     expect(statuses.slice(200)).toEqual(Array(7).fill(429))
@@ -30,7 +31,7 @@ describe('snappy simulator rate limit', () => {
 
   it('accepts requests again once the window has rolled past', async () => {
     clock = 1_000_000
-    s = await startSnappy({ limit: undefined, now: () => clock })
+    s = await startSnappy({ limit: undefined, clock: clockReading(() => clock) })
     await burst(s, 201)
     clock += 60_001
     expect((await s.api('GET', '/accounts')).status).toBe(200)
@@ -39,7 +40,7 @@ describe('snappy simulator rate limit', () => {
 
   it('counts each key separately', async () => {
     clock = 1_000_000
-    s = await startSnappy({ limit: { max: 3, windowMs: 60_000 }, now: () => clock })
+    s = await startSnappy({ limit: { max: 3, windowMs: 60_000 }, clock: clockReading(() => clock) })
     expect(await burst(s, 4, KEY)).toEqual([200, 200, 200, 429])
     expect(await burst(s, 3, OTHER_KEY)).toEqual([200, 200, 200])
   })

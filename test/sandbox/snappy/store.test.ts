@@ -1,9 +1,10 @@
+import { clockReading } from '../../helpers/virtual-clock.js'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { OTHER_KEY, startSnappy, type Running } from './helpers.js'
 
 let s: Running
 beforeEach(async () => {
-  s = await startSnappy({ seed: false, now: () => Date.UTC(2014, 8, 22, 12, 0, 0) })
+  s = await startSnappy({ seed: false, clock: clockReading(() => Date.UTC(2014, 8, 22, 12, 0, 0)) })
 })
 afterEach(async () => {
   await s.sim.close()

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { clockReading } from '../../helpers/virtual-clock.js'
 import type { SnappySimulatorOptions } from '../../../src/sandbox/snappy/index.js'
 import { SNAPPY_API_PREFIX, SNAPPY_PATHS, sqlTime, toUnix } from '../../../src/upstreams/snappy/wire.js'
 import { OTHER_KEY, startSnappy, type Running } from './helpers.js'
@@ -136,7 +137,7 @@ describe('Snappy volume option', () => {
 
 describe('Snappy changes made outside a client', () => {
   let now = Date.UTC(2025, 5, 2, 9, 0, 0)
-  const clock = { now: () => now }
+  const clock = { clock: clockReading(() => now) }
   const later = () => {
     now += 60_000
     return toUnix(now)

@@ -1,15 +1,25 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { VirtualClock } from '../../helpers/virtual-clock.js'
 import { MemoryBudgetStore } from '../../../src/upstreams/budget/memory-store.js'
 import { type AcquireOptions, type FairShare, RateScheduler } from '../../../src/upstreams/budget/scheduler.js'
 import type { BudgetStore } from '../../../src/upstreams/budget/store.js'
 
+// Every scheduler here runs on a virtual clock: waits pass at once, and gaps are exact.
+let clock: VirtualClock
+beforeEach(() => {
+  clock = new VirtualClock()
+  clock.start()
+})
+afterEach(() => clock.stop())
+
 function scheduler(
   maxWaitMs: number,
   limit = { max: 2, windowMs: 200 },
-  store: BudgetStore = new MemoryBudgetStore(),
+  store: BudgetStore = new MemoryBudgetStore(() => clock.now()),
   fairShare?: FairShare,
 ) {
   return new RateScheduler({
+    clock,
     store,
     key: 'k',
     limit,
@@ -32,11 +42,11 @@ describe('RateScheduler', () => {
   it('lets callers through in arrival order, never more than the limit per window', async () => {
     const s = scheduler(5_000)
     const grants: Array<{ i: number; at: number }> = []
-    await Promise.all(Array.from({ length: 6 }, (_, i) => s.acquire().then(() => grants.push({ i, at: Date.now() }))))
+    await Promise.all(Array.from({ length: 6 }, (_, i) => s.acquire().then(() => grants.push({ i, at: clock.now() }))))
     expect(grants.map((g) => g.i)).toEqual([0, 1, 2, 3, 4, 5])
     // Any three consecutive grants span at least one window.
     for (let k = 2; k < grants.length; k++) {
-      expect((grants[k] as { at: number }).at - (grants[k - 2] as { at: number }).at).toBeGreaterThanOrEqual(199)
+      expect((grants[k] as { at: number }).at - (grants[k - 2] as { at: number }).at).toBeGreaterThanOrEqual(200)
     }
   })
 
@@ -122,7 +132,7 @@ describe('RateScheduler', () => {
   })
 
   it('gives a key as many grants per turn as its weight', async () => {
-    const s = scheduler(5_000, { max: 1, windowMs: 30 }, new MemoryBudgetStore(), {
+    const s = scheduler(5_000, { max: 1, windowMs: 30 }, new MemoryBudgetStore(() => clock.now()), {
       mode: 'round-robin',
       weights: { a: 2 },
     })
@@ -135,7 +145,10 @@ describe('RateScheduler', () => {
   })
 
   it('serves arrival order alone in fifo mode', async () => {
-    const s = scheduler(5_000, { max: 1, windowMs: 30 }, new MemoryBudgetStore(), { mode: 'fifo', weights: {} })
+    const s = scheduler(5_000, { max: 1, windowMs: 30 }, new MemoryBudgetStore(() => clock.now()), {
+      mode: 'fifo',
+      weights: {},
+    })
     await s.acquire()
     const order: string[] = []
     const waits = ['a0', 'a1', 'a2'].map((label) => queue(s, order, label, { lane: 'client', party: 'a' }))

@@ -4,6 +4,7 @@
  * dead one does not hold the others back for good.
  */
 import { afterAll, describe, expect, it } from 'vitest'
+import { realClock } from '../../../src/clock.js'
 import { RedisReplicaSlots } from '../../../src/upstreams/redis/replica-slots.js'
 import { closeTestRedis, testPrefix, testRedis } from '../../helpers/redis.js'
 
@@ -15,7 +16,10 @@ const WINDOW_MS = 1_000
 describe('RedisReplicaSlots', () => {
   it('counts a slot without a heartbeat as spent until the failover time and a window have passed', async () => {
     let now = 1_000_000
-    const slots = new RedisReplicaSlots(await testRedis(testPrefix()), 2, 0, FAILOVER_MS, () => now)
+    const slots = new RedisReplicaSlots(await testRedis(testPrefix()), 2, 0, FAILOVER_MS, {
+      ...realClock,
+      now: () => now,
+    })
     await slots.beat()
     expect(slots.heardAt).toBe(now)
     expect([...slots.absent(WINDOW_MS)]).toEqual([1])
@@ -33,8 +37,8 @@ describe('RedisReplicaSlots', () => {
     let now = 1_000_000
     const prefix = testPrefix()
     const redis = await testRedis(prefix)
-    const slots = new RedisReplicaSlots(redis, 2, 0, FAILOVER_MS, () => now)
-    const other = new RedisReplicaSlots(await testRedis(prefix), 2, 1, FAILOVER_MS, () => now)
+    const slots = new RedisReplicaSlots(redis, 2, 0, FAILOVER_MS, { ...realClock, now: () => now })
+    const other = new RedisReplicaSlots(await testRedis(prefix), 2, 1, FAILOVER_MS, { ...realClock, now: () => now })
     await slots.beat()
     now += FAILOVER_MS + 10_000
     await slots.beat()

@@ -1,8 +1,7 @@
 /** Calling a sandboxed gateway's Snappy routes over real HTTP, for the route tests. */
-import { request } from 'undici'
 import type { Config } from '../../../src/config.js'
 import { encodeId, type IdKind } from '../../../src/ids.js'
-import { TEST_KEY, startGateway, testConfig, type RunningGateway } from '../../helpers/gateway.js'
+import { TEST_KEY, send, startGateway, testConfig, type RunningGateway } from '../../helpers/gateway.js'
 
 /** A key limited to the BatchBook connection: every Snappy record is off limits to it. */
 export const CRM_KEY = 'sk_crm_only_0123456789abcdef'
@@ -43,9 +42,8 @@ export async function call<T = Record<string, unknown>>(
     headers['content-type'] = 'application/json'
     body = JSON.stringify(options.json)
   }
-  const res = await request(`${gw.url}${path}`, { method: method as 'GET', headers, body })
-  const text = await res.body.text()
-  return { status: res.statusCode, headers: res.headers, body: (text === '' ? undefined : JSON.parse(text)) as T }
+  const res = await send(`${gw.url}${path}`, { method, headers, ...(body === undefined ? {} : { body }) })
+  return { status: res.status, headers: res.headers, body: (res.text === '' ? undefined : JSON.parse(res.text)) as T }
 }
 
 export const snappyId = (kind: IdKind, ...parts: string[]) =>

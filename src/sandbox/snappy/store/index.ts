@@ -8,6 +8,7 @@ import { toUnix, type Unix } from '../../../upstreams/snappy/wire.js'
 import { Directory } from './directory.js'
 import { DocumentStore } from './documents.js'
 import { FaqStore } from './faqs.js'
+import type { IoTracker } from '../files.js'
 import { TicketStore } from './tickets.js'
 import { WallStore } from './wall.js'
 
@@ -16,6 +17,8 @@ export interface SnappyStoreOptions {
   storageDir?: string
   /** Milliseconds, like `Date.now`. */
   now?: () => number
+  /** Told of the disk I/O of uploads and downloads (a virtual clock waits for it). */
+  io?: IoTracker
 }
 
 export class SnappyStore {
@@ -32,7 +35,7 @@ export class SnappyStore {
     const clock = options.now ?? Date.now
     this.now = () => toUnix(clock())
     const nonces = new NonceSource()
-    this.files = new FileStorage(options.storageDir)
+    this.files = new FileStorage(options.storageDir, options.io)
     this.directory = new Directory(this.now)
     this.tickets = new TicketStore(this.directory, this.files, nonces, this.now)
     this.documents = new DocumentStore(this.directory, this.files, nonces, this.now)
