@@ -22,7 +22,7 @@ let browser: Browser
 
 describe.skipIf(!available && !required)('reference page in a browser', () => {
   beforeAll(async () => {
-    gw = await startGateway({ withSandbox: true })
+    gw = await startGateway({ withSandbox: true, virtual: false })
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [

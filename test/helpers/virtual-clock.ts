@@ -34,6 +34,22 @@ class VirtualTimer implements Timer {
   }
 }
 
+/** `Clock.sleep` on a clock's own timers: resolves after `ms`, or at once when `signal` aborts. */
+function sleepOn(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted === true) return Promise.resolve()
+  return new Promise((resolve) => {
+    const onAbort = () => {
+      clock.clearTimeout(timer)
+      resolve()
+    }
+    const timer = clock.setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    signal?.addEventListener('abort', onAbort, { once: true })
+  })
+}
+
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve))
 /** A real millisecond: what real I/O, or the test itself, is given before the clock looks again. */
 const waitForIo = () => new Promise<void>((resolve) => setTimeout(resolve, 1))
@@ -82,18 +98,7 @@ export class VirtualClock implements Clock {
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted === true) return Promise.resolve()
-    return new Promise((resolve) => {
-      const onAbort = () => {
-        this.clearTimeout(timer)
-        resolve()
-      }
-      const timer = this.setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort)
-        resolve()
-      }, ms)
-      signal?.addEventListener('abort', onAbort, { once: true })
-    })
+    return sleepOn(this, ms, signal)
   }
 
   io<T>(work: Promise<T>): Promise<T> {
@@ -304,19 +309,7 @@ export class ProcessClock implements Clock {
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    if (this.#dead) return new Promise(() => undefined)
-    if (signal?.aborted === true) return Promise.resolve()
-    return new Promise((resolve) => {
-      const onAbort = () => {
-        this.clearTimeout(timer)
-        resolve()
-      }
-      const timer = this.setTimeout(() => {
-        signal?.removeEventListener('abort', onAbort)
-        resolve()
-      }, ms)
-      signal?.addEventListener('abort', onAbort, { once: true })
-    })
+    return this.#dead ? new Promise(() => undefined) : sleepOn(this, ms, signal)
   }
 
   io<T>(work: Promise<T>): Promise<T> {

@@ -10,6 +10,7 @@
  * event and one delivery to the subscribed endpoint, no limit was exceeded at any moment (each
  * call's instant is recorded where it leaves), and the sync kept to its share of the budget.
  */
+import { cuttable } from '../helpers/cuttable.js'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -21,7 +22,6 @@ import type { Config } from '../../src/config.js'
 import { encodeId } from '../../src/ids.js'
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js'
 import { MemoryBudgetStore } from '../../src/upstreams/budget/memory-store.js'
-import type { BudgetStore } from '../../src/upstreams/budget/store.js'
 import { MemoryIdempotencyStore } from '../../src/upstreams/idempotency/memory-store.js'
 import { FallbackBudgetStore } from '../../src/upstreams/redis/fallback.js'
 import { TEST_KEY, testConfig } from '../helpers/gateway.js'
@@ -71,22 +71,6 @@ class Recorded extends Dispatcher {
     })
     return this.inner.dispatch(options, recording)
   }
-}
-
-/** `target` behind a link that can be cut: every method then fails as Redis's would. */
-function cuttable(target: BudgetStore) {
-  let up = true
-  const store = new Proxy(target, {
-    get(object, name) {
-      const value = Reflect.get(object, name) as unknown
-      if (typeof value !== 'function') return value
-      return (...args: unknown[]) =>
-        up
-          ? (value as (...a: unknown[]) => unknown).apply(object, args)
-          : Promise.reject(new Error('Connection is closed.'))
-    },
-  })
-  return { store, cut: () => (up = false), restore: () => (up = true) }
 }
 
 interface Gateway {

@@ -23,7 +23,7 @@ beforeAll(async () => {
   store = testStore('sqlite')
   const config = testConfig({ replica: store.config })
   config.events.webhooks.allowPrivateNetworks = true
-  gw = await startGateway({ config, withSandbox: true, sync: false })
+  gw = await startGateway({ config, withSandbox: true, virtual: false, sync: false })
   slow = await Promise.all([1, 2, 3].map(() => startWebhookReceiver()))
   other = await startWebhookReceiver()
   for (const receiver of slow) {

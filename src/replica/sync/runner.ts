@@ -93,11 +93,13 @@ export class SyncRunner {
           await this.#pause(config.leaseMs / 3)
           continue
         }
+        const loaded = state === null
         state ??= await this.#load(sync, fingerprint)
         const started = replica.clock.now()
         const current: SyncState = state
         const backfilled = current.backfilledAt !== null
         const complete = current.participantsComplete
+        const was = unchanging(current)
         // A step may wait long for budget behind clients: the lease is renewed meanwhile, so
         // no other gateway takes the connection over while this one still works on it.
         const renew = replica.clock.setInterval(() => void acquire().catch(() => undefined), config.leaseMs / 3)
@@ -113,7 +115,8 @@ export class SyncRunner {
         // The share of the budget: the next step waits until these calls' share has passed.
         const paced = config.budgetShare < 1 ? started + calls * spacing - replica.clock.now() : 0
         delay = Math.min(Math.max(value, paced), MAX_PAUSE_MS)
-        await replica.putState(current)
+        // An idle step (nothing due yet) changed nothing worth a write of the store.
+        if (loaded || calls > 0 || unchanging(current) !== was) await replica.putState(current)
         // The backfill, or the participants after it, just completed: the store took a bulk load.
         if ((!backfilled && current.backfilledAt !== null) || (!complete && current.participantsComplete))
           await replica.refreshStatistics().catch(() => undefined) // only an optimization: not a failed step
@@ -153,4 +156,10 @@ export class SyncRunner {
   async #pause(ms: number): Promise<void> {
     await this.#options.replica.clock.sleep(ms, this.#abort.signal)
   }
+}
+
+/** A state as it matters to readers: everything but the moment of the last attempt. */
+function unchanging(state: SyncState): string {
+  const { lastAttemptAt: _at, ...rest } = state
+  return JSON.stringify(rest)
 }

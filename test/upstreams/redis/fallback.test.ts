@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { cuttable } from '../../helpers/cuttable.js'
 import type { BudgetStore } from '../../../src/upstreams/budget/store.js'
 import { MemoryBudgetStore } from '../../../src/upstreams/budget/memory-store.js'
 import { slotAt, slotPlan } from '../../../src/upstreams/budget/slots.js'
@@ -18,22 +19,6 @@ const down: BudgetStore = {
   take: async () => Promise.reject(new Error('Connection is closed.')),
   status: async () => Promise.reject(new Error('Connection is closed.')),
   pause: async () => Promise.reject(new Error('Connection is closed.')),
-}
-
-/** `target` behind a link that can be cut (every method then fails as Redis's would) and restored. */
-function cuttable<T extends object>(target: T) {
-  let up = true
-  const store = new Proxy(target, {
-    get(object, name) {
-      const value = Reflect.get(object, name) as unknown
-      if (typeof value !== 'function') return value
-      return (...args: unknown[]) =>
-        up
-          ? (value as (...a: unknown[]) => unknown).apply(object, args)
-          : Promise.reject(new Error('Connection is closed.'))
-    },
-  })
-  return { store, cut: () => (up = false), restore: () => (up = true) }
 }
 
 /** A shared budget that can be cut and restored, granting up to `max` per window while up. */
