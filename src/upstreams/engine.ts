@@ -93,7 +93,6 @@ export class UpstreamEngine {
   readonly #inflightFresh = new Map<string, Promise<Loaded<unknown>>>()
   /** The clock every call of this connection is timed by. */
   readonly clock: Clock
-  readonly #clock: Clock
 
   constructor(
     connection: ConnectionConfig,
@@ -106,7 +105,6 @@ export class UpstreamEngine {
     this.breaker = parts.breaker
     this.#scope = parts.scope
     this.#settings = settings
-    this.#clock = settings.clock
     this.clock = settings.clock
   }
 
@@ -119,7 +117,7 @@ export class UpstreamEngine {
 
     const cache = this.#settings.cache
     const cached = cache === null ? undefined : await cache.store.get<T>(key)
-    if (cached !== undefined && this.#clock.now() <= cached.freshUntil) {
+    if (cached !== undefined && this.clock.now() <= cached.freshUntil) {
       publish(channels.cache, { connection: this.connection.name, result: 'hit' })
       this.#use({ connection: this.connection.name, use: 'read', result: 'HIT' })
       return cached.value
@@ -171,7 +169,7 @@ export class UpstreamEngine {
   async write(req: UpstreamRequest, options: WriteOptions): Promise<UpstreamResponse> {
     this.#use({ connection: this.connection.name, use: 'call' })
     try {
-      const res = await this.#attempt(req, this.#clock.now() + this.connection.timeoutMs, 1, (r) => r, options.describe)
+      const res = await this.#attempt(req, this.clock.now() + this.connection.timeoutMs, 1, (r) => r, options.describe)
       this.#settings.scope?.()?.committed?.()
       this.#use({ connection: this.connection.name, use: 'committed' })
       return res
@@ -211,10 +209,10 @@ export class UpstreamEngine {
    */
   async download(req: UpstreamRequest, options: DownloadOptions = {}): Promise<StreamedResponse> {
     this.#use({ connection: this.connection.name, use: 'call' })
-    const deadline = this.#clock.now() + this.connection.timeoutMs
+    const deadline = this.clock.now() + this.connection.timeoutMs
     const streamed: StreamRequest = { method: req.method, path: req.path, query: req.query, headers: req.headers }
     return this.#retrying(deadline, (attempt) =>
-      this.#openStream(streamed, deadline, () => deadline - this.#clock.now(), attempt, options.describe),
+      this.#openStream(streamed, deadline, () => deadline - this.clock.now(), attempt, options.describe),
     )
   }
 
@@ -228,7 +226,7 @@ export class UpstreamEngine {
     try {
       const res = await this.#openStream(
         req,
-        this.#clock.now() + this.connection.timeoutMs,
+        this.clock.now() + this.connection.timeoutMs,
         () => this.connection.timeoutMs,
         1,
         options.describe,
@@ -288,7 +286,7 @@ export class UpstreamEngine {
       const { value, bytes } = await this.#withRetries(req, options)
       const cache = this.#settings.cache
       if (cache !== null) {
-        const now = this.#clock.now()
+        const now = this.clock.now()
         await cache.store.set(key, {
           value,
           // The bound counts the upstream bytes an entry was decoded from: known without
@@ -311,7 +309,7 @@ export class UpstreamEngine {
   }
 
   async #withRetries<T>(req: UpstreamRequest, options: ReadOptions<T>): Promise<{ value: T; bytes: number }> {
-    const deadline = this.#clock.now() + this.connection.timeoutMs
+    const deadline = this.clock.now() + this.connection.timeoutMs
     const decode = (res: UpstreamResponse) => ({ value: options.decode(res), bytes: res.body.length })
     return this.#retrying(deadline, (attempt) => this.#attempt(req, deadline, attempt, decode, options.describe))
   }
@@ -325,8 +323,8 @@ export class UpstreamEngine {
         if (!(err instanceof ProblemError) || !isRetryable(err) || attempt >= this.#settings.retry.maxAttempts)
           throw err
         const delay = backoffDelay(this.#settings.retry, attempt)
-        if (this.#clock.now() + delay >= deadline) throw err
-        await this.#clock.sleep(delay)
+        if (this.clock.now() + delay >= deadline) throw err
+        await this.clock.sleep(delay)
       }
     }
   }
@@ -399,7 +397,7 @@ export class UpstreamEngine {
       report = this.#reporter(method, attempt)
       scope?.calling?.(1)
       try {
-        res = await how.send(callDeadline - this.#clock.now(), sendBy)
+        res = await how.send(callDeadline - this.clock.now(), sendBy)
         break
       } catch (err) {
         // Not sent: the grant passed before the request could leave (the event loop lagged).
@@ -446,7 +444,7 @@ export class UpstreamEngine {
       grant = await this.scheduler.acquire({
         lane,
         party: scope?.party,
-        maxWaitMs: deadline - this.#clock.now(),
+        maxWaitMs: deadline - this.clock.now(),
         request: scope?.request,
         again,
       })
@@ -456,14 +454,14 @@ export class UpstreamEngine {
     }
     // A call that waited its turn without refusal (committed or background work, or the later
     // calls of a client request already under way) still gets the whole timeout once granted.
-    return { callDeadline: Math.max(deadline, this.#clock.now() + this.connection.timeoutMs), sendBy: grant.sendBy }
+    return { callDeadline: Math.max(deadline, this.clock.now() + this.connection.timeoutMs), sendBy: grant.sendBy }
   }
 
   /** Reports one upstream attempt (for metrics and the request's log line) when it ends. */
   #reporter(method: string, attempt: number): Report {
-    const started = this.#clock.now()
+    const started = this.clock.now()
     return (status, outcome) => {
-      const durationMs = this.#clock.now() - started
+      const durationMs = this.clock.now() - started
       publish(channels.upstreamCall, {
         connection: this.connection.name,
         source: this.connection.source,
@@ -485,7 +483,7 @@ export class UpstreamEngine {
   /** An upstream 429 or 503 with Retry-After pauses the whole connection that long. */
   async #honourRetryAfter(res: { status: number; headers: UpstreamResponse['headers'] }): Promise<void> {
     if (!isOverLimit(res) || res.headers['retry-after'] === undefined) return
-    const seconds = retryAfterSeconds(res.headers['retry-after'], this.#clock.now())
+    const seconds = retryAfterSeconds(res.headers['retry-after'], this.clock.now())
     if (seconds !== undefined) await this.scheduler.pause(seconds * 1000)
   }
 
@@ -508,7 +506,7 @@ export class UpstreamEngine {
       { source: this.connection.source, connection: this.connection.name },
       res.headers['retry-after'],
       describe?.(res),
-      this.#clock.now(),
+      this.clock.now(),
     )
   }
 
