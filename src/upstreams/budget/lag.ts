@@ -3,6 +3,9 @@
  * second or so. The budget sheds new client work that would take upstream calls while the lag
  * exceeds a call's margin (see scheduler.ts): such a call would most likely miss its grant's
  * moment and spend a unit for nothing.
+ *
+ * Real time on purpose, not the app's clock (see clock.ts): the lag is the process's own, and
+ * on a virtual clock it would always be zero.
  */
 import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks'
 
