@@ -42,6 +42,8 @@ export class StoredMessage {
   constructor(
     readonly json: string,
     readonly participantsLoaded: boolean,
+    /** Its participants were read at least once (those stored may predate a change of the record). */
+    readonly participantsKnown: boolean,
   ) {}
 
   /** The message parsed from `json`, once (a caller may change it and store it again). */
@@ -110,11 +112,14 @@ export class MessageRecords {
     await db.transaction().execute(async (trx) => {
       for (let i = 0; i < messages.length; i += CHUNK) {
         const chunk = messages.slice(i, i + CHUNK)
-        const kept = new Map<string, { participants: Participant[]; author: Participant | null; loaded: boolean }>()
+        const kept = new Map<
+          string,
+          { participants: Participant[]; author: Participant | null; loaded: boolean; known: boolean }
+        >()
         const before = new Map<string, string>()
         const existing = await trx
           .selectFrom('messages')
-          .select(['id', 'doc', 'participants_loaded', 'updated_at'])
+          .select(['id', 'doc', 'participants_loaded', 'participants_known', 'updated_at'])
           .where(
             'id',
             'in',
@@ -130,6 +135,7 @@ export class MessageRecords {
             participants: old.participants,
             author: old.author,
             loaded: row.participants_loaded === 1 && update?.updatedAt === row.updated_at,
+            known: row.participants_known === 1,
           })
         }
         // The documents as stored, beside their rows: contacts and events read them, not the JSON.
@@ -159,6 +165,7 @@ export class MessageRecords {
             updated_at: iso(message.updatedAt),
             search_text: [message.subject ?? '', message.body.text].join('\n'),
             participants_loaded: loaded ? 1 : 0,
+            participants_known: loaded || old?.known === true ? 1 : 0,
             synced_at: now,
             doc: JSON.stringify(message),
           }
@@ -175,6 +182,7 @@ export class MessageRecords {
               updated_at: eb.ref('excluded.updated_at'),
               search_text: eb.ref('excluded.search_text'),
               participants_loaded: eb.ref('excluded.participants_loaded'),
+              participants_known: eb.ref('excluded.participants_known'),
               synced_at: eb.ref('excluded.synced_at'),
               doc: eb.ref('excluded.doc'),
             })),
@@ -207,10 +215,12 @@ export class MessageRecords {
   async get(id: string): Promise<StoredMessage | undefined> {
     const row = await this.#replica.db
       .selectFrom('messages')
-      .select(['doc', 'participants_loaded'])
+      .select(['doc', 'participants_loaded', 'participants_known'])
       .where('id', '=', id)
       .executeTakeFirst()
-    return row === undefined ? undefined : new StoredMessage(row.doc, row.participants_loaded === 1)
+    return row === undefined
+      ? undefined
+      : new StoredMessage(row.doc, row.participants_loaded === 1, row.participants_known === 1)
   }
 
   /** One page of the timeline: `limit` messages newest first after `after`, and one more if there is one. */
@@ -341,7 +351,12 @@ export class MessageRecords {
     return true
   }
 
-  /** Stores the participants read for a message. */
+  /**
+   * Stores the participants read or written for a message. Read by the sync for the first time,
+   * they complete the record, which is no change of it (no event, whatever else changed was
+   * announced when the record was stored); read again after the record changed, or written,
+   * they are a change when they differ from those stored.
+   */
   async setParticipants(
     id: string,
     participants: Participant[],
@@ -349,12 +364,13 @@ export class MessageRecords {
   ): Promise<Message | undefined> {
     const stored = await this.get(id)
     if (stored === undefined) return undefined
+    const change = origin === 'sync' && !stored.participantsKnown ? null : origin
     const message = {
       ...stored.message,
       participants,
       author: participants.find((p) => p.role === 'from') ?? stored.message.author,
     }
-    await this.upsert([message], true, origin)
+    await this.upsert([message], true, change)
     return message
   }
 

@@ -285,11 +285,6 @@ function durability(dialect: Dialect): Migration {
 }
 
 /**
- * Runs the migrations not yet run. In PostgreSQL the migrator's own tables live in the store's
- * schema, named: its check for them looks at every schema, and would otherwise find another
- * store's in the same database.
- */
-/**
  * Every stored message says whether its participants are in (`participantsStatus`, from the
  * `participants_loaded` column), and one a client read while they were pending goes to the
  * front of the fill (`participants_wanted_at`, with its own partial index).
@@ -314,6 +309,26 @@ function participantsStatus(dialect: Dialect): Migration {
   }
 }
 
+/**
+ * Whether a message's participants were ever read (`participants_known`): read for the first
+ * time they complete the record, read again after it changed they may be news (see
+ * `MessageRecords.setParticipants`). Those loaded now were read once.
+ */
+const participantsKnown: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .alterTable('messages')
+      .addColumn('participants_known', 'integer', (c) => c.notNull().defaultTo(0))
+      .execute()
+    await sql`UPDATE messages SET participants_known = participants_loaded`.execute(db)
+  },
+}
+
+/**
+ * Runs the migrations not yet run. In PostgreSQL the migrator's own tables live in the store's
+ * schema, named: its check for them looks at every schema, and would otherwise find another
+ * store's in the same database.
+ */
 export async function migrate(db: Kysely<unknown>, dialect: Dialect, schema?: string): Promise<void> {
   const migrator = new Migrator({
     db,
@@ -326,6 +341,7 @@ export async function migrate(db: Kysely<unknown>, dialect: Dialect, schema?: st
           '0003_pending_participants_partial': pendingParticipantsIndex,
           '0004_durability': durability(dialect),
           '0005_participants_status': participantsStatus(dialect),
+          '0006_participants_known': participantsKnown,
         }),
     },
   })

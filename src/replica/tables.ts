@@ -20,6 +20,8 @@ interface MessagesTable {
   search_text: string
   /** 1 once the participants were read (BatchBook lists them apart from the record). */
   participants_loaded: number
+  /** 1 once the participants were read at least once (those kept may be older than the record). */
+  participants_known: number
   /** When the sync (or a write through the gateway) last saw the record; the reconcile pass removes the unseen. */
   synced_at: string
   doc: string

@@ -346,6 +346,34 @@ describe.each(STORE_KINDS)('the replica store on %s', (kind) => {
     expect(await replica.directory.list('help', 'staff', '2')).toEqual([{ id: 'stf_same' }])
   })
 
+  it('announces participants read again after a change, not those read the first time', async () => {
+    const events = async (id: string) =>
+      (await replica.db.db.selectFrom('events').select('type').where('record_id', '=', id).execute()).map((e) => e.type)
+    const listed = message(9001, { connection: 'fill' })
+    const someone = {
+      role: 'to' as const,
+      name: 'Ann',
+      address: 'ann@example.com',
+      contactId: null,
+      kind: 'contact' as const,
+    }
+    // Backfilled from a list page (no participants there), then changed outside before the fill.
+    await replica.messages.upsert([listed], false, null)
+    const edited = { ...listed, subject: 'Edited', updatedAt: new Date(Date.UTC(2026, 1, 1)).toISOString() }
+    await replica.messages.upsert([edited], false, 'sync')
+    await replica.messages.setParticipants(listed.id, [someone], 'sync')
+    expect(await events(listed.id)).toEqual(['message.updated'])
+    // Known now: changed again, and its participants read again and different, they are news.
+    const again = { ...edited, subject: 'Again', updatedAt: new Date(Date.UTC(2026, 1, 2)).toISOString() }
+    await replica.messages.upsert([again], false, 'sync')
+    await replica.messages.setParticipants(
+      listed.id,
+      [someone, { ...someone, name: 'Bo', address: 'bo@example.com' }],
+      'sync',
+    )
+    expect(await events(listed.id)).toEqual(['message.updated', 'message.updated', 'message.updated'])
+  })
+
   it('stores a sync state with its checkpoint', async () => {
     const state = {
       connection: 'crm',

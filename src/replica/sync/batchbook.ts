@@ -110,7 +110,7 @@ export class BatchBookSync implements ConnectionSync {
     }
     const [pending] = await this.#replica.messages.pendingParticipants(this.connection, 1)
     if (pending !== undefined) {
-      await this.#fillParticipants(state, pending.id, pending.remoteId, pending.updatedAt)
+      await this.#fillParticipants(state, pending.id, pending.remoteId)
       return 0
     }
     state.participantsComplete = true
@@ -123,7 +123,7 @@ export class BatchBookSync implements ConnectionSync {
   }
 
   /** Reads one record's participants; a record the upstream no longer has leaves the replica. */
-  async #fillParticipants(state: SyncState, id: string, remoteId: string, updatedAt: string): Promise<void> {
+  async #fillParticipants(state: SyncState, id: string, remoteId: string): Promise<void> {
     let participants
     try {
       participants = await this.#adapter.listParticipants([remoteId])
@@ -133,10 +133,8 @@ export class BatchBookSync implements ConnectionSync {
       countDeletion(state)
       return
     }
-    // Completing a record the backfill found is part of the backfill: no event. A record that
-    // changed since was announced, and its participants are news.
-    const announced = state.backfilledAt !== null && updatedAt > state.backfilledAt
-    await this.#replica.messages.setParticipants(id, participants, announced ? 'sync' : null)
+    // Read for the first time, they complete the record: no event (see setParticipants).
+    await this.#replica.messages.setParticipants(id, participants, 'sync')
   }
 
   async #poll(state: SyncState, cp: Checkpoint): Promise<number> {
