@@ -27,6 +27,7 @@ import { createSharedState, type SharedState } from './upstreams/redis/index.js'
 import { UpstreamRegistry, type Stores } from './upstreams/registry.js'
 import { callScope } from './request-context.js'
 import { type Replica, openReplica } from './replica/index.js'
+import records from './plugins/records.js'
 import { createSyncRunner } from './replica/sync/index.js'
 import { StoreIdempotencyStore } from './replica/idempotency.js'
 import { forgetOtherUpstreams } from './replica/sync/identity.js'
@@ -240,6 +241,7 @@ async function app(instance: FastifyInstance, options: AppOptions): Promise<void
   await instance.register(rateHeaders)
   await instance.register(openapi)
   await instance.register(metrics)
+  await instance.register(records)
   await instance.register(routes)
 }
 

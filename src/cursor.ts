@@ -66,10 +66,12 @@ export function encodeTimelineKey(key: TimelineKey): string {
 }
 
 /**
- * A `/v1/messages` cursor: an upstream walk's positions (v1), or a replica keyset (v2). A
+ * A `/v1/messages` cursor: an upstream walk's positions (v1), or a keyset of the store (v2). A
  * walk goes on the way it began, so a backfill finishing mid-walk cannot make it skip or repeat.
  */
-export function decodeTimelineCursor(value: string): { upstream: CursorState } | { replica: TimelineKey } {
+export type TimelineCursor = { upstream: CursorState } | { replica: TimelineKey }
+
+export function decodeTimelineCursor(value: string): TimelineCursor {
   const fields = decodeOpaque(value, MAX_CURSOR_LENGTH, () => invalidCursor())
   if (fields.v !== 2) return { upstream: decodeCursor(value) }
   const { s, i } = fields

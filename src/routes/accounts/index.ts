@@ -9,7 +9,7 @@ import { ref } from '../../schemas/ref.js'
 import { UPSTREAM_PROBLEMS, problemResponses } from '../../schemas/responses.js'
 import { IdOf, connectionQuery, pageQuery } from '../../schemas/snappy-common.js'
 import { slicePage } from '../../upstreams/snappy/paging.js'
-import { readDirectory } from '../../services/replica-reads.js'
+import { send } from '../../plugins/records.js'
 
 const ListQuery = Type.Object(
   { connection: Type.Optional(connectionQuery), ...pageQuery },
@@ -56,16 +56,21 @@ export default async function accountRoutes(app: FastifyInstance): Promise<void>
       const adapters = request.usableSnappy(request.query.connection)
       const results = await Promise.allSettled(
         adapters.map((a) =>
-          readDirectory(app.replica, reply, a.connection.name, 'account', null, () => a.directory.accounts()),
+          app.records.directory.list(a.connection.name, 'account', null, () => a.directory.accounts()),
         ),
       )
       const accounts: Account[] = []
       const warnings: Warning[] = []
+      // The answer is as old as its oldest part.
+      let dataAge = 0
       results.forEach((result, i) => {
         const connection = adapters[i]?.connection.name ?? ''
-        if (result.status === 'fulfilled') accounts.push(...result.value)
-        else warnings.push(warningOf(connection, result.reason))
+        if (result.status === 'fulfilled') {
+          accounts.push(...result.value.value)
+          dataAge = Math.max(dataAge, result.value.dataAge)
+        } else warnings.push(warningOf(connection, result.reason))
       })
+      void reply.header('x-data-age', String(dataAge))
       const firstFailure = results.find((r) => r.status === 'rejected')
       if (adapters.length > 0 && warnings.length === adapters.length && firstFailure !== undefined)
         throw firstFailure.reason
@@ -91,8 +96,11 @@ export default async function accountRoutes(app: FastifyInstance): Promise<void>
       const { adapter, parts } = request.resolveSnappyId('account', request.params.accountId, 1)
       const account = parts[0] as string
       return slicePage(
-        await readDirectory(app.replica, reply, adapter.connection.name, 'mailbox', account, () =>
-          adapter.directory.mailboxes(account),
+        send(
+          reply,
+          await app.records.directory.list(adapter.connection.name, 'mailbox', account, () =>
+            adapter.directory.mailboxes(account),
+          ),
         ),
         'mailboxes',
         request.query.cursor,
@@ -119,8 +127,11 @@ export default async function accountRoutes(app: FastifyInstance): Promise<void>
       const { adapter, parts } = request.resolveSnappyId('account', request.params.accountId, 1)
       const account = parts[0] as string
       return slicePage(
-        await readDirectory(app.replica, reply, adapter.connection.name, 'staff', account, () =>
-          adapter.directory.staff(account),
+        send(
+          reply,
+          await app.records.directory.list(adapter.connection.name, 'staff', account, () =>
+            adapter.directory.staff(account),
+          ),
         ),
         'staff',
         request.query.cursor,

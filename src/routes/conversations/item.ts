@@ -13,15 +13,7 @@ import { ref } from '../../schemas/ref.js'
 import { UPSTREAM_PROBLEMS, WRITE_RESPONSES, problemResponses } from '../../schemas/responses.js'
 import { ConversationRef, connectionQuery, pageQuery } from '../../schemas/snappy-common.js'
 import { slicePage } from '../../upstreams/snappy/paging.js'
-import type { Message } from '../../schemas/message.js'
-import { conversationId } from '../../upstreams/snappy/mapping/tickets.js'
-import { isNonce } from '../../upstreams/snappy/resource.js'
-import { setDataAge } from '../../services/replica-reads.js'
-import { readOrForget, writeThrough } from '../../services/replica-writes.js'
-import { storeConversation, storedConversation } from '../../services/replica-conversations.js'
-
-/** More notes than any ticket holds: a conversation's messages are read whole, then paged. */
-const MAX_NOTES = 100_000
+import { send, wantsFresh } from '../../plugins/records.js'
 
 const Params = Type.Object({ id: ConversationRef }, { additionalProperties: false })
 const include = Type.Optional(
@@ -52,27 +44,9 @@ export default async function conversationItemRoutes(app: FastifyInstance): Prom
       },
     },
     async (request, reply) => {
-      const { adapter, ref: ticket } = request.resolveConversation(request.params.id, request.query.connection)
-      const noCache = /\bno-cache\b/i.test(request.headers['cache-control'] ?? '')
-      const stored =
-        request.query.include === undefined && !noCache ? await storedConversation(app, adapter, ticket) : null
-      if (stored !== null) {
-        await setDataAge(reply, app.replica, [adapter.connection.name])
-        return stored.conversation
-      }
-      const includeRemote = request.query.include === 'remote'
-      const conversation = await readOrForget(
-        request,
-        () => adapter.tickets.get(ticket, { includeRemote, fresh: noCache }),
-        // By nonce the id is not known without the record: the sync's recheck finds it gone.
-        (r) =>
-          isNonce(ticket)
-            ? Promise.resolve()
-            : r.forgetConversation(conversationId(adapter.connection.name, ticket), 'sync'),
-      )
-      await storeConversation(request, conversation, 'sync')
-      await setDataAge(reply, null, null)
-      return conversation
+      const target = request.resolveConversation(request.params.id, request.query.connection)
+      const mode = { fresh: wantsFresh(request), includeRemote: request.query.include === 'remote' }
+      return send(reply, await app.records.conversations.read(target, mode))
     },
   )
 
@@ -90,12 +64,7 @@ export default async function conversationItemRoutes(app: FastifyInstance): Prom
       },
     },
     async (request, reply) => {
-      const { adapter, ref: ticket } = request.resolveConversation(request.params.id, request.query.connection)
-      // By nonce, the write learns the ticket's id first anyway (a cached read): the same one.
-      const remoteId = isNonce(ticket) ? (await adapter.tickets.facts(ticket)).id : ticket
-      await adapter.tickets.remove(ticket)
-      const id = conversationId(adapter.connection.name, remoteId)
-      await writeThrough(request, 'a conversation deleted', (r) => r.forgetConversation(id, 'switchboard'))
+      await app.records.conversations.remove(request.resolveConversation(request.params.id, request.query.connection))
       return reply.code(204).send()
     },
   )
@@ -114,21 +83,9 @@ export default async function conversationItemRoutes(app: FastifyInstance): Prom
       },
     },
     async (request, reply) => {
-      const { adapter, ref: ticket } = request.resolveConversation(request.params.id, request.query.connection)
-      const stored = request.query.include === undefined ? await storedConversation(app, adapter, ticket) : null
-      let messages: Message[]
-      if (stored !== null && stored.notesSignature !== null && app.replica !== null) {
-        await setDataAge(reply, app.replica, [adapter.connection.name])
-        messages = await app.replica.messages.list({
-          connections: [adapter.connection.name],
-          filters: { conversationId: stored.conversation.id },
-          after: null,
-          limit: MAX_NOTES,
-        })
-      } else {
-        messages = await adapter.tickets.notes(ticket, { includeRemote: request.query.include === 'remote' })
-        await setDataAge(reply, null, null)
-      }
+      const target = request.resolveConversation(request.params.id, request.query.connection)
+      const mode = { fresh: wantsFresh(request), includeRemote: request.query.include === 'remote' }
+      const messages = send(reply, await app.records.conversations.messages(target, mode))
       return slicePage(messages, 'conversation-messages', request.query.cursor, request.query.limit)
     },
   )
@@ -148,10 +105,8 @@ export default async function conversationItemRoutes(app: FastifyInstance): Prom
       },
     },
     async (request) => {
-      const { adapter, ref: ticket } = request.resolveConversation(request.params.id, request.query.connection)
-      const conversation = await adapter.tickets.setTags(ticket, request.body.tags, { includeRemote: false })
-      await storeConversation(request, conversation, 'switchboard')
-      return conversation
+      const target = request.resolveConversation(request.params.id, request.query.connection)
+      return app.records.conversations.setTags(target, request.body.tags)
     },
   )
 
@@ -170,10 +125,8 @@ export default async function conversationItemRoutes(app: FastifyInstance): Prom
       },
     },
     async (request) => {
-      const { adapter, ref: ticket } = request.resolveConversation(request.params.id, request.query.connection)
-      const conversation = await adapter.tickets.setStatus(ticket, request.body.status, { includeRemote: false })
-      await storeConversation(request, conversation, 'switchboard')
-      return conversation
+      const target = request.resolveConversation(request.params.id, request.query.connection)
+      return app.records.conversations.setStatus(target, request.body.status)
     },
   )
 }

@@ -6,13 +6,8 @@ import { ConversationListSchema } from '../../schemas/conversation.js'
 import { StringEnum, ref } from '../../schemas/ref.js'
 import { UPSTREAM_PROBLEMS, problemResponses } from '../../schemas/responses.js'
 import { DEFAULT_PAGE_SIZE, IdOf, pageQuery } from '../../schemas/snappy-common.js'
-import {
-  type ConversationScope,
-  MAX_CONVERSATION_CURSOR_LENGTH,
-  listConversations,
-} from '../../services/conversation-list.js'
-import { decodeQueueKey, listStoredQueue } from '../../services/replica-queues.js'
-import { replicaOr, replicaServes, setDataAge } from '../../services/replica-reads.js'
+import { type ConversationScope, MAX_CONVERSATION_CURSOR_LENGTH } from '../../records/conversation-list.js'
+import { send, wantsFresh } from '../../plugins/records.js'
 import type { Resolved } from '../../plugins/connections.js'
 import type { SnappyAdapter } from '../../upstreams/snappy/adapter.js'
 import { QUEUES } from '../../upstreams/snappy/tickets.js'
@@ -69,53 +64,35 @@ export default async function conversationListRoute(app: FastifyInstance): Promi
     async (request, reply) => {
       const { queue, q, cursor } = request.query
       const limit = request.query.limit ?? DEFAULT_PAGE_SIZE
-      const options = { includeRemote: request.query.include === 'remote' }
       const account =
         request.query.account === undefined ? undefined : request.resolveSnappyId('account', request.query.account, 1)
       const mailbox =
         request.query.mailbox === undefined ? undefined : request.resolveSnappyId('mailbox', request.query.mailbox, 2)
       if (q !== undefined && queue !== undefined)
         throw invalid('q', 'not with queue', 'A search is not a queue; leave out `queue` or `q`')
-      const fromUpstream = async (): Promise<unknown> => {
-        await setDataAge(reply, null, null)
-        const scopes = await scopesOf(app, request, account, mailbox)
-        return listConversations(
-          scopes,
-          q === undefined ? { queue: queue ?? 'waiting' } : { q },
-          limit,
-          cursor,
-          options,
-        )
-      }
-      const replica = app.replica
-      if (replica === null || q !== undefined || options.includeRemote) return fromUpstream()
-      const adapters = mailbox?.adapter ?? account?.adapter
-      const names = (adapters === undefined ? request.usableSnappy() : [adapters]).map((a) => a.connection.name)
-      // A walk goes on the way it began: the replica's cursor here, the upstream's below.
-      const after = cursor === undefined ? undefined : decodeQueueKey(cursor)
-      if (after === undefined && (cursor !== undefined || !(await replicaServes(replica, names)))) return fromUpstream()
-      const fromStore = async (): Promise<unknown> => {
-        const page = await listStoredQueue(replica, {
-          connections: names,
-          queue: queue ?? 'waiting',
-          ...(account === undefined
-            ? {}
-            : { account: { connection: account.adapter.connection.name, remoteId: account.parts[0] as string } }),
-          ...(request.query.mailbox === undefined || mailbox === undefined ? {} : { mailbox: request.query.mailbox }),
-          after: after ?? null,
-          limit,
-        })
-        await setDataAge(reply, replica, names)
-        return page
-      }
-      return after === undefined ? replicaOr(fromStore, fromUpstream) : fromStore()
+      const scope = mailbox?.adapter ?? account?.adapter
+      const answer = await app.records.conversations.list({
+        connections: (scope === undefined ? request.usableSnappy() : [scope]).map((a) => a.connection.name),
+        scopes: () => scopesOf(request, account, mailbox),
+        queue: queue ?? 'waiting',
+        q,
+        account:
+          account === undefined
+            ? undefined
+            : { connection: account.adapter.connection.name, remoteId: account.parts[0] as string },
+        mailbox: mailbox === undefined ? undefined : request.query.mailbox,
+        cursor,
+        limit,
+        fresh: wantsFresh(request),
+        includeRemote: request.query.include === 'remote',
+      })
+      return send(reply, answer)
     },
   )
 }
 
 /** The accounts (or the mailbox) the list spans. */
 async function scopesOf(
-  app: FastifyInstance,
   request: FastifyRequest,
   account: Resolved<SnappyAdapter> | undefined,
   mailbox: Resolved<SnappyAdapter> | undefined,

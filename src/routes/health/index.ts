@@ -1,6 +1,4 @@
 import type { FastifyInstance } from 'fastify'
-import { replicaServes } from '../../services/replica-reads.js'
-import { failingSyncs } from '../../services/sync-status.js'
 import { Type } from 'typebox'
 import { StringEnum } from '../../schemas/ref.js'
 import { problemResponses } from '../../schemas/responses.js'
@@ -108,20 +106,15 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
       },
     },
     async (_request, reply) => {
-      const replica = app.replica
+      const sources = app.records.sources
       const adapters = app.upstreams.all()
-      const failing =
-        replica === null
-          ? []
-          : await failingSyncs(
-              replica,
-              adapters.map((a) => ({ name: a.connection.name, source: a.connection.source })),
-              app.config.replica.sync,
-            )
+      const failing = await sources.failing(
+        adapters.map((a) => ({ name: a.connection.name, source: a.connection.source })),
+      )
       const connections = adapters.map((a) => ({
         name: a.connection.name,
         circuit: a.engine.breaker.state,
-        ...(replica === null
+        ...(!sources.kept
           ? {}
           : { sync: failing.includes(a.connection.name) ? ('failing' as const) : ('ok' as const) }),
       }))
@@ -130,19 +123,13 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
       // With every circuit open, reads still come from the synced replica where it serves every
       // connection: degraded (writes fail), not out of rotation. Everything else is degraded
       // too: taking every gateway out at once would turn a Redis or store blip into an outage.
-      const replicaServesAll =
-        allOpen &&
-        replica !== null &&
-        (await replicaServes(
-          replica,
-          connections.map((c) => c.name),
-        ))
-      const unavailable = allOpen && !replicaServesAll
+      const unavailable = allOpen && !(await sources.served(connections.map((c) => c.name)))
       const reasons: string[] = []
       if (allOpen) reasons.push('every connection’s circuit is open')
       if (shared !== null && !shared.redis) reasons.push('Redis is unreachable')
       if (shared?.budget === 'local-fallback') reasons.push('the rate budget runs on this gateway’s local share')
-      if (replica !== null && !replica.available) reasons.push(`the store is ${STORE_STATES[replica.storeState]}`)
+      const store = sources.storeState
+      if (store !== null && store !== 'up') reasons.push(`the store is ${STORE_STATES[store]}`)
       for (const name of failing) reasons.push(`the sync of ${name} has been failing for several poll intervals`)
       const status = unavailable ? 'unavailable' : reasons.length > 0 ? 'degraded' : 'ready'
       return reply.code(unavailable ? 503 : 200).send({
@@ -151,7 +138,7 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
         ...(shared === null
           ? {}
           : { redis: shared.redis ? ('ok' as const) : ('unreachable' as const), budget: shared.budget }),
-        ...(replica === null ? {} : { store: STORE_STATES[replica.storeState] }),
+        ...(store === null ? {} : { store: STORE_STATES[store] }),
         connections,
       })
     },

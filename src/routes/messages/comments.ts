@@ -7,8 +7,6 @@ import { ref } from '../../schemas/ref.js'
 import { IdempotencyHeaders } from '../../schemas/idempotency.js'
 import { UPSTREAM_PROBLEMS, WRITE_RESPONSES, problemResponses } from '../../schemas/responses.js'
 import { MessageIdParams } from './query.js'
-import { messageIdOf, operation } from './operation.js'
-import { writeThrough } from '../../services/replica-writes.js'
 
 type Params = Static<typeof MessageIdParams>
 const PROBLEMS = problemResponses(...UPSTREAM_PROBLEMS, 404, 405, 422)
@@ -40,8 +38,8 @@ export default async function commentRoutes(app: FastifyInstance): Promise<void>
       },
     },
     async (request) => {
-      const { adapter, parts } = request.resolveMessage(request.params.id)
-      return { data: await operation(adapter, 'listComments', 'comment on messages')(parts), nextCursor: null }
+      const comments = await app.records.messages.listComments(request.resolveMessage(request.params.id))
+      return { data: comments, nextCursor: null }
     },
   )
 
@@ -61,16 +59,9 @@ export default async function commentRoutes(app: FastifyInstance): Promise<void>
       config: { idempotent: true },
     },
     async (request, reply) => {
-      const { adapter, parts } = request.resolveMessage(request.params.id)
-      const comment = await operation(adapter, 'addComment', 'comment on messages')(parts, request.body.body)
-      await writeThrough(request, 'a comment added', (r) =>
-        r.messages.patch(
-          messageIdOf(adapter, parts),
-          (m) => {
-            m.comments = [...m.comments.filter((c) => c.id !== comment.id), comment]
-          },
-          'switchboard',
-        ),
+      const comment = await app.records.messages.addComment(
+        request.resolveMessage(request.params.id),
+        request.body.body,
       )
       return reply
         .code(201)
@@ -93,23 +84,9 @@ export default async function commentRoutes(app: FastifyInstance): Promise<void>
       },
     },
     async (request) => {
-      const { adapter, parts } = request.resolveMessage(request.params.id)
-      const update = operation(adapter, 'updateComment', 'comment on messages')
-      const comment = await update(
-        parts,
-        decodeIdFor('comment', request.params.commentId, adapter.connection, COMMENT_PARTS),
-        request.body.body,
-      )
-      await writeThrough(request, 'a comment changed', (r) =>
-        r.messages.patch(
-          messageIdOf(adapter, parts),
-          (m) => {
-            m.comments = m.comments.map((c) => (c.id === comment.id ? comment : c))
-          },
-          'switchboard',
-        ),
-      )
-      return comment
+      const target = request.resolveMessage(request.params.id)
+      const comment = decodeIdFor('comment', request.params.commentId, target.adapter.connection, COMMENT_PARTS)
+      return app.records.messages.updateComment(target, comment, request.body.body)
     },
   )
 
@@ -126,19 +103,10 @@ export default async function commentRoutes(app: FastifyInstance): Promise<void>
       },
     },
     async (request, reply) => {
-      const { adapter, parts } = request.resolveMessage(request.params.id)
-      const remove = operation(adapter, 'deleteComment', 'comment on messages')
-      await remove(parts, decodeIdFor('comment', request.params.commentId, adapter.connection, COMMENT_PARTS))
-      const commentId = request.params.commentId
-      await writeThrough(request, 'a comment removed', (r) =>
-        r.messages.patch(
-          messageIdOf(adapter, parts),
-          (m) => {
-            m.comments = m.comments.filter((c) => c.id !== commentId)
-          },
-          'switchboard',
-        ),
-      )
+      const target = request.resolveMessage(request.params.id)
+      const { commentId } = request.params
+      const comment = decodeIdFor('comment', commentId, target.adapter.connection, COMMENT_PARTS)
+      await app.records.messages.removeComment(target, comment, commentId)
       return reply.code(204).send()
     },
   )

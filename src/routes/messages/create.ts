@@ -1,14 +1,11 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
-import { writeThrough } from '../../services/replica-writes.js'
-import { currentContext } from '../../request-context.js'
 import { MessageSchema } from '../../schemas/message.js'
 import { MessageInputSchema, type BatchBookMessageInput, type SnappyMessageInput } from '../../schemas/message-input.js'
 import { IdempotencyHeaders } from '../../schemas/idempotency.js'
 import { ref } from '../../schemas/ref.js'
 import { UPSTREAM_PROBLEMS, WRITE_RESPONSES, problemResponses } from '../../schemas/responses.js'
-import { ReadOptionsQuery, readOptions } from './query.js'
-import { operation } from './operation.js'
+import { ReadOptionsQuery } from './query.js'
 
 type CreateBody = BatchBookMessageInput | SnappyMessageInput
 
@@ -39,14 +36,7 @@ export default async function createMessageRoute(app: FastifyInstance): Promise<
     },
     async (request, reply) => {
       const adapter = request.writeConnection(request.body.source, request.body.connection, 'body/connection')
-      const create = operation(adapter, 'createMessage', 'create messages')
-      const message = await create(request.body, readOptions(request.query, true))
-      // BatchBook's answer names the participants written without their names: the sync reads them.
-      await writeThrough(request, 'a create', (r) =>
-        r.messages.upsert([message], message.source === 'snappy', 'switchboard'),
-      )
-      const warnings = currentContext()?.warnings ?? []
-      if (warnings.length > 0) message.warnings = warnings
+      const message = await app.records.messages.create(adapter, request.body, { fresh: true, ...request.query })
       return reply.code(201).header('location', `/v1/messages/${message.id}`).send(message)
     },
   )

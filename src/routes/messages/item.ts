@@ -4,11 +4,8 @@ import { MessageSchema } from '../../schemas/message.js'
 import { MessagePatchSchema, type MessagePatchBody } from '../../schemas/message-parts.js'
 import { ref } from '../../schemas/ref.js'
 import { UPSTREAM_PROBLEMS, WRITE_RESPONSES, problemResponses } from '../../schemas/responses.js'
-import type { Replica } from '../../replica/index.js'
-import { MessageIdParams, ReadOptionsQuery, readOptions } from './query.js'
-import { messageIdOf, operation } from './operation.js'
-import { replicaOr, replicaServes, sendStoredJson, setDataAge } from '../../services/replica-reads.js'
-import { readOrForget, writeThrough } from '../../services/replica-writes.js'
+import { send, wantsFresh } from '../../plugins/records.js'
+import { MessageIdParams, ReadOptionsQuery } from './query.js'
 
 type Params = Static<typeof MessageIdParams>
 const ItemQuery = Type.Object({ include: ReadOptionsQuery.include }, { additionalProperties: false })
@@ -38,47 +35,9 @@ export default async function messageItemRoutes(app: FastifyInstance): Promise<v
       },
     },
     async (request, reply) => {
-      const { adapter, parts } = request.resolveMessage(request.params.id)
-      const read = operation(adapter, 'getMessage', 'read messages')
-      const id = messageIdOf(adapter, parts)
-      const forget = (r: Replica) => r.messages.remove([id], 'sync')
-      const replica = app.replica
-      const noCache = /\bno-cache\b/i.test(request.headers['cache-control'] ?? '')
-      const connection = [adapter.connection.name]
-      if (
-        replica !== null &&
-        request.query.include === undefined &&
-        !noCache &&
-        (await replicaServes(replica, connection))
-      ) {
-        // The store gone away meanwhile: the upstream answers instead.
-        const stored = await replicaOr(
-          () => replica.messages.get(id),
-          async () => undefined,
-        )
-        if (stored !== undefined) {
-          await setDataAge(reply, replica, connection)
-          const listParticipants = adapter.listParticipants
-          if (stored.participantsLoaded || listParticipants === undefined) return sendStoredJson(reply, stored.json)
-          if (request.query.expand !== 'participants') {
-            // Never wait for the fill: answered as it is, and this record is filled next (only an
-            // ordering hint: a store that fails here changes nothing else).
-            await replica.messages.wantParticipants(id).catch(() => undefined)
-            return sendStoredJson(reply, stored.json)
-          }
-          // Asked for: read them now for this one record, and keep them.
-          const participants = await readOrForget(request, () => listParticipants.call(adapter, parts), forget)
-          return (await replica.messages.setParticipants(id, participants, 'sync')) ?? stored.message
-        }
-      }
-      const message = await readOrForget(
-        request,
-        () => read(parts, { ...readOptions({ include: request.query.include }, true), fresh: noCache }),
-        forget,
-      )
-      await writeThrough(request, 'a read', (r) => r.messages.upsert([message], true, 'sync'))
-      await setDataAge(reply, null, null)
-      return message
+      const target = request.resolveMessage(request.params.id)
+      const { include, expand } = request.query
+      return send(reply, await app.records.messages.read(target, { fresh: wantsFresh(request), include, expand }))
     },
   )
 
@@ -97,13 +56,11 @@ export default async function messageItemRoutes(app: FastifyInstance): Promise<v
         response: { 200: ref(MessageSchema), ...ITEM_PROBLEMS, ...WRITE_RESPONSES },
       },
     },
-    async (request) => {
-      const { adapter, parts } = request.resolveMessage(request.params.id)
-      const update = operation(adapter, 'updateMessage', 'edit messages')
-      const message = await update(parts, request.body, readOptions(request.query, true))
-      await writeThrough(request, 'an update', (r) => r.messages.upsert([message], true, 'switchboard'))
-      return message
-    },
+    async (request) =>
+      app.records.messages.update(request.resolveMessage(request.params.id), request.body, {
+        fresh: true,
+        ...request.query,
+      }),
   )
 
   app.delete<{ Params: Params }>(
@@ -120,9 +77,7 @@ export default async function messageItemRoutes(app: FastifyInstance): Promise<v
       },
     },
     async (request, reply) => {
-      const { adapter, parts } = request.resolveMessage(request.params.id)
-      await operation(adapter, 'deleteMessage', 'delete messages')(parts)
-      await writeThrough(request, 'a deletion', (r) => r.messages.remove([messageIdOf(adapter, parts)], 'switchboard'))
+      await app.records.messages.remove(request.resolveMessage(request.params.id))
       return reply.code(204).send()
     },
   )

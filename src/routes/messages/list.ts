@@ -1,23 +1,15 @@
 import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from 'typebox'
 import { decodeTimelineCursor } from '../../cursor.js'
-import { invalidCursor, replicaNotReady, validationFailed } from '../../errors.js'
+import { validationFailed } from '../../errors.js'
 import { decodeId, idPattern } from '../../ids.js'
 import { MessageKind, MessageListSchema, SourceName } from '../../schemas/message.js'
 import { ref } from '../../schemas/ref.js'
 import { DEFAULT_PAGE_SIZE, pageQuery } from '../../schemas/snappy-common.js'
 import { UPSTREAM_PROBLEMS, problemResponses } from '../../schemas/responses.js'
-import { canList, listTimeline } from '../../services/message-timeline.js'
-import {
-  listReplicaTimeline,
-  replicaOr,
-  replicaServes,
-  sendStoredJson,
-  setDataAge,
-} from '../../services/replica-reads.js'
-import type { StoredMessageFilters } from '../../replica/messages.js'
-import type { MessageFilters } from '../../upstreams/adapter.js'
-import { ReadOptionsQuery, readOptions } from './query.js'
+import type { MessageFilters, StoredMessageFilters } from '../../records/messages.js'
+import { send, wantsFresh } from '../../plugins/records.js'
+import { ReadOptionsQuery } from './query.js'
 import { CONTACT_ID_PARTS } from '../../plugins/connections.js'
 import { CONNECTION_NAME_SOURCE } from '../../rules.js'
 
@@ -105,55 +97,23 @@ export default async function listMessagesRoute(app: FastifyInstance): Promise<v
         .filter((a) => query.source === undefined || a.connection.source === query.source)
         // Conversations are Snappy's: a conversation filter leaves BatchBook out.
         .filter((a) => query.conversation === undefined || a.connection.source === 'snappy')
-        .filter(canList)
-      const cursor = query.cursor === undefined ? null : decodeTimelineCursor(query.cursor)
-      // A search is the replica's alone: a cursor of an upstream walk cannot go on with one.
-      if (query.q !== undefined && cursor !== null && !('replica' in cursor))
-        throw invalidCursor('This cursor belongs to a list without `q`; start the search without a cursor')
-      const names = adapters.map((a) => a.connection.name)
-      const replica = app.replica
-      // The replica answers a walk it began, or a new one once every connection is backfilled
-      // (with their participants when a contact filter or `expand` needs them), but never
-      // `include=remote`: it keeps Switchboard's records, not the upstream's.
-      const fromReplica =
-        replica !== null &&
-        query.include === undefined &&
-        (cursor === null
-          ? await replicaServes(replica, names, query.contact !== undefined || query.expand === 'participants')
-          : 'replica' in cursor)
-      const fromUpstream = async (): Promise<unknown> => {
-        if (query.q !== undefined) {
-          throw replicaNotReady(
-            'Searching messages needs the synced replica of every connection asked, and a backfill is still running; retry later or narrow `connection`',
-            30,
-          )
-        }
-        await setDataAge(reply, replica, null)
-        return listTimeline(adapters, {
-          cursor: cursor !== null && 'upstream' in cursor ? cursor.upstream : { positions: {}, done: [] },
-          limit: query.limit ?? DEFAULT_PAGE_SIZE,
-          filters,
-          options: readOptions(query, false),
-        })
-      }
-      if (!fromReplica) return fromUpstream()
-      const fromStore = async (): Promise<unknown> => {
-        const page = await listReplicaTimeline(replica, {
-          connections: names,
-          filters: storedFilters(query),
-          after: cursor !== null && 'replica' in cursor ? cursor.replica : null,
-          limit: query.limit ?? DEFAULT_PAGE_SIZE,
-        })
-        await setDataAge(reply, replica, names)
-        return sendStoredJson(reply, page)
-      }
-      // A walk begun on the replica resumes there only: its cursor means nothing upstream.
-      return cursor === null ? replicaOr(fromStore, fromUpstream) : fromStore()
+      const answer = await app.records.messages.list({
+        adapters,
+        filters,
+        stored: storedFilters(query),
+        cursor: query.cursor === undefined ? null : decodeTimelineCursor(query.cursor),
+        limit: query.limit ?? DEFAULT_PAGE_SIZE,
+        needsParticipants: query.contact !== undefined,
+        fresh: wantsFresh(request),
+        ...(query.include === undefined ? {} : { include: query.include }),
+        ...(query.expand === undefined ? {} : { expand: query.expand }),
+      })
+      return send(reply, answer)
     },
   )
 }
 
-/** The filters in the replica's terms: ids stay the opaque ids the records carry. */
+/** The filters in the store's terms: ids stay the opaque ids the records carry. */
 function storedFilters(query: ListQueryType): StoredMessageFilters {
   const filters: StoredMessageFilters = {}
   if (query.kind !== undefined) filters.kind = query.kind

@@ -9,8 +9,6 @@ import type { SourceKind } from '../../upstreams/source.js'
 import { decodeIdFor, idPattern } from '../../ids.js'
 import { MessageIdParams } from './query.js'
 import { CONTACT_ID_PARTS } from '../../plugins/connections.js'
-import { messageIdOf, operation } from './operation.js'
-import { writeThrough } from '../../services/replica-writes.js'
 
 type Params = Static<typeof MessageIdParams>
 const PROBLEMS = problemResponses(...UPSTREAM_PROBLEMS, 404, 405, 422)
@@ -43,11 +41,8 @@ export default async function participantRoutes(app: FastifyInstance): Promise<v
       },
     },
     async (request) => {
-      const { adapter, parts } = request.resolveMessage(request.params.id)
-      return {
-        data: await operation(adapter, 'listParticipants', 'list participants')(parts, request.query.role),
-        nextCursor: null,
-      }
+      const target = request.resolveMessage(request.params.id)
+      return { data: await app.records.messages.listParticipants(target, request.query.role), nextCursor: null }
     },
   )
 
@@ -67,13 +62,9 @@ export default async function participantRoutes(app: FastifyInstance): Promise<v
       config: { idempotent: true },
     },
     async (request) => {
-      const { adapter, parts } = request.resolveMessage(request.params.id)
-      const add = operation(adapter, 'addParticipant', 'change participants')
-      const contactParts = contactPartsOn(request.body.contactId, adapter.connection)
-      const participants = await add(parts, contactParts, request.body.role)
-      await writeThrough(request, 'a participant added', (r) =>
-        r.messages.setParticipants(messageIdOf(adapter, parts), participants, 'switchboard'),
-      )
+      const target = request.resolveMessage(request.params.id)
+      const contactParts = contactPartsOn(request.body.contactId, target.adapter.connection)
+      const participants = await app.records.messages.addParticipant(target, contactParts, request.body.role)
       return { data: participants, nextCursor: null }
     },
   )
@@ -92,22 +83,10 @@ export default async function participantRoutes(app: FastifyInstance): Promise<v
       },
     },
     async (request, reply) => {
-      const { adapter, parts } = request.resolveMessage(request.params.id)
-      const remove = operation(adapter, 'removeParticipant', 'change participants')
-      const contactParts = contactPartsOn(request.params.contactId, adapter.connection)
-      await remove(parts, contactParts, request.query.role)
-      const contactId = request.params.contactId
-      const role = request.query.role
-      await writeThrough(request, 'a participant removed', (r) =>
-        r.messages.patch(
-          messageIdOf(adapter, parts),
-          (m) => {
-            m.participants = m.participants.filter((p) => p.contactId !== contactId || p.role !== role)
-            if (m.author?.contactId === contactId && role === 'from') m.author = null
-          },
-          'switchboard',
-        ),
-      )
+      const target = request.resolveMessage(request.params.id)
+      const { contactId } = request.params
+      const contactParts = contactPartsOn(contactId, target.adapter.connection)
+      await app.records.messages.removeParticipant(target, contactParts, contactId, request.query.role)
       return reply.code(204).send()
     },
   )

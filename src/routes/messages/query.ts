@@ -1,6 +1,5 @@
 /** Query parameters shared by the message routes. */
 import { Type } from 'typebox'
-import type { MessageReadOptions } from '../../upstreams/adapter.js'
 import { idPattern } from '../../ids.js'
 
 export const ReadOptionsQuery = {
@@ -13,13 +12,6 @@ export const ReadOptionsQuery = {
         'Load participants in lists too. For BatchBook each message costs one more upstream call at 1 request per second.',
     }),
   ),
-}
-
-export function readOptions(
-  query: { include?: 'remote'; expand?: 'participants' },
-  single: boolean,
-): MessageReadOptions {
-  return { includeRemote: query.include === 'remote', expandParticipants: single || query.expand === 'participants' }
 }
 
 export const MessageIdParams = Type.Object(

@@ -4,8 +4,6 @@ import { TagListSchema, XML_SAFE_TEXT } from '../../schemas/message-parts.js'
 import { ref } from '../../schemas/ref.js'
 import { UPSTREAM_PROBLEMS, WRITE_RESPONSES, problemResponses } from '../../schemas/responses.js'
 import { MessageIdParams } from './query.js'
-import { messageIdOf, operation } from './operation.js'
-import { writeThrough } from '../../services/replica-writes.js'
 
 type Params = Static<typeof MessageIdParams>
 const PROBLEMS = problemResponses(...UPSTREAM_PROBLEMS, 404, 405, 422)
@@ -38,8 +36,7 @@ export default async function tagRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const { adapter, parts } = request.resolveMessage(request.params.id)
-      return { data: await operation(adapter, 'listTags', 'list tags of messages')(parts), nextCursor: null }
+      return { data: await app.records.messages.listTags(request.resolveMessage(request.params.id)), nextCursor: null }
     },
   )
 
@@ -56,17 +53,7 @@ export default async function tagRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const { adapter, parts } = request.resolveMessage(request.params.id)
-      const tags = await operation(adapter, 'addTag', 'tag messages')(parts, request.params.tag)
-      await writeThrough(request, 'a tag added', (r) =>
-        r.messages.patch(
-          messageIdOf(adapter, parts),
-          (m) => {
-            m.tags = tags
-          },
-          'switchboard',
-        ),
-      )
+      const tags = await app.records.messages.addTag(request.resolveMessage(request.params.id), request.params.tag)
       return { data: tags, nextCursor: null }
     },
   )
@@ -84,18 +71,7 @@ export default async function tagRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request, reply) => {
-      const { adapter, parts } = request.resolveMessage(request.params.id)
-      const tag = request.params.tag
-      await operation(adapter, 'removeTag', 'untag messages')(parts, tag)
-      await writeThrough(request, 'a tag removed', (r) =>
-        r.messages.patch(
-          messageIdOf(adapter, parts),
-          (m) => {
-            m.tags = m.tags.filter((t) => t !== tag)
-          },
-          'switchboard',
-        ),
-      )
+      await app.records.messages.removeTag(request.resolveMessage(request.params.id), request.params.tag)
       return reply.code(204).send()
     },
   )

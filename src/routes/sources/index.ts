@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify'
 import { capabilitiesOf } from '../../upstreams/adapter.js'
 import { problemResponses } from '../../schemas/responses.js'
 import { ref } from '../../schemas/ref.js'
-import { syncStatus } from '../../services/sync-status.js'
 import { SourceListSchema, type Source } from '../../schemas/source.js'
 
 export default async function sourceRoutes(app: FastifyInstance): Promise<void> {
@@ -35,8 +34,7 @@ export default async function sourceRoutes(app: FastifyInstance): Promise<void> 
               resetSeconds: Math.ceil(budget.resetMs / 1000),
               queued: a.engine.scheduler.queued,
             },
-            sync:
-              app.replica === null ? null : await syncStatus(app.replica, a.connection.name, app.config.replica.sync),
+            sync: await app.records.sources.sync(a.connection.name),
             circuit: { state: a.engine.breaker.state, consecutiveFailures: a.engine.breaker.consecutiveFailures },
           }
         }),

@@ -1,7 +1,7 @@
-/** The adapter operation behind a message route, or a 405 naming what the source allows. */
-import { unsupportedBySource } from '../../errors.js'
-import { encodeId } from '../../ids.js'
-import type { SourceAdapter } from '../../upstreams/adapter.js'
+/** The adapter operation behind a message resource, or a 405 naming what the source allows. */
+import { unsupportedBySource } from '../errors.js'
+import { encodeId } from '../ids.js'
+import type { SourceAdapter } from '../upstreams/adapter.js'
 
 type Operation = Exclude<keyof SourceAdapter, 'connection' | 'client'>
 
@@ -50,4 +50,10 @@ export function messageIdOf(adapter: SourceAdapter, parts: readonly string[]): s
     connection: adapter.connection.name,
     parts: [...parts],
   })
+}
+
+/** A record a request named, checked against its key: its connection's adapter and upstream ids. */
+export interface Target<A extends SourceAdapter = SourceAdapter> {
+  adapter: A
+  parts: readonly string[]
 }

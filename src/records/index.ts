@@ -1,0 +1,30 @@
+/**
+ * The records layer: between the routes and what answers them (the store, the sync's copy of
+ * the upstreams, and the upstreams themselves). One owner per resource decides whether a read
+ * may come from the store, writes through what an upstream accepted, and appends the events.
+ */
+import type { FastifyBaseLogger } from 'fastify'
+import type { SyncConfig } from '../config.js'
+import type { Replica } from '../replica/index.js'
+import { ConversationRecords } from './conversations.js'
+import { DirectoryRecords } from './directory.js'
+import { MessageRecords } from './messages.js'
+import { SourceRecords } from './sources.js'
+import { WriteThrough } from './write-through.js'
+
+export class Records {
+  readonly messages: MessageRecords
+  readonly conversations: ConversationRecords
+  readonly directory: DirectoryRecords
+  readonly sources: SourceRecords
+
+  constructor(store: Replica | null, sync: SyncConfig, log: FastifyBaseLogger) {
+    const writes = new WriteThrough(store, log)
+    this.messages = new MessageRecords(writes)
+    this.conversations = new ConversationRecords(writes)
+    this.directory = new DirectoryRecords(writes)
+    this.sources = new SourceRecords(store, sync)
+  }
+}
+
+export type { Answer, Valued } from './answer.js'
