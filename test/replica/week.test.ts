@@ -188,174 +188,182 @@ afterAll(async () => {
 })
 
 describe('a week of one deployment', () => {
-  it('ends with the replica equal to the upstreams, one event and one delivery per change, and no limit exceeded', async () => {
-    const start = clock.now()
-    // Lets the deployment live until `ms` after the start.
-    const at = (ms: number) => clock.pass(Math.max(0, start + ms - clock.now()))
-    const progress = setInterval(
-      () =>
-        process.stderr.write(
-          `virtual ${((clock.now() - start) / HOUR).toFixed(1)} h, ${clock.fired} timers, ${clock.pending} pending\n`,
-        ),
-      5_000,
-    )
-    let a = await startGateway('a', 0)
+  it(
+    'ends with the replica equal to the upstreams, one event and one delivery per change, and no limit exceeded',
+    async () => {
+      const start = clock.now()
+      // Lets the deployment live until `ms` after the start.
+      const at = (ms: number) => clock.pass(Math.max(0, start + ms - clock.now()))
+      const progress = setInterval(
+        () =>
+          process.stderr.write(
+            `virtual ${((clock.now() - start) / HOUR).toFixed(1)} h, ${clock.fired} timers, ${clock.pending} pending\n`,
+          ),
+        5_000,
+      )
+      let a = await startGateway('a', 0)
 
-    // The backfill (and the participants after it) on both connections.
-    const synced = async (done: (s: { backfilledAt: string | null; participantsComplete: boolean }) => boolean) => {
-      const res = await api(a, 'GET', '/v1/sources')
-      const sources = res.json<{ data: Array<{ name: string; sync: Parameters<typeof done>[0] | null }> }>().data
-      return sources.every((s) => s.sync !== null && done(s.sync))
-    }
-    await clock.until(() => synced((s) => s.backfilledAt !== null), 2 * HOUR, 'the backfill', MINUTE)
-    const backfilledAfter = clock.now() - start
-    let b = await startGateway('b', 1)
-    const endpoint = await api(a, 'POST', '/v1/webhook-endpoints', { url: receiver.url, eventTypes: ['*'] })
-    expect(endpoint.statusCode).toBe(201)
-    receiver.secret = endpoint.json<{ secret: string }>().secret
+      // The backfill (and the participants after it) on both connections.
+      const synced = async (done: (s: { backfilledAt: string | null; participantsComplete: boolean }) => boolean) => {
+        const res = await api(a, 'GET', '/v1/sources')
+        const sources = res.json<{ data: Array<{ name: string; sync: Parameters<typeof done>[0] | null }> }>().data
+        return sources.every((s) => s.sync !== null && done(s.sync))
+      }
+      await clock.until(() => synced((s) => s.backfilledAt !== null), 2 * HOUR, 'the backfill', MINUTE)
+      const backfilledAfter = clock.now() - start
+      let b = await startGateway('b', 1)
+      const endpoint = await api(a, 'POST', '/v1/webhook-endpoints', { url: receiver.url, eventTypes: ['*'] })
+      expect(endpoint.statusCode).toBe(201)
+      receiver.secret = endpoint.json<{ secret: string }>().secret
 
-    // Outside changes every 15 minutes, each to a record no other change touched: one event each.
-    const random = prng(7)
-    const bb = sandbox.batchbook.simulator.store
-    const tickets = sandbox.snappy.simulator.store.tickets
-    const touched = new Set<string>()
-    const expected: Array<{ type: string; recordId: string }> = []
-    const untouched = <T extends { id: number }>(list: T[], kind: string) => {
-      for (;;) {
-        const pick = list[Math.floor(random() * list.length)] as T
-        if (!touched.has(`${kind}:${pick.id}`)) {
-          touched.add(`${kind}:${pick.id}`)
-          return pick
+      // Outside changes every 15 minutes, each to a record no other change touched: one event each.
+      const random = prng(7)
+      const bb = sandbox.batchbook.simulator.store
+      const tickets = sandbox.snappy.simulator.store.tickets
+      const touched = new Set<string>()
+      const expected: Array<{ type: string; recordId: string }> = []
+      const untouched = <T extends { id: number }>(list: T[], kind: string) => {
+        for (;;) {
+          const pick = list[Math.floor(random() * list.length)] as T
+          if (!touched.has(`${kind}:${pick.id}`)) {
+            touched.add(`${kind}:${pick.id}`)
+            return pick
+          }
         }
       }
-    }
-    const change = () => {
-      const roll = random()
-      if (roll < 0.3) {
-        const created = bb.createCommunication({ subject: `Call ${expected.length}`, body: 'Outside', ctype: 'Phone' })
-        touched.add(`comm:${created.id}`)
-        expected.push({ type: 'message.created', recordId: messageOf('batchbook', 'batchbook', String(created.id)) })
-      } else if (roll < 0.5) {
-        const target = untouched(bb.listCommunications(), 'comm')
-        bb.updateCommunication(target.id, { subject: `${target.subject} (edited)` })
-        expected.push({ type: 'message.updated', recordId: messageOf('batchbook', 'batchbook', String(target.id)) })
-      } else if (roll < 0.65) {
-        const target = untouched(bb.listCommunications(), 'comm')
-        bb.deleteCommunication(target.id)
-        expected.push({ type: 'message.deleted', recordId: messageOf('batchbook', 'batchbook', String(target.id)) })
-      } else {
-        const waiting = tickets.tickets.filter((t) => t.status === 'waiting')
-        const ticket = untouched(waiting, 'ticket')
-        const note = tickets.addNote({ ticketId: ticket.id, content: `Any news? (${expected.length})` })
-        expected.push({
-          type: 'message.created',
-          recordId: messageOf('snappy', 'snappy', String(ticket.id), String(note.id)),
-        })
+      const change = () => {
+        const roll = random()
+        if (roll < 0.3) {
+          const created = bb.createCommunication({
+            subject: `Call ${expected.length}`,
+            body: 'Outside',
+            ctype: 'Phone',
+          })
+          touched.add(`comm:${created.id}`)
+          expected.push({ type: 'message.created', recordId: messageOf('batchbook', 'batchbook', String(created.id)) })
+        } else if (roll < 0.5) {
+          const target = untouched(bb.listCommunications(), 'comm')
+          bb.updateCommunication(target.id, { subject: `${target.subject} (edited)` })
+          expected.push({ type: 'message.updated', recordId: messageOf('batchbook', 'batchbook', String(target.id)) })
+        } else if (roll < 0.65) {
+          const target = untouched(bb.listCommunications(), 'comm')
+          bb.deleteCommunication(target.id)
+          expected.push({ type: 'message.deleted', recordId: messageOf('batchbook', 'batchbook', String(target.id)) })
+        } else {
+          const waiting = tickets.tickets.filter((t) => t.status === 'waiting')
+          const ticket = untouched(waiting, 'ticket')
+          const note = tickets.addNote({ ticketId: ticket.id, content: `Any news? (${expected.length})` })
+          expected.push({
+            type: 'message.created',
+            recordId: messageOf('snappy', 'snappy', String(ticket.id), String(note.id)),
+          })
+        }
       }
-    }
-    // Bursts of upstream failures and over-limit answers, every six hours.
-    const burst = () => {
-      sandbox.batchbook.simulator.faults.inject({ type: 'status', status: 500, times: 3 })
-      sandbox.batchbook.simulator.faults.inject({ type: 'status', status: 503, retryAfter: 5, times: 2 })
-      sandbox.snappy.simulator.faults.inject({ type: 'status', status: 502, times: 3 })
-      sandbox.snappy.simulator.faults.inject({ type: 'status', status: 429, retryAfter: 10, times: 2 })
-    }
+      // Bursts of upstream failures and over-limit answers, every six hours.
+      const burst = () => {
+        sandbox.batchbook.simulator.faults.inject({ type: 'status', status: 500, times: 3 })
+        sandbox.batchbook.simulator.faults.inject({ type: 'status', status: 503, retryAfter: 5, times: 2 })
+        sandbox.snappy.simulator.faults.inject({ type: 'status', status: 502, times: 3 })
+        sandbox.snappy.simulator.faults.inject({ type: 'status', status: 429, retryAfter: 10, times: 2 })
+      }
 
-    const week: Array<{ at: number; what: () => Promise<void> | void }> = []
-    for (let t = 15 * MINUTE; t < 7 * DAY - 6 * HOUR; t += 15 * MINUTE) week.push({ at: t, what: change })
-    for (let t = 6 * HOUR; t < 7 * DAY; t += 6 * HOUR) week.push({ at: t + 7 * MINUTE, what: burst })
-    week.push({ at: DAY + 12 * HOUR, what: () => void shared.budget.cut() })
-    week.push({ at: DAY + 12 * HOUR + 10 * MINUTE, what: () => void shared.budget.restore() })
-    // Day 2: the gateway holding the BatchBook sync is killed; day 3 it starts again.
-    let killed = ''
-    week.push({
-      at: 2 * DAY,
-      what: async () => {
-        // The first gateway took both leases before the second started, and keeps them renewed.
-        const holders = await Promise.all(['batchbook', 'snappy'].map((c) => a.app.replica!.leases.holder(c)))
-        expect(holders.every((h) => h !== null)).toBe(true)
-        killed = a.name
-        await kill(a)
-        a = b
-      },
-    })
-    week.push({ at: 3 * DAY, what: async () => void (b = await startGateway('a2', 0)) })
-    // Day 4: the other gateway restarts, gracefully.
-    week.push({
-      at: 4 * DAY,
-      what: async () => {
-        const leaving = gateways.find((g) => g !== b) as Gateway
-        gateways.splice(gateways.indexOf(leaving), 1)
-        await leaving.app.close()
-        a = await startGateway('b2', 1)
-      },
-    })
-    week.sort((x, y) => x.at - y.at)
-    for (const step of week) {
-      await at(step.at)
-      await step.what()
-    }
-    expect(killed).not.toBe('')
+      const week: Array<{ at: number; what: () => Promise<void> | void }> = []
+      for (let t = 15 * MINUTE; t < 7 * DAY - 6 * HOUR; t += 15 * MINUTE) week.push({ at: t, what: change })
+      for (let t = 6 * HOUR; t < 7 * DAY; t += 6 * HOUR) week.push({ at: t + 7 * MINUTE, what: burst })
+      week.push({ at: DAY + 12 * HOUR, what: () => void shared.budget.cut() })
+      week.push({ at: DAY + 12 * HOUR + 10 * MINUTE, what: () => void shared.budget.restore() })
+      // Day 2: the gateway holding the BatchBook sync is killed; day 3 it starts again.
+      let killed = ''
+      week.push({
+        at: 2 * DAY,
+        what: async () => {
+          // The first gateway took both leases before the second started, and keeps them renewed.
+          const holders = await Promise.all(['batchbook', 'snappy'].map((c) => a.app.replica!.leases.holder(c)))
+          expect(holders.every((h) => h !== null)).toBe(true)
+          killed = a.name
+          await kill(a)
+          a = b
+        },
+      })
+      week.push({ at: 3 * DAY, what: async () => void (b = await startGateway('a2', 0)) })
+      // Day 4: the other gateway restarts, gracefully.
+      week.push({
+        at: 4 * DAY,
+        what: async () => {
+          const leaving = gateways.find((g) => g !== b) as Gateway
+          gateways.splice(gateways.indexOf(leaving), 1)
+          await leaving.app.close()
+          a = await startGateway('b2', 1)
+        },
+      })
+      week.sort((x, y) => x.at - y.at)
+      for (const step of week) {
+        await at(step.at)
+        await step.what()
+      }
+      expect(killed).not.toBe('')
 
-    // A last poll, and a reconcile walk for the deletions of the last hours.
-    await at(7 * DAY + 7 * HOUR)
-    const replica = a.app.replica!
+      // A last poll, and a reconcile walk for the deletions of the last hours.
+      await at(7 * DAY + 7 * HOUR)
+      const replica = a.app.replica!
 
-    // Both syncs are live, none failing after a week of passes.
-    const failing = (await replica.states.all()).filter((state) => state.lastError !== null)
-    expect(failing.map((state) => `${state.connection}: ${state.lastError}`)).toEqual([])
+      // Both syncs are live, none failing after a week of passes.
+      const failing = (await replica.states.all()).filter((state) => state.lastError !== null)
+      expect(failing.map((state) => `${state.connection}: ${state.lastError}`)).toEqual([])
 
-    // The replica equals the upstreams: BatchBook whole, Snappy's queued tickets.
-    const stored = await replica.db.db
-      .selectFrom('messages')
-      .select(['remote_id', 'doc'])
-      .where('connection', '=', 'batchbook')
-      .execute()
-    const upstream = bb.listCommunications()
-    expect(stored.length).toBe(upstream.length)
-    const subjects = new Map(stored.map((m) => [m.remote_id, (JSON.parse(m.doc) as { subject: string }).subject]))
-    expect(upstream.filter((c) => subjects.get(String(c.id)) !== c.subject).map((c) => c.id)).toEqual([])
-    const waiting = tickets.tickets.filter((t) => t.status === 'waiting').map((t) => String(t.id))
-    const queued = await replica.db.db
-      .selectFrom('conversations')
-      .select('remote_id')
-      .where('connection', '=', 'snappy')
-      .where('in_waiting', '=', 1)
-      .execute()
-    expect(new Set(queued.map((c) => c.remote_id))).toEqual(new Set(waiting))
+      // The replica equals the upstreams: BatchBook whole, Snappy's queued tickets.
+      const stored = await replica.db.db
+        .selectFrom('messages')
+        .select(['remote_id', 'doc'])
+        .where('connection', '=', 'batchbook')
+        .execute()
+      const upstream = bb.listCommunications()
+      expect(stored.length).toBe(upstream.length)
+      const subjects = new Map(stored.map((m) => [m.remote_id, (JSON.parse(m.doc) as { subject: string }).subject]))
+      expect(upstream.filter((c) => subjects.get(String(c.id)) !== c.subject).map((c) => c.id)).toEqual([])
+      const waiting = tickets.tickets.filter((t) => t.status === 'waiting').map((t) => String(t.id))
+      const queued = await replica.db.db
+        .selectFrom('conversations')
+        .select('remote_id')
+        .where('connection', '=', 'snappy')
+        .where('in_waiting', '=', 1)
+        .execute()
+      expect(new Set(queued.map((c) => c.remote_id))).toEqual(new Set(waiting))
 
-    // Every outside change: exactly one event, and exactly one delivery of it.
-    const events = await replica.db.db.selectFrom('events').select(['id', 'type', 'record_id']).execute()
-    const count = (e: { type: string; recordId: string }) =>
-      events.filter((v) => v.type === e.type && v.record_id === e.recordId).length
-    const wrong = expected.filter((e) => count(e) !== 1)
-    const sample = (type: string) => events.find((v) => v.type === type)?.record_id
-    expect(
-      wrong.map((e) => ({ ...e, events: count(e) })),
-      `of ${expected.length}; e.g. ${sample('message.created')}, ${sample('message.updated')}, ${sample('message.deleted')}; ${events.length} events`,
-    ).toEqual([])
-    await clock.until(() => receiver.unique().length >= events.length, HOUR, 'every delivery', MINUTE)
-    clearInterval(progress)
-    const deliveries = new Map<string, number>()
-    for (const r of receiver.received) if (r.verified) deliveries.set(r.id, (deliveries.get(r.id) ?? 0) + 1)
-    expect([...deliveries.values()].filter((n) => n !== 1)).toEqual([])
+      // Every outside change: exactly one event, and exactly one delivery of it.
+      const events = await replica.db.db.selectFrom('events').select(['id', 'type', 'record_id']).execute()
+      const count = (e: { type: string; recordId: string }) =>
+        events.filter((v) => v.type === e.type && v.record_id === e.recordId).length
+      const wrong = expected.filter((e) => count(e) !== 1)
+      const sample = (type: string) => events.find((v) => v.type === type)?.record_id
+      expect(
+        wrong.map((e) => ({ ...e, events: count(e) })),
+        `of ${expected.length}; e.g. ${sample('message.created')}, ${sample('message.updated')}, ${sample('message.deleted')}; ${events.length} events`,
+      ).toEqual([])
+      await clock.until(() => receiver.unique().length >= events.length, HOUR, 'every delivery', MINUTE)
+      clearInterval(progress)
+      const deliveries = new Map<string, number>()
+      for (const r of receiver.received) if (r.verified) deliveries.set(r.id, (deliveries.get(r.id) ?? 0) + 1)
+      expect([...deliveries.values()].filter((n) => n !== 1)).toEqual([])
 
-    // No limit exceeded, at any moment of the week: BatchBook's calls a second apart, Snappy's
-    // never more than 200 in any 60 s.
-    expect(sandbox.batchbook.simulator.stats.limitViolations + sandbox.snappy.simulator.stats.limitViolations).toBe(0)
-    const gaps = sent.batchbook.slice(1).map((t, i) => t - (sent.batchbook[i] as number))
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1_000)
-    let first = 0
-    for (let i = 0; i < sent.snappy.length; i++) {
-      while ((sent.snappy[i] as number) - (sent.snappy[first] as number) >= MINUTE) first++
-      expect(i - first + 1).toBeLessThanOrEqual(200)
-    }
-    // The sync kept to its share: in any hour, at most half of BatchBook's 3,600 calls.
-    const perHour = new Map<number, number>()
-    for (const t of sent.batchbook)
-      perHour.set(Math.floor((t - start) / HOUR), (perHour.get(Math.floor((t - start) / HOUR)) ?? 0) + 1)
-    expect(Math.max(...perHour.values())).toBeLessThanOrEqual(BUDGET_SHARE * 3_600 + 1)
-    // The backfill of 200 pages and 3,000 tickets' notes needs under two hours at that share.
-    expect(backfilledAfter).toBeLessThan(2 * HOUR)
-  }, TEST_TIMEOUT_MS)
+      // No limit exceeded, at any moment of the week: BatchBook's calls a second apart, Snappy's
+      // never more than 200 in any 60 s.
+      expect(sandbox.batchbook.simulator.stats.limitViolations + sandbox.snappy.simulator.stats.limitViolations).toBe(0)
+      const gaps = sent.batchbook.slice(1).map((t, i) => t - (sent.batchbook[i] as number))
+      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(1_000)
+      let first = 0
+      for (let i = 0; i < sent.snappy.length; i++) {
+        while ((sent.snappy[i] as number) - (sent.snappy[first] as number) >= MINUTE) first++
+        expect(i - first + 1).toBeLessThanOrEqual(200)
+      }
+      // The sync kept to its share: in any hour, at most half of BatchBook's 3,600 calls.
+      const perHour = new Map<number, number>()
+      for (const t of sent.batchbook)
+        perHour.set(Math.floor((t - start) / HOUR), (perHour.get(Math.floor((t - start) / HOUR)) ?? 0) + 1)
+      expect(Math.max(...perHour.values())).toBeLessThanOrEqual(BUDGET_SHARE * 3_600 + 1)
+      // The backfill of 200 pages and 3,000 tickets' notes needs under two hours at that share.
+      expect(backfilledAfter).toBeLessThan(2 * HOUR)
+    },
+    TEST_TIMEOUT_MS,
+  )
 })
