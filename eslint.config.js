@@ -14,9 +14,9 @@ export default tseslint.config(
     },
   },
   {
-    // Layers point down only: routes → services → upstreams (engine, one folder per upstream) →
-    // transport. The upstream layer knows nothing of HTTP serving, plugins, routes, services or
-    // the sandbox; schemas reach it as types only.
+    // Layers point down only: routes → records → store, sync, events, webhooks → upstreams
+    // (engine, one folder per upstream) → transport. The upstream layer knows nothing of HTTP
+    // serving, plugins, routes, records, the store or the sandbox; schemas reach it as types only.
     files: ['src/upstreams/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
@@ -32,13 +32,15 @@ export default tseslint.config(
                 '**/plugins/*',
                 '**/routes/*',
                 '**/routes/**',
-                '**/services/*',
+                '**/records/*',
+                '**/store/*',
+                '**/sync/*',
                 '**/sandbox/*',
                 '**/sandbox/**',
                 '**/app.js',
                 '**/server.js',
               ],
-              message: 'src/upstreams/ sits below plugins, routes, services and the sandbox.',
+              message: 'src/upstreams/ sits below plugins, routes, records, the store, the sync and the sandbox.',
             },
             {
               group: ['**/schemas/*'],
@@ -51,15 +53,83 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/services/**/*.ts'],
+    // Routes shape HTTP answers; what answers them is the records layer's to decide (store or
+    // upstream, write-through, events). They reach upstreams through the connections plugin and
+    // the records, and take upstream types only.
+    files: ['src/routes/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
           patterns: [
             {
-              group: ['**/routes/*', '**/routes/**', '**/plugins/*', '**/sandbox/**'],
-              message: 'src/services/ sits below plugins and routes.',
+              group: ['**/store/*', '**/store/**', '**/sync/*', '**/sync/**', '**/services/*', '**/app.js'],
+              message: 'Routes reach the store and the sync through src/records/ only.',
+            },
+            {
+              group: ['**/upstreams/*', '**/upstreams/**'],
+              allowTypeImports: true,
+              message: 'Routes take upstream types only: calls go through src/records/ or a resolved adapter.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The records layer sits below plugins and routes, above the store, the sync and the upstreams.
+    files: ['src/records/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/routes/*', '**/routes/**', '**/plugins/*', '**/sandbox/**', '**/app.js'],
+              message: 'src/records/ sits below plugins and routes.',
+            },
+            {
+              group: ['fastify', 'fastify-plugin'],
+              allowTypeImports: true,
+              message: 'src/records/ does not serve HTTP: the routes and the records plugin do.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The sync, the change feed and webhooks work on the store, below what serves HTTP.
+    files: ['src/sync/**/*.ts', 'src/events/**/*.ts', 'src/webhooks/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/routes/*', '**/routes/**', '**/plugins/*', '**/records/*', '**/sandbox/**', '**/app.js'],
+              message: 'The store, the sync, events and webhooks sit below the records, plugins and routes.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The store keeps records, events and leases; it knows nothing of who reads or syncs them.
+    files: ['src/store/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/routes/*', '**/routes/**', '**/plugins/*', '**/records/*', '**/sandbox/**', '**/app.js'],
+              message: 'The store sits below the records, plugins and routes.',
+            },
+            {
+              group: ['**/sync/*', '**/webhooks/*', '**/events/*'],
+              message: 'The store sits below the sync, events and webhooks that use it.',
             },
           ],
         },

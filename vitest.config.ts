@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config'
 import { REALTIME_TESTS } from './test/tiers.js'
 
 /** The files that take minutes (a week of virtual time): started first, so the others fill the other worker. */
-const LONGEST = ['test/replica/week.test.ts']
+const LONGEST = ['test/sync/week.test.ts']
 
 class LongestFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {

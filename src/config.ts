@@ -83,7 +83,7 @@ export interface Config {
     /** Largest file accepted by an upload route; beyond it the client gets a 413. */
     maxBytes: number
   }
-  /** The synced replica of the upstream records (see src/replica/). */
+  /** The synced replica of the upstream records (see src/store/ and src/sync/). */
   replica: ReplicaConfig
   /** The change feed's retention and webhook deliveries (they live in the replica's store). */
   events: EventsConfig

@@ -1,9 +1,12 @@
 /**
- * List cursors: opaque to clients, a base64url JSON object holding each connection's
- * position, so a list that spans connections resumes every one where it stopped.
+ * List cursors, all of them: opaque to clients, a base64url JSON object. The timeline's holds
+ * each connection's position, so a list that spans connections resumes every one where it
+ * stopped; a list paged whole (Snappy pages differently per resource: whole queues, numbered
+ * search pages, the wall "after" a post) says which kind it is and holds non-negative integers
+ * only, checked strictly when it comes back.
  */
 import { type ProblemError, invalidCursor } from './errors.js'
-import { CONNECTION_NAME as CONNECTION } from './rules.js'
+import { CONNECTION_NAME as CONNECTION, DEFAULT_PAGE_SIZE } from './rules.js'
 
 export interface CursorState {
   /** Upstream offset per connection name. A connection absent here starts at 0. */
@@ -78,4 +81,41 @@ export function decodeTimelineCursor(value: string): TimelineCursor {
   if (typeof s !== 'string' || !ISO_INSTANT.test(s) || typeof i !== 'string' || !MESSAGE_ID.test(i))
     throw invalidCursor()
   return { replica: { sentAt: s, id: i } }
+}
+
+/** The longest cursor of a list paged by kind and offsets (see `encodePageCursor`). */
+const MAX_PAGE_CURSOR_LENGTH = 512
+
+export function encodePageCursor(kind: string, fields: Record<string, number>): string {
+  return encodeOpaque({ k: kind, ...fields })
+}
+
+export function decodePageCursor<K extends string>(
+  kind: string,
+  value: string,
+  names: readonly K[],
+): Record<K, number> {
+  const invalid = () => invalidCursor('The cursor is not one this list issued; start again without it')
+  const record = decodeOpaque(value, MAX_PAGE_CURSOR_LENGTH, invalid)
+  if (record.k !== kind) throw invalid()
+  const out = {} as Record<K, number>
+  for (const name of names) {
+    const n = record[name]
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) throw invalid()
+    out[name] = n
+  }
+  return out
+}
+
+/** One page of an in-memory list from an offset cursor. */
+export function slicePage<T>(
+  items: T[],
+  kind: string,
+  cursor: string | undefined,
+  limit = DEFAULT_PAGE_SIZE,
+): { data: T[]; nextCursor: string | null } {
+  const offset = cursor === undefined ? 0 : decodePageCursor(kind, cursor, ['o']).o
+  const data = items.slice(offset, offset + limit)
+  const next = offset + data.length
+  return { data, nextCursor: next < items.length ? encodePageCursor(kind, { o: next }) : null }
 }

@@ -16,11 +16,11 @@ export const REALTIME_TESTS = [
   'test/upstreams/redis/replica-slots.test.ts',
   'test/upstreams/redis/gateway.test.ts',
   // A PostgreSQL held behind a partition: the statement deadlines are real time by design.
-  'test/replica/outage.test.ts',
+  'test/store/outage.test.ts',
   // What the event loop's own lag does (it is the process's real time).
   'test/plugins/load-shedding.test.ts',
   // Slow webhook receivers over real sockets, measured in real time.
-  'test/services/webhook-delivery.test.ts',
+  'test/webhooks/delivery.test.ts',
   // 50 MiB uploads and downloads streamed through real sockets.
   'test/sandbox/snappy/documents.test.ts',
 ]

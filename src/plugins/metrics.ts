@@ -13,8 +13,8 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { Type } from 'typebox'
 import { problemResponses } from '../schemas/responses.js'
 import type { CircuitState } from '../upstreams/breaker.js'
-import { type SyncStatus, syncStatus } from '../services/sync-status.js'
-import type { WebhookAttemptEvent } from '../services/webhook-delivery.js'
+import { type SyncStatus, syncStatus } from '../sync/status.js'
+import type { WebhookAttemptEvent } from '../webhooks/delivery.js'
 import type { BreakerEvent, CacheEvent, QueueWaitEvent, UpstreamCallEvent } from '../upstreams/instrumentation.js'
 
 const CIRCUIT_VALUE: Record<CircuitState, number> = { closed: 0, 'half-open': 1, open: 2 }

@@ -140,7 +140,7 @@ function isWriteAccepted(status: string, response: Json): boolean {
   return status === '202' && schema?.$ref === `#/components/schemas/${WRITE_ACCEPTED}`
 }
 
-/** The reads the synced replica may answer: they say how fresh they are (src/services/replica-reads.ts). */
+/** The reads the synced replica may answer: they say how fresh they are (src/records/). */
 const REPLICA_READS = new Set([
   'listMessages',
   'getMessage',

@@ -4,20 +4,23 @@
  * upstream's to resolve (the store knows tickets by id).
  */
 import { decodeId } from '../ids.js'
-import type { EventOrigin } from '../replica/events.js'
-import type { Replica } from '../replica/index.js'
-import type { StoredConversation } from '../replica/conversations.js'
+import type { EventOrigin } from '../store/events.js'
+import type { Replica } from '../store/index.js'
+import type { StoredConversation } from '../store/conversations.js'
 import type { Conversation, ConversationStatusInput } from '../schemas/conversation.js'
 import type { Message } from '../schemas/message.js'
 import type { SnappyAdapter } from '../upstreams/snappy/adapter.js'
 import { conversationId } from '../upstreams/snappy/mapping/tickets.js'
 import { isNonce } from '../upstreams/snappy/resource.js'
-import type { QueueName } from '../upstreams/snappy/tickets.js'
+import { QUEUES, type QueueName } from '../upstreams/snappy/tickets.js'
 import { type Answer, type Valued, upstreamAnswer } from './answer.js'
 import { type ConversationPage, type ConversationScope, listConversations } from './conversation-list.js'
 import { decodeQueueKey, listStoredQueue } from './queues.js'
 import { storeOr, storeServes } from './store-reads.js'
 import type { WriteThrough } from './write-through.js'
+
+/** The queues a conversation list can show. */
+export { QUEUES }
 
 /** More notes than any ticket holds: a conversation's messages are read whole, then paged. */
 const MAX_NOTES = 100_000

@@ -2,7 +2,7 @@
  * Snappy's directory (accounts, an account's mailboxes and staff): from the store when it
  * serves the connection, else from the upstream.
  */
-import type { DirectoryKind } from '../replica/directory.js'
+import type { DirectoryKind } from '../store/directory.js'
 import { type Valued, upstreamAnswer } from './answer.js'
 import { storeOr, storeServes } from './store-reads.js'
 import type { WriteThrough } from './write-through.js'

@@ -5,7 +5,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify'
 import type { SyncConfig } from '../config.js'
-import type { Replica } from '../replica/index.js'
+import type { Replica } from '../store/index.js'
 import { ConversationRecords } from './conversations.js'
 import { DirectoryRecords } from './directory.js'
 import { MessageRecords } from './messages.js'

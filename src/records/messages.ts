@@ -6,8 +6,8 @@
  */
 import { type TimelineKey, type TimelineCursor, encodeTimelineKey } from '../cursor.js'
 import { invalidCursor, replicaNotReady } from '../errors.js'
-import type { Replica } from '../replica/index.js'
-import type { StoredMessageFilters } from '../replica/messages.js'
+import type { Replica } from '../store/index.js'
+import type { StoredMessageFilters } from '../store/messages.js'
 import { currentContext } from '../request-context.js'
 import type { Comment, Message, Participant } from '../schemas/message.js'
 import type {

@@ -5,8 +5,8 @@
  */
 import { decodeOpaque, encodeOpaque } from '../cursor.js'
 import { invalidCursor } from '../errors.js'
-import type { QueueQuery } from '../replica/conversations.js'
-import type { Replica } from '../replica/index.js'
+import type { QueueQuery } from '../store/conversations.js'
+import type { Replica } from '../store/index.js'
 import type { ConversationPage } from './conversation-list.js'
 import { MAX_CONVERSATION_CURSOR_LENGTH } from './conversation-list.js'
 

@@ -3,10 +3,13 @@
  * the store can answer for every connection when the upstreams cannot.
  */
 import type { SyncConfig } from '../config.js'
-import type { StoreState } from '../replica/availability.js'
-import type { Replica } from '../replica/index.js'
-import { type SyncStatus, failingSyncs, syncStatus } from '../services/sync-status.js'
+import type { StoreState } from '../store/availability.js'
+import type { Replica } from '../store/index.js'
+import { type SyncStatus, failingSyncs, syncStatus } from '../sync/status.js'
 import { storeServes } from './store-reads.js'
+
+/** What each source can do, as `/v1/sources` tells it. */
+export { capabilitiesOf } from '../upstreams/adapter.js'
 
 export class SourceRecords {
   readonly #store: Replica | null

@@ -4,8 +4,8 @@
  * then, while the store is unreachable, or when a client asks for a fresh read, the upstream
  * answers. Only the records layer asks these questions.
  */
-import { isStoreOutage } from '../replica/availability.js'
-import type { Replica } from '../replica/index.js'
+import { isStoreOutage } from '../store/availability.js'
+import type { Replica } from '../store/index.js'
 
 /** Whether the store can answer for all of these connections (and their participants, when asked). */
 export async function storeServes(

@@ -3,12 +3,12 @@
  * goes out, so a read that follows (on any gateway sharing the store) sees it. The write
  * already happened upstream, so a store failure never becomes the write's failure: while the
  * store is unreachable the change waits in the journal and is applied, with its event and
- * deliveries, once the store is back (see replica/journal.ts); a change that fails for another
+ * deliveries, once the store is back (see store/journal.ts); a change that fails for another
  * reason is logged, and the next sync pass brings the store back in line.
  */
 import type { FastifyBaseLogger } from 'fastify'
 import { ProblemError } from '../errors.js'
-import type { Replica } from '../replica/index.js'
+import type { Replica } from '../store/index.js'
 
 export class WriteThrough {
   constructor(

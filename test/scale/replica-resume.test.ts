@@ -33,7 +33,7 @@ describe('a gateway killed during the backfill', () => {
     // This test is about the checkpoint, and two processes start in it while the simulator
     // shares the test's event loop: 90% of the budget leaves room for the start-up lag that
     // once pushed two calls under a second apart at the simulator (the limits themselves are
-    // proven in test/replica/sync/).
+    // proven in test/sync/).
     const env = gatewayEnv(upstreams, store, { SYNC_LEASE_MS: '5000', SYNC_BUDGET_SHARE_PERCENT: '90' })
     const first = spawnGateway(env)
     await first.url

@@ -8,7 +8,7 @@ import type { Warning } from '../../schemas/message.js'
 import { ref } from '../../schemas/ref.js'
 import { UPSTREAM_PROBLEMS, problemResponses } from '../../schemas/responses.js'
 import { IdOf, connectionQuery, pageQuery } from '../../schemas/snappy-common.js'
-import { slicePage } from '../../upstreams/snappy/paging.js'
+import { slicePage } from '../../cursor.js'
 import { send } from '../../plugins/records.js'
 
 const ListQuery = Type.Object(

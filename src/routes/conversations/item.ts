@@ -12,7 +12,7 @@ import { MessageListSchema } from '../../schemas/message.js'
 import { ref } from '../../schemas/ref.js'
 import { UPSTREAM_PROBLEMS, WRITE_RESPONSES, problemResponses } from '../../schemas/responses.js'
 import { ConversationRef, connectionQuery, pageQuery } from '../../schemas/snappy-common.js'
-import { slicePage } from '../../upstreams/snappy/paging.js'
+import { slicePage } from '../../cursor.js'
 import { send, wantsFresh } from '../../plugins/records.js'
 
 const Params = Type.Object({ id: ConversationRef }, { additionalProperties: false })

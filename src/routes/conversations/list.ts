@@ -8,9 +8,9 @@ import { UPSTREAM_PROBLEMS, problemResponses } from '../../schemas/responses.js'
 import { DEFAULT_PAGE_SIZE, IdOf, pageQuery } from '../../schemas/snappy-common.js'
 import { type ConversationScope, MAX_CONVERSATION_CURSOR_LENGTH } from '../../records/conversation-list.js'
 import { send, wantsFresh } from '../../plugins/records.js'
+import { QUEUES } from '../../records/conversations.js'
 import type { Resolved } from '../../plugins/connections.js'
 import type { SnappyAdapter } from '../../upstreams/snappy/adapter.js'
-import { QUEUES } from '../../upstreams/snappy/tickets.js'
 
 const Query = Type.Object(
   {

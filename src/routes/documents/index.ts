@@ -8,7 +8,7 @@ import { IdempotencyHeaders } from '../../schemas/idempotency.js'
 import { UPSTREAM_PROBLEMS, WRITE_RESPONSES, problemResponses } from '../../schemas/responses.js'
 import { IdOf, fileResponse, pageQuery } from '../../schemas/snappy-common.js'
 import { sendUpstreamFile } from '../files.js'
-import { slicePage } from '../../upstreams/snappy/paging.js'
+import { slicePage } from '../../cursor.js'
 import { streamUpload } from './upload.js'
 
 const AccountParams = Type.Object(

@@ -7,7 +7,7 @@ import { EventListSchema } from '../../schemas/event.js'
 import { problemResponses } from '../../schemas/responses.js'
 import { pageQuery, DEFAULT_PAGE_SIZE } from '../../schemas/snappy-common.js'
 import { CONNECTION_NAME_SOURCE } from '../../rules.js'
-import { decodeFeedCursor, encodeFeedCursor, requireReplica } from '../../services/event-feed.js'
+import { decodeFeedCursor, encodeFeedCursor, requireReplica } from '../../events/feed.js'
 
 const Query = Type.Object(
   {

@@ -14,7 +14,7 @@ import { ref } from '../../schemas/ref.js'
 import { IdempotencyHeaders } from '../../schemas/idempotency.js'
 import { UPSTREAM_PROBLEMS, WRITE_RESPONSES, problemResponses } from '../../schemas/responses.js'
 import { IdOf, pageQuery } from '../../schemas/snappy-common.js'
-import { decodePageCursor, encodePageCursor, slicePage } from '../../upstreams/snappy/paging.js'
+import { decodePageCursor, encodePageCursor, slicePage } from '../../cursor.js'
 import { faqOf } from './resolve.js'
 
 const AccountParams = Type.Object(

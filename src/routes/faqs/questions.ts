@@ -16,7 +16,7 @@ import { ref } from '../../schemas/ref.js'
 import { IdempotencyHeaders } from '../../schemas/idempotency.js'
 import { UPSTREAM_PROBLEMS, WRITE_RESPONSES, problemResponses } from '../../schemas/responses.js'
 import { IdOf, pageQuery } from '../../schemas/snappy-common.js'
-import { slicePage } from '../../upstreams/snappy/paging.js'
+import { slicePage } from '../../cursor.js'
 import { questionOf, topicOf, topicsOfSameFaq } from './resolve.js'
 
 const TopicParams = Type.Object(

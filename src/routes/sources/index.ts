@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { capabilitiesOf } from '../../upstreams/adapter.js'
+import { capabilitiesOf } from '../../records/sources.js'
 import { problemResponses } from '../../schemas/responses.js'
 import { ref } from '../../schemas/ref.js'
 import { SourceListSchema, type Source } from '../../schemas/source.js'

@@ -6,7 +6,7 @@ import { IdempotencyHeaders } from '../../schemas/idempotency.js'
 import { UPSTREAM_PROBLEMS, WRITE_RESPONSES, problemResponses } from '../../schemas/responses.js'
 import { IdOf, pageQuery } from '../../schemas/snappy-common.js'
 import { WallPostInputSchema, WallPostListSchema, WallPostSchema, type WallPostInput } from '../../schemas/wall.js'
-import { decodePageCursor, encodePageCursor } from '../../upstreams/snappy/paging.js'
+import { decodePageCursor, encodePageCursor } from '../../cursor.js'
 import type { NewWallPost } from '../../upstreams/snappy/wall.js'
 import { Done, PostParams, invalid, postOf } from './resolve.js'
 

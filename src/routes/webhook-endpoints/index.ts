@@ -8,8 +8,6 @@ import { randomBytes } from 'node:crypto'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type, type Static } from 'typebox'
 import { invalidField, notFound } from '../../errors.js'
-import { EVENT_TYPES } from '../../replica/events.js'
-import type { EndpointPatch, WebhookEndpoint } from '../../replica/webhooks.js'
 import {
   WebhookAttemptListSchema,
   WebhookEndpointInputSchema,
@@ -27,12 +25,13 @@ import { ref } from '../../schemas/ref.js'
 import { problemResponses } from '../../schemas/responses.js'
 import { DEFAULT_PAGE_SIZE, pageQuery } from '../../schemas/snappy-common.js'
 import {
+  EVENT_TYPES,
   decodeAttemptsCursor,
   decodeFeedCursor,
   encodeAttemptsCursor,
   requireReplica,
-} from '../../services/event-feed.js'
-import { checkWebhookTarget, parseWebhookUrl } from '../../services/webhook-target.js'
+} from '../../events/feed.js'
+import { type EndpointPatch, type WebhookEndpoint, checkWebhookTarget, parseWebhookUrl } from '../../webhooks/index.js'
 
 const ENDPOINT_ID = '^we_[A-Za-z0-9_-]{16}$'
 const Params = Type.Object(

@@ -5,8 +5,8 @@
  * writing is free again once its lock runs out (at once for a gateway that is the only one).
  */
 import { afterAll, describe, expect, it } from 'vitest'
-import { StoreIdempotencyStore } from '../../../src/replica/idempotency.js'
-import { type Replica, openReplica } from '../../../src/replica/index.js'
+import { StoreIdempotencyStore } from '../../../src/store/idempotency.js'
+import { type Replica, openReplica } from '../../../src/store/index.js'
 import { MemoryIdempotencyStore } from '../../../src/upstreams/idempotency/memory-store.js'
 import type { IdempotencyStore } from '../../../src/upstreams/idempotency/store.js'
 import { RedisIdempotencyStore } from '../../../src/upstreams/redis/idempotency-store.js'

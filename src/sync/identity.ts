@@ -5,8 +5,8 @@
  * names the source and the base URL (never a credential); a Snappy key that now sees other
  * accounts altogether is recognised by its sync when it reads the accounts (see snappy.ts).
  */
-import type { ConnectionConfig } from '../../config.js'
-import type { Replica } from '../index.js'
+import type { ConnectionConfig } from '../config.js'
+import type { Replica } from '../store/index.js'
 
 export function upstreamFingerprint(connection: Pick<ConnectionConfig, 'source' | 'baseUrl'>): string {
   const url = new URL(connection.baseUrl)

@@ -1,7 +1,7 @@
 /** A connection's sync as `/v1/sources`, `/readyz` and the metrics show it. */
 import type { SyncConfig } from '../config.js'
-import type { Replica } from '../replica/index.js'
-import { reportOf } from '../replica/sync-state.js'
+import type { Replica } from '../store/index.js'
+import { reportOf } from '../store/sync-state.js'
 import type { Source } from '../schemas/source.js'
 
 export type SyncStatus = NonNullable<Source['sync']>

@@ -4,12 +4,12 @@
  * closed or deleted at the upstream shows within one poll interval. Both stores.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Conversation } from '../../../src/schemas/conversation.js'
-import type { Message } from '../../../src/schemas/message.js'
-import { type RunningGateway, startGateway, testConfig } from '../../helpers/gateway.js'
-import { call } from '../../helpers/messages.js'
-import { until, waitForSync, walkMessages } from '../../helpers/replica.js'
-import { STORE_KINDS, type TestStore, testStore } from '../../helpers/stores.js'
+import type { Conversation } from '../../src/schemas/conversation.js'
+import type { Message } from '../../src/schemas/message.js'
+import { type RunningGateway, startGateway, testConfig } from '../helpers/gateway.js'
+import { call } from '../helpers/messages.js'
+import { until, waitForSync, walkMessages } from '../helpers/replica.js'
+import { STORE_KINDS, type TestStore, testStore } from '../helpers/stores.js'
 
 const POLL_MS = 3_000
 /** One poll interval, and the pass's own calls at 200 a minute. */

@@ -4,16 +4,16 @@
  * once, and `/v1/sources` says which page size is in use; `SYNC_BATCHBOOK_PAGE_SIZE` fixes it.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { type RunningGateway, startGateway } from '../../helpers/gateway.js'
-import { waitForSync, walkMessages } from '../../helpers/replica.js'
+import { type RunningGateway, startGateway } from '../helpers/gateway.js'
+import { waitForSync, walkMessages } from '../helpers/replica.js'
 import {
   type SimulatedUpstreams,
   backfillOffsets,
   configOver,
   inProcess,
   startSimulatedUpstreams,
-} from '../../helpers/simulated-upstreams.js'
-import { type TestStore, testStore } from '../../helpers/stores.js'
+} from '../helpers/simulated-upstreams.js'
+import { type TestStore, testStore } from '../helpers/stores.js'
 
 const COMMUNICATIONS = 230
 const FAST = { batchbook: { max: 50, windowMs: 1_000 } }

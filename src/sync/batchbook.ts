@@ -19,14 +19,14 @@
  * end or the upstream's own cap, so the next offset is read to tell (more records there: the
  * cap is the page size).
  */
-import { isoNow } from '../../clock.js'
-import type { RateLimit, SyncConfig } from '../../config.js'
-import { ProblemError } from '../../errors.js'
-import type { MessageFilters, SourceAdapter } from '../../upstreams/adapter.js'
-import { BATCHBOOK_PAGE_SIZE } from '../../upstreams/batchbook/wire.js'
-import type { EventOrigin } from '../events.js'
-import type { Replica } from '../index.js'
-import { type SyncState, countDeletion, reportOf } from '../sync-state.js'
+import { isoNow } from '../clock.js'
+import type { RateLimit, SyncConfig } from '../config.js'
+import { ProblemError } from '../errors.js'
+import type { MessageFilters, SourceAdapter } from '../upstreams/adapter.js'
+import { BATCHBOOK_PAGE_SIZE } from '../upstreams/batchbook/wire.js'
+import type { EventOrigin } from '../store/events.js'
+import type { Replica } from '../store/index.js'
+import { type SyncState, countDeletion, reportOf } from '../store/sync-state.js'
 import { UPSTREAM_CLOCK_OVERLAP_MS, type ConnectionSync } from './connection-sync.js'
 
 /** The page size asked for until the upstream showed what it honours. */

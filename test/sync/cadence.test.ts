@@ -3,11 +3,11 @@
  * so the looking never takes more than that share of the limit, at any size.
  */
 import { describe, expect, it } from 'vitest'
-import { loadConfig } from '../../../src/config.js'
-import { reconcileInterval } from '../../../src/replica/sync/batchbook.js'
-import { rechecksPerPass } from '../../../src/replica/sync/snappy.js'
-import { DEFAULT_BATCHBOOK_LIMIT } from '../../../src/upstreams/batchbook/wire.js'
-import { DEFAULT_SNAPPY_LIMIT } from '../../../src/upstreams/snappy/wire.js'
+import { loadConfig } from '../../src/config.js'
+import { reconcileInterval } from '../../src/sync/batchbook.js'
+import { rechecksPerPass } from '../../src/sync/snappy.js'
+import { DEFAULT_BATCHBOOK_LIMIT } from '../../src/upstreams/batchbook/wire.js'
+import { DEFAULT_SNAPPY_LIMIT } from '../../src/upstreams/snappy/wire.js'
 
 const defaults = loadConfig({}).replica.sync
 

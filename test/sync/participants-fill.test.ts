@@ -5,17 +5,17 @@
  * from the replica, none throttled, `participantsStatus: pending`, and they are filled first.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Message } from '../../../src/schemas/message.js'
-import { type RunningGateway, startGateway } from '../../helpers/gateway.js'
-import { call } from '../../helpers/messages.js'
-import { until, waitForSync, walkMessages } from '../../helpers/replica.js'
+import type { Message } from '../../src/schemas/message.js'
+import { type RunningGateway, startGateway } from '../helpers/gateway.js'
+import { call } from '../helpers/messages.js'
+import { until, waitForSync, walkMessages } from '../helpers/replica.js'
 import {
   type SimulatedUpstreams,
   configOver,
   inProcess,
   startSimulatedUpstreams,
-} from '../../helpers/simulated-upstreams.js'
-import { type TestStore, testStore } from '../../helpers/stores.js'
+} from '../helpers/simulated-upstreams.js'
+import { type TestStore, testStore } from '../helpers/stores.js'
 
 let upstreams: SimulatedUpstreams
 let store: TestStore

@@ -11,7 +11,7 @@ import {
   isPublicAddress,
   parseWebhookUrl,
   postWebhook,
-} from '../../src/services/webhook-target.js'
+} from '../../src/webhooks/target.js'
 
 interface Received {
   method: string | undefined

@@ -6,19 +6,19 @@
  * more) when its turn to be rechecked comes. Both stores.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Conversation } from '../../../src/schemas/conversation.js'
-import type { Message } from '../../../src/schemas/message.js'
-import { encodeId } from '../../../src/ids.js'
-import { type RunningGateway, startGateway } from '../../helpers/gateway.js'
-import { call } from '../../helpers/messages.js'
-import { until, waitForSync, walkMessages } from '../../helpers/replica.js'
+import type { Conversation } from '../../src/schemas/conversation.js'
+import type { Message } from '../../src/schemas/message.js'
+import { encodeId } from '../../src/ids.js'
+import { type RunningGateway, startGateway } from '../helpers/gateway.js'
+import { call } from '../helpers/messages.js'
+import { until, waitForSync, walkMessages } from '../helpers/replica.js'
 import {
   type SimulatedUpstreams,
   configOver,
   inProcess,
   startSimulatedUpstreams,
-} from '../../helpers/simulated-upstreams.js'
-import { STORE_KINDS, type TestStore, testStore } from '../../helpers/stores.js'
+} from '../helpers/simulated-upstreams.js'
+import { STORE_KINDS, type TestStore, testStore } from '../helpers/stores.js'
 
 const LIMITS = { batchbook: { max: 20, windowMs: 1_000 }, snappy: { max: 600, windowMs: 60_000 } }
 

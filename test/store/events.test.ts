@@ -4,9 +4,9 @@
  * a record's deliveries one at a time in order, and retries.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { appendEvents } from '../../src/replica/events.js'
-import { type Replica, openReplica } from '../../src/replica/index.js'
-import { retryDelay } from '../../src/services/webhook-delivery.js'
+import { appendEvents } from '../../src/store/events.js'
+import { type Replica, openReplica } from '../../src/store/index.js'
+import { retryDelay } from '../../src/webhooks/delivery.js'
 import { STORE_KINDS, type TestStore, testStore } from '../helpers/stores.js'
 
 describe.each(STORE_KINDS)('the event log on %s', (kind) => {

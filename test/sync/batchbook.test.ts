@@ -5,12 +5,12 @@
  * participants fill in behind. Both stores.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Message } from '../../../src/schemas/message.js'
-import { type RunningGateway, startGateway, testConfig } from '../../helpers/gateway.js'
-import { call } from '../../helpers/messages.js'
-import { STORE_KINDS, type TestStore, testStore } from '../../helpers/stores.js'
-import { waitForSync, walkMessages } from '../../helpers/replica.js'
-import { backfillOffsets } from '../../helpers/simulated-upstreams.js'
+import type { Message } from '../../src/schemas/message.js'
+import { type RunningGateway, startGateway, testConfig } from '../helpers/gateway.js'
+import { call } from '../helpers/messages.js'
+import { STORE_KINDS, type TestStore, testStore } from '../helpers/stores.js'
+import { waitForSync, walkMessages } from '../helpers/replica.js'
+import { backfillOffsets } from '../helpers/simulated-upstreams.js'
 
 const POLL_MS = 3_000
 

@@ -17,16 +17,16 @@
  * The first pass is the backfill. The checkpoint holds the stage and what is left of it, so a
  * restart resumes within the pass; the tickets due for notes are known from the store.
  */
-import { isoNow } from '../../clock.js'
-import type { SyncConfig } from '../../config.js'
-import { ProblemError } from '../../errors.js'
-import type { Conversation } from '../../schemas/conversation.js'
-import type { SnappyAdapter } from '../../upstreams/snappy/adapter.js'
-import { QUEUES, type QueueName } from '../../upstreams/snappy/tickets.js'
-import { type StoredConversation, notesSignature } from '../conversations.js'
-import type { EventOrigin } from '../events.js'
-import type { Replica } from '../index.js'
-import { type SyncState, countDeletion, reportOf, startOver } from '../sync-state.js'
+import { isoNow } from '../clock.js'
+import type { SyncConfig } from '../config.js'
+import { ProblemError } from '../errors.js'
+import type { Conversation } from '../schemas/conversation.js'
+import type { SnappyAdapter } from '../upstreams/snappy/adapter.js'
+import { QUEUES, type QueueName } from '../upstreams/snappy/tickets.js'
+import { type StoredConversation, notesSignature } from '../store/conversations.js'
+import type { EventOrigin } from '../store/events.js'
+import type { Replica } from '../store/index.js'
+import { type SyncState, countDeletion, reportOf, startOver } from '../store/sync-state.js'
 import type { ConnectionSync } from './connection-sync.js'
 
 /** The directory is read again every this many passes (it changes rarely). */

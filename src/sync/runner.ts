@@ -10,11 +10,11 @@
  * identity.ts): records of another upstream are dropped and the connection backfills again.
  * While the store is unreachable the loop waits without counting failures.
  */
-import { isoNow } from '../../clock.js'
-import type { ConnectionConfig, SyncConfig } from '../../config.js'
-import { runInBackground } from '../../request-context.js'
-import type { Replica } from '../index.js'
-import { type SyncState, initialState, reportOf } from '../sync-state.js'
+import { isoNow } from '../clock.js'
+import type { ConnectionConfig, SyncConfig } from '../config.js'
+import { runInBackground } from '../request-context.js'
+import type { Replica } from '../store/index.js'
+import { type SyncState, initialState, reportOf } from '../store/sync-state.js'
 import type { ConnectionSync } from './connection-sync.js'
 import { upstreamFingerprint } from './identity.js'
 

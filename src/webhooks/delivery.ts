@@ -1,5 +1,5 @@
 /**
- * Sends the webhook outbox (src/replica/webhooks.ts), on every gateway: each claims due
+ * Sends the webhook outbox (src/store/webhooks.ts), on every gateway: each claims due
  * deliveries for a lease, sends them signed as the Standard Webhooks specification says
  * (`webhook-id` is the event id, so a receiver deduplicates retries and replays by it), and
  * settles them. A failed attempt is retried with exponential backoff and jitter (as the
@@ -16,9 +16,9 @@ import diagnostics from 'node:diagnostics_channel'
 import { Webhook } from 'standardwebhooks'
 import type { EventsConfig } from '../config.js'
 import { describeDuration } from '../durations.js'
-import type { Replica } from '../replica/index.js'
-import type { ClaimedDelivery } from '../replica/webhooks.js'
-import { createWebhookDispatcher, postWebhook } from './webhook-target.js'
+import type { Replica } from '../store/index.js'
+import type { ClaimedDelivery } from '../store/webhooks.js'
+import { createWebhookDispatcher, postWebhook } from './target.js'
 
 /** Attempts in flight from this gateway, in all and to one endpoint. */
 const IN_FLIGHT = 32

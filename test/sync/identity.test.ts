@@ -5,10 +5,10 @@
  */
 import { PassThrough } from 'node:stream'
 import { afterAll, describe, expect, it } from 'vitest'
-import { type RunningGateway, startGateway } from '../../helpers/gateway.js'
-import { waitForSync, walkMessages } from '../../helpers/replica.js'
-import { configOver, startSimulatedUpstreams } from '../../helpers/simulated-upstreams.js'
-import { STORE_KINDS, testStore } from '../../helpers/stores.js'
+import { type RunningGateway, startGateway } from '../helpers/gateway.js'
+import { waitForSync, walkMessages } from '../helpers/replica.js'
+import { configOver, startSimulatedUpstreams } from '../helpers/simulated-upstreams.js'
+import { STORE_KINDS, testStore } from '../helpers/stores.js'
 
 const FAST = { batchbook: { max: 50, windowMs: 1_000 } }
 

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { encodeId } from '../../src/ids.js'
-import { type Replica, openReplica } from '../../src/replica/index.js'
+import { type Replica, openReplica } from '../../src/store/index.js'
 import type { Conversation } from '../../src/schemas/conversation.js'
 import type { Message } from '../../src/schemas/message.js'
 import { STORE_KINDS, type TestStore, testStore } from '../helpers/stores.js'

@@ -1,8 +1,14 @@
-/** What the change feed and webhook routes share: the store they need and their cursors. */
+/**
+ * The change feed: what its routes and the webhook routes share (the store the event log
+ * lives in, the event types, and their cursors). Events are appended by the writer, in its
+ * transaction (store/events.ts).
+ */
 import type { FastifyInstance } from 'fastify'
 import { decodeOpaque, encodeOpaque } from '../cursor.js'
 import { invalidCursor, replicaNotReady } from '../errors.js'
-import type { Replica } from '../replica/index.js'
+import type { Replica } from '../store/index.js'
+
+export { EVENT_TYPES } from '../store/events.js'
 
 /** The store, or 503: the event log lives in it, and `REPLICA=false` turns it off. */
 export function requireReplica(app: FastifyInstance): Replica {

@@ -6,15 +6,15 @@
  */
 import { PassThrough } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type RunningGateway, startGateway } from '../../helpers/gateway.js'
-import { until, waitForSync } from '../../helpers/replica.js'
+import { type RunningGateway, startGateway } from '../helpers/gateway.js'
+import { until, waitForSync } from '../helpers/replica.js'
 import {
   type SimulatedUpstreams,
   configOver,
   inProcess,
   startSimulatedUpstreams,
-} from '../../helpers/simulated-upstreams.js'
-import { type TestStore, testStore } from '../../helpers/stores.js'
+} from '../helpers/simulated-upstreams.js'
+import { type TestStore, testStore } from '../helpers/stores.js'
 
 const POLL_MS = 300
 

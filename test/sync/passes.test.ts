@@ -5,10 +5,10 @@
  * stores, and must still be live at the end with nothing failed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type RunningGateway, startGateway, testConfig } from '../../helpers/gateway.js'
-import { until } from '../../helpers/replica.js'
-import { STORE_KINDS, type TestStore, testStore } from '../../helpers/stores.js'
-import { DIRECTORY_EVERY } from '../../../src/replica/sync/snappy.js'
+import { type RunningGateway, startGateway, testConfig } from '../helpers/gateway.js'
+import { until } from '../helpers/replica.js'
+import { STORE_KINDS, type TestStore, testStore } from '../helpers/stores.js'
+import { DIRECTORY_EVERY } from '../../src/sync/snappy.js'
 
 const PASSES = 100
 const LIMITS = { batchbook: { max: 1_000, windowMs: 1_000 }, snappy: { max: 60_000, windowMs: 60_000 } }

@@ -1,5 +1,5 @@
 /** What the sync runner drives for each connection, whatever its source. */
-import type { SyncState } from '../sync-state.js'
+import type { SyncState } from '../store/sync-state.js'
 
 export interface ConnectionSync {
   readonly connection: string

@@ -20,7 +20,7 @@ import { type JournaledChange, WriteJournal } from './journal.js'
 import { DirectoryRecords } from './directory.js'
 import { type EventOrigin, EventLog } from './events.js'
 import { WebhookStore } from './webhooks.js'
-import { SyncLeases } from './lease.js'
+import { SyncLeases } from './leases.js'
 import { MessageRecords } from './messages.js'
 import { type SyncState, SyncStates } from './sync-state.js'
 

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Message } from '../../src/schemas/message.js'
 import { encodeId } from '../../src/ids.js'
-import { retryDelay } from '../../src/services/webhook-delivery.js'
+import { retryDelay } from '../../src/webhooks/delivery.js'
 import { type RunningGateway, SCOPED_KEY, startGateway, testConfig } from '../helpers/gateway.js'
 import { call } from '../helpers/messages.js'
 import { until } from '../helpers/replica.js'
