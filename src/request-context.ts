@@ -1,13 +1,14 @@
 /**
  * What one gateway request learns on its way through the engine (which connections it used,
- * how its reads were served), kept in AsyncLocalStorage so adapters need not pass it along.
+ * how its reads were served, the steps of an accepted write that failed), kept in
+ * AsyncLocalStorage so adapters need not pass it along. The engine tells it directly, through
+ * the call scope (`callScope`).
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
-import diagnostics from 'node:diagnostics_channel'
 import { type TraceContext, childTraceparent, newTrace } from './tracing.js'
 import type { Lane } from './upstreams/budget/scheduler.js'
 import type { CallScope } from './upstreams/call-scope.js'
-import type { UpstreamCallEvent, UseEvent, WarningEvent } from './upstreams/instrumentation.js'
+import type { UseEvent, WarningEvent } from './upstreams/instrumentation.js'
 
 type CacheResult = 'HIT' | 'MISS' | 'STALE'
 
@@ -95,58 +96,12 @@ export function noteParty(party: string): void {
 
 const RANK: Record<CacheResult, number> = { HIT: 0, MISS: 1, STALE: 2 }
 
-/** What the upstream engine tells of the work it does for the request in whose context it runs. */
-function onUse(message: unknown): void {
-  const context = storage.getStore()
-  if (context === undefined) return
-  const event = message as UseEvent
+/** What the upstream engine tells of the work it does for a request (see `CallScope.used`). */
+function noteUse(context: RequestContext, event: UseEvent): void {
   context.connections.add(event.connection)
-  switch (event.use) {
-    case 'read':
-      if (context.cache === null || RANK[event.result] > RANK[context.cache]) context.cache = event.result
-      break
-    case 'write':
-      context.wrote = true
-      break
-    case 'committed':
-      // Told directly too (CallScope.committed); the channel is for whoever else follows.
-      break
-  }
-}
-
-function onCall(message: unknown): void {
-  const context = storage.getStore()
-  if (context === undefined) return
-  context.upstreamCalls++
-  context.upstreamMs += (message as UpstreamCallEvent).durationMs
-}
-
-function onWarning(message: unknown): void {
-  storage.getStore()?.warnings.push(message as WarningEvent)
-}
-
-const SUBSCRIPTIONS: Array<[string, (message: unknown) => void]> = [
-  ['switchboard:upstream:use', onUse],
-  ['switchboard:upstream:call', onCall],
-  ['switchboard:upstream:warning', onWarning],
-]
-
-/** Apps in this process following the engine's work: the listeners are subscribed once for all. */
-let followers = 0
-
-/**
- * Keeps every request's accounts from what the engine publishes (diagnostics_channel runs
- * subscribers in the publisher's async context, so the store is the request's). Returns the
- * function that stops it.
- */
-export function followUpstreamWork(): () => void {
-  if (followers++ === 0) for (const [name, listener] of SUBSCRIPTIONS) diagnostics.subscribe(name, listener)
-  let stopped = false
-  return () => {
-    if (stopped) return
-    stopped = true
-    if (--followers === 0) for (const [name, listener] of SUBSCRIPTIONS) diagnostics.unsubscribe(name, listener)
-  }
+  if (event.use === 'read') {
+    if (context.cache === null || RANK[event.result] > RANK[context.cache]) context.cache = event.result
+  } else if (event.use === 'write') context.wrote = true
 }
 
 /** Who an upstream call made now is for, as the engine asks (see upstreams/call-scope.ts). */
@@ -172,6 +127,14 @@ export function callScope(): CallScope | undefined {
     },
     calling: (delta) => {
       context.inCall += delta
+    },
+    used: (event) => noteUse(context, event),
+    called: (durationMs) => {
+      context.upstreamCalls++
+      context.upstreamMs += durationMs
+    },
+    warn: (warning) => {
+      context.warnings.push(warning)
     },
   }
 }

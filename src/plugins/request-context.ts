@@ -1,13 +1,10 @@
 /** Runs every request inside its own RequestContext (see src/request-context.ts). */
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { followUpstreamWork, runWithContext } from '../request-context.js'
+import { runWithContext } from '../request-context.js'
 import { acceptTraceparent } from '../tracing.js'
 
 async function requestContext(app: FastifyInstance): Promise<void> {
-  // The engine publishes what it does; each request's context keeps its share.
-  const stop = followUpstreamWork()
-  app.addHook('onClose', async () => stop())
   // The callback form keeps the rest of the request (hooks and handler) inside the context.
   app.addHook('onRequest', (request, _reply, done) =>
     runWithContext(done, acceptTraceparent(request.headers.traceparent)),

@@ -2,9 +2,13 @@
  * Who the engine calls for, as the layer above tells it (the gateway: from its request
  * context): the rate-budget lane and party of the work, the request it belongs to (calls of
  * one request under way are not refused), and the trace its upstream calls join. The engine
- * asks through a function it is given, so it depends on no request machinery of its own.
+ * asks through a function it is given, so it depends on no request machinery of its own, and
+ * tells the scope directly what the work did (a write accepted, a step that failed): what the
+ * answer says must not depend on anyone following the diagnostics channels, which are for
+ * metrics and logs.
  */
 import type { Lane } from './budget/scheduler.js'
+import type { UseEvent, WarningEvent } from './instrumentation.js'
 
 export interface CallScope {
   lane: Lane
@@ -26,6 +30,12 @@ export interface CallScope {
   written?(location: string): void
   /** One of its calls left (`1`) or ended (`-1`): between them it waits for the upstream, not for budget. */
   calling?(delta: 1 | -1): void
+  /** What its work did with a connection (reached for it, wrote, had a write accepted, read). */
+  used?(event: UseEvent): void
+  /** One of its upstream calls ended after `durationMs`. */
+  called?(durationMs: number): void
+  /** A step after its accepted write did not complete: the write's 2xx answer names it. */
+  warn?(warning: WarningEvent): void
 }
 
 export type ScopeOf = () => CallScope | undefined

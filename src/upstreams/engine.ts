@@ -18,7 +18,7 @@ import type { Grant, RateScheduler } from './budget/scheduler.js'
 import type { CallScope, ScopeOf } from './call-scope.js'
 import type { CacheStore } from './cache/store.js'
 import { retryAfterSeconds, statusFailure } from './failures.js'
-import { type UseEvent, channels, publish } from './instrumentation.js'
+import { type UseEvent, type WarningEvent, channels, publish } from './instrumentation.js'
 import { type RetryPolicy, backoffDelay, isRetryable } from './retry.js'
 import { LateSendError } from './send-by.js'
 import type {
@@ -460,8 +460,10 @@ export class UpstreamEngine {
   /** Reports one upstream attempt (for metrics and the request's log line) when it ends. */
   #reporter(method: string, attempt: number): Report {
     const started = this.clock.now()
+    const scope = this.#settings.scope?.()
     return (status, outcome) => {
       const durationMs = this.clock.now() - started
+      scope?.called?.(durationMs)
       publish(channels.upstreamCall, {
         connection: this.connection.name,
         source: this.connection.source,
@@ -516,9 +518,16 @@ export class UpstreamEngine {
     await this.#settings.cache.store.invalidate(tags.map((tag) => this.#tag(tag)))
   }
 
-  /** Tells the layer above what this request's work did (see `UseEvent`). */
+  /** Tells the work's scope what it did (see `UseEvent`), and whoever follows the channel. */
   #use(event: UseEvent): void {
+    this.#settings.scope?.()?.used?.(event)
     publish(channels.use, event)
+  }
+
+  /** A step after the request's accepted write did not complete: its answer names it. */
+  warn(warning: WarningEvent): void {
+    this.#settings.scope?.()?.warn?.(warning)
+    publish(channels.warning, warning)
   }
 
   #tag(tag: string): string {

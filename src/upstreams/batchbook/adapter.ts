@@ -20,7 +20,6 @@ import type {
   SourceAdapter,
 } from '../adapter.js'
 import type { UpstreamEngine } from '../engine.js'
-import { type WarningEvent, channels, publish } from '../instrumentation.js'
 import type { UpstreamResponse } from '../transport.js'
 import { errorMessages, toComment, toMessage } from './mapping.js'
 import { toParticipants } from './participants.js'
@@ -415,13 +414,13 @@ export class BatchBookAdapter implements SourceAdapter {
       return await run()
     } catch (err) {
       if (!(err instanceof ProblemError)) throw err
-      publish(channels.warning, {
+      this.engine.warn({
         source: 'batchbook',
         connection: this.connection.name,
         step,
         code: err.code,
         detail: err.message,
-      } satisfies WarningEvent)
+      })
       return undefined
     }
   }
