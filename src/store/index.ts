@@ -132,11 +132,6 @@ export class Replica {
     }
   }
 
-  /** True when the connection's backfill is done: its reads come from the replica. */
-  async serves(connection: string): Promise<boolean> {
-    return (await this.state(connection))?.backfilledAt != null
-  }
-
   /** Seconds since the last successful sync of the oldest of these connections (0 when none synced yet). */
   async dataAge(connections: readonly string[]): Promise<number> {
     const now = this.clock.now()

@@ -25,8 +25,8 @@ export interface SlotPlan {
   guardMs: number
 }
 
-/** How far apart replicas' clocks may be (NTP keeps them far closer). */
-export const CLOCK_SKEW_MS = 250
+/** How far apart the clocks of two gateways may be (NTP keeps them far closer). */
+export const GATEWAY_CLOCK_SKEW_MS = 250
 
 /** At most this many slices a window: finer slices spread a replica's calls more evenly. */
 const MAX_SLICES_PER_WINDOW = 12
@@ -41,7 +41,7 @@ export function slotPlan(limit: RateLimit, replicas: number): SlotPlan {
 }
 
 function guard(sliceMs: number): number {
-  return Math.min(CLOCK_SKEW_MS, Math.floor(sliceMs / 4))
+  return Math.min(GATEWAY_CLOCK_SKEW_MS, Math.floor(sliceMs / 4))
 }
 
 /** The slot that owns slice `index`, or null when nobody does. */

@@ -13,7 +13,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Redis, Result } from 'ioredis'
 import { type Clock, type Timer, realClock } from '../../clock.js'
-import { CLOCK_SKEW_MS } from '../budget/slots.js'
+import { GATEWAY_CLOCK_SKEW_MS } from '../budget/slots.js'
 import type { ReplicaSlots } from './fallback.js'
 
 /** A heartbeat lives this long unless renewed; renewal and the look at the others run every second. */
@@ -83,7 +83,7 @@ export class RedisReplicaSlots implements ReplicaSlots {
     const now = this.#now()
     const counted = new Set<number>()
     for (const [slot, since] of this.#absentSince) {
-      if (now - since < this.#failoverMs + windowMs + CLOCK_SKEW_MS) counted.add(slot)
+      if (now - since < this.#failoverMs + windowMs + GATEWAY_CLOCK_SKEW_MS) counted.add(slot)
     }
     return counted
   }

@@ -60,7 +60,7 @@ function plain(text: string): string {
 }
 
 /** How far the upstream's clock may be behind ours when its notes' times are compared with ours. */
-const CLOCK_SKEW_MS = 120_000
+const UPSTREAM_CLOCK_LAG_MS = 120_000
 
 /**
  * `POST /note` answers only the ticket's nonce, never the note's id. The note a caller sent is
@@ -84,13 +84,13 @@ export function findSentNote(
   const distance = (note: Message) => {
     const at = Date.parse(note.createdAt)
     if (postedAt === null) return 0
-    return at >= since ? at - since : since - at + CLOCK_SKEW_MS
+    return at >= since ? at - since : since - at + UPSTREAM_CLOCK_LAG_MS
   }
   let best: Message | undefined
   for (const note of notes) {
     if (
       note.visibility !== scope ||
-      Date.parse(note.createdAt) < since - CLOCK_SKEW_MS ||
+      Date.parse(note.createdAt) < since - UPSTREAM_CLOCK_LAG_MS ||
       plain(note.body.text) !== text ||
       taken(note)
     )

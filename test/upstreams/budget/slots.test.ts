@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { RateLimit } from '../../../src/config.js'
-import { CLOCK_SKEW_MS, absentCalls, ownerOf, slotAt, slotPlan } from '../../../src/upstreams/budget/slots.js'
+import { GATEWAY_CLOCK_SKEW_MS, absentCalls, ownerOf, slotAt, slotPlan } from '../../../src/upstreams/budget/slots.js'
 
 /** The most calls any rolling window of `windowMs` holds. */
 function busiestWindow(times: number[], windowMs: number): number {
@@ -45,7 +45,7 @@ function drive(limit: RateLimit, replicas: number, local: Map<number, number>, h
   return calls
 }
 
-const skew = CLOCK_SKEW_MS - 1
+const skew = GATEWAY_CLOCK_SKEW_MS - 1
 
 describe('time slots for replicas without the shared budget', () => {
   it.each([
