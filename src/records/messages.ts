@@ -134,7 +134,7 @@ export class MessageRecords {
           cursor: cursor !== null && 'upstream' in cursor ? cursor.upstream : { positions: {}, done: [] },
           limit: request.limit,
           filters: request.filters,
-          options: readOptions(request, false),
+          options: { ...readOptions(request, false), fresh: request.fresh },
         }),
       )
     }

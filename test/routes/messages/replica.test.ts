@@ -191,6 +191,17 @@ describe('once the replica serves', () => {
     expect(after.body.subject).toBe('Changed upstream just now')
   })
 
+  it('starts a list on the upstream path on Cache-Control: no-cache', async () => {
+    const before = upstreamCalls()
+    const res = await request(`${gw.url}/v1/messages?source=batchbook&limit=5`, {
+      headers: { authorization: `Bearer ${TEST_KEY}`, 'cache-control': 'no-cache' },
+    })
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['x-data-age']).toBe('0')
+    expect(((await res.body.json()) as Page).data).toHaveLength(5)
+    expect(upstreamCalls()).toBeGreaterThan(before)
+  })
+
   it('serves a queue of conversations and the accounts from the replica', async () => {
     const before = upstreamCalls()
     const queue = await call<{ data: Conversation[] }>('GET', `${gw.url}/v1/conversations?limit=100`)
