@@ -3,15 +3,15 @@
  * serves the connection, else from the upstream.
  */
 import type { DirectoryKind } from '../store/directory.js'
+import type { Replica } from '../store/index.js'
 import { type Valued, upstreamAnswer } from './answer.js'
 import { storeOr, storeServes } from './store-reads.js'
-import type { WriteThrough } from './write-through.js'
 
 export class DirectoryRecords {
-  readonly #writes: WriteThrough
+  readonly #store: Replica | null
 
-  constructor(writes: WriteThrough) {
-    this.#writes = writes
+  constructor(store: Replica | null) {
+    this.#store = store
   }
 
   /** A part of the directory of `connection` (`account`: whose mailboxes or staff), as `upstream` reads it when the store cannot. */
@@ -21,7 +21,7 @@ export class DirectoryRecords {
     account: string | null,
     upstream: () => Promise<T[]>,
   ): Promise<Valued<T[]>> {
-    const store = this.#writes.store
+    const store = this.#store
     const fromUpstream = async () => upstreamAnswer(await upstream())
     if (store === null || !(await storeServes(store, [connection]))) return fromUpstream()
     return storeOr(async () => {

@@ -22,7 +22,7 @@ export class Records {
     const writes = new WriteThrough(store, log)
     this.messages = new MessageRecords(writes)
     this.conversations = new ConversationRecords(writes)
-    this.directory = new DirectoryRecords(writes)
+    this.directory = new DirectoryRecords(store)
     this.sources = new SourceRecords(store, sync)
   }
 }
