@@ -26,7 +26,7 @@ import { schemaController } from './validation.js'
 import { createSharedState, type SharedState } from './upstreams/redis/index.js'
 import { UpstreamRegistry, type Stores } from './upstreams/registry.js'
 import { callScope } from './request-context.js'
-import { type Replica, openReplica } from './store/index.js'
+import { type Store, openStore } from './store/index.js'
 import records from './plugins/records.js'
 import { createSyncRunner } from './sync/index.js'
 import { StoreIdempotencyStore } from './store/idempotency.js'
@@ -43,7 +43,7 @@ declare module 'fastify' {
     /** Present when REDIS_URL is set. */
     shared: SharedState | null
     /** The synced replica; null when it is turned off (`REPLICA=false`). */
-    replica: Replica | null
+    store: Store | null
     /** The time everything in the gateway reads (see clock.ts). */
     clock: Clock
   }
@@ -59,7 +59,7 @@ export interface AppOptions {
   logger?: false
   /** Where log lines go instead of stdout (tests read them). */
   logStream?: NodeJS.WritableStream
-  /** False: the replica serves reads but this process does not sync (tests drive it). */
+  /** False: the store serves reads but this process does not sync (tests drive it). */
   sync?: boolean
   /** False: this process does not send webhooks. */
   deliver?: boolean
@@ -138,8 +138,8 @@ async function app(instance: FastifyInstance, options: AppOptions): Promise<void
       : null
   if (shared !== null && !(await shared.ready))
     instance.log.warn('Redis is not reachable yet: using local fallbacks until it is')
-  const replica = config.replica.enabled
-    ? await openReplica(config.replica, {
+  const store = config.store.enabled
+    ? await openStore(config.store, {
         sandbox: config.sandbox,
         clock,
         onAvailability: (state, err) => {
@@ -156,8 +156,8 @@ async function app(instance: FastifyInstance, options: AppOptions): Promise<void
   // gateway on one PostgreSQL shares them. Without either, in this process only.
   const givenStores = options.stores ?? shared?.stores
   const stores =
-    givenStores?.idempotency === undefined && replica !== null
-      ? { ...givenStores, idempotency: new StoreIdempotencyStore(replica.db) }
+    givenStores?.idempotency === undefined && store !== null
+      ? { ...givenStores, idempotency: new StoreIdempotencyStore(store.db) }
       : givenStores
   const upstreams = new UpstreamRegistry(config, {
     scope: callScope,
@@ -166,18 +166,18 @@ async function app(instance: FastifyInstance, options: AppOptions): Promise<void
     ...(stores === undefined ? {} : { stores }),
     ...(options.sandboxConnections === undefined ? {} : { sandboxConnections: options.sandboxConnections }),
   })
-  if (replica !== null && !replica.available)
+  if (store !== null && !store.available)
     instance.log.warn('the store is not reachable yet: starting degraded, connecting in the background')
   const upstreamChanged = (connection: string, was: string, now: string) =>
     instance.log.warn(
       { connection, was, now },
       'the store held records of another upstream for this connection: dropped, backfilling again',
     )
-  if (replica?.available === true) await forgetOtherUpstreams(replica, config.connections, upstreamChanged)
+  if (store?.available === true) await forgetOtherUpstreams(store, config.connections, upstreamChanged)
   const runner =
-    replica === null || options.sync === false
+    store === null || options.sync === false
       ? null
-      : createSyncRunner(upstreams, replica, config.replica.sync, {
+      : createSyncRunner(upstreams, store, config.store.sync, {
           alone: config.replicas === 1,
           holder,
           onFailing: (connection, err) =>
@@ -186,10 +186,10 @@ async function app(instance: FastifyInstance, options: AppOptions): Promise<void
           onUpstreamChanged: upstreamChanged,
         })
   const delivery =
-    replica === null || options.deliver === false
+    store === null || options.deliver === false
       ? null
       : new WebhookDelivery({
-          replica,
+          store,
           config: config.events,
           // The same rule as a request's: a key deleted or narrowed since no longer receives.
           mayUse: (keyName, connection) => {
@@ -201,7 +201,7 @@ async function app(instance: FastifyInstance, options: AppOptions): Promise<void
           onError: (err) => instance.log.warn({ err }, 'webhook delivery round failed; retrying'),
           holder,
         })
-  instance.decorate('replica', replica)
+  instance.decorate('store', store)
   instance.addHook('onReady', async () => {
     runner?.start()
     delivery?.start()
@@ -213,7 +213,7 @@ async function app(instance: FastifyInstance, options: AppOptions): Promise<void
   instance.addHook('onClose', async () => {
     await runner?.stop()
     await delivery?.stop()
-    await replica?.close()
+    await store?.close()
     await upstreams.close()
     await shared?.close()
   })

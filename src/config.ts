@@ -84,8 +84,8 @@ export interface Config {
     maxBytes: number
   }
   /** The synced replica of the upstream records (see src/store/ and src/sync/). */
-  replica: ReplicaConfig
-  /** The change feed's retention and webhook deliveries (they live in the replica's store). */
+  store: StoreConfig
+  /** The change feed's retention and webhook deliveries (they live in the store). */
   events: EventsConfig
   /** Sandbox mode's data beyond the small seed (`SANDBOX_VOLUME=communications:2000,tickets:300`). */
   sandboxVolume: { communications?: number; tickets?: number; notesPerTicket?: number }
@@ -98,7 +98,7 @@ export interface Config {
   }
 }
 
-export interface ReplicaConfig {
+export interface StoreConfig {
   /** PostgreSQL connection string; null: the embedded SQLite file under `dataDir`. */
   databaseUrl: string | null
   /** The PostgreSQL schema the tables live in (tests give each run its own). */
@@ -107,7 +107,7 @@ export interface ReplicaConfig {
   dataDir: string
   /** The deadline of one PostgreSQL statement (and of opening a connection). */
   statementTimeoutMs: number
-  /** False: no sync runs and every read goes to the upstream, as before the replica. */
+  /** False: no sync runs and every read goes to the upstream, as before the synced replica. */
   enabled: boolean
   sync: SyncConfig
 }
@@ -146,7 +146,7 @@ export interface SyncConfig {
   batchbookPageSize: number | null
   /** The largest share of a connection's rate budget the sync may use (0 to 1]; clients always go first. */
   budgetShare: number
-  /** How long a replica's claim to sync a connection lasts unless renewed. */
+  /** How long a gateway's claim to sync a connection lasts unless renewed. */
   leaseMs: number
 }
 
@@ -273,7 +273,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): C
   if (redisUrl !== null && !/^rediss?:\/\//.test(redisUrl))
     problems.push('REDIS_URL: must start with redis:// or rediss://')
 
-  const replica = parseReplica(env, problems)
+  const store = parseStoreConfig(env, problems)
   const sandboxVolume = parseSandboxVolume(env, problems)
   const allowPrivate = nonEmpty(env.WEBHOOK_ALLOW_PRIVATE_NETWORKS) ?? (sandbox ? 'true' : 'false')
   if (allowPrivate !== 'true' && allowPrivate !== 'false')
@@ -308,7 +308,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): C
     uploads,
     shutdownDrainMs,
     loadShedding,
-    replica,
+    store,
     events,
     sandboxVolume,
   }
@@ -335,7 +335,7 @@ function parseSandboxVolume(env: NodeJS.ProcessEnv, problems: string[]): Config[
 }
 
 /** `DATABASE_URL`, `DATA_DIR`, `REPLICA` and the `SYNC_*` settings. */
-function parseReplica(env: NodeJS.ProcessEnv, problems: string[]): ReplicaConfig {
+function parseStoreConfig(env: NodeJS.ProcessEnv, problems: string[]): StoreConfig {
   const databaseUrl = nonEmpty(env.DATABASE_URL) ?? null
   if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl))
     problems.push('DATABASE_URL: must start with postgres:// or postgresql://')

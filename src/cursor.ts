@@ -55,7 +55,7 @@ export function decodeCursor(value: string): CursorState {
   return { positions, done: d }
 }
 
-/** A position in the replica's timeline: the `(sentAt, id)` of the last message handed out. */
+/** A position in the store's timeline: the `(sentAt, id)` of the last message handed out. */
 export interface TimelineKey {
   sentAt: string
   id: string
@@ -72,7 +72,7 @@ export function encodeTimelineKey(key: TimelineKey): string {
  * A `/v1/messages` cursor: an upstream walk's positions (v1), or a keyset of the store (v2). A
  * walk goes on the way it began, so a backfill finishing mid-walk cannot make it skip or repeat.
  */
-export type TimelineCursor = { upstream: CursorState } | { replica: TimelineKey }
+export type TimelineCursor = { upstream: CursorState } | { store: TimelineKey }
 
 export function decodeTimelineCursor(value: string): TimelineCursor {
   const fields = decodeOpaque(value, MAX_CURSOR_LENGTH, () => invalidCursor())
@@ -80,7 +80,7 @@ export function decodeTimelineCursor(value: string): TimelineCursor {
   const { s, i } = fields
   if (typeof s !== 'string' || !ISO_INSTANT.test(s) || typeof i !== 'string' || !MESSAGE_ID.test(i))
     throw invalidCursor()
-  return { replica: { sentAt: s, id: i } }
+  return { store: { sentAt: s, id: i } }
 }
 
 /** The longest cursor of a list paged by kind and offsets (see `encodePageCursor`). */

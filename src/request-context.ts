@@ -73,7 +73,7 @@ export function runWithContext<T>(fn: () => T, trace: TraceContext | null = null
 }
 
 /**
- * Runs work of the replica sync: its upstream calls take the background lane (only the budget
+ * Runs work of the sync: its upstream calls take the background lane (only the budget
  * clients leave) as party `sync`, and its context counts them. Returns what `fn` returned and
  * the calls it made.
  */

@@ -187,8 +187,8 @@ describe('loadConfig', () => {
 
   describe('the synced replica', () => {
     it('uses the embedded store under data/ unless DATABASE_URL names PostgreSQL', () => {
-      expect(loadConfig({}).replica).toMatchObject({ databaseUrl: null, dataDir: 'data', enabled: true })
-      expect(loadConfig({ DATABASE_URL: 'postgres://db/sb', DATABASE_SCHEMA: 'gw' }).replica).toMatchObject({
+      expect(loadConfig({}).store).toMatchObject({ databaseUrl: null, dataDir: 'data', enabled: true })
+      expect(loadConfig({ DATABASE_URL: 'postgres://db/sb', DATABASE_SCHEMA: 'gw' }).store).toMatchObject({
         databaseUrl: 'postgres://db/sb',
         databaseSchema: 'gw',
       })
@@ -200,7 +200,7 @@ describe('loadConfig', () => {
     })
 
     it('reads the sync settings, the budget share as a fraction', () => {
-      const { sync } = loadConfig({ SYNC_BATCHBOOK_POLL_MS: '5000', SYNC_BUDGET_SHARE_PERCENT: '50' }).replica
+      const { sync } = loadConfig({ SYNC_BATCHBOOK_POLL_MS: '5000', SYNC_BUDGET_SHARE_PERCENT: '50' }).store
       expect(sync.pollMs.batchbook).toBe(5000)
       expect(sync.budgetShare).toBe(0.5)
       expect(problemsOf({ SYNC_BUDGET_SHARE_PERCENT: '0' })).toEqual([

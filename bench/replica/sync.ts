@@ -178,7 +178,7 @@ async function measure(kind: StoreKind, options: SyncBenchOptions): Promise<stri
         ],
         [
           'a change at the simulator visible after',
-          `${(visibleMs / 1000).toFixed(1)} s (BatchBook poll: ${config.replica.sync.pollMs.batchbook / 1000} s)`,
+          `${(visibleMs / 1000).toFixed(1)} s (BatchBook poll: ${config.store.sync.pollMs.batchbook / 1000} s)`,
         ],
       ],
     ),

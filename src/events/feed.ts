@@ -6,18 +6,15 @@
 import type { FastifyInstance } from 'fastify'
 import { decodeOpaque, encodeOpaque } from '../cursor.js'
 import { invalidCursor, replicaNotReady } from '../errors.js'
-import type { Replica } from '../store/index.js'
+import type { Store } from '../store/index.js'
 
 export { EVENT_TYPES } from '../store/events.js'
 
 /** The store, or 503: the event log lives in it, and `REPLICA=false` turns it off. */
-export function requireReplica(app: FastifyInstance): Replica {
-  if (app.replica === null)
-    throw replicaNotReady(
-      'The change feed and webhooks need the replica store, which is turned off (REPLICA=false)',
-      3600,
-    )
-  return app.replica
+export function requireStore(app: FastifyInstance): Store {
+  if (app.store === null)
+    throw replicaNotReady('The change feed and webhooks need the store, which is turned off (REPLICA=false)', 3600)
+  return app.store
 }
 
 const FEED = 'events'

@@ -246,19 +246,19 @@ async function metrics(app: FastifyInstance): Promise<void> {
 
 export default fp(metrics, { name: 'metrics' })
 
-/** The replica's sync, per connection, read from the same status `/v1/sources` shows. */
+/** The store's sync, per connection, read from the same status `/v1/sources` shows. */
 function registerSyncMetrics(app: FastifyInstance, registry: Registry): void {
-  const replica = app.replica
-  if (replica === null) return
-  const syncConfig = app.config.replica.sync
+  const store = app.store
+  if (store === null) return
+  const syncConfig = app.config.store.sync
   const each = async (set: (connection: string, status: SyncStatus) => void) => {
     for (const adapter of app.upstreams.all()) {
-      set(adapter.connection.name, await syncStatus(replica, adapter.connection.name, syncConfig))
+      set(adapter.connection.name, await syncStatus(store, adapter.connection.name, syncConfig))
     }
   }
   new Gauge({
     name: 'switchboard_sync_lag_seconds',
-    help: 'Seconds since the replica last matched the upstream, by connection (-1: never).',
+    help: 'Seconds since the store last matched the upstream, by connection (-1: never).',
     labelNames: ['connection'],
     registers: [registry],
     async collect() {
@@ -277,7 +277,7 @@ function registerSyncMetrics(app: FastifyInstance, registry: Registry): void {
   })
   new Gauge({
     name: 'switchboard_sync_records',
-    help: 'Records the replica holds, by connection and kind.',
+    help: 'Records the store holds, by connection and kind.',
     labelNames: ['connection', 'kind'],
     registers: [registry],
     async collect() {
@@ -300,10 +300,10 @@ function registerSyncMetrics(app: FastifyInstance, registry: Registry): void {
 
 /** The outbox: deliveries waiting, how late the oldest is, and endpoints disabled. */
 function registerWebhookMetrics(app: FastifyInstance, registry: Registry): void {
-  const replica = app.replica
-  if (replica === null) return
+  const store = app.store
+  if (store === null) return
   // While the store cannot be read, the gauges keep their last values (a scrape never fails).
-  const stats = () => (replica.available ? replica.webhooks.stats().catch(() => null) : Promise.resolve(null))
+  const stats = () => (store.available ? store.webhooks.stats().catch(() => null) : Promise.resolve(null))
   new Gauge({
     name: 'switchboard_webhook_pending',
     help: 'Webhook deliveries not yet made (waiting or between retries).',
@@ -335,14 +335,14 @@ function registerWebhookMetrics(app: FastifyInstance, registry: Registry): void 
 
 /** The store: whether requests can use it, and the writes' changes waiting for it. */
 function registerStoreMetrics(app: FastifyInstance, registry: Registry): void {
-  const replica = app.replica
-  if (replica === null) return
+  const store = app.store
+  if (store === null) return
   new Gauge({
     name: 'switchboard_store_up',
     help: 'Whether the store (SQLite or PostgreSQL) can be used: 1, or 0 while it is unreachable.',
     registers: [registry],
     collect() {
-      this.set(replica.available ? 1 : 0)
+      this.set(store.available ? 1 : 0)
     },
   })
   new Gauge({
@@ -350,7 +350,7 @@ function registerStoreMetrics(app: FastifyInstance, registry: Registry): void {
     help: 'Changes of accepted writes waiting for the store to be reachable again.',
     registers: [registry],
     collect() {
-      this.set(replica.journal.size)
+      this.set(store.journal.size)
     },
   })
 }

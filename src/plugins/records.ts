@@ -35,7 +35,7 @@ export function send<T>(reply: FastifyReply, answer: Answer<T>): T | string {
 }
 
 async function records(app: FastifyInstance): Promise<void> {
-  app.decorate('records', new Records(app.replica, app.config.replica.sync, app.log))
+  app.decorate('records', new Records(app.store, app.config.store.sync, app.log))
 }
 
 export default fp(records, { name: 'records' })

@@ -6,7 +6,7 @@
  * its next call needs at best), counted from the acceptance; a call on its way at that moment
  * is waited for (that is the upstream answering, not the budget). Past it the client hears
  * `202 WriteAccepted` naming the step still under way (and where the record will be, when
- * known), and the handler goes on: the step completes, the replica is updated and the
+ * known), and the handler goes on: the step completes, the store is updated and the
  * record's event is recorded as usual. Its own answer, or a failure after the early one, is
  * then only logged.
  */

@@ -5,7 +5,7 @@
  */
 import { decodeId } from '../ids.js'
 import type { EventOrigin } from '../store/events.js'
-import type { Replica } from '../store/index.js'
+import type { Store } from '../store/index.js'
 import type { StoredConversation } from '../store/conversations.js'
 import type { Conversation, ConversationStatusInput } from '../schemas/conversation.js'
 import type { Message } from '../schemas/message.js'
@@ -50,7 +50,7 @@ export interface ConversationListRequest extends ConversationReadMode {
 }
 
 export class ConversationRecords {
-  readonly #store: Replica | null
+  readonly #store: Store | null
   readonly #writes: WriteThrough
 
   constructor(writes: WriteThrough) {

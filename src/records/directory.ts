@@ -3,14 +3,14 @@
  * serves the connection, else from the upstream.
  */
 import type { DirectoryKind } from '../store/directory.js'
-import type { Replica } from '../store/index.js'
+import type { Store } from '../store/index.js'
 import { type Valued, upstreamAnswer } from './answer.js'
 import { storeOr, storeServes } from './store-reads.js'
 
 export class DirectoryRecords {
-  readonly #store: Replica | null
+  readonly #store: Store | null
 
-  constructor(store: Replica | null) {
+  constructor(store: Store | null) {
     this.#store = store
   }
 

@@ -5,7 +5,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify'
 import type { SyncConfig } from '../config.js'
-import type { Replica } from '../store/index.js'
+import type { Store } from '../store/index.js'
 import { ConversationRecords } from './conversations.js'
 import { DirectoryRecords } from './directory.js'
 import { MessageRecords } from './messages.js'
@@ -18,7 +18,7 @@ export class Records {
   readonly directory: DirectoryRecords
   readonly sources: SourceRecords
 
-  constructor(store: Replica | null, sync: SyncConfig, log: FastifyBaseLogger) {
+  constructor(store: Store | null, sync: SyncConfig, log: FastifyBaseLogger) {
     const writes = new WriteThrough(store, log)
     this.messages = new MessageRecords(writes)
     this.conversations = new ConversationRecords(writes)

@@ -6,7 +6,7 @@
  */
 import { type TimelineKey, type TimelineCursor, encodeTimelineKey } from '../cursor.js'
 import { invalidCursor, replicaNotReady } from '../errors.js'
-import type { Replica } from '../store/index.js'
+import type { Store } from '../store/index.js'
 import type { StoredMessageFilters } from '../store/messages.js'
 import { currentContext } from '../request-context.js'
 import type { Comment, Message, Participant } from '../schemas/message.js'
@@ -51,7 +51,7 @@ function readOptions(mode: Pick<ReadMode, 'include' | 'expand'>, single: boolean
 }
 
 export class MessageRecords {
-  readonly #store: Replica | null
+  readonly #store: Store | null
   readonly #writes: WriteThrough
 
   constructor(writes: WriteThrough) {
@@ -68,7 +68,7 @@ export class MessageRecords {
     const { adapter, parts } = target
     const read = operation(adapter, 'getMessage', 'read messages')
     const id = messageIdOf(adapter, parts)
-    const forget = (store: Replica) => store.messages.remove([id], 'sync')
+    const forget = (store: Store) => store.messages.remove([id], 'sync')
     const store = this.#store
     const connections = [adapter.connection.name]
     if (store !== null && mode.include === undefined && !mode.fresh && (await storeServes(store, connections))) {
@@ -112,7 +112,7 @@ export class MessageRecords {
     const names = adapters.map((a) => a.connection.name)
     const search = request.stored.q !== undefined
     // A search is the store's alone: a cursor of an upstream walk cannot go on with one.
-    if (search && cursor !== null && !('replica' in cursor))
+    if (search && cursor !== null && !('store' in cursor))
       throw invalidCursor('This cursor belongs to a list without `q`; start the search without a cursor')
     const store = this.#store
     const fromStore =
@@ -121,7 +121,7 @@ export class MessageRecords {
       (cursor === null
         ? (!request.fresh || search) &&
           (await storeServes(store, names, request.needsParticipants || request.expand === 'participants'))
-        : 'replica' in cursor)
+        : 'store' in cursor)
     const fromUpstream = async (): Promise<Answer<TimelinePage>> => {
       if (search) {
         throw replicaNotReady(
@@ -140,7 +140,7 @@ export class MessageRecords {
     }
     if (!fromStore || store === null) return fromUpstream()
     const read = async (): Promise<Answer<TimelinePage>> => {
-      const after = cursor !== null && 'replica' in cursor ? cursor.replica : null
+      const after = cursor !== null && 'store' in cursor ? cursor.store : null
       const json = await storedPage(store, names, request.stored, after, request.limit)
       return { json, dataAge: await store.dataAge(names) }
     }
@@ -249,7 +249,7 @@ export class MessageRecords {
  * `MessageList` JSON, assembled from the stored messages as they are.
  */
 async function storedPage(
-  store: Replica,
+  store: Store,
   connections: readonly string[],
   filters: StoredMessageFilters,
   after: TimelineKey | null,

@@ -43,7 +43,7 @@ export function operation<K extends Operation>(
   return (op as (...args: unknown[]) => unknown).bind(adapter) as NonNullable<SourceAdapter[K]>
 }
 
-/** The message id in its one canonical form (the replica's key), from what a request named. */
+/** The message id in its one canonical form (the store's key), from what a request named. */
 export function messageIdOf(adapter: SourceAdapter, parts: readonly string[]): string {
   return encodeId('message', {
     source: adapter.connection.source,

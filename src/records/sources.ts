@@ -4,7 +4,7 @@
  */
 import type { SyncConfig } from '../config.js'
 import type { StoreState } from '../store/availability.js'
-import type { Replica } from '../store/index.js'
+import type { Store } from '../store/index.js'
 import { type SyncStatus, failingSyncs, syncStatus } from '../sync/status.js'
 import { storeServes } from './store-reads.js'
 
@@ -12,10 +12,10 @@ import { storeServes } from './store-reads.js'
 export { capabilitiesOf } from '../upstreams/adapter.js'
 
 export class SourceRecords {
-  readonly #store: Replica | null
+  readonly #store: Store | null
   readonly #config: SyncConfig
 
-  constructor(store: Replica | null, config: SyncConfig) {
+  constructor(store: Store | null, config: SyncConfig) {
     this.#store = store
     this.#config = config
   }

@@ -5,11 +5,11 @@
  * answers. Only the records layer asks these questions.
  */
 import { isStoreOutage } from '../store/availability.js'
-import type { Replica } from '../store/index.js'
+import type { Store } from '../store/index.js'
 
 /** Whether the store can answer for all of these connections (and their participants, when asked). */
 export async function storeServes(
-  store: Replica | null,
+  store: Store | null,
   connections: readonly string[],
   needsParticipants = false,
 ): Promise<boolean> {

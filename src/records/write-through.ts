@@ -8,15 +8,15 @@
  */
 import type { FastifyBaseLogger } from 'fastify'
 import { ProblemError } from '../errors.js'
-import type { Replica } from '../store/index.js'
+import type { Store } from '../store/index.js'
 
 export class WriteThrough {
   constructor(
-    readonly store: Replica | null,
+    readonly store: Store | null,
     readonly log: FastifyBaseLogger,
   ) {}
 
-  async apply(what: string, change: (store: Replica) => Promise<unknown>): Promise<void> {
+  async apply(what: string, change: (store: Store) => Promise<unknown>): Promise<void> {
     const store = this.store
     if (store === null) return
     try {
@@ -34,7 +34,7 @@ export class WriteThrough {
    * timeline now rather than at the next reconcile, and no later read or sync step asks for it
    * again. The 404 still reaches the client.
    */
-  async readOrForget<T>(read: () => Promise<T>, forget: (store: Replica) => Promise<unknown>): Promise<T> {
+  async readOrForget<T>(read: () => Promise<T>, forget: (store: Store) => Promise<unknown>): Promise<T> {
     try {
       return await read()
     } catch (err) {

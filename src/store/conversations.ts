@@ -1,13 +1,13 @@
 /**
- * Conversations (Snappy tickets) in the replica, with the queues each was last seen in, read
+ * Conversations (Snappy tickets) in the store, with the queues each was last seen in, read
  * longest waiting first as the queues are worked (oldest `lastReplyAt`, then id).
  */
 import type { Conversation } from '../schemas/conversation.js'
 import type { QueueName } from '../upstreams/snappy/tickets.js'
 import type { Insertable, Kysely } from 'kysely'
-import type { ReplicaDb } from './db.js'
+import type { StoreDb } from './db.js'
 import { type EventOrigin, appendEvents } from './events.js'
-import type { ReplicaTables } from './tables.js'
+import type { StoreTables } from './tables.js'
 
 /** Where a conversation was found: its account, and the queues it is in (none once it left them). */
 export interface ConversationPlacement {
@@ -42,10 +42,10 @@ export function notesSignature(conversation: Conversation): string {
 }
 
 export class ConversationRecords {
-  readonly #replica: ReplicaDb
+  readonly #store: StoreDb
 
-  constructor(replica: ReplicaDb) {
-    this.#replica = replica
+  constructor(store: StoreDb) {
+    this.#store = store
   }
 
   async upsert(
@@ -70,11 +70,11 @@ export class ConversationRecords {
       notes_signature: null,
       doc: JSON.stringify(doc),
     }
-    await this.#replica.db.transaction().execute(async (trx) => {
+    await this.#store.db.transaction().execute(async (trx) => {
       const before = await trx.selectFrom('conversations').select('doc').where('id', '=', row.id).executeTakeFirst()
       await this.#write(trx, row)
       if (origin === null || before?.doc === row.doc) return
-      await appendEvents(trx, this.#replica, [
+      await appendEvents(trx, this.#store, [
         {
           type: before === undefined ? 'conversation.created' : 'conversation.updated',
           connection: row.connection,
@@ -86,7 +86,7 @@ export class ConversationRecords {
     })
   }
 
-  async #write(trx: Kysely<ReplicaTables>, row: Insertable<ReplicaTables['conversations']>): Promise<void> {
+  async #write(trx: Kysely<StoreTables>, row: Insertable<StoreTables['conversations']>): Promise<void> {
     await trx
       .insertInto('conversations')
       .values(row)
@@ -109,15 +109,11 @@ export class ConversationRecords {
 
   /** Records that the conversation's notes were read as of this signature. */
   async notesRead(id: string, signature: string): Promise<void> {
-    await this.#replica.db
-      .updateTable('conversations')
-      .set({ notes_signature: signature })
-      .where('id', '=', id)
-      .execute()
+    await this.#store.db.updateTable('conversations').set({ notes_signature: signature }).where('id', '=', id).execute()
   }
 
   async get(id: string): Promise<StoredConversation | undefined> {
-    const row = await this.#replica.db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst()
+    const row = await this.#store.db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst()
     if (row === undefined) return undefined
     const queues = (['waiting', 'inbox', 'yours'] as const).filter((q) => row[QUEUE_COLUMN[q]] === 1)
     return {
@@ -130,7 +126,7 @@ export class ConversationRecords {
 
   /** The conversations of an account that are in any queue, by id. */
   async inQueues(connection: string, account: string): Promise<Map<string, StoredConversation>> {
-    const rows = await this.#replica.db
+    const rows = await this.#store.db
       .selectFrom('conversations')
       .selectAll()
       .where('connection', '=', connection)
@@ -152,7 +148,7 @@ export class ConversationRecords {
 
   /** A conversation in a queue whose notes were not read at its current state. */
   async dueForNotes(connection: string): Promise<Conversation | undefined> {
-    const row = await this.#replica.db
+    const row = await this.#store.db
       .selectFrom('conversations')
       .select('doc')
       .where('connection', '=', connection)
@@ -168,7 +164,7 @@ export class ConversationRecords {
    * (never checked before all).
    */
   async dueForRecheck(connection: string, before: string, limit: number): Promise<string[]> {
-    const rows = await this.#replica.db
+    const rows = await this.#store.db
       .selectFrom('conversations')
       .select('id')
       .where('connection', '=', connection)
@@ -185,13 +181,13 @@ export class ConversationRecords {
 
   /** Records that the conversation was read by id at `at`. */
   async markChecked(id: string, at: string): Promise<void> {
-    await this.#replica.db.updateTable('conversations').set({ checked_at: at }).where('id', '=', id).execute()
+    await this.#store.db.updateTable('conversations').set({ checked_at: at }).where('id', '=', id).execute()
   }
 
   /** One page of a queue, and one more conversation if there is one. */
   async listQueue(query: QueueQuery): Promise<Conversation[]> {
     if (query.connections.length === 0) return []
-    let select = this.#replica.db
+    let select = this.#store.db
       .selectFrom('conversations')
       .select('doc')
       .where('connection', 'in', query.connections)
@@ -218,7 +214,7 @@ export class ConversationRecords {
   }
 
   async remove(id: string, origin: EventOrigin | null = null): Promise<void> {
-    await this.#replica.db.transaction().execute(async (trx) => {
+    await this.#store.db.transaction().execute(async (trx) => {
       const gone = await trx
         .selectFrom('conversations')
         .select(['connection', 'doc'])
@@ -226,7 +222,7 @@ export class ConversationRecords {
         .executeTakeFirst()
       await trx.deleteFrom('conversations').where('id', '=', id).execute()
       if (origin === null || gone === undefined) return
-      await appendEvents(trx, this.#replica, [
+      await appendEvents(trx, this.#store, [
         {
           type: 'conversation.deleted',
           connection: gone.connection,
@@ -239,7 +235,7 @@ export class ConversationRecords {
   }
 
   async count(connection: string): Promise<number> {
-    const row = await this.#replica.db
+    const row = await this.#store.db
       .selectFrom('conversations')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('connection', '=', connection)

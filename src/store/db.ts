@@ -1,28 +1,28 @@
 /**
- * The replica's database: the embedded SQLite file under `DATA_DIR` (no server, no set-up),
+ * The store's database: the embedded SQLite file under `DATA_DIR` (no server, no set-up),
  * or PostgreSQL when `DATABASE_URL` is set, so several gateways share one. Both are reached
  * through Kysely, one query builder for both dialects, and migrated when first connected.
  *
  * PostgreSQL is a server that may be down when the gateway starts and may go away while it
- * runs: opening it connects nothing, `connect()` (run by the replica's recovery loop, see
+ * runs: opening it connects nothing, `connect()` (run by the store's recovery loop, see
  * index.ts) reaches it and migrates, and its availability says whether it may be used now.
  */
 import { mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely'
 import pg from 'pg'
-import type { ReplicaConfig } from '../config.js'
+import type { StoreConfig } from '../config.js'
 import { type AvailabilityListener, StoreAvailability } from './availability.js'
 import { GuardedPool, connectionOptions } from './guarded-pool.js'
 import { migrate } from './migrations.js'
 import { openSqliteDatabase } from './sqlite.js'
-import type { ReplicaTables } from './tables.js'
+import type { StoreTables } from './tables.js'
 import { type Clock, realClock } from '../clock.js'
 
 export type Dialect = 'sqlite' | 'postgres'
 
-export interface ReplicaDb {
-  db: Kysely<ReplicaTables>
+export interface StoreDb {
+  db: Kysely<StoreTables>
   dialect: Dialect
   availability: StoreAvailability
   /** The time every repository reads (stamps, leases, retention). */
@@ -39,7 +39,7 @@ export interface ReplicaDb {
 const SQLITE_FILE = 'switchboard.sqlite'
 /**
  * Sandbox mode's file: its simulators start over on every start, so its replica does too
- * (a replica of records the upstream no longer has would be wrong until reconciled).
+ * (a store of records the upstream no longer has would be wrong until reconciled).
  */
 const SANDBOX_FILE = 'sandbox.sqlite'
 /** Connections in each gateway's PostgreSQL pool. */
@@ -58,22 +58,22 @@ export interface OpenOptions {
   clock?: Clock
 }
 
-export async function openReplicaDb(config: ReplicaConfig, options: OpenOptions = {}): Promise<ReplicaDb> {
+export async function openStoreDb(config: StoreConfig, options: OpenOptions = {}): Promise<StoreDb> {
   if (config.databaseUrl !== null) return openPostgres(config, options)
-  const replica = openSqlite(config.dataDir, options.sandbox === true, options.clock ?? realClock)
+  const store = openSqlite(config.dataDir, options.sandbox === true, options.clock ?? realClock)
   try {
-    await migrate(replica.db as Kysely<unknown>, replica.dialect)
+    await migrate(store.db as Kysely<unknown>, store.dialect)
   } catch (err) {
-    await replica.close()
+    await store.close()
     throw err
   }
-  return replica
+  return store
 }
 
 /** The advisory lock gateways starting together take, so that one of them migrates at a time. */
 const MIGRATION_LOCK = 7_240_715_000
 
-function openSqlite(dataDir: string, sandbox: boolean, clock: Clock): ReplicaDb {
+function openSqlite(dataDir: string, sandbox: boolean, clock: Clock): StoreDb {
   mkdirSync(dataDir, { recursive: true })
   const file = join(dataDir, sandbox ? SANDBOX_FILE : SQLITE_FILE)
   if (sandbox) for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true })
@@ -83,7 +83,7 @@ function openSqlite(dataDir: string, sandbox: boolean, clock: Clock): ReplicaDb 
   // (SIGKILL), which is what a restart resumes from; waiting on a lock beats failing.
   // (`exec`, not `pragma()`: the latter prepares a statement that would become garbage; see sqlite.ts.)
   database.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000')
-  const db = new Kysely<ReplicaTables>({ dialect: new SqliteDialect({ database: connection }) })
+  const db = new Kysely<StoreTables>({ dialect: new SqliteDialect({ database: connection }) })
   return {
     db,
     dialect: 'sqlite',
@@ -94,7 +94,7 @@ function openSqlite(dataDir: string, sandbox: boolean, clock: Clock): ReplicaDb 
   }
 }
 
-function openPostgres(config: ReplicaConfig, options: OpenOptions): ReplicaDb {
+function openPostgres(config: StoreConfig, options: OpenOptions): StoreDb {
   const settings = {
     connectionString: config.databaseUrl as string,
     schema: config.databaseSchema,
@@ -105,7 +105,7 @@ function openPostgres(config: ReplicaConfig, options: OpenOptions): ReplicaDb {
   const onIdleError = options.onIdleError ?? (() => undefined)
   const clock = options.clock ?? realClock
   const pool = new GuardedPool(settings, availability, onIdleError, clock)
-  const db = new Kysely<ReplicaTables>({ dialect: new PostgresDialect({ pool }) })
+  const db = new Kysely<StoreTables>({ dialect: new PostgresDialect({ pool }) })
   let migrated = false
   return {
     db,

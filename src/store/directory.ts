@@ -1,8 +1,8 @@
 /**
- * Snappy's directory in the replica: accounts, and each account's mailboxes and staff, kept
+ * Snappy's directory in the store: accounts, and each account's mailboxes and staff, kept
  * in the upstream's order and replaced whole on every read of them.
  */
-import type { ReplicaDb } from './db.js'
+import type { StoreDb } from './db.js'
 
 export type DirectoryKind = 'account' | 'mailbox' | 'staff'
 
@@ -10,10 +10,10 @@ export type DirectoryKind = 'account' | 'mailbox' | 'staff'
 const ACCOUNTS = ''
 
 export class DirectoryRecords {
-  readonly #replica: ReplicaDb
+  readonly #store: StoreDb
 
-  constructor(replica: ReplicaDb) {
-    this.#replica = replica
+  constructor(store: StoreDb) {
+    this.#store = store
   }
 
   /** Replaces the records of a kind (of one account, or the accounts themselves when `account` is null). */
@@ -23,7 +23,7 @@ export class DirectoryRecords {
     account: string | null,
     records: readonly T[],
   ): Promise<void> {
-    await this.#replica.db.transaction().execute(async (trx) => {
+    await this.#store.db.transaction().execute(async (trx) => {
       await trx
         .deleteFrom('directory')
         .where('connection', '=', connection)
@@ -49,7 +49,7 @@ export class DirectoryRecords {
 
   /** The records in upstream order (none when that part of the directory was never synced). */
   async list<T>(connection: string, kind: DirectoryKind, account: string | null): Promise<T[]> {
-    const rows = await this.#replica.db
+    const rows = await this.#store.db
       .selectFrom('directory')
       .select('doc')
       .where('connection', '=', connection)

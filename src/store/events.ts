@@ -1,5 +1,5 @@
 /**
- * The change log: every change the replica takes in (a write through the gateway, or one the
+ * The change log: every change the store takes in (a write through the gateway, or one the
  * sync found upstream) is appended here, in the same transaction as the change itself, with
  * the record as Switchboard serves it. Appends are serialized (a transaction-scoped advisory
  * lock in PostgreSQL; SQLite has one writer), so `seq` order is commit order and a feed
@@ -9,8 +9,8 @@
  */
 import { randomBytes } from 'node:crypto'
 import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely'
-import type { ReplicaDb } from './db.js'
-import type { ReplicaTables } from './tables.js'
+import type { StoreDb } from './db.js'
+import type { StoreTables } from './tables.js'
 
 export const EVENT_TYPES = [
   'message.created',
@@ -57,8 +57,8 @@ function newEventId(): string {
 
 /** Appends events (inside the caller's transaction) and queues their webhook deliveries. */
 export async function appendEvents(
-  trx: Kysely<ReplicaTables>,
-  store: Pick<ReplicaDb, 'dialect' | 'clock'>,
+  trx: Kysely<StoreTables>,
+  store: Pick<StoreDb, 'dialect' | 'clock'>,
   events: readonly NewEvent[],
 ) {
   if (events.length === 0) return
@@ -131,7 +131,7 @@ export function pendingDelivery(endpointId: string, eventSeq: number, recordId: 
 
 /** What a key sees of the log: events of the connections given, and its own key-scoped events. */
 export function visibleTo(
-  eb: ExpressionBuilder<ReplicaTables, 'events'>,
+  eb: ExpressionBuilder<StoreTables, 'events'>,
   connections: readonly string[],
   keyName: string,
 ): Expression<SqlBool> {
@@ -151,15 +151,15 @@ export interface EventQuery {
 }
 
 export class EventLog {
-  readonly #replica: ReplicaDb
+  readonly #store: StoreDb
 
-  constructor(replica: ReplicaDb) {
-    this.#replica = replica
+  constructor(store: StoreDb) {
+    this.#store = store
   }
 
   /** Events after `afterSeq`, oldest first, one more than `limit` when there are. */
   async list(query: EventQuery): Promise<Array<{ seq: number; event: ChangeEvent }>> {
-    let select = this.#replica.db
+    let select = this.#store.db
       .selectFrom('events')
       .select(['seq', 'payload'])
       .where('seq', '>', query.afterSeq)
@@ -174,13 +174,13 @@ export class EventLog {
 
   /** The newest `seq` retention removed (0 when none): a cursor before it cannot resume. */
   async prunedThrough(): Promise<number> {
-    const row = await this.#replica.db.selectFrom('event_log').select('pruned_through').executeTakeFirst()
+    const row = await this.#store.db.selectFrom('event_log').select('pruned_through').executeTakeFirst()
     return Number(row?.pruned_through ?? 0)
   }
 
   /** The newest `seq` recorded (0 when none). */
   async latestSeq(): Promise<number> {
-    const row = await this.#replica.db
+    const row = await this.#store.db
       .selectFrom('events')
       .select((eb) => eb.fn.max('seq').as('seq'))
       .executeTakeFirst()
@@ -189,7 +189,7 @@ export class EventLog {
 
   /** The `seq` of the newest event observed before `instant` (0 when none): a replay from that instant starts after it. */
   async seqBefore(instant: string): Promise<number> {
-    const row = await this.#replica.db
+    const row = await this.#store.db
       .selectFrom('events')
       .select((eb) => eb.fn.max('seq').as('seq'))
       .where('observed_at', '<', new Date(instant).toISOString())
@@ -199,7 +199,7 @@ export class EventLog {
 
   /** Removes events observed before `before` with their finished deliveries. Returns how many went. */
   async prune(before: string): Promise<number> {
-    return this.#replica.db.transaction().execute(async (trx) => {
+    return this.#store.db.transaction().execute(async (trx) => {
       const newest = await trx
         .selectFrom('events')
         .select((eb) => eb.fn.max('seq').as('seq'))

@@ -15,13 +15,13 @@ import {
   verdictOn,
 } from '../upstreams/idempotency/store.js'
 import { storeUnavailable } from '../errors.js'
-import type { ReplicaDb } from './db.js'
-import type { ReplicaTables } from './tables.js'
+import type { StoreDb } from './db.js'
+import type { StoreTables } from './tables.js'
 
 /** Expired records are removed at most this often (on a reservation). */
 const PRUNE_EVERY_MS = 60_000
 
-type Row = ReplicaTables['idempotency_keys']
+type Row = StoreTables['idempotency_keys']
 
 function held(row: Row): HeldRecord {
   return {
@@ -34,12 +34,12 @@ function held(row: Row): HeldRecord {
 }
 
 export class StoreIdempotencyStore implements IdempotencyStore {
-  readonly #replica: ReplicaDb
+  readonly #store: StoreDb
   readonly #now: () => number
   #prunedAt = 0
 
-  constructor(replica: ReplicaDb, now: () => number = Date.now) {
-    this.#replica = replica
+  constructor(store: StoreDb, now: () => number = Date.now) {
+    this.#store = store
     this.#now = now
   }
 
@@ -62,7 +62,7 @@ export class StoreIdempotencyStore implements IdempotencyStore {
       response: null,
       expires_at: now + IDEMPOTENCY_TTL_MS,
     }
-    const { db, dialect } = this.#replica
+    const { db, dialect } = this.#store
     return db.transaction().execute(async (trx) => {
       await trx
         .insertInto('idempotency_keys')
@@ -85,7 +85,7 @@ export class StoreIdempotencyStore implements IdempotencyStore {
 
   async markWriting(key: string, holder: string): Promise<void> {
     const now = this.#now()
-    const result = await this.#replica.db
+    const result = await this.#store.db
       .updateTable('idempotency_keys')
       .set({ state: 'writing', writing_at: now })
       .where('key', '=', key)
@@ -93,7 +93,7 @@ export class StoreIdempotencyStore implements IdempotencyStore {
       .where('state', '=', 'reserved')
       .executeTakeFirst()
     if (Number(result.numUpdatedRows) > 0) return
-    const row = await this.#replica.db
+    const row = await this.#store.db
       .selectFrom('idempotency_keys')
       .select(['holder', 'state'])
       .where('key', '=', key)
@@ -115,19 +115,16 @@ export class StoreIdempotencyStore implements IdempotencyStore {
       response: JSON.stringify(response),
       expires_at: now + ttlMs,
     }
-    await this.#replace(this.#replica.db, row)
+    await this.#replace(this.#store.db, row)
   }
 
   async release(key: string, holder?: string): Promise<void> {
-    let remove = this.#replica.db
-      .deleteFrom('idempotency_keys')
-      .where('key', '=', key)
-      .where('state', '<>', 'completed')
+    let remove = this.#store.db.deleteFrom('idempotency_keys').where('key', '=', key).where('state', '<>', 'completed')
     if (holder !== undefined) remove = remove.where('holder', '=', holder)
     await remove.execute()
   }
 
-  async #replace(db: Kysely<ReplicaTables>, row: Row): Promise<void> {
+  async #replace(db: Kysely<StoreTables>, row: Row): Promise<void> {
     const { key: _key, ...update } = row
     await db
       .insertInto('idempotency_keys')
@@ -140,6 +137,6 @@ export class StoreIdempotencyStore implements IdempotencyStore {
     const now = this.#now()
     if (now - this.#prunedAt < PRUNE_EVERY_MS) return
     this.#prunedAt = now
-    await this.#replica.db.deleteFrom('idempotency_keys').where('expires_at', '<=', now).execute()
+    await this.#store.db.deleteFrom('idempotency_keys').where('expires_at', '<=', now).execute()
   }
 }

@@ -1,6 +1,6 @@
 /**
  * The synced replica of the upstream records: the store's tables behind one object, and each
- * connection's sync state as every request sees it. Reads ask "can the replica answer for
+ * connection's sync state as every request sees it. Reads ask "can the store answer for
  * this connection, and how fresh is it?" on every request, so the states are kept in memory
  * and read again from the store at most once a second (other replicas' syncers write them);
  * this process's own syncer updates them at once.
@@ -12,10 +12,10 @@
  */
 import type { Clock } from '../clock.js'
 import { sql } from 'kysely'
-import type { ReplicaConfig } from '../config.js'
+import type { StoreConfig } from '../config.js'
 import { type StoreState, isStoreOutage } from './availability.js'
 import { ConversationRecords } from './conversations.js'
-import { type OpenOptions, type ReplicaDb, openReplicaDb } from './db.js'
+import { type OpenOptions, type StoreDb, openStoreDb } from './db.js'
 import { type JournaledChange, WriteJournal } from './journal.js'
 import { DirectoryRecords } from './directory.js'
 import { type EventOrigin, EventLog } from './events.js'
@@ -28,13 +28,13 @@ const STATE_REFRESH_MS = 1_000
 /** How often an unreachable store is probed. */
 const PROBE_EVERY_MS = 1_000
 
-export interface ReplicaOptions {
+export interface StoreOptions {
   /** A journaled change that could not be applied for a reason other than an outage. */
   onJournalDropped?: (what: string, err: unknown) => void
 }
 
-export class Replica {
-  readonly db: ReplicaDb
+export class Store {
+  readonly db: StoreDb
   readonly messages: MessageRecords
   readonly conversations: ConversationRecords
   readonly directory: DirectoryRecords
@@ -43,7 +43,7 @@ export class Replica {
   readonly events: EventLog
   readonly webhooks: WebhookStore
   readonly journal = new WriteJournal()
-  readonly #options: ReplicaOptions
+  readonly #options: StoreOptions
   readonly #closing = new AbortController()
   #recovery: Promise<void> | null = null
   #known = new Map<string, SyncState>()
@@ -51,7 +51,7 @@ export class Replica {
   #readAt = 0
   #reading: Promise<void> | null = null
 
-  constructor(db: ReplicaDb, options: ReplicaOptions = {}) {
+  constructor(db: StoreDb, options: StoreOptions = {}) {
     this.db = db
     this.#options = options
     db.availability.onDown = () => this.#recover()
@@ -240,8 +240,8 @@ const START_MARGIN_MS = 1_000
  * Opens the store and waits for it a little: a PostgreSQL that does not answer leaves the
  * replica `connecting` (reads take the upstream path) while it goes on trying.
  */
-export async function openReplica(config: ReplicaConfig, options: OpenOptions & ReplicaOptions = {}): Promise<Replica> {
-  const replica = new Replica(await openReplicaDb(config, options), options)
-  await replica.start(config.statementTimeoutMs + START_MARGIN_MS)
-  return replica
+export async function openStore(config: StoreConfig, options: OpenOptions & StoreOptions = {}): Promise<Store> {
+  const store = new Store(await openStoreDb(config, options), options)
+  await store.start(config.statementTimeoutMs + START_MARGIN_MS)
+  return store
 }

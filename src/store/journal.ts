@@ -8,12 +8,12 @@
  * the sync then finds those changes upstream as it finds any other (their events come from
  * the sync, the deletion of a BatchBook record at its next reconcile).
  */
-import type { Replica } from './index.js'
+import type { Store } from './index.js'
 
 export interface JournaledChange {
   /** What the change records, for the log ("a create", "a deletion"). */
   what: string
-  apply(replica: Replica): Promise<unknown>
+  apply(store: Store): Promise<unknown>
 }
 
 /** Beyond this many changes the oldest are dropped (the sync catches up with them). */
@@ -46,7 +46,7 @@ export class WriteJournal {
    * a write-through that fails is (the sync brings the record back in line).
    */
   async replay(
-    replica: Replica,
+    store: Store,
     isOutage: (err: unknown) => boolean,
     onDropped: (change: JournaledChange, err: unknown) => void,
   ): Promise<void> {
@@ -54,7 +54,7 @@ export class WriteJournal {
       const change = this.#entries[0]
       if (change === undefined) return
       try {
-        await change.apply(replica)
+        await change.apply(store)
       } catch (err) {
         if (isOutage(err)) throw err
         onDropped(change, err)

@@ -5,19 +5,19 @@
  * any lease at once: another holder can only be its own predecessor, killed before it could
  * give the lease up. One row per connection, one statement to take it, in either dialect.
  */
-import type { ReplicaDb } from './db.js'
+import type { StoreDb } from './db.js'
 
 export class SyncLeases {
-  readonly #replica: ReplicaDb
+  readonly #store: StoreDb
 
-  constructor(replica: ReplicaDb) {
-    this.#replica = replica
+  constructor(store: StoreDb) {
+    this.#store = store
   }
 
   /** Takes or renews the lease for `ttlMs`; true when `holder` has it now. `alone`: take it whoever holds it. */
   async acquire(connection: string, holder: string, ttlMs: number, alone = false): Promise<boolean> {
-    const now = this.#replica.clock.now()
-    const { db } = this.#replica
+    const now = this.#store.clock.now()
+    const { db } = this.#store
     await db
       .insertInto('sync_leases')
       .values({ connection, holder, expires_at: now + ttlMs })
@@ -38,7 +38,7 @@ export class SyncLeases {
 
   /** Gives the lease up (on shutdown), so another replica need not wait for it to expire. */
   async release(connection: string, holder: string): Promise<void> {
-    await this.#replica.db
+    await this.#store.db
       .deleteFrom('sync_leases')
       .where('connection', '=', connection)
       .where('holder', '=', holder)
@@ -46,11 +46,11 @@ export class SyncLeases {
   }
 
   async holder(connection: string): Promise<string | null> {
-    const row = await this.#replica.db
+    const row = await this.#store.db
       .selectFrom('sync_leases')
       .select(['holder', 'expires_at'])
       .where('connection', '=', connection)
       .executeTakeFirst()
-    return row === undefined || row.expires_at < this.#replica.clock.now() ? null : row.holder
+    return row === undefined || row.expires_at < this.#store.clock.now() ? null : row.holder
   }
 }

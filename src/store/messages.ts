@@ -1,16 +1,16 @@
 /**
- * Messages in the replica: written by the sync and by writes through the gateway, read by
+ * Messages in the store: written by the sync and by writes through the gateway, read by
  * the timeline (one query, newest first, keyset on `(sentAt, id)`), the filters and search.
  */
 import { type Expression, type SelectQueryBuilder, type SqlBool, sql } from 'kysely'
 import type { Message, Participant } from '../schemas/message.js'
 import type { TimelineKey } from '../cursor.js'
-import type { ReplicaDb } from './db.js'
+import type { StoreDb } from './db.js'
 import { isoNow } from '../clock.js'
-import type { ReplicaTables } from './tables.js'
+import type { StoreTables } from './tables.js'
 import { type EventOrigin, type NewEvent, appendEvents } from './events.js'
 
-/** What a timeline query may filter on, in the replica's terms. */
+/** What a timeline query may filter on, in the store's terms. */
 export interface StoredMessageFilters {
   kind?: Message['kind']
   /** A `ctc_…` id: messages it takes part in. */
@@ -34,7 +34,7 @@ export interface StoredMessageQuery {
 
 /**
  * A message as stored: the JSON its schema produced when it was written, parsed only when
- * asked for. A read served from the replica sends that text as it is (see replica-reads.ts).
+ * asked for. A read served from the store sends that text as it is (see records/store-reads.ts).
  */
 export class StoredMessage {
   #message: Message | undefined
@@ -71,7 +71,7 @@ function ftsQuery(q: string): string | null {
 const iso = (value: string) => new Date(value).toISOString()
 
 /**
- * Whether two stored documents are the same record. `participantsStatus` is the replica's own
+ * Whether two stored documents are the same record. `participantsStatus` is the store's own
  * progress, not a change of the record: participants read after the record (BatchBook lists
  * them apart) are an event only when they differ from those stored.
  */
@@ -90,10 +90,10 @@ function contactsOf(message: Message): string[] {
 }
 
 export class MessageRecords {
-  readonly #replica: ReplicaDb
+  readonly #store: StoreDb
 
-  constructor(replica: ReplicaDb) {
-    this.#replica = replica
+  constructor(store: StoreDb) {
+    this.#store = store
   }
 
   /**
@@ -107,8 +107,8 @@ export class MessageRecords {
     origin: EventOrigin | null = null,
   ): Promise<void> {
     if (messages.length === 0) return
-    const { db } = this.#replica
-    const now = isoNow(this.#replica.clock)
+    const { db } = this.#store
+    const now = isoNow(this.#store.clock)
     await db.transaction().execute(async (trx) => {
       for (let i = 0; i < messages.length; i += CHUNK) {
         const chunk = messages.slice(i, i + CHUNK)
@@ -207,13 +207,13 @@ export class MessageRecords {
             object: stored[i],
           })
         })
-        await appendEvents(trx, this.#replica, changes)
+        await appendEvents(trx, this.#store, changes)
       }
     })
   }
 
   async get(id: string): Promise<StoredMessage | undefined> {
-    const row = await this.#replica.db
+    const row = await this.#store.db
       .selectFrom('messages')
       .select(['doc', 'participants_loaded', 'participants_known'])
       .where('id', '=', id)
@@ -231,7 +231,7 @@ export class MessageRecords {
   /** `list`, as stored: each message's JSON and timeline position, unparsed. */
   async listStored(query: StoredMessageQuery): Promise<StoredTimelineRow[]> {
     if (query.connections.length === 0) return []
-    const { db } = this.#replica
+    const { db } = this.#store
     const f = query.filters
     // With a contact, the page is read from that contact's messages (through the contacts
     // index) rather than along the timeline: SQLite's planner otherwise walks the connection's
@@ -246,7 +246,7 @@ export class MessageRecords {
             .crossJoin('messages')
             .whereRef('messages.id', '=', 'message_contacts.message_id')
             .where('message_contacts.contact_id', '=', f.contactId) as unknown as SelectQueryBuilder<
-            ReplicaTables,
+            StoreTables,
             'messages',
             object
           >)
@@ -279,7 +279,7 @@ export class MessageRecords {
 
   /** The full-text condition, or null when the search has no words (nothing can match). */
   #matches(q: string): Expression<SqlBool> | null {
-    if (this.#replica.dialect === 'postgres') {
+    if (this.#store.dialect === 'postgres') {
       return q.trim() === '' ? null : sql<SqlBool>`search @@ plainto_tsquery('simple', ${q})`
     }
     const fts = ftsQuery(q)
@@ -290,7 +290,7 @@ export class MessageRecords {
 
   async remove(ids: readonly string[], origin: EventOrigin | null = null): Promise<void> {
     if (ids.length === 0) return
-    await this.#replica.db.transaction().execute(async (trx) => {
+    await this.#store.db.transaction().execute(async (trx) => {
       for (let i = 0; i < ids.length; i += CHUNK) {
         const chunk = ids.slice(i, i + CHUNK)
         const gone = await trx
@@ -303,7 +303,7 @@ export class MessageRecords {
         if (origin === null) continue
         await appendEvents(
           trx,
-          this.#replica,
+          this.#store,
           gone.map((row) => ({
             type: 'message.deleted' as const,
             connection: row.connection,
@@ -318,7 +318,7 @@ export class MessageRecords {
 
   /** The ids of a conversation's messages (to forget them with it, or to find the removed ones). */
   async idsOfConversation(conversationId: string): Promise<string[]> {
-    const rows = await this.#replica.db
+    const rows = await this.#store.db
       .selectFrom('messages')
       .select('id')
       .where('conversation_id', '=', conversationId)
@@ -328,7 +328,7 @@ export class MessageRecords {
 
   /** Removes the connection's messages no sync or write saw since `before` (the reconcile pass's sweep). */
   async removeUnseen(connection: string, before: string, origin: EventOrigin | null): Promise<number> {
-    const rows = await this.#replica.db
+    const rows = await this.#store.db
       .selectFrom('messages')
       .select('id')
       .where('connection', '=', connection)
@@ -379,7 +379,7 @@ export class MessageRecords {
    * asked), then the newest (the most likely to be asked for).
    */
   async pendingParticipants(connection: string, limit: number): Promise<Message[]> {
-    const { db } = this.#replica
+    const { db } = this.#store
     const wanted = await db
       .selectFrom('messages')
       .select('doc')
@@ -403,9 +403,9 @@ export class MessageRecords {
 
   /** A client read the message while its participants were pending: it goes to the front of the fill. */
   async wantParticipants(id: string): Promise<void> {
-    await this.#replica.db
+    await this.#store.db
       .updateTable('messages')
-      .set({ participants_wanted_at: isoNow(this.#replica.clock) })
+      .set({ participants_wanted_at: isoNow(this.#store.clock) })
       .where('id', '=', id)
       .where('participants_loaded', '=', 0)
       .where('participants_wanted_at', 'is', null)
@@ -413,7 +413,7 @@ export class MessageRecords {
   }
 
   async count(connection: string): Promise<number> {
-    const row = await this.#replica.db
+    const row = await this.#store.db
       .selectFrom('messages')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('connection', '=', connection)

@@ -1,5 +1,5 @@
 /**
- * The replica's schema, one set of migrations for both stores, run at start-up. Kysely's
+ * The store's schema, one set of migrations for both stores, run at start-up. Kysely's
  * migrator takes a lock while it runs, so replicas starting together migrate once. Full-text
  * search is each dialect's own: an FTS5 index kept by triggers in SQLite, a generated
  * `tsvector` column with a GIN index in PostgreSQL, both with no stemming ('simple' /

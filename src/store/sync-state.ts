@@ -3,8 +3,8 @@
  * there) and its health. Every replica reads it, so the ones that do not sync know when the
  * replica can answer and how fresh it is.
  */
-import type { ReplicaDb } from './db.js'
-import type { ReplicaTables } from './tables.js'
+import type { StoreDb } from './db.js'
+import type { StoreTables } from './tables.js'
 
 type SyncPhase = 'backfilling' | 'live'
 
@@ -73,14 +73,14 @@ export function startOver(state: SyncState): void {
 }
 
 export class SyncStates {
-  readonly #replica: ReplicaDb
+  readonly #store: StoreDb
 
-  constructor(replica: ReplicaDb) {
-    this.#replica = replica
+  constructor(store: StoreDb) {
+    this.#store = store
   }
 
   async get(connection: string): Promise<SyncState | undefined> {
-    const row = await this.#replica.db
+    const row = await this.#store.db
       .selectFrom('sync_state')
       .selectAll()
       .where('connection', '=', connection)
@@ -89,7 +89,7 @@ export class SyncStates {
   }
 
   async all(): Promise<SyncState[]> {
-    const rows = await this.#replica.db.selectFrom('sync_state').selectAll().execute()
+    const rows = await this.#store.db.selectFrom('sync_state').selectAll().execute()
     return rows.map(fromRow)
   }
 
@@ -109,7 +109,7 @@ export class SyncStates {
       upstream: state.upstream,
     }
     const { connection: _connection, ...update } = row
-    await this.#replica.db
+    await this.#store.db
       .insertInto('sync_state')
       .values(row)
       .onConflict((oc) => oc.column('connection').doUpdateSet(update))
@@ -117,7 +117,7 @@ export class SyncStates {
   }
 }
 
-function fromRow(row: ReplicaTables['sync_state']): SyncState {
+function fromRow(row: StoreTables['sync_state']): SyncState {
   return {
     connection: row.connection,
     source: row.source,

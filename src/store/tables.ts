@@ -1,5 +1,5 @@
 /**
- * The replica's tables as Kysely sees them. Records are kept as the JSON Switchboard serves
+ * The store's tables as Kysely sees them. Records are kept as the JSON Switchboard serves
  * (`doc`), next to the columns the reads filter and order on; ISO 8601 UTC instants in the
  * `…T…Z` form of `toISOString()` compare correctly as strings in both dialects.
  */
@@ -178,7 +178,7 @@ interface IdempotencyKeysTable {
   expires_at: number
 }
 
-export interface ReplicaTables {
+export interface StoreTables {
   messages: MessagesTable
   message_contacts: MessageContactsTable
   conversations: ConversationsTable

@@ -8,10 +8,10 @@
  * events in order.
  */
 import type { Kysely } from 'kysely'
-import type { ReplicaDb } from './db.js'
+import type { StoreDb } from './db.js'
 import { isoNow } from '../clock.js'
 import { type ChangeEvent, appendEvents, pendingDelivery, visibleTo } from './events.js'
-import type { ReplicaTables } from './tables.js'
+import type { StoreTables } from './tables.js'
 
 export interface WebhookEndpoint {
   id: string
@@ -66,7 +66,7 @@ export interface WebhookAttempt {
   succeeded: boolean
 }
 
-type EndpointRow = ReplicaTables['webhook_endpoints']
+type EndpointRow = StoreTables['webhook_endpoints']
 
 function toEndpoint(row: EndpointRow): WebhookEndpoint {
   return {
@@ -83,14 +83,14 @@ function toEndpoint(row: EndpointRow): WebhookEndpoint {
 }
 
 export class WebhookStore {
-  readonly #replica: ReplicaDb
+  readonly #store: StoreDb
 
-  constructor(replica: ReplicaDb) {
-    this.#replica = replica
+  constructor(store: StoreDb) {
+    this.#store = store
   }
 
   async create(input: NewEndpoint): Promise<WebhookEndpoint> {
-    const now = isoNow(this.#replica.clock)
+    const now = isoNow(this.#store.clock)
     const row: EndpointRow = {
       id: input.id,
       key_name: input.keyName,
@@ -104,12 +104,12 @@ export class WebhookStore {
       created_at: now,
       updated_at: now,
     }
-    await this.#replica.db.insertInto('webhook_endpoints').values(row).execute()
+    await this.#store.db.insertInto('webhook_endpoints').values(row).execute()
     return toEndpoint(row)
   }
 
   async #row(id: string, keyName: string): Promise<EndpointRow | undefined> {
-    return this.#replica.db
+    return this.#store.db
       .selectFrom('webhook_endpoints')
       .selectAll()
       .where('id', '=', id)
@@ -124,7 +124,7 @@ export class WebhookStore {
   }
 
   async list(keyName: string): Promise<WebhookEndpoint[]> {
-    const rows = await this.#replica.db
+    const rows = await this.#store.db
       .selectFrom('webhook_endpoints')
       .selectAll()
       .where('key_name', '=', keyName)
@@ -135,7 +135,7 @@ export class WebhookStore {
   }
 
   async update(id: string, keyName: string, patch: EndpointPatch): Promise<WebhookEndpoint | undefined> {
-    const set: Partial<EndpointRow> = { updated_at: isoNow(this.#replica.clock) }
+    const set: Partial<EndpointRow> = { updated_at: isoNow(this.#store.clock) }
     if (patch.url !== undefined) set.url = patch.url
     if (patch.description !== undefined) set.description = patch.description
     if (patch.eventTypes !== undefined) set.event_types = JSON.stringify(patch.eventTypes)
@@ -145,7 +145,7 @@ export class WebhookStore {
       set.status = patch.enabled ? 'enabled' : 'disabled'
       set.disabled_reason = patch.enabled ? null : 'disabled through the API'
     }
-    await this.#replica.db
+    await this.#store.db
       .updateTable('webhook_endpoints')
       .set(set)
       .where('id', '=', id)
@@ -155,9 +155,9 @@ export class WebhookStore {
   }
 
   async setSecret(id: string, keyName: string, secret: string): Promise<boolean> {
-    const result = await this.#replica.db
+    const result = await this.#store.db
       .updateTable('webhook_endpoints')
-      .set({ secret, updated_at: isoNow(this.#replica.clock) })
+      .set({ secret, updated_at: isoNow(this.#store.clock) })
       .where('id', '=', id)
       .where('key_name', '=', keyName)
       .executeTakeFirst()
@@ -166,7 +166,7 @@ export class WebhookStore {
 
   /** Deletes the endpoint; its pending deliveries are cancelled. */
   async remove(id: string, keyName: string): Promise<boolean> {
-    return this.#replica.db.transaction().execute(async (trx) => {
+    return this.#store.db.transaction().execute(async (trx) => {
       const result = await trx
         .deleteFrom('webhook_endpoints')
         .where('id', '=', id)
@@ -190,16 +190,16 @@ export class WebhookStore {
     const endpoint = toEndpoint(row)
     const allowed =
       endpoint.connections === null ? connections : connections.filter((c) => endpoint.connections?.includes(c))
-    let select = this.#replica.db
+    let select = this.#store.db
       .selectFrom('events')
       .select(['seq', 'record_id'])
       .where('seq', '>', afterSeq)
       .where((eb) => visibleTo(eb, allowed, keyName))
     if (!endpoint.eventTypes.includes('*')) select = select.where('type', 'in', endpoint.eventTypes)
     const events = await select.orderBy('seq').execute()
-    const now = this.#replica.clock.now()
+    const now = this.#store.clock.now()
     for (let i = 0; i < events.length; i += 200) {
-      await this.#replica.db
+      await this.#store.db
         .insertInto('webhook_deliveries')
         .values(events.slice(i, i + 200).map((e) => pendingDelivery(id, Number(e.seq), e.record_id, now)))
         .execute()
@@ -217,8 +217,8 @@ export class WebhookStore {
     leaseMs: number,
     skip: readonly string[] = [],
   ): Promise<ClaimedDelivery[]> {
-    const { db, dialect } = this.#replica
-    const now = this.#replica.clock.now()
+    const { db, dialect } = this.#store
+    const now = this.#store.clock.now()
     return db.transaction().execute(async (trx) => {
       let due = trx
         .selectFrom('webhook_deliveries as d')
@@ -300,7 +300,7 @@ export class WebhookStore {
       | { status: 'pending'; retryAt: number }
       | { status: 'failed'; reason: string },
   ): Promise<void> {
-    await this.#replica.db.transaction().execute(async (trx) => {
+    await this.#store.db.transaction().execute(async (trx) => {
       await trx
         .insertInto('webhook_attempts')
         .values({
@@ -320,7 +320,7 @@ export class WebhookStore {
           status: next.status,
           attempts: delivery.attempts + 1,
           first_attempt_at: delivery.firstAttemptAt ?? Date.parse(attempt.attemptedAt),
-          next_attempt_at: next.status === 'pending' ? next.retryAt : this.#replica.clock.now(),
+          next_attempt_at: next.status === 'pending' ? next.retryAt : this.#store.clock.now(),
           locked_by: null,
           locked_until: null,
         })
@@ -333,7 +333,7 @@ export class WebhookStore {
   /** Gives claimed deliveries back unattempted, for any gateway to claim again at once. */
   async unclaim(ids: readonly number[]): Promise<void> {
     if (ids.length === 0) return
-    await this.#replica.db
+    await this.#store.db
       .updateTable('webhook_deliveries')
       .set({ locked_by: null, locked_until: null })
       .where('id', 'in', ids)
@@ -342,7 +342,7 @@ export class WebhookStore {
 
   /** Cancels a claimed delivery without an attempt (the key may no longer use the connection). */
   async cancel(delivery: ClaimedDelivery): Promise<void> {
-    await this.#replica.db
+    await this.#store.db
       .updateTable('webhook_deliveries')
       .set({ status: 'cancelled', locked_by: null, locked_until: null })
       .where('id', '=', delivery.id)
@@ -350,8 +350,8 @@ export class WebhookStore {
   }
 
   /** Disables the endpoint and records an event saying so, for its key. */
-  async #disable(trx: Kysely<ReplicaTables>, endpoint: ClaimedDelivery['endpoint'], reason: string): Promise<void> {
-    const now = isoNow(this.#replica.clock)
+  async #disable(trx: Kysely<StoreTables>, endpoint: ClaimedDelivery['endpoint'], reason: string): Promise<void> {
+    const now = isoNow(this.#store.clock)
     await trx
       .updateTable('webhook_endpoints')
       .set({ status: 'disabled', disabled_reason: reason, updated_at: now })
@@ -359,7 +359,7 @@ export class WebhookStore {
       .execute()
     const row = await trx.selectFrom('webhook_endpoints').selectAll().where('id', '=', endpoint.id).executeTakeFirst()
     if (row === undefined) return
-    await appendEvents(trx, this.#replica, [
+    await appendEvents(trx, this.#store, [
       {
         type: 'webhook_endpoint.disabled',
         connection: null,
@@ -373,7 +373,7 @@ export class WebhookStore {
 
   /** The endpoint's attempts, newest first, before the attempt `beforeId` when given. */
   async attempts(id: string, beforeId: number | null, limit: number): Promise<WebhookAttempt[]> {
-    let select = this.#replica.db.selectFrom('webhook_attempts').selectAll().where('endpoint_id', '=', id)
+    let select = this.#store.db.selectFrom('webhook_attempts').selectAll().where('endpoint_id', '=', id)
     if (beforeId !== null) select = select.where('id', '<', beforeId)
     const rows = await select
       .orderBy('id', 'desc')
@@ -393,8 +393,8 @@ export class WebhookStore {
 
   /** For the metrics: pending deliveries, the age of the oldest one due, disabled endpoints. */
   async stats(): Promise<{ pending: number; oldestDueMs: number; disabled: number }> {
-    const now = this.#replica.clock.now()
-    const { db } = this.#replica
+    const now = this.#store.clock.now()
+    const { db } = this.#store
     const pending = await db
       .selectFrom('webhook_deliveries')
       .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('next_attempt_at').as('oldest')])

@@ -7,11 +7,11 @@
  *    (the upstream's clock; the first poll after the backfill reaches back over it, so
  *    records created or changed while it ran are caught);
  * 3. a reconcile pass walking every page again: a record no pass, poll or write saw since it
- *    began was deleted upstream and leaves the replica. Passes start a budget share apart
+ *    began was deleted upstream and leaves the store. Passes start a budget share apart
  *    (see `reconcileInterval`), so at any size the walks take about that share of the limit;
  * 4. with nothing else to do, the participants of one communication (one call each, lowest
  *    priority), newest first, until every record has them; a record that changed has them
- *    read again, and one the upstream no longer has (404) leaves the replica at once.
+ *    read again, and one the upstream no longer has (404) leaves the store at once.
  *
  * Page size: BatchBook documents pages of 10 and takes `limit`, with no documented maximum.
  * Unless `SYNC_BATCHBOOK_PAGE_SIZE` fixes it, the sync asks for pages of 100 and keeps what the
@@ -25,7 +25,7 @@ import { ProblemError } from '../errors.js'
 import type { MessageFilters, SourceAdapter } from '../upstreams/adapter.js'
 import { BATCHBOOK_PAGE_SIZE } from '../upstreams/batchbook/wire.js'
 import type { EventOrigin } from '../store/events.js'
-import type { Replica } from '../store/index.js'
+import type { Store } from '../store/index.js'
 import { type SyncState, countDeletion, reportOf } from '../store/sync-state.js'
 import { UPSTREAM_CLOCK_OVERLAP_MS, type ConnectionSync } from './connection-sync.js'
 
@@ -72,13 +72,13 @@ export class BatchBookSync implements ConnectionSync {
   readonly connection: string
   readonly source = 'batchbook'
   readonly #adapter: BatchBookSource
-  readonly #replica: Replica
+  readonly #store: Store
   readonly #config: SyncConfig
 
-  constructor(adapter: BatchBookSource, replica: Replica, config: SyncConfig) {
+  constructor(adapter: BatchBookSource, store: Store, config: SyncConfig) {
     this.connection = adapter.connection.name
     this.#adapter = adapter
-    this.#replica = replica
+    this.#store = store
     this.#config = config
   }
 
@@ -86,18 +86,18 @@ export class BatchBookSync implements ConnectionSync {
     const cp = state.checkpoint as Checkpoint
     const report = reportOf(state)
     report.pageSize = this.#pageSize(cp)
-    const now = this.#replica.clock.now()
+    const now = this.#store.clock.now()
     if (state.phase === 'backfilling') {
       cp.startedAt ??= new Date(now).toISOString()
       const { count, exhausted } = await this.#page(cp, cp.offset ?? 0, {}, null)
       cp.offset = (cp.offset ?? 0) + count
       if (exhausted) {
         state.phase = 'live'
-        state.backfilledAt = isoNow(this.#replica.clock)
+        state.backfilledAt = isoNow(this.#store.clock)
         state.lastSuccessAt = cp.startedAt
         cp.since = new Date(Date.parse(cp.startedAt) - UPSTREAM_CLOCK_OVERLAP_MS).toISOString()
-        cp.nextPollAt = this.#replica.clock.now()
-        cp.nextReconcileAt = this.#replica.clock.now() + (await this.#reconcileInterval(cp))
+        cp.nextPollAt = this.#store.clock.now()
+        cp.nextReconcileAt = this.#store.clock.now() + (await this.#reconcileInterval(cp))
         delete cp.offset
         delete cp.startedAt
       }
@@ -108,37 +108,37 @@ export class BatchBookSync implements ConnectionSync {
     if (cp.reconcile !== undefined || (this.#reconciles() && now >= (cp.nextReconcileAt ?? Infinity))) {
       return this.#reconcile(state, cp)
     }
-    const [pending] = await this.#replica.messages.pendingParticipants(this.connection, 1)
+    const [pending] = await this.#store.messages.pendingParticipants(this.connection, 1)
     if (pending !== undefined) {
       await this.#fillParticipants(state, pending.id, pending.remoteId)
       return 0
     }
     state.participantsComplete = true
     const due = Math.min(cp.nextPollAt ?? Infinity, this.#reconciles() ? (cp.nextReconcileAt ?? Infinity) : Infinity)
-    return Math.max(0, due - this.#replica.clock.now())
+    return Math.max(0, due - this.#store.clock.now())
   }
 
   #reconciles(): boolean {
     return this.#config.reconcileMs !== 0
   }
 
-  /** Reads one record's participants; a record the upstream no longer has leaves the replica. */
+  /** Reads one record's participants; a record the upstream no longer has leaves the store. */
   async #fillParticipants(state: SyncState, id: string, remoteId: string): Promise<void> {
     let participants
     try {
       participants = await this.#adapter.listParticipants([remoteId])
     } catch (err) {
       if (!(err instanceof ProblemError) || err.status !== 404) throw err
-      await this.#replica.messages.remove([id], 'sync')
+      await this.#store.messages.remove([id], 'sync')
       countDeletion(state)
       return
     }
     // Read for the first time, they complete the record: no event (see setParticipants).
-    await this.#replica.messages.setParticipants(id, participants, 'sync')
+    await this.#store.messages.setParticipants(id, participants, 'sync')
   }
 
   async #poll(state: SyncState, cp: Checkpoint): Promise<number> {
-    const poll = (cp.poll ??= { offset: 0, newest: null, startedAt: isoNow(this.#replica.clock) })
+    const poll = (cp.poll ??= { offset: 0, newest: null, startedAt: isoNow(this.#store.clock) })
     const filters: MessageFilters = cp.since === undefined ? {} : { updatedSince: cp.since }
     const { count, exhausted, newest } = await this.#page(cp, poll.offset, filters, 'sync')
     poll.offset += count
@@ -157,13 +157,13 @@ export class BatchBookSync implements ConnectionSync {
   }
 
   async #reconcile(state: SyncState, cp: Checkpoint): Promise<number> {
-    const pass = (cp.reconcile ??= { offset: 0, startedAt: isoNow(this.#replica.clock) })
+    const pass = (cp.reconcile ??= { offset: 0, startedAt: isoNow(this.#store.clock) })
     const { count, exhausted } = await this.#page(cp, pass.offset, {}, 'sync')
     pass.offset += count
     if (exhausted) {
-      const removed = await this.#replica.messages.removeUnseen(this.connection, pass.startedAt, 'sync')
+      const removed = await this.#store.messages.removeUnseen(this.connection, pass.startedAt, 'sync')
       const report = reportOf(state)
-      report.reconciledAt = isoNow(this.#replica.clock)
+      report.reconciledAt = isoNow(this.#store.clock)
       report.lastReconcileDeleted = removed
       countDeletion(state, removed)
       // Passes start an interval apart, so the walks' share holds however long each took.
@@ -181,7 +181,7 @@ export class BatchBookSync implements ConnectionSync {
   }
 
   async #reconcileInterval(cp: Checkpoint): Promise<number> {
-    const records = await this.#replica.messages.count(this.connection)
+    const records = await this.#store.messages.count(this.connection)
     return reconcileInterval(this.#config, this.#adapter.connection.rateLimit, records, this.#pageSize(cp))
   }
 
@@ -217,7 +217,7 @@ export class BatchBookSync implements ConnectionSync {
         exhausted = next.items.length < cap
       }
     }
-    await this.#replica.messages.upsert(items, false, origin)
+    await this.#store.messages.upsert(items, false, origin)
     let newest: string | null = null
     for (const m of items) if (newest === null || m.updatedAt > newest) newest = m.updatedAt
     return { count: items.length, exhausted, newest }

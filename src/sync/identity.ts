@@ -6,7 +6,7 @@
  * accounts altogether is recognised by its sync when it reads the accounts (see snappy.ts).
  */
 import type { ConnectionConfig } from '../config.js'
-import type { Replica } from '../store/index.js'
+import type { Store } from '../store/index.js'
 
 export function upstreamFingerprint(connection: Pick<ConnectionConfig, 'source' | 'baseUrl'>): string {
   const url = new URL(connection.baseUrl)
@@ -21,15 +21,15 @@ export function upstreamFingerprint(connection: Pick<ConnectionConfig, 'source' 
  * was unreachable at start). Calls `onChanged` for each connection dropped.
  */
 export async function forgetOtherUpstreams(
-  replica: Replica,
+  store: Store,
   connections: readonly ConnectionConfig[],
   onChanged: (connection: string, was: string, now: string) => void,
 ): Promise<void> {
   for (const connection of connections) {
-    const state = await replica.states.get(connection.name)
+    const state = await store.states.get(connection.name)
     const now = upstreamFingerprint(connection)
     if (state?.upstream == null || state.upstream === now) continue
-    await replica.forgetConnection(connection.name)
+    await store.forgetConnection(connection.name)
     onChanged(connection.name, state.upstream, now)
   }
 }

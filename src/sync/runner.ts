@@ -13,7 +13,7 @@
 import { isoNow } from '../clock.js'
 import type { ConnectionConfig, SyncConfig } from '../config.js'
 import { runInBackground } from '../request-context.js'
-import type { Replica } from '../store/index.js'
+import type { Store } from '../store/index.js'
 import { type SyncState, initialState, reportOf } from '../store/sync-state.js'
 import type { ConnectionSync } from './connection-sync.js'
 import { upstreamFingerprint } from './identity.js'
@@ -25,7 +25,7 @@ const MAX_PAUSE_MS = 5_000
 const STORE_WAIT_MS = 1_000
 
 export interface SyncRunnerOptions {
-  replica: Replica
+  store: Store
   syncs: readonly ConnectionSync[]
   config: SyncConfig
   connectionOf(name: string): ConnectionConfig
@@ -64,22 +64,22 @@ export class SyncRunner {
   async stop(): Promise<void> {
     this.#abort.abort()
     await Promise.allSettled(this.#loops)
-    const { replica, syncs } = this.#options
-    await Promise.allSettled(syncs.map((s) => replica.leases.release(s.connection, this.holder)))
+    const { store, syncs } = this.#options
+    await Promise.allSettled(syncs.map((s) => store.leases.release(s.connection, this.holder)))
   }
 
   async #run(sync: ConnectionSync): Promise<void> {
-    const { replica, config, alone } = this.#options
+    const { store, config, alone } = this.#options
     const signal = this.#abort.signal
     const connection = this.#options.connectionOf(sync.connection)
     const limit = connection.rateLimit
     const fingerprint = upstreamFingerprint(connection)
     const spacing = limit.windowMs / limit.max / config.budgetShare
-    const acquire = () => replica.leases.acquire(sync.connection, this.holder, config.leaseMs, alone)
+    const acquire = () => store.leases.acquire(sync.connection, this.holder, config.leaseMs, alone)
     let state: SyncState | null = null
     let failures = 0
     while (!signal.aborted) {
-      if (!replica.available) {
+      if (!store.available) {
         // Nothing can be stored: the step would only fail. Its progress is read afresh after.
         state = null
         await this.#pause(STORE_WAIT_MS)
@@ -95,41 +95,41 @@ export class SyncRunner {
         }
         const loaded = state === null
         state ??= await this.#load(sync, fingerprint)
-        const started = replica.clock.now()
+        const started = store.clock.now()
         const current: SyncState = state
         const backfilled = current.backfilledAt !== null
         const complete = current.participantsComplete
         const was = unchanging(current)
         // A step may wait long for budget behind clients: the lease is renewed meanwhile, so
         // no other gateway takes the connection over while this one still works on it.
-        const renew = replica.clock.setInterval(() => void acquire().catch(() => undefined), config.leaseMs / 3)
+        const renew = store.clock.setInterval(() => void acquire().catch(() => undefined), config.leaseMs / 3)
         const { value, calls } = await runInBackground(() => sync.step(current)).finally(() =>
-          replica.clock.clearInterval(renew),
+          store.clock.clearInterval(renew),
         )
         current.calls += calls
-        current.lastAttemptAt = isoNow(replica.clock)
+        current.lastAttemptAt = isoNow(store.clock)
         current.lastError = null
         delete reportOf(current).failingSince
         if (failures > 0) this.#options.onRecovered(sync.connection, failures)
         failures = 0
         // The share of the budget: the next step waits until these calls' share has passed.
-        const paced = config.budgetShare < 1 ? started + calls * spacing - replica.clock.now() : 0
+        const paced = config.budgetShare < 1 ? started + calls * spacing - store.clock.now() : 0
         delay = Math.min(Math.max(value, paced), MAX_PAUSE_MS)
         // An idle step (nothing due yet) changed nothing worth a write of the store.
-        if (loaded || calls > 0 || unchanging(current) !== was) await replica.putState(current)
+        if (loaded || calls > 0 || unchanging(current) !== was) await store.putState(current)
         // The backfill, or the participants after it, just completed: the store took a bulk load.
         if ((!backfilled && current.backfilledAt !== null) || (!complete && current.participantsComplete))
-          await replica.refreshStatistics().catch(() => undefined) // only an optimization: not a failed step
+          await store.refreshStatistics().catch(() => undefined) // only an optimization: not a failed step
       } catch (err) {
         if (signal.aborted) break
-        if (!replica.available) continue
+        if (!store.available) continue
         failures++
         if (failures === 1) this.#options.onFailing(sync.connection, err)
         if (state !== null) {
-          state.lastAttemptAt = isoNow(replica.clock)
+          state.lastAttemptAt = isoNow(store.clock)
           state.lastError = err instanceof Error ? err.message : String(err)
           reportOf(state).failingSince ??= state.lastAttemptAt
-          await replica.putState(state).catch(() => undefined)
+          await store.putState(state).catch(() => undefined)
         }
         delay = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** (failures - 1))
       }
@@ -139,11 +139,11 @@ export class SyncRunner {
 
   /** The stored state, or a new one; records of another upstream are dropped first. */
   async #load(sync: ConnectionSync, fingerprint: string): Promise<SyncState> {
-    const { replica } = this.#options
-    const stored = await replica.states.get(sync.connection)
+    const { store } = this.#options
+    const stored = await store.states.get(sync.connection)
     if (stored === undefined) return initialState(sync.connection, sync.source, fingerprint)
     if (stored.upstream !== null && stored.upstream !== fingerprint) {
-      await replica.forgetConnection(sync.connection)
+      await store.forgetConnection(sync.connection)
       this.#options.onUpstreamChanged(sync.connection, stored.upstream, fingerprint)
       return initialState(sync.connection, sync.source, fingerprint)
     }
@@ -154,7 +154,7 @@ export class SyncRunner {
 
   /** Sleeps, cut short when the runner stops. */
   async #pause(ms: number): Promise<void> {
-    await this.#options.replica.clock.sleep(ms, this.#abort.signal)
+    await this.#options.store.clock.sleep(ms, this.#abort.signal)
   }
 }
 

@@ -8,7 +8,7 @@
  *    `updatedAt` or `lastReplyAt` moved since its notes were read is due for its notes, and a
  *    ticket that left the queues is due for one read by id for its final state;
  * 3. the notes of each ticket due (one call each, the queue's tags are kept);
- * 4. each ticket that left the queues, read once (gone upstream: it leaves the replica with
+ * 4. each ticket that left the queues, read once (gone upstream: it leaves the store with
  *    its notes);
  * 5. a few tickets in no queue, read again by id, least recently checked first: a ticket
  *    closed long ago can still be deleted, and no queue would show it. As many a pass as the
@@ -25,7 +25,7 @@ import type { SnappyAdapter } from '../upstreams/snappy/adapter.js'
 import { QUEUES, type QueueName } from '../upstreams/snappy/tickets.js'
 import { type StoredConversation, notesSignature } from '../store/conversations.js'
 import type { EventOrigin } from '../store/events.js'
-import type { Replica } from '../store/index.js'
+import type { Store } from '../store/index.js'
 import { type SyncState, countDeletion, reportOf, startOver } from '../store/sync-state.js'
 import type { ConnectionSync } from './connection-sync.js'
 
@@ -58,14 +58,14 @@ export class SnappySync implements ConnectionSync {
   readonly connection: string
   readonly source = 'snappy'
   readonly #adapter: SnappyAdapter
-  readonly #replica: Replica
+  readonly #store: Store
   readonly #config: SyncConfig
   #origin: EventOrigin | null = null
 
-  constructor(adapter: SnappyAdapter, replica: Replica, config: SyncConfig) {
+  constructor(adapter: SnappyAdapter, store: Store, config: SyncConfig) {
     this.connection = adapter.connection.name
     this.#adapter = adapter
-    this.#replica = replica
+    this.#store = store
     this.#config = config
   }
 
@@ -75,9 +75,9 @@ export class SnappySync implements ConnectionSync {
     this.#origin = state.phase === 'live' ? 'sync' : null
     switch (cp.stage ?? 'idle') {
       case 'idle': {
-        const wait = (cp.nextPollAt ?? 0) - this.#replica.clock.now()
+        const wait = (cp.nextPollAt ?? 0) - this.#store.clock.now()
         if (wait > 0) return wait
-        cp.passStartedAt = isoNow(this.#replica.clock)
+        cp.passStartedAt = isoNow(this.#store.clock)
         cp.passes = (cp.passes ?? 0) + 1
         cp.stage = state.phase === 'backfilling' || cp.passes % DIRECTORY_EVERY === 1 ? 'directory' : 'queues'
         if (cp.stage === 'queues') cp.accounts = await this.#accountIds()
@@ -102,21 +102,21 @@ export class SnappySync implements ConnectionSync {
       const accounts = await directory.accounts(true)
       const known = await this.#accountIds()
       if (known.length > 0 && !accounts.some((a) => known.includes(a.remoteId))) {
-        // None of the accounts this key sees is one the replica holds: the connection now
+        // None of the accounts this key sees is one the store holds: the connection now
         // points at another Snappy company. Its records go, and this pass is a backfill.
-        await this.#replica.forgetConnection(this.connection)
+        await this.#store.forgetConnection(this.connection)
         startOver(state)
         return 0
       }
-      await this.#replica.directory.replace(this.connection, 'account', null, accounts)
+      await this.#store.directory.replace(this.connection, 'account', null, accounts)
       cp.directory = accounts.map((a) => a.remoteId)
       return 0
     }
     const account = cp.directory.shift()
     if (account !== undefined) {
       const [mailboxes, staff] = await Promise.all([directory.mailboxes(account, true), directory.staff(account, true)])
-      await this.#replica.directory.replace(this.connection, 'mailbox', account, mailboxes)
-      await this.#replica.directory.replace(this.connection, 'staff', account, staff)
+      await this.#store.directory.replace(this.connection, 'mailbox', account, mailboxes)
+      await this.#store.directory.replace(this.connection, 'staff', account, staff)
       return 0
     }
     delete cp.directory
@@ -145,12 +145,12 @@ export class SnappySync implements ConnectionSync {
         found.set(conversation.id, entry)
       }
     })
-    const before = await this.#replica.conversations.inQueues(this.connection, account)
+    const before = await this.#store.conversations.inQueues(this.connection, account)
     for (const { conversation, queues } of found.values()) {
       // Most of a queue is as it was at the last pass: nothing to write for those.
       const stored = before.get(conversation.id)
       if (stored !== undefined && sameConversation(stored, conversation, queues)) continue
-      await this.#replica.conversations.upsert(conversation, { account, queues }, this.#origin)
+      await this.#store.conversations.upsert(conversation, { account, queues }, this.#origin)
     }
     // A ticket that left the queues stays listed until it is read by id (stage `left`): it
     // leaves them with its final status, never in a state the upstream did not show.
@@ -161,7 +161,7 @@ export class SnappySync implements ConnectionSync {
 
   /** The notes of one ticket whose notes are out of date. */
   async #notes(cp: Checkpoint): Promise<number> {
-    const due = await this.#replica.conversations.dueForNotes(this.connection)
+    const due = await this.#store.conversations.dueForNotes(this.connection)
     if (due === undefined) {
       cp.stage = 'left'
       return 0
@@ -184,9 +184,9 @@ export class SnappySync implements ConnectionSync {
 
   /** One ticket in no queue, read again; then, with none left for this pass, the pass ends. */
   async #recheck(state: SyncState, cp: Checkpoint): Promise<number> {
-    const started = cp.passStartedAt ?? isoNow(this.#replica.clock)
+    const started = cp.passStartedAt ?? isoNow(this.#store.clock)
     if ((cp.rechecks ?? 0) > 0) {
-      const [id] = await this.#replica.conversations.dueForRecheck(this.connection, started, 1)
+      const [id] = await this.#store.conversations.dueForRecheck(this.connection, started, 1)
       if (id !== undefined) {
         cp.rechecks = (cp.rechecks ?? 1) - 1
         if (await this.#readById(id)) countDeletion(state)
@@ -194,10 +194,10 @@ export class SnappySync implements ConnectionSync {
       }
     }
     delete cp.rechecks
-    // A pass is complete: the replica holds what the upstream showed when it began.
+    // A pass is complete: the store holds what the upstream showed when it began.
     if (state.phase === 'backfilling') {
       state.phase = 'live'
-      state.backfilledAt = isoNow(this.#replica.clock)
+      state.backfilledAt = isoNow(this.#store.clock)
     }
     state.participantsComplete = true
     state.lastSuccessAt = started
@@ -205,30 +205,30 @@ export class SnappySync implements ConnectionSync {
     // Passes start one interval apart, however long the last one took.
     cp.nextPollAt = Date.parse(started) + this.#config.pollMs.snappy
     const report = reportOf(state)
-    report.reconciledAt = isoNow(this.#replica.clock)
+    report.reconciledAt = isoNow(this.#store.clock)
     report.nextReconcileAt = new Date(cp.nextPollAt).toISOString()
     return 0
   }
 
   /**
    * Reads a stored ticket by id for its current state (and its notes, when they changed);
-   * one the upstream no longer has leaves the replica with its notes. True when it was gone.
+   * one the upstream no longer has leaves the store with its notes. True when it was gone.
    */
   async #readById(id: string): Promise<boolean> {
-    const stored = await this.#replica.conversations.get(id)
+    const stored = await this.#store.conversations.get(id)
     if (stored === undefined) return false
     try {
       const conversation = await this.#adapter.tickets.get(stored.conversation.remoteId, {
         includeRemote: false,
         fresh: true,
       })
-      await this.#replica.conversations.upsert(conversation, { account: stored.account, queues: [] }, this.#origin)
-      await this.#replica.conversations.markChecked(id, isoNow(this.#replica.clock))
+      await this.#store.conversations.upsert(conversation, { account: stored.account, queues: [] }, this.#origin)
+      await this.#store.conversations.markChecked(id, isoNow(this.#store.clock))
       if (notesSignature(conversation) !== stored.notesSignature) await this.#readNotes(conversation)
       return false
     } catch (err) {
       if (!(err instanceof ProblemError) || err.status !== 404) throw err
-      await this.#replica.forgetConversation(id, this.#origin)
+      await this.#store.forgetConversation(id, this.#origin)
       return true
     }
   }
@@ -240,12 +240,12 @@ export class SnappySync implements ConnectionSync {
       conversation.tags,
       true,
     )
-    await this.#replica.messages.upsert(notes, true, this.#origin)
-    await this.#replica.conversations.notesRead(conversation.id, notesSignature(conversation))
+    await this.#store.messages.upsert(notes, true, this.#origin)
+    await this.#store.conversations.notesRead(conversation.id, notesSignature(conversation))
   }
 
   async #accountIds(): Promise<string[]> {
-    const accounts = await this.#replica.directory.list<{ remoteId: string }>(this.connection, 'account', null)
+    const accounts = await this.#store.directory.list<{ remoteId: string }>(this.connection, 'account', null)
     return accounts.map((a) => a.remoteId)
   }
 }

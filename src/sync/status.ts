@@ -1,6 +1,6 @@
 /** A connection's sync as `/v1/sources`, `/readyz` and the metrics show it. */
 import type { SyncConfig } from '../config.js'
-import type { Replica } from '../store/index.js'
+import type { Store } from '../store/index.js'
 import { reportOf } from '../store/sync-state.js'
 import type { Source } from '../schemas/source.js'
 
@@ -9,7 +9,7 @@ export type SyncStatus = NonNullable<Source['sync']>
 /**
  * How many poll intervals a sync may fail before `/readyz` says `degraded`: a step that fails
  * once (an upstream blip) is retried within seconds; one failing for several intervals means
- * the replica is falling behind.
+ * the store is falling behind.
  */
 const FAILING_INTERVALS = 3
 
@@ -18,11 +18,11 @@ function pollMsOf(config: SyncConfig, source: string): number {
   return source === 'snappy' ? config.pollMs.snappy : config.pollMs.batchbook
 }
 
-export async function syncStatus(replica: Replica, connection: string, config: SyncConfig): Promise<SyncStatus> {
-  const [state, counts] = await Promise.all([replica.state(connection), replica.counts(connection)])
+export async function syncStatus(store: Store, connection: string, config: SyncConfig): Promise<SyncStatus> {
+  const [state, counts] = await Promise.all([store.state(connection), store.counts(connection)])
   const report = state === undefined ? {} : reportOf(state)
   const lastSuccessAt = state?.lastSuccessAt ?? null
-  const secondsSince = (at: string) => Math.max(0, Math.floor((replica.clock.now() - Date.parse(at)) / 1000))
+  const secondsSince = (at: string) => Math.max(0, Math.floor((store.clock.now() - Date.parse(at)) / 1000))
   return {
     state:
       state === undefined
@@ -56,15 +56,15 @@ export async function syncStatus(replica: Replica, connection: string, config: S
  * said (other gateways' syncs included); none while the store cannot be read.
  */
 export async function failingSyncs(
-  replica: Replica,
+  store: Store,
   connections: ReadonlyArray<{ name: string; source: string }>,
   config: SyncConfig,
 ): Promise<string[]> {
   const failing: string[] = []
   for (const { name, source } of connections) {
-    const state = await replica.state(name).catch(() => undefined)
+    const state = await store.state(name).catch(() => undefined)
     const since = state === undefined ? undefined : reportOf(state).failingSince
-    if (since !== undefined && replica.clock.now() - Date.parse(since) > FAILING_INTERVALS * pollMsOf(config, source))
+    if (since !== undefined && store.clock.now() - Date.parse(since) > FAILING_INTERVALS * pollMsOf(config, source))
       failing.push(name)
   }
   return failing

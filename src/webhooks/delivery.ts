@@ -16,7 +16,7 @@ import diagnostics from 'node:diagnostics_channel'
 import { Webhook } from 'standardwebhooks'
 import type { EventsConfig } from '../config.js'
 import { describeDuration } from '../durations.js'
-import type { Replica } from '../store/index.js'
+import type { Store } from '../store/index.js'
 import type { ClaimedDelivery } from '../store/webhooks.js'
 import { createWebhookDispatcher, postWebhook } from './target.js'
 
@@ -35,7 +35,7 @@ export interface WebhookAttemptEvent {
 const attempts = diagnostics.channel('switchboard:webhook:attempt')
 
 export interface WebhookDeliveryOptions {
-  replica: Replica
+  store: Store
   config: EventsConfig
   /** Whether the key may (still) see events of the connection. */
   mayUse(keyName: string, connection: string): boolean
@@ -78,7 +78,7 @@ export class WebhookDelivery {
   }
 
   async #run(): Promise<void> {
-    const { replica, config } = this.#options
+    const { store, config } = this.#options
     const leaseMs = 2 * config.webhooks.timeoutMs + 5_000
     const signal = this.#abort.signal
     const sending = new Set<Promise<void>>()
@@ -86,11 +86,11 @@ export class WebhookDelivery {
     const busy = new Map<string, number>()
     while (!signal.aborted) {
       let claimed: ClaimedDelivery[] = []
-      if (replica.available && sending.size < IN_FLIGHT) {
+      if (store.available && sending.size < IN_FLIGHT) {
         try {
           await this.#prune()
           const full = [...busy].filter(([, n]) => n >= PER_ENDPOINT).map(([id]) => id)
-          claimed = await replica.webhooks.claim(this.holder, IN_FLIGHT - sending.size, leaseMs, full)
+          claimed = await store.webhooks.claim(this.holder, IN_FLIGHT - sending.size, leaseMs, full)
           // A claim may hold more for one endpoint than it has room for: those go back at once.
           const over: number[] = []
           for (const delivery of claimed) {
@@ -111,7 +111,7 @@ export class WebhookDelivery {
               })
             sending.add(attempt)
           }
-          await replica.webhooks.unclaim(over)
+          await store.webhooks.unclaim(over)
         } catch (err) {
           if (signal.aborted) break
           this.#options.onError(err)
@@ -120,20 +120,20 @@ export class WebhookDelivery {
       // Claim again at once while there was work; else when an attempt ends (its endpoint has
       // room again) or after a pause.
       if (claimed.length === 0 || sending.size >= IN_FLIGHT) {
-        await Promise.race([replica.clock.sleep(config.webhooks.pollMs, signal), ...sending])
+        await Promise.race([store.clock.sleep(config.webhooks.pollMs, signal), ...sending])
       }
     }
     await Promise.allSettled([...sending])
   }
 
   async #send(delivery: ClaimedDelivery): Promise<void> {
-    const { replica, config } = this.#options
+    const { store, config } = this.#options
     const { connection } = delivery.event
     if (connection !== null && !this.#options.mayUse(delivery.endpoint.keyName, connection)) {
-      await replica.webhooks.cancel(delivery)
+      await store.webhooks.cancel(delivery)
       return
     }
-    const sentAt = new Date(replica.clock.now())
+    const sentAt = new Date(store.clock.now())
     const headers = {
       'webhook-id': delivery.event.id,
       'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
@@ -141,7 +141,7 @@ export class WebhookDelivery {
       'user-agent': 'Switchboard-Webhooks/1',
     }
     // A POST to a receiver is real I/O, bounded by its own real deadline (see clock.ts).
-    const result = await replica.clock.io(
+    const result = await store.clock.io(
       postWebhook(
         this.#dispatcher,
         new URL(delivery.endpoint.url),
@@ -165,25 +165,25 @@ export class WebhookDelivery {
       } satisfies WebhookAttemptEvent)
     if (succeeded) {
       report('succeeded')
-      await replica.webhooks.settle(delivery, attempt, { status: 'succeeded' })
+      await store.webhooks.settle(delivery, attempt, { status: 'succeeded' })
       return
     }
     report('failed')
     const first = delivery.firstAttemptAt ?? sentAt.getTime()
-    if (replica.clock.now() - first >= config.webhooks.retryForMs) {
+    if (store.clock.now() - first >= config.webhooks.retryForMs) {
       report('gave_up')
       const reason = `deliveries failed for ${describeDuration(config.webhooks.retryForMs)}`
-      await replica.webhooks.settle(delivery, attempt, { status: 'failed', reason })
+      await store.webhooks.settle(delivery, attempt, { status: 'failed', reason })
       return
     }
-    const retryAt = replica.clock.now() + retryDelay(delivery.attempts + 1, config.webhooks.retryBaseMs)
-    await replica.webhooks.settle(delivery, attempt, { status: 'pending', retryAt })
+    const retryAt = store.clock.now() + retryDelay(delivery.attempts + 1, config.webhooks.retryBaseMs)
+    await store.webhooks.settle(delivery, attempt, { status: 'pending', retryAt })
   }
 
   async #prune(): Promise<void> {
-    const now = this.#options.replica.clock.now()
+    const now = this.#options.store.clock.now()
     if (now - this.#prunedAt < PRUNE_EVERY_MS) return
     this.#prunedAt = now
-    await this.#options.replica.events.prune(new Date(now - this.#options.config.retentionMs).toISOString())
+    await this.#options.store.events.prune(new Date(now - this.#options.config.retentionMs).toISOString())
   }
 }

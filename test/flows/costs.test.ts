@@ -9,7 +9,7 @@ import { FormData, request } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Message } from '../../src/schemas/message.js'
 import { FAST_LIMITS, TEST_KEY, type RunningGateway, startGateway, testConfig } from '../helpers/gateway.js'
-import { testStore } from '../helpers/stores.js'
+import { testDatabase } from '../helpers/stores.js'
 import { callsSince, described, mark, violations } from '../helpers/upstream-calls.js'
 import { WCL, WCL_MAILBOX, batchbookId, call, snappyId } from '../upstreams/snappy/e2e.js'
 
@@ -49,11 +49,11 @@ const sn = () => gw.sandbox!.snappy.simulator.store
 
 // The store is there for the change feed and webhook routes; it neither syncs nor delivers
 // (both are background work, not a request's), so every read here takes the upstream path.
-const store = testStore('sqlite')
+const store = testDatabase('sqlite')
 
 beforeAll(async () => {
   gw = await startGateway({
-    config: testConfig({ replica: store.config }),
+    config: testConfig({ store: store.config }),
     withSandbox: true,
     limits: FAST_LIMITS,
     sync: false,

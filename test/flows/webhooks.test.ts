@@ -11,7 +11,7 @@ import type { Message } from '../../src/schemas/message.js'
 import { type RunningGateway, SCOPED_KEY, startGateway, testConfig } from '../helpers/gateway.js'
 import { call } from '../helpers/messages.js'
 import { until, waitForSync } from '../helpers/replica.js'
-import { type TestStore, testStore } from '../helpers/stores.js'
+import { type TestDatabase, testDatabase } from '../helpers/stores.js'
 import { type WebhookReceiver, startWebhookReceiver } from '../helpers/webhook-receiver.js'
 import { request } from 'undici'
 
@@ -34,14 +34,14 @@ async function scoped<T>(method: string, url: string, body?: unknown): Promise<{
   return { status: res.statusCode, body: (text === '' ? undefined : JSON.parse(text)) as T }
 }
 
-let store: TestStore
+let store: TestDatabase
 let gw: RunningGateway
 let receiver: WebhookReceiver
 let scopedReceiver: WebhookReceiver
 
 beforeAll(async () => {
-  store = testStore('sqlite', { pollMs: { batchbook: 2_000, snappy: 2_000 } })
-  const config = testConfig({ replica: store.config })
+  store = testDatabase('sqlite', { pollMs: { batchbook: 2_000, snappy: 2_000 } })
+  const config = testConfig({ store: store.config })
   config.events.webhooks.allowPrivateNetworks = true
   gw = await startGateway({ config, withSandbox: true })
   receiver = await startWebhookReceiver(gw.app.clock)
@@ -207,7 +207,7 @@ describe('events and webhooks', () => {
   }, 30_000)
 
   it('answers an expired cursor with 410, and rotates a secret', async () => {
-    await gw.app.replica!.events.prune(new Date(Date.now() + 1000).toISOString())
+    await gw.app.store!.events.prune(new Date(Date.now() + 1000).toISOString())
     const expired = await call<{ code: string }>('GET', `${gw.url}/v1/events?cursor=${feedStart}`)
     expect(expired.status).toBe(410)
     expect(expired.body.code).toBe('cursor_expired')

@@ -19,7 +19,7 @@ import { DEFAULT_BATCHBOOK_LIMIT } from '../../src/upstreams/batchbook/wire.js'
 import { DEFAULT_SNAPPY_LIMIT, SNAPPY_API_PREFIX } from '../../src/upstreams/snappy/wire.js'
 import { TEST_KEY } from './gateway.js'
 import { REDIS_URL, testPrefix } from './redis.js'
-import type { TestStore } from './stores.js'
+import type { TestDatabase } from './stores.js'
 
 const TOKEN = 'simulated-batchbook-token'
 const SNAPPY_KEY = 'a'.repeat(64)
@@ -109,7 +109,7 @@ export function backfillOffsets(sim: BatchBookSimulator): number[] {
 /** The environment of a gateway process over these upstreams, with the test key and this store. */
 export function gatewayEnv(
   upstreams: SimulatedUpstreams,
-  store: TestStore,
+  store: TestDatabase,
   extra: Record<string, string> = {},
 ): Record<string, string> {
   return { ...store.env, SWITCHBOARD_CONFIG: upstreams.configFile, API_KEYS: `tester:${TEST_KEY}`, ...extra }
@@ -123,7 +123,7 @@ export function threeReplicas(): Record<string, string> {
 /** The configuration of an in-process gateway over these upstreams, with the test key and this store. */
 export function configOver(
   upstreams: SimulatedUpstreams,
-  store: TestStore,
+  store: TestDatabase,
   extra: Record<string, string> = {},
 ): Config {
   const loaded = loadConfig({ LOG_LEVEL: 'silent', ...gatewayEnv(upstreams, store, extra) })
@@ -131,7 +131,7 @@ export function configOver(
     ...loaded,
     port: 0,
     // The store as the test made it (its schema, its sync intervals).
-    replica: store.config,
+    store: store.config,
     // Test files share two cores: their event loops lag for reasons that are not the gateway's load.
     loadShedding: { maxEventLoopDelayMs: 0, maxEventLoopUtilization: 0 },
   }

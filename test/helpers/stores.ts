@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
-import type { ReplicaConfig } from '../../src/config.js'
+import type { StoreConfig } from '../../src/config.js'
 import { loadConfig } from '../../src/config.js'
 
 export const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
@@ -15,8 +15,8 @@ export const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgre
 export type StoreKind = 'sqlite' | 'postgres'
 export const STORE_KINDS: StoreKind[] = ['sqlite', 'postgres']
 
-export interface TestStore {
-  config: ReplicaConfig
+export interface TestDatabase {
+  config: StoreConfig
   /** Environment variables that give a spawned gateway the same store. */
   env: Record<string, string>
   /** Removes what the store left (the directory, or the schema). */
@@ -26,11 +26,11 @@ export interface TestStore {
 }
 
 /** A store of this kind, empty, with the replica on and the sync settings given. */
-export function testStore(kind: StoreKind, sync: Partial<ReplicaConfig['sync']> = {}): TestStore {
-  const base = loadConfig({ REPLICA: 'true' }).replica
+export function testDatabase(kind: StoreKind, sync: Partial<StoreConfig['sync']> = {}): TestDatabase {
+  const base = loadConfig({ REPLICA: 'true' }).store
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-replica-'))
   const schema = `t_${randomBytes(6).toString('hex')}`
-  const config: ReplicaConfig = {
+  const config: StoreConfig = {
     ...base,
     dataDir: dir,
     databaseUrl: kind === 'postgres' ? DATABASE_URL : null,

@@ -8,10 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { request } from 'undici'
 import { FAST_LIMITS, TEST_KEY, type RunningGateway, startGateway, testConfig } from '../helpers/gateway.js'
 import { until } from '../helpers/replica.js'
-import { type TestStore, testStore } from '../helpers/stores.js'
+import { type TestDatabase, testDatabase } from '../helpers/stores.js'
 
 let gw: RunningGateway
-let store: TestStore
+let store: TestDatabase
 const bb = () => gw.sandbox!.batchbook.simulator
 const creates = () => bb().stats.count('POST /service/communications.xml')
 
@@ -25,11 +25,11 @@ async function post(key: string) {
 }
 
 const row = (key: string) =>
-  gw.app.replica!.db.db.selectFrom('idempotency_keys').selectAll().where('key', 'like', `%|${key}`).executeTakeFirst()
+  gw.app.store!.db.db.selectFrom('idempotency_keys').selectAll().where('key', 'like', `%|${key}`).executeTakeFirst()
 
 beforeAll(async () => {
-  store = testStore('sqlite')
-  gw = await startGateway({ withSandbox: true, limits: FAST_LIMITS, config: testConfig({ replica: store.config }) })
+  store = testDatabase('sqlite')
+  gw = await startGateway({ withSandbox: true, limits: FAST_LIMITS, config: testConfig({ store: store.config }) })
 })
 afterAll(async () => {
   await gw.close()
@@ -52,7 +52,7 @@ describe('Idempotency-Key records in the store', () => {
     await until(async () => (await row('durable-2'))?.state === 'writing', 1_900, 'the mark', gw.clock)
     // The gateway that sent it "dies": its claim is now another (dead) process's.
     await gw.app
-      .replica!.db.db.updateTable('idempotency_keys')
+      .store!.db.db.updateTable('idempotency_keys')
       .set({ holder: 'a-process-gone|request' })
       .where('key', 'like', '%|durable-2')
       .execute()

@@ -12,17 +12,17 @@ import type { Message } from '../../src/schemas/message.js'
 import { type RunningGateway, startGateway, testConfig } from '../helpers/gateway.js'
 import { call } from '../helpers/messages.js'
 import { until } from '../helpers/replica.js'
-import { type TestStore, testStore } from '../helpers/stores.js'
+import { type TestDatabase, testDatabase } from '../helpers/stores.js'
 
 const BOUND_MS = 2_000
 const contact = (n: number) => encodeId('contact', { source: 'batchbook', connection: 'batchbook', parts: [String(n)] })
 
-let store: TestStore
+let store: TestDatabase
 let gw: RunningGateway
 
 beforeAll(async () => {
-  store = testStore('sqlite')
-  const config = testConfig({ replica: store.config })
+  store = testDatabase('sqlite')
+  const config = testConfig({ store: store.config })
   config.upstream.maxQueueWaitMs = BOUND_MS
   gw = await startGateway({ config, withSandbox: true, sync: false })
 })

@@ -18,18 +18,18 @@ import {
   gatewayEnv,
   startSimulatedUpstreams,
 } from '../helpers/simulated-upstreams.js'
-import { DATABASE_URL, type TestStore, testStore } from '../helpers/stores.js'
+import { DATABASE_URL, type TestDatabase, testDatabase } from '../helpers/stores.js'
 
 const LEASE_MS = 10_000
 const FAILOVER_MS = 5_000
 let upstreams: SimulatedUpstreams
-let store: TestStore
+let store: TestDatabase
 let gateways: GatewayProcess[] = []
 
 beforeAll(async () => {
   // Pages of 10 at one a second: a backfill of about forty seconds, long enough to be cut.
   upstreams = await startSimulatedUpstreams({ volume: { communications: 360 }, maxPageSize: 10 })
-  store = testStore('postgres')
+  store = testDatabase('postgres')
 }, 30_000)
 afterAll(async () => {
   await Promise.all(gateways.map((g) => g.stop('SIGKILL')))

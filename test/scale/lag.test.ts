@@ -13,7 +13,7 @@ import { encodeId } from '../../src/ids.js'
 import { TEST_KEY } from '../helpers/gateway.js'
 import { type GatewayProcess, spawnGateway } from '../helpers/processes.js'
 import { type SimulatedUpstreams, startSimulatedUpstreams } from '../helpers/simulated-upstreams.js'
-import { testStore } from '../helpers/stores.js'
+import { testDatabase } from '../helpers/stores.js'
 
 /** How long the load lasts (the measurement in the README ran 100 s). */
 const RUN_MS = Number(process.env.LAG_RUN_MS ?? 30_000)
@@ -21,7 +21,7 @@ const RUN_MS = Number(process.env.LAG_RUN_MS ?? 30_000)
 let upstreams: SimulatedUpstreams
 let gateway: GatewayProcess
 let url: string
-const store = testStore('sqlite')
+const store = testDatabase('sqlite')
 
 beforeAll(async () => {
   upstreams = await startSimulatedUpstreams({ snappy: true })

@@ -16,17 +16,17 @@ import {
   startSimulatedUpstreams,
   threeReplicas,
 } from '../helpers/simulated-upstreams.js'
-import { DATABASE_URL, type TestStore, testStore } from '../helpers/stores.js'
+import { DATABASE_URL, type TestDatabase, testDatabase } from '../helpers/stores.js'
 
 const COMMUNICATIONS = 100
 let upstreams: SimulatedUpstreams
-let store: TestStore
+let store: TestDatabase
 let gateways: GatewayProcess[] = []
 let urls: string[] = []
 
 beforeAll(async () => {
   upstreams = await startSimulatedUpstreams({ volume: { communications: COMMUNICATIONS, tickets: 40 }, snappy: true })
-  store = testStore('postgres')
+  store = testDatabase('postgres')
   const env = gatewayEnv(upstreams, store, threeReplicas())
   gateways = [1, 2, 3].map(() => spawnGateway(env))
   urls = await Promise.all(gateways.map((g) => g.url))

@@ -12,11 +12,11 @@ import {
   gatewayEnv,
   startSimulatedUpstreams,
 } from '../helpers/simulated-upstreams.js'
-import { testStore } from '../helpers/stores.js'
+import { testDatabase } from '../helpers/stores.js'
 
 const COMMUNICATIONS = 150
 let upstreams: SimulatedUpstreams
-const store = testStore('sqlite')
+const store = testDatabase('sqlite')
 
 beforeAll(async () => {
   // An upstream that ignores `limit` (pages of 10): fifteen pages, a backfill long enough to cut.

@@ -18,10 +18,10 @@ import {
   gatewayEnv,
   startSimulatedUpstreams,
 } from '../helpers/simulated-upstreams.js'
-import { type TestStore, testStore } from '../helpers/stores.js'
+import { type TestDatabase, testDatabase } from '../helpers/stores.js'
 
 let upstreams: SimulatedUpstreams
-let store: TestStore
+let store: TestDatabase
 const running: GatewayProcess[] = []
 
 beforeAll(async () => {
@@ -31,7 +31,7 @@ beforeAll(async () => {
     limits: { batchbook: { max: 4, windowMs: 1_000 } },
     maxPageSize: 10,
   })
-  store = testStore('sqlite')
+  store = testDatabase('sqlite')
 })
 afterAll(async () => {
   await Promise.all(running.map((g) => g.stop('SIGKILL')))

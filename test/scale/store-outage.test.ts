@@ -14,7 +14,7 @@ import { type GatewayProcess, spawnGateway } from '../helpers/processes.js'
 import { until, waitForSync } from '../helpers/replica.js'
 import { REDIS_URL, testPrefix } from '../helpers/redis.js'
 import { type SimulatedUpstreams, gatewayEnv, startSimulatedUpstreams } from '../helpers/simulated-upstreams.js'
-import { testStore } from '../helpers/stores.js'
+import { testDatabase } from '../helpers/stores.js'
 import { type TcpProxy, startTcpProxy } from '../helpers/tcp-proxy.js'
 import { type WebhookReceiver, startWebhookReceiver } from '../helpers/webhook-receiver.js'
 
@@ -28,7 +28,7 @@ let upstreams: SimulatedUpstreams
 let receiver: WebhookReceiver
 let gateways: GatewayProcess[] = []
 let urls: string[] = []
-const store = testStore('postgres')
+const store = testDatabase('postgres')
 
 beforeAll(async () => {
   postgres = await startOwnPostgres()

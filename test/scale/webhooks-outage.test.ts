@@ -8,14 +8,14 @@ import { call } from '../helpers/messages.js'
 import { type GatewayProcess, spawnGateway } from '../helpers/processes.js'
 import { until, waitForSync } from '../helpers/replica.js'
 import { type SimulatedUpstreams, gatewayEnv, startSimulatedUpstreams } from '../helpers/simulated-upstreams.js'
-import { testStore } from '../helpers/stores.js'
+import { testDatabase } from '../helpers/stores.js'
 import { type WebhookReceiver, startWebhookReceiver } from '../helpers/webhook-receiver.js'
 
 type Feed = { data: Array<{ id: string; data: { object: { id: string } } }>; nextCursor: string }
 
 const POLL_MS = 1_000
 let upstreams: SimulatedUpstreams
-const store = testStore('sqlite')
+const store = testDatabase('sqlite')
 let receiver: WebhookReceiver
 let env: Record<string, string>
 let gateway: GatewayProcess

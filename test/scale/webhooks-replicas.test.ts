@@ -13,20 +13,20 @@ import {
   startSimulatedUpstreams,
   threeReplicas,
 } from '../helpers/simulated-upstreams.js'
-import { type TestStore, testStore } from '../helpers/stores.js'
+import { type TestDatabase, testDatabase } from '../helpers/stores.js'
 import { type WebhookReceiver, startWebhookReceiver } from '../helpers/webhook-receiver.js'
 
 type Feed = { data: Array<{ id: string }>; nextCursor: string; hasMore: boolean }
 
 let upstreams: SimulatedUpstreams
-let store: TestStore
+let store: TestDatabase
 let receiver: WebhookReceiver
 let gateways: GatewayProcess[] = []
 let urls: string[] = []
 
 beforeAll(async () => {
   upstreams = await startSimulatedUpstreams({ volume: { communications: 100 } })
-  store = testStore('postgres')
+  store = testDatabase('postgres')
   receiver = await startWebhookReceiver()
   const env = gatewayEnv(upstreams, store, {
     ...threeReplicas(),

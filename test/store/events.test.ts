@@ -5,22 +5,22 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { appendEvents } from '../../src/store/events.js'
-import { type Replica, openReplica } from '../../src/store/index.js'
+import { type Store, openStore } from '../../src/store/index.js'
 import { retryDelay } from '../../src/webhooks/delivery.js'
-import { STORE_KINDS, type TestStore, testStore } from '../helpers/stores.js'
+import { STORE_KINDS, type TestDatabase, testDatabase } from '../helpers/stores.js'
 
 describe.each(STORE_KINDS)('the event log on %s', (kind) => {
-  let store: TestStore
-  let replica: Replica
-  let other: Replica
+  let database: TestDatabase
+  let store: Store
+  let other: Store
 
   beforeAll(async () => {
-    store = testStore(kind)
-    replica = await openReplica(store.config)
-    // A second connection pool on the same store, as another replica has.
-    other = kind === 'postgres' ? await openReplica(store.config) : replica
+    database = testDatabase(kind)
+    store = await openStore(database.config)
+    // A second connection pool on the same database, as another replica has.
+    other = kind === 'postgres' ? await openStore(database.config) : store
     for (const id of ['we_aaaaaaaaaaaaaaaa', 'we_bbbbbbbbbbbbbbbb']) {
-      await replica.webhooks.create({
+      await store.webhooks.create({
         id,
         keyName: id === 'we_aaaaaaaaaaaaaaaa' ? 'all' : 'help-only',
         url: 'https://hooks.example.com/',
@@ -30,8 +30,8 @@ describe.each(STORE_KINDS)('the event log on %s', (kind) => {
         secret: 'whsec_c2VjcmV0c2VjcmV0c2VjcmV0',
       })
     }
-    await replica.db.db.transaction().execute(async (trx) => {
-      await appendEvents(trx, replica.db, [
+    await store.db.db.transaction().execute(async (trx) => {
+      await appendEvents(trx, store.db, [
         { type: 'message.created', connection: 'crm', recordId: 'msg_1', origin: 'sync', object: { id: 'msg_1' } },
         {
           type: 'message.updated',
@@ -52,20 +52,20 @@ describe.each(STORE_KINDS)('the event log on %s', (kind) => {
     })
   })
   afterAll(async () => {
-    if (other !== replica) await other.close()
-    await replica.close()
-    await store.drop()
+    if (other !== store) await other.close()
+    await store.close()
+    await database.drop()
   })
 
   it('lists events in the order they were recorded, resumable after any of them', async () => {
-    const all = await replica.events.list({ afterSeq: 0, connections: ['crm', 'help'], keyName: 'all', limit: 10 })
+    const all = await store.events.list({ afterSeq: 0, connections: ['crm', 'help'], keyName: 'all', limit: 10 })
     expect(all.map((e) => e.event.type)).toEqual([
       'message.created',
       'message.updated',
       'conversation.created',
       'message.created',
     ])
-    const rest = await replica.events.list({
+    const rest = await store.events.list({
       afterSeq: all[1]?.seq ?? 0,
       connections: ['crm', 'help'],
       keyName: 'all',
@@ -75,11 +75,11 @@ describe.each(STORE_KINDS)('the event log on %s', (kind) => {
   })
 
   it('shows only the connections asked for, and types asked for', async () => {
-    const help = await replica.events.list({ afterSeq: 0, connections: ['help'], keyName: 'help-only', limit: 10 })
+    const help = await store.events.list({ afterSeq: 0, connections: ['help'], keyName: 'help-only', limit: 10 })
     expect(help.map((e) => e.event.connection)).toEqual(['help'])
-    const none = await replica.events.list({ afterSeq: 0, connections: [], keyName: 'nobody', limit: 10 })
+    const none = await store.events.list({ afterSeq: 0, connections: [], keyName: 'nobody', limit: 10 })
     expect(none).toEqual([])
-    const typed = await replica.events.list({
+    const typed = await store.events.list({
       afterSeq: 0,
       connections: ['crm', 'help'],
       keyName: 'all',
@@ -90,13 +90,13 @@ describe.each(STORE_KINDS)('the event log on %s', (kind) => {
   })
 
   it('queues a delivery per endpoint that wants the event', async () => {
-    const stats = await replica.webhooks.stats()
+    const stats = await store.webhooks.stats()
     // Four events for the endpoint of every connection, one for the Snappy-only one.
     expect(stats.pending).toBe(5)
   })
 
   it('lets two replicas claim different deliveries, and a record’s one at a time, oldest first', async () => {
-    const [a, b] = await Promise.all([replica.webhooks.claim('a', 10, 60_000), other.webhooks.claim('b', 10, 60_000)])
+    const [a, b] = await Promise.all([store.webhooks.claim('a', 10, 60_000), other.webhooks.claim('b', 10, 60_000)])
     const claimed = [...a, ...b]
     const ids = claimed.map((d) => d.id)
     expect(new Set(ids).size).toBe(ids.length)
@@ -105,11 +105,11 @@ describe.each(STORE_KINDS)('the event log on %s', (kind) => {
     expect(msg1.map((d) => d.event.type)).toEqual(['message.created'])
     expect(claimed).toHaveLength(4)
     // Claimed ones are leased: nothing more to claim now.
-    expect(await replica.webhooks.claim('c', 10, 60_000)).toEqual([])
+    expect(await store.webhooks.claim('c', 10, 60_000)).toEqual([])
 
     const first = msg1[0]
     if (first === undefined) throw new Error('no claim')
-    await replica.webhooks.settle(
+    await store.webhooks.settle(
       first,
       {
         attemptedAt: new Date().toISOString(),
@@ -120,39 +120,39 @@ describe.each(STORE_KINDS)('the event log on %s', (kind) => {
       },
       { status: 'pending', retryAt: Date.now() - 1 },
     )
-    const retried = await replica.webhooks.claim('c', 10, 60_000)
+    const retried = await store.webhooks.claim('c', 10, 60_000)
     expect(retried.map((d) => [d.event.type, d.attempts])).toEqual([['message.created', 1]])
-    await replica.webhooks.settle(
+    await store.webhooks.settle(
       retried[0] as (typeof retried)[number],
       { attemptedAt: new Date().toISOString(), statusCode: 204, error: null, durationMs: 3, succeeded: true },
       { status: 'succeeded' },
     )
-    const next = await replica.webhooks.claim('c', 10, 60_000)
+    const next = await store.webhooks.claim('c', 10, 60_000)
     expect(next.map((d) => d.event.type)).toEqual(['message.updated'])
-    const attempts = await replica.webhooks.attempts('we_aaaaaaaaaaaaaaaa', null, 10)
+    const attempts = await store.webhooks.attempts('we_aaaaaaaaaaaaaaaa', null, 10)
     expect(attempts.map((x) => x.succeeded)).toEqual([true, false])
   })
 
   it('disables an endpoint that gave up, and says so with an event for its key', async () => {
-    await replica.db.db
+    await store.db.db
       .transaction()
       .execute((trx) =>
-        appendEvents(trx, replica.db, [
+        appendEvents(trx, store.db, [
           { type: 'message.created', connection: 'crm', recordId: 'msg_9', origin: 'sync', object: { id: 'msg_9' } },
         ]),
       )
-    const claim = (await replica.webhooks.claim('d', 10, 60_000)).find(
+    const claim = (await store.webhooks.claim('d', 10, 60_000)).find(
       (d) => (d.event.data.object as { id: string }).id === 'msg_9',
     )
     if (claim === undefined) throw new Error('nothing to claim')
-    await replica.webhooks.settle(
+    await store.webhooks.settle(
       claim,
       { attemptedAt: new Date().toISOString(), statusCode: null, error: 'refused', durationMs: 1, succeeded: false },
       { status: 'failed', reason: 'deliveries failed for 3 days' },
     )
-    const endpoint = await replica.webhooks.get(claim.endpoint.id, claim.endpoint.keyName)
+    const endpoint = await store.webhooks.get(claim.endpoint.id, claim.endpoint.keyName)
     expect(endpoint?.status).toBe('disabled')
-    const events = await replica.events.list({
+    const events = await store.events.list({
       afterSeq: 0,
       connections: [],
       keyName: claim.endpoint.keyName,
@@ -162,10 +162,10 @@ describe.each(STORE_KINDS)('the event log on %s', (kind) => {
   })
 
   it('forgets events past retention, and says from where', async () => {
-    const latest = await replica.events.latestSeq()
-    await replica.events.prune(new Date(Date.now() + 1_000).toISOString())
-    expect(await replica.events.prunedThrough()).toBe(latest)
-    expect(await replica.events.list({ afterSeq: 0, connections: ['crm', 'help'], keyName: 'all', limit: 10 })).toEqual(
+    const latest = await store.events.latestSeq()
+    await store.events.prune(new Date(Date.now() + 1_000).toISOString())
+    expect(await store.events.prunedThrough()).toBe(latest)
+    expect(await store.events.list({ afterSeq: 0, connections: ['crm', 'help'], keyName: 'all', limit: 10 })).toEqual(
       [],
     )
   })

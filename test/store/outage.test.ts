@@ -14,7 +14,7 @@ import { type RunningGateway, startGateway } from '../helpers/gateway.js'
 import { call } from '../helpers/messages.js'
 import { until, waitForSync } from '../helpers/replica.js'
 import { type SimulatedUpstreams, configOver, startSimulatedUpstreams } from '../helpers/simulated-upstreams.js'
-import { DATABASE_URL, type TestStore, testStore } from '../helpers/stores.js'
+import { DATABASE_URL, type TestDatabase, testDatabase } from '../helpers/stores.js'
 import { type TcpProxy, startTcpProxy } from '../helpers/tcp-proxy.js'
 import { type WebhookReceiver, startWebhookReceiver } from '../helpers/webhook-receiver.js'
 
@@ -25,7 +25,7 @@ const ANSWER_WITHIN_MS = STORE_TIMEOUT_MS + 3_000
 const LIMITS = { batchbook: { max: 50, windowMs: 1_000 } }
 
 let upstreams: SimulatedUpstreams | undefined
-let store: TestStore | undefined
+let store: TestDatabase | undefined
 let proxy: TcpProxy | undefined
 let gateway: RunningGateway | undefined
 let receiver: WebhookReceiver | undefined
@@ -43,14 +43,14 @@ afterEach(async () => {
 /** A gateway whose PostgreSQL is reached through the proxy. */
 async function start(): Promise<{ gw: RunningGateway; config: Config }> {
   upstreams ??= await startSimulatedUpstreams({ limits: LIMITS })
-  store ??= testStore('postgres', { pollMs: { batchbook: 500, snappy: 60_000 } })
+  store ??= testDatabase('postgres', { pollMs: { batchbook: 500, snappy: 60_000 } })
   proxy ??= await startTcpProxy({ host: '127.0.0.1', port: Number(new URL(DATABASE_URL).port || 5432) })
   const url = new URL(DATABASE_URL)
   url.port = String(proxy.port)
   const base = configOver(upstreams, store)
   const config: Config = {
     ...base,
-    replica: { ...base.replica, databaseUrl: url.toString(), statementTimeoutMs: STORE_TIMEOUT_MS },
+    store: { ...base.store, databaseUrl: url.toString(), statementTimeoutMs: STORE_TIMEOUT_MS },
     events: { ...base.events, webhooks: { ...base.events.webhooks, allowPrivateNetworks: true } },
   }
   gateway = await startGateway({ config })

@@ -1,14 +1,14 @@
 /**
- * The replica's store, the same behaviours on the embedded SQLite file and on PostgreSQL:
+ * The replica's database, the same behaviours on the embedded SQLite file and on PostgreSQL:
  * messages (keyset timeline, filters, full-text search, contacts, sweeps), conversations
  * (queues), the directory, sync states and the leases that pick one syncer.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { encodeId } from '../../src/ids.js'
-import { type Replica, openReplica } from '../../src/store/index.js'
+import { type Store, openStore } from '../../src/store/index.js'
 import type { Conversation } from '../../src/schemas/conversation.js'
 import type { Message } from '../../src/schemas/message.js'
-import { STORE_KINDS, type TestStore, testStore } from '../helpers/stores.js'
+import { STORE_KINDS, type TestDatabase, testDatabase } from '../helpers/stores.js'
 
 const contact = (n: number) => encodeId('contact', { source: 'snappy', connection: 'help', parts: [String(n)] })
 const conv = (n: number) => encodeId('conversation', { source: 'snappy', connection: 'help', parts: [String(n)] })
@@ -63,27 +63,27 @@ function conversation(n: number, lastReplyAt: string | null, overrides: Partial<
   }
 }
 
-describe.each(STORE_KINDS)('the replica store on %s', (kind) => {
-  let store: TestStore
-  let replica: Replica
+describe.each(STORE_KINDS)('the replica database on %s', (kind) => {
+  let database: TestDatabase
+  let store: Store
 
   beforeAll(async () => {
-    store = testStore(kind)
-    replica = await openReplica(store.config)
+    database = testDatabase(kind)
+    store = await openStore(database.config)
   })
   afterAll(async () => {
-    await replica.close()
-    await store.drop()
+    await store.close()
+    await database.drop()
   })
 
-  it('migrates once: opening the same store again finds the schema in place', async () => {
-    const again = await openReplica(store.config)
+  it('migrates once: opening the same database again finds the schema in place', async () => {
+    const again = await openStore(database.config)
     await again.close()
   })
 
   describe('messages', () => {
     beforeAll(async () => {
-      await replica.messages.upsert(
+      await store.messages.upsert(
         Array.from({ length: 30 }, (_, i) => message(i)),
         false,
       )
@@ -93,7 +93,7 @@ describe.each(STORE_KINDS)('the replica store on %s', (kind) => {
       const seen: string[] = []
       let after = null
       for (;;) {
-        const rows = await replica.messages.list({ connections: ['crm'], filters: {}, after, limit: 7 })
+        const rows = await store.messages.list({ connections: ['crm'], filters: {}, after, limit: 7 })
         const page = rows.slice(0, 7)
         seen.push(...page.map((m) => m.remoteId))
         if (rows.length <= 7) break
@@ -105,13 +105,13 @@ describe.each(STORE_KINDS)('the replica store on %s', (kind) => {
 
     it('orders messages sent at the same instant by id, so a page boundary between them skips none', async () => {
       const same = '2025-06-01T00:00:00.000Z'
-      await replica.messages.upsert(
+      await store.messages.upsert(
         [1, 2, 3].map((n) => message(1000 + n, { connection: 'tie', sentAt: same })),
         false,
       )
-      const first = await replica.messages.list({ connections: ['tie'], filters: {}, after: null, limit: 2 })
+      const first = await store.messages.list({ connections: ['tie'], filters: {}, after: null, limit: 2 })
       const last = first[1] as Message
-      const rest = await replica.messages.list({
+      const rest = await store.messages.list({
         connections: ['tie'],
         filters: {},
         after: { sentAt: last.sentAt, id: last.id },
@@ -122,7 +122,7 @@ describe.each(STORE_KINDS)('the replica store on %s', (kind) => {
     })
 
     it('finds messages by the words of their subject and body', async () => {
-      await replica.messages.upsert(
+      await store.messages.upsert(
         [
           message(500, {
             connection: 'fts',
@@ -132,14 +132,14 @@ describe.each(STORE_KINDS)('the replica store on %s', (kind) => {
         ],
         false,
       )
-      const hit = await replica.messages.list({
+      const hit = await store.messages.list({
         connections: ['fts'],
         filters: { q: 'overdue café' },
         after: null,
         limit: 10,
       })
       expect(hit.map((m) => m.remoteId)).toEqual(['500'])
-      const miss = await replica.messages.list({
+      const miss = await store.messages.list({
         connections: ['fts'],
         filters: { q: 'refund' },
         after: null,
@@ -149,7 +149,7 @@ describe.each(STORE_KINDS)('the replica store on %s', (kind) => {
     })
 
     it('treats search operators as words', async () => {
-      const rows = await replica.messages.list({
+      const rows = await store.messages.list({
         connections: ['fts'],
         filters: { q: 'Invoice OR "NEAR(' },
         after: null,
@@ -159,18 +159,18 @@ describe.each(STORE_KINDS)('the replica store on %s', (kind) => {
     })
 
     it('filters by kind and by creation and update time', async () => {
-      await replica.messages.upsert(
+      await store.messages.upsert(
         [message(600, { connection: 'filters', kind: 'phone' }), message(601, { connection: 'filters' })],
         false,
       )
-      const phones = await replica.messages.list({
+      const phones = await store.messages.list({
         connections: ['filters'],
         filters: { kind: 'phone' },
         after: null,
         limit: 10,
       })
       expect(phones.map((m) => m.remoteId)).toEqual(['600'])
-      const later = await replica.messages.list({
+      const later = await store.messages.list({
         connections: ['filters'],
         filters: { createdSince: message(601).createdAt },
         after: null,
@@ -187,9 +187,9 @@ describe.each(STORE_KINDS)('the replica store on %s', (kind) => {
         contactId: contact(7),
         kind: 'contact' as const,
       }
-      await replica.messages.upsert([message(700, { connection: 'contacts', participants: [participant] })], true)
-      await replica.messages.upsert([message(701, { connection: 'contacts' })], true)
-      const rows = await replica.messages.list({
+      await store.messages.upsert([message(700, { connection: 'contacts', participants: [participant] })], true)
+      await store.messages.upsert([message(701, { connection: 'contacts' })], true)
+      const rows = await store.messages.list({
         connections: ['contacts'],
         filters: { contactId: contact(7) },
         after: null,
@@ -211,20 +211,20 @@ describe.each(STORE_KINDS)('the replica store on %s', (kind) => {
         connection: 'contact-search',
         participants: [participant],
       })
-      await replica.messages.upsert(
+      await store.messages.upsert(
         [710, 711, 712].map((n) => message(n, subject(n))),
         true,
       )
-      await replica.messages.upsert([message(713, { connection: 'contact-search', subject: 'Walnut 713' })], true)
+      await store.messages.upsert([message(713, { connection: 'contact-search', subject: 'Walnut 713' })], true)
       const query = {
         connections: ['contact-search'],
         filters: { contactId: contact(9), q: 'walnut', createdSince: message(711).createdAt },
         limit: 1,
       }
-      const first = await replica.messages.list({ ...query, after: null })
+      const first = await store.messages.list({ ...query, after: null })
       expect(first.map((m) => m.remoteId)).toEqual(['712', '711'])
       const key = { sentAt: new Date(message(712).sentAt).toISOString(), id: message(712, subject(712)).id }
-      const next = await replica.messages.list({ ...query, after: key })
+      const next = await store.messages.list({ ...query, after: key })
       expect(next.map((m) => m.remoteId)).toEqual(['711'])
     })
 
@@ -236,40 +236,36 @@ describe.each(STORE_KINDS)('the replica store on %s', (kind) => {
         contactId: contact(8),
         kind: 'contact' as const,
       }
-      await replica.messages.upsert([message(800, { connection: 'keep', participants: [participant] })], true)
-      await replica.messages.upsert([message(800, { connection: 'keep' })], false)
-      const stored = await replica.messages.get(message(800, { connection: 'keep' }).id)
+      await store.messages.upsert([message(800, { connection: 'keep', participants: [participant] })], true)
+      await store.messages.upsert([message(800, { connection: 'keep' })], false)
+      const stored = await store.messages.get(message(800, { connection: 'keep' }).id)
       expect(stored?.message.participants).toEqual([participant])
       expect(stored?.participantsLoaded).toBe(true)
     })
 
     it('reads participants again once the record changed', async () => {
-      await replica.messages.upsert([message(801, { connection: 'keep' })], true)
-      await replica.messages.upsert(
-        [message(801, { connection: 'keep', updatedAt: '2027-01-01T00:00:00.000Z' })],
-        false,
-      )
-      const pending = await replica.messages.pendingParticipants('keep', 10)
+      await store.messages.upsert([message(801, { connection: 'keep' })], true)
+      await store.messages.upsert([message(801, { connection: 'keep', updatedAt: '2027-01-01T00:00:00.000Z' })], false)
+      const pending = await store.messages.pendingParticipants('keep', 10)
       expect(pending.map((m) => m.remoteId)).toEqual(['801'])
     })
 
     it('finds a changed subject by its new words only', async () => {
-      await replica.messages.upsert([message(900, { connection: 'edit', subject: 'alpha' })], false)
-      await replica.messages.upsert([message(900, { connection: 'edit', subject: 'omega' })], false)
-      const find = (q: string) =>
-        replica.messages.list({ connections: ['edit'], filters: { q }, after: null, limit: 10 })
+      await store.messages.upsert([message(900, { connection: 'edit', subject: 'alpha' })], false)
+      await store.messages.upsert([message(900, { connection: 'edit', subject: 'omega' })], false)
+      const find = (q: string) => store.messages.list({ connections: ['edit'], filters: { q }, after: null, limit: 10 })
       expect(await find('alpha')).toEqual([])
       expect((await find('omega')).length).toBe(1)
     })
 
     it('sweeps the messages no pass saw since a point in time', async () => {
-      await replica.messages.upsert([message(950, { connection: 'sweep' })], false)
+      await store.messages.upsert([message(950, { connection: 'sweep' })], false)
       await new Promise((r) => setTimeout(r, 5))
       const since = new Date().toISOString()
       await new Promise((r) => setTimeout(r, 5))
-      await replica.messages.upsert([message(951, { connection: 'sweep' })], false)
-      expect(await replica.messages.removeUnseen('sweep', since, null)).toBe(1)
-      expect(await replica.messages.count('sweep')).toBe(1)
+      await store.messages.upsert([message(951, { connection: 'sweep' })], false)
+      expect(await store.messages.removeUnseen('sweep', since, null)).toBe(1)
+      expect(await store.messages.count('sweep')).toBe(1)
     })
 
     it('never stores the upstream record or warnings', async () => {
@@ -277,8 +273,8 @@ describe.each(STORE_KINDS)('the replica store on %s', (kind) => {
         ...message(990, { connection: 'clean' }),
         remote: { format: 'xml' as const, data: { token: 'x' } },
       }
-      await replica.messages.upsert([withRemote], true)
-      const stored = await replica.messages.get(withRemote.id)
+      await store.messages.upsert([withRemote], true)
+      const stored = await store.messages.get(withRemote.id)
       expect(stored?.message).not.toHaveProperty('remote')
     })
   })
@@ -291,10 +287,10 @@ describe.each(STORE_KINDS)('the replica store on %s', (kind) => {
         [2, 1],
         [3, 3],
       ] as const) {
-        await replica.conversations.upsert(conversation(n, at(h)), { account: '1', queues: ['waiting'] })
+        await store.conversations.upsert(conversation(n, at(h)), { account: '1', queues: ['waiting'] })
       }
-      await replica.conversations.upsert(conversation(4, at(0)), { account: '1', queues: [] })
-      const first = await replica.conversations.listQueue({
+      await store.conversations.upsert(conversation(4, at(0)), { account: '1', queues: [] })
+      const first = await store.conversations.listQueue({
         connections: ['help'],
         queue: 'waiting',
         after: null,
@@ -302,7 +298,7 @@ describe.each(STORE_KINDS)('the replica store on %s', (kind) => {
       })
       expect(first.map((c) => c.remoteId)).toEqual(['2', '3', '1'])
       const last = first[1] as Conversation
-      const rest = await replica.conversations.listQueue({
+      const rest = await store.conversations.listQueue({
         connections: ['help'],
         queue: 'waiting',
         after: { lastReplyAt: last.lastReplyAt as string, id: last.id },
@@ -312,7 +308,7 @@ describe.each(STORE_KINDS)('the replica store on %s', (kind) => {
     })
 
     it('narrows a queue to a mailbox', async () => {
-      const rows = await replica.conversations.listQueue({
+      const rows = await store.conversations.listQueue({
         connections: ['help'],
         queue: 'waiting',
         mailbox: conversation(1, null).mailboxId,
@@ -323,32 +319,32 @@ describe.each(STORE_KINDS)('the replica store on %s', (kind) => {
     })
 
     it('knows which conversations need their notes read', async () => {
-      const due = await replica.conversations.dueForNotes('help')
+      const due = await store.conversations.dueForNotes('help')
       expect(due).toBeDefined()
       const c = due as Conversation
-      await replica.conversations.notesRead(c.id, `${c.updatedAt}|${c.lastReplyAt ?? ''}`)
-      const next = await replica.conversations.dueForNotes('help')
+      await store.conversations.notesRead(c.id, `${c.updatedAt}|${c.lastReplyAt ?? ''}`)
+      const next = await store.conversations.dueForNotes('help')
       expect(next?.id).not.toBe(c.id)
     })
   })
 
   it('replaces a part of the directory whole, in upstream order', async () => {
-    await replica.directory.replace('help', 'mailbox', '1', [{ id: 'b' }, { id: 'a' }])
-    await replica.directory.replace('help', 'mailbox', '1', [{ id: 'c' }, { id: 'a' }])
-    expect(await replica.directory.list('help', 'mailbox', '1')).toEqual([{ id: 'c' }, { id: 'a' }])
-    expect(await replica.directory.list('help', 'mailbox', '2')).toEqual([])
+    await store.directory.replace('help', 'mailbox', '1', [{ id: 'b' }, { id: 'a' }])
+    await store.directory.replace('help', 'mailbox', '1', [{ id: 'c' }, { id: 'a' }])
+    expect(await store.directory.list('help', 'mailbox', '1')).toEqual([{ id: 'c' }, { id: 'a' }])
+    expect(await store.directory.list('help', 'mailbox', '2')).toEqual([])
   })
 
   it('lists a staff member in every account that has them', async () => {
-    await replica.directory.replace('help', 'staff', '1', [{ id: 'stf_same' }])
-    await replica.directory.replace('help', 'staff', '2', [{ id: 'stf_same' }])
-    expect(await replica.directory.list('help', 'staff', '1')).toEqual([{ id: 'stf_same' }])
-    expect(await replica.directory.list('help', 'staff', '2')).toEqual([{ id: 'stf_same' }])
+    await store.directory.replace('help', 'staff', '1', [{ id: 'stf_same' }])
+    await store.directory.replace('help', 'staff', '2', [{ id: 'stf_same' }])
+    expect(await store.directory.list('help', 'staff', '1')).toEqual([{ id: 'stf_same' }])
+    expect(await store.directory.list('help', 'staff', '2')).toEqual([{ id: 'stf_same' }])
   })
 
   it('announces participants read again after a change, not those read the first time', async () => {
     const events = async (id: string) =>
-      (await replica.db.db.selectFrom('events').select('type').where('record_id', '=', id).execute()).map((e) => e.type)
+      (await store.db.db.selectFrom('events').select('type').where('record_id', '=', id).execute()).map((e) => e.type)
     const listed = message(9001, { connection: 'fill' })
     const someone = {
       role: 'to' as const,
@@ -358,15 +354,15 @@ describe.each(STORE_KINDS)('the replica store on %s', (kind) => {
       kind: 'contact' as const,
     }
     // Backfilled from a list page (no participants there), then changed outside before the fill.
-    await replica.messages.upsert([listed], false, null)
+    await store.messages.upsert([listed], false, null)
     const edited = { ...listed, subject: 'Edited', updatedAt: new Date(Date.UTC(2026, 1, 1)).toISOString() }
-    await replica.messages.upsert([edited], false, 'sync')
-    await replica.messages.setParticipants(listed.id, [someone], 'sync')
+    await store.messages.upsert([edited], false, 'sync')
+    await store.messages.setParticipants(listed.id, [someone], 'sync')
     expect(await events(listed.id)).toEqual(['message.updated'])
     // Known now: changed again, and its participants read again and different, they are news.
     const again = { ...edited, subject: 'Again', updatedAt: new Date(Date.UTC(2026, 1, 2)).toISOString() }
-    await replica.messages.upsert([again], false, 'sync')
-    await replica.messages.setParticipants(
+    await store.messages.upsert([again], false, 'sync')
+    await store.messages.setParticipants(
       listed.id,
       [someone, { ...someone, name: 'Bo', address: 'bo@example.com' }],
       'sync',
@@ -388,46 +384,46 @@ describe.each(STORE_KINDS)('the replica store on %s', (kind) => {
       calls: 12_345_678_901,
       upstream: 'batchbook https://acme.batchbook.com',
     }
-    await replica.states.put(state)
-    expect(await replica.states.get('crm')).toEqual(state)
+    await store.states.put(state)
+    expect(await store.states.get('crm')).toEqual(state)
   })
 
   it('gives a connection’s lease to one holder until it expires', async () => {
-    expect(await replica.leases.acquire('crm', 'a', 200)).toBe(true)
-    expect(await replica.leases.acquire('crm', 'b', 200)).toBe(false)
-    expect(await replica.leases.acquire('crm', 'a', 200)).toBe(true)
+    expect(await store.leases.acquire('crm', 'a', 200)).toBe(true)
+    expect(await store.leases.acquire('crm', 'b', 200)).toBe(false)
+    expect(await store.leases.acquire('crm', 'a', 200)).toBe(true)
     await new Promise((r) => setTimeout(r, 250))
-    expect(await replica.leases.acquire('crm', 'b', 200)).toBe(true)
-    await replica.leases.release('crm', 'b')
-    expect(await replica.leases.holder('crm')).toBeNull()
+    expect(await store.leases.acquire('crm', 'b', 200)).toBe(true)
+    await store.leases.release('crm', 'b')
+    expect(await store.leases.holder('crm')).toBeNull()
   })
 
   it('lets the only gateway take its dead predecessor’s lease at once', async () => {
-    expect(await replica.leases.acquire('crm', 'before-restart', 60_000)).toBe(true)
-    expect(await replica.leases.acquire('crm', 'after-restart', 60_000)).toBe(false)
-    expect(await replica.leases.acquire('crm', 'after-restart', 60_000, true)).toBe(true)
-    expect(await replica.leases.holder('crm')).toBe('after-restart')
+    expect(await store.leases.acquire('crm', 'before-restart', 60_000)).toBe(true)
+    expect(await store.leases.acquire('crm', 'after-restart', 60_000)).toBe(false)
+    expect(await store.leases.acquire('crm', 'after-restart', 60_000, true)).toBe(true)
+    expect(await store.leases.holder('crm')).toBe('after-restart')
   })
 
   it('replaces the list of accounts again and again (the directory refresh)', async () => {
     for (let pass = 0; pass < 3; pass++) {
-      await replica.directory.replace('desk', 'account', null, [{ id: 'acct_1' }, { id: 'acct_2' }])
-      await replica.directory.replace('desk', 'mailbox', '1', [{ id: 'mbx_1' }])
+      await store.directory.replace('desk', 'account', null, [{ id: 'acct_1' }, { id: 'acct_2' }])
+      await store.directory.replace('desk', 'mailbox', '1', [{ id: 'mbx_1' }])
     }
-    expect(await replica.directory.list('desk', 'account', null)).toEqual([{ id: 'acct_1' }, { id: 'acct_2' }])
-    expect(await replica.directory.list('desk', 'mailbox', '1')).toEqual([{ id: 'mbx_1' }])
+    expect(await store.directory.list('desk', 'account', null)).toEqual([{ id: 'acct_1' }, { id: 'acct_2' }])
+    expect(await store.directory.list('desk', 'mailbox', '1')).toEqual([{ id: 'mbx_1' }])
   })
 })
 
 describe('replicas starting together on one PostgreSQL', () => {
   it('migrate once, each waiting its turn', async () => {
-    const store = testStore('postgres')
+    const database = testDatabase('postgres')
     try {
-      const replicas = await Promise.all([1, 2, 3, 4].map(() => openReplica(store.config)))
+      const replicas = await Promise.all([1, 2, 3, 4].map(() => openStore(database.config)))
       expect(await replicas[0]?.states.all()).toEqual([])
       await Promise.all(replicas.map((r) => r.close()))
     } finally {
-      await store.drop()
+      await database.drop()
     }
   })
 })

@@ -13,13 +13,13 @@ import {
   inProcess,
   startSimulatedUpstreams,
 } from '../helpers/simulated-upstreams.js'
-import { type TestStore, testStore } from '../helpers/stores.js'
+import { type TestDatabase, testDatabase } from '../helpers/stores.js'
 
 const COMMUNICATIONS = 230
 const FAST = { batchbook: { max: 50, windowMs: 1_000 } }
 
 let upstreams: SimulatedUpstreams | undefined
-let store: TestStore | undefined
+let store: TestDatabase | undefined
 let gateway: RunningGateway | undefined
 
 afterEach(async () => {
@@ -35,7 +35,7 @@ async function backfill(maxPageSize: number | undefined, pageSize: number | null
     limits: FAST,
     ...(maxPageSize === undefined ? {} : { maxPageSize }),
   })
-  store = testStore('sqlite', { batchbookPageSize: pageSize })
+  store = testDatabase('sqlite', { batchbookPageSize: pageSize })
   gateway = await startGateway({ config: configOver(upstreams, store), ...inProcess(upstreams) })
   const status = await waitForSync(gateway.url, 'crm', (s) => s.backfilledAt !== null, 60_000)
   const walked = await walkMessages(gateway.url, '/v1/messages?limit=100')

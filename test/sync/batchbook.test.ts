@@ -8,19 +8,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Message } from '../../src/schemas/message.js'
 import { type RunningGateway, startGateway, testConfig } from '../helpers/gateway.js'
 import { call } from '../helpers/messages.js'
-import { STORE_KINDS, type TestStore, testStore } from '../helpers/stores.js'
+import { STORE_KINDS, type TestDatabase, testDatabase } from '../helpers/stores.js'
 import { waitForSync, walkMessages } from '../helpers/replica.js'
 import { backfillOffsets } from '../helpers/simulated-upstreams.js'
 
 const POLL_MS = 3_000
 
 describe.each(STORE_KINDS)('the BatchBook sync on %s', (kind) => {
-  let store: TestStore
+  let store: TestDatabase
   let gateway: RunningGateway
 
   beforeAll(async () => {
-    store = testStore(kind, { pollMs: { batchbook: POLL_MS, snappy: 600_000 }, reconcileMs: 8_000 })
-    const config = testConfig({ replica: store.config })
+    store = testDatabase(kind, { pollMs: { batchbook: POLL_MS, snappy: 600_000 }, reconcileMs: 8_000 })
+    const config = testConfig({ store: store.config })
     gateway = await startGateway({ config, withSandbox: true })
   }, 30_000)
   afterAll(async () => {

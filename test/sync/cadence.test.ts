@@ -9,7 +9,7 @@ import { rechecksPerPass } from '../../src/sync/snappy.js'
 import { DEFAULT_BATCHBOOK_LIMIT } from '../../src/upstreams/batchbook/wire.js'
 import { DEFAULT_SNAPPY_LIMIT } from '../../src/upstreams/snappy/wire.js'
 
-const defaults = loadConfig({}).replica.sync
+const defaults = loadConfig({}).store.sync
 
 describe('the BatchBook reconcile cadence', () => {
   it('walks 2,000 communications in pages of 100 every 200 s at the default 10%', () => {
@@ -25,7 +25,7 @@ describe('the BatchBook reconcile cadence', () => {
   })
 
   it('keeps a fixed SYNC_RECONCILE_MS, 0 included', () => {
-    const fixed = loadConfig({ SYNC_RECONCILE_MS: '0' }).replica.sync
+    const fixed = loadConfig({ SYNC_RECONCILE_MS: '0' }).store.sync
     expect(reconcileInterval(fixed, DEFAULT_BATCHBOOK_LIMIT, 90_000, 10)).toBe(0)
   })
 })

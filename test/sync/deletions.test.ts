@@ -18,7 +18,7 @@ import {
   inProcess,
   startSimulatedUpstreams,
 } from '../helpers/simulated-upstreams.js'
-import { STORE_KINDS, type TestStore, testStore } from '../helpers/stores.js'
+import { STORE_KINDS, type TestDatabase, testDatabase } from '../helpers/stores.js'
 
 const LIMITS = { batchbook: { max: 20, windowMs: 1_000 }, snappy: { max: 600, windowMs: 60_000 } }
 
@@ -26,7 +26,7 @@ type Events = { data: Array<{ type: string; data: { object: { id: string } } }>;
 
 describe.each(STORE_KINDS)('records deleted upstream, on %s', (kind) => {
   let upstreams: SimulatedUpstreams
-  let store: TestStore
+  let store: TestDatabase
   let gateway: RunningGateway
 
   beforeAll(async () => {
@@ -36,7 +36,7 @@ describe.each(STORE_KINDS)('records deleted upstream, on %s', (kind) => {
       limits: LIMITS,
       snappy: true,
     })
-    store = testStore(kind, { pollMs: { batchbook: 500, snappy: 500 }, reconcileMs: null, reconcileShare: 0.1 })
+    store = testDatabase(kind, { pollMs: { batchbook: 500, snappy: 500 }, reconcileMs: null, reconcileShare: 0.1 })
     gateway = await startGateway({ config: configOver(upstreams, store), ...inProcess(upstreams) })
     await waitForSync(gateway.url, 'crm', (s) => s.backfilledAt !== null, 60_000)
     await waitForSync(gateway.url, 'help', (s) => s.backfilledAt !== null, 60_000)

@@ -14,19 +14,19 @@ import {
   inProcess,
   startSimulatedUpstreams,
 } from '../helpers/simulated-upstreams.js'
-import { type TestStore, testStore } from '../helpers/stores.js'
+import { type TestDatabase, testDatabase } from '../helpers/stores.js'
 
 const POLL_MS = 300
 
 describe('a failing sync', () => {
   let upstreams: SimulatedUpstreams
-  let store: TestStore
+  let store: TestDatabase
   let gateway: RunningGateway
   let lines = ''
 
   beforeAll(async () => {
     upstreams = await startSimulatedUpstreams({ virtual: true, limits: { batchbook: { max: 50, windowMs: 1_000 } } })
-    store = testStore('sqlite', { pollMs: { batchbook: POLL_MS, snappy: 60_000 } })
+    store = testDatabase('sqlite', { pollMs: { batchbook: POLL_MS, snappy: 60_000 } })
     const log = new PassThrough()
     log.on('data', (chunk: Buffer) => (lines += chunk.toString()))
     gateway = await startGateway({

@@ -8,12 +8,12 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { type RunningGateway, startGateway } from '../helpers/gateway.js'
 import { waitForSync, walkMessages } from '../helpers/replica.js'
 import { configOver, startSimulatedUpstreams } from '../helpers/simulated-upstreams.js'
-import { STORE_KINDS, testStore } from '../helpers/stores.js'
+import { STORE_KINDS, testDatabase } from '../helpers/stores.js'
 
 const FAST = { batchbook: { max: 50, windowMs: 1_000 } }
 
 describe.each(STORE_KINDS)('a store left from another upstream, on %s', (kind) => {
-  const store = testStore(kind)
+  const store = testDatabase(kind)
   afterAll(() => store.drop())
 
   it('is dropped and the connection backfills from its new upstream', async () => {

@@ -15,15 +15,15 @@ import {
   inProcess,
   startSimulatedUpstreams,
 } from '../helpers/simulated-upstreams.js'
-import { type TestStore, testStore } from '../helpers/stores.js'
+import { type TestDatabase, testDatabase } from '../helpers/stores.js'
 
 let upstreams: SimulatedUpstreams
-let store: TestStore
+let store: TestDatabase
 let gateway: RunningGateway
 
 beforeAll(async () => {
   upstreams = await startSimulatedUpstreams({ virtual: true, volume: { communications: 2_000 } })
-  store = testStore('sqlite', { pollMs: { batchbook: 60_000, snappy: 60_000 } })
+  store = testDatabase('sqlite', { pollMs: { batchbook: 60_000, snappy: 60_000 } })
   gateway = await startGateway({ config: configOver(upstreams, store), ...inProcess(upstreams) })
   await waitForSync(gateway.url, 'crm', (s) => s.backfilledAt !== null, 90_000)
 }, 120_000)

@@ -7,26 +7,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type RunningGateway, startGateway, testConfig } from '../helpers/gateway.js'
 import { until } from '../helpers/replica.js'
-import { STORE_KINDS, type TestStore, testStore } from '../helpers/stores.js'
+import { STORE_KINDS, type TestDatabase, testDatabase } from '../helpers/stores.js'
 import { DIRECTORY_EVERY } from '../../src/sync/snappy.js'
 
 const PASSES = 100
 const LIMITS = { batchbook: { max: 1_000, windowMs: 1_000 }, snappy: { max: 60_000, windowMs: 60_000 } }
 
 describe.each(STORE_KINDS)('the syncs after many passes on %s', (kind) => {
-  let store: TestStore
+  let store: TestDatabase
   let gateway: RunningGateway
 
   beforeAll(async () => {
-    store = testStore(kind, { pollMs: { batchbook: 10, snappy: 10 }, reconcileMs: 50 })
-    gateway = await startGateway({ config: testConfig({ replica: store.config }), withSandbox: true, limits: LIMITS })
+    store = testDatabase(kind, { pollMs: { batchbook: 10, snappy: 10 }, reconcileMs: 50 })
+    gateway = await startGateway({ config: testConfig({ store: store.config }), withSandbox: true, limits: LIMITS })
   }, 30_000)
   afterAll(async () => {
     await gateway.close()
     await store.drop()
   })
 
-  const stateOf = async (connection: string) => gateway.app.replica?.states.get(connection)
+  const stateOf = async (connection: string) => gateway.app.store?.states.get(connection)
 
   /** Waits for `done`, failing at once when the sync stays failing (it never recovers by waiting). */
   async function untilPasses(connection: string, done: () => Promise<boolean> | boolean, what: string) {

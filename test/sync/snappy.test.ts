@@ -9,7 +9,7 @@ import type { Message } from '../../src/schemas/message.js'
 import { type RunningGateway, startGateway, testConfig } from '../helpers/gateway.js'
 import { call } from '../helpers/messages.js'
 import { until, waitForSync, walkMessages } from '../helpers/replica.js'
-import { STORE_KINDS, type TestStore, testStore } from '../helpers/stores.js'
+import { STORE_KINDS, type TestDatabase, testDatabase } from '../helpers/stores.js'
 
 const POLL_MS = 3_000
 /** One poll interval, and the pass's own calls at 200 a minute. */
@@ -18,13 +18,13 @@ const WITHIN_MS = POLL_MS + 5_000
 type Page<T> = { data: T[]; nextCursor: string | null }
 
 describe.each(STORE_KINDS)('the Snappy sync on %s', (kind) => {
-  let store: TestStore
+  let store: TestDatabase
   let gateway: RunningGateway
   const sim = () => (gateway.sandbox as NonNullable<RunningGateway['sandbox']>).snappy.simulator
 
   beforeAll(async () => {
-    store = testStore(kind, { pollMs: { batchbook: 600_000, snappy: POLL_MS } })
-    gateway = await startGateway({ config: testConfig({ replica: store.config }), withSandbox: true })
+    store = testDatabase(kind, { pollMs: { batchbook: 600_000, snappy: POLL_MS } })
+    gateway = await startGateway({ config: testConfig({ store: store.config }), withSandbox: true })
   }, 30_000)
   afterAll(async () => {
     await gateway.close()

@@ -159,12 +159,12 @@ beforeAll(async () => {
   config = testConfig({
     connections: sandbox.connections,
     replicas: 2,
-    replica: {
-      ...base.replica,
+    store: {
+      ...base.store,
       enabled: true,
       dataDir,
       sync: {
-        ...base.replica.sync,
+        ...base.store.sync,
         // Operators may poll less often than the default; 15 minutes still makes 672 passes a week.
         pollMs: { batchbook: 15 * MINUTE, snappy: 15 * MINUTE },
         reconcileMs: 6 * HOUR,
@@ -278,7 +278,7 @@ describe('a week of one deployment', () => {
         at: 2 * DAY,
         what: async () => {
           // The first gateway took both leases before the second started, and keeps them renewed.
-          const holders = await Promise.all(['batchbook', 'snappy'].map((c) => a.app.replica!.leases.holder(c)))
+          const holders = await Promise.all(['batchbook', 'snappy'].map((c) => a.app.store!.leases.holder(c)))
           expect(holders.every((h) => h !== null)).toBe(true)
           killed = a.name
           await kill(a)
@@ -305,14 +305,14 @@ describe('a week of one deployment', () => {
 
       // A last poll, and a reconcile walk for the deletions of the last hours.
       await at(7 * DAY + 7 * HOUR)
-      const replica = a.app.replica!
+      const store = a.app.store!
 
       // Both syncs are live, none failing after a week of passes.
-      const failing = (await replica.states.all()).filter((state) => state.lastError !== null)
+      const failing = (await store.states.all()).filter((state) => state.lastError !== null)
       expect(failing.map((state) => `${state.connection}: ${state.lastError}`)).toEqual([])
 
       // The replica equals the upstreams: BatchBook whole, Snappy's queued tickets.
-      const stored = await replica.db.db
+      const stored = await store.db.db
         .selectFrom('messages')
         .select(['remote_id', 'doc'])
         .where('connection', '=', 'batchbook')
@@ -322,7 +322,7 @@ describe('a week of one deployment', () => {
       const subjects = new Map(stored.map((m) => [m.remote_id, (JSON.parse(m.doc) as { subject: string }).subject]))
       expect(upstream.filter((c) => subjects.get(String(c.id)) !== c.subject).map((c) => c.id)).toEqual([])
       const waiting = tickets.tickets.filter((t) => t.status === 'waiting').map((t) => String(t.id))
-      const queued = await replica.db.db
+      const queued = await store.db.db
         .selectFrom('conversations')
         .select('remote_id')
         .where('connection', '=', 'snappy')
@@ -331,7 +331,7 @@ describe('a week of one deployment', () => {
       expect(new Set(queued.map((c) => c.remote_id))).toEqual(new Set(waiting))
 
       // Every outside change: exactly one event, and exactly one delivery of it.
-      const events = await replica.db.db.selectFrom('events').select(['id', 'type', 'record_id']).execute()
+      const events = await store.db.db.selectFrom('events').select(['id', 'type', 'record_id']).execute()
       const count = (e: { type: string; recordId: string }) =>
         events.filter((v) => v.type === e.type && v.record_id === e.recordId).length
       const wrong = expected.filter((e) => count(e) !== 1)

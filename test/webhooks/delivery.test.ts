@@ -10,18 +10,18 @@ import { retryDelay } from '../../src/webhooks/delivery.js'
 import { type RunningGateway, SCOPED_KEY, startGateway, testConfig } from '../helpers/gateway.js'
 import { call } from '../helpers/messages.js'
 import { until } from '../helpers/replica.js'
-import { type TestStore, testStore } from '../helpers/stores.js'
+import { type TestDatabase, testDatabase } from '../helpers/stores.js'
 import { type WebhookReceiver, startWebhookReceiver } from '../helpers/webhook-receiver.js'
 import { request } from 'undici'
 
-let store: TestStore
+let store: TestDatabase
 let gw: RunningGateway
 let slow: WebhookReceiver[] = []
 let other: WebhookReceiver
 
 beforeAll(async () => {
-  store = testStore('sqlite')
-  const config = testConfig({ replica: store.config })
+  store = testDatabase('sqlite')
+  const config = testConfig({ store: store.config })
   config.events.webhooks.allowPrivateNetworks = true
   gw = await startGateway({ config, withSandbox: true, virtual: false, sync: false })
   slow = await Promise.all([1, 2, 3].map(() => startWebhookReceiver()))
@@ -73,12 +73,12 @@ function note(n: number): Message {
 
 describe('webhook deliveries', () => {
   it('keep another key’s deliveries on time while one key’s receivers are slow', async () => {
-    const replica = gw.app.replica!
+    const store = gw.app.store!
     const sentAt = new Map<string, number>()
     for (let n = 1; n <= 20; n++) {
       const message = note(n)
       sentAt.set(message.id, Date.now())
-      await replica.messages.upsert([message], true, 'sync')
+      await store.messages.upsert([message], true, 'sync')
       await new Promise((r) => setTimeout(r, 150))
     }
     await until(() => other.unique().length >= 20, 30_000, 'the other key’s deliveries')

@@ -7,7 +7,7 @@ import { EventListSchema } from '../../schemas/event.js'
 import { problemResponses } from '../../schemas/responses.js'
 import { pageQuery, DEFAULT_PAGE_SIZE } from '../../schemas/snappy-common.js'
 import { CONNECTION_NAME_SOURCE } from '../../rules.js'
-import { decodeFeedCursor, encodeFeedCursor, requireReplica } from '../../events/feed.js'
+import { decodeFeedCursor, encodeFeedCursor, requireStore } from '../../events/feed.js'
 
 const Query = Type.Object(
   {
@@ -42,17 +42,17 @@ export default async function eventRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const replica = requireReplica(app)
+      const store = requireStore(app)
       const query = request.query
       const connections =
         query.connection === undefined
           ? request.usableConnections().map((a) => a.connection.name)
           : [request.namedConnection(query.connection, 'querystring/connection').connection.name]
       const after = query.cursor === undefined ? 0 : decodeFeedCursor(query.cursor)
-      if (query.cursor !== undefined && after < (await replica.events.prunedThrough()))
+      if (query.cursor !== undefined && after < (await store.events.prunedThrough()))
         throw cursorExpired(app.config.events.retentionMs / 86_400_000)
       const limit = query.limit ?? DEFAULT_PAGE_SIZE
-      const rows = await replica.events.list({
+      const rows = await store.events.list({
         afterSeq: after,
         connections,
         keyName: request.caller?.name ?? '',

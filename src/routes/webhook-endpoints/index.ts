@@ -29,7 +29,7 @@ import {
   decodeAttemptsCursor,
   decodeFeedCursor,
   encodeAttemptsCursor,
-  requireReplica,
+  requireStore,
 } from '../../events/feed.js'
 import { type EndpointPatch, type WebhookEndpoint, checkWebhookTarget, parseWebhookUrl } from '../../webhooks/index.js'
 
@@ -74,7 +74,7 @@ async function targetOf(app: FastifyInstance, value: string): Promise<string> {
 
 export default async function webhookEndpointRoutes(app: FastifyInstance): Promise<void> {
   const found = async (request: FastifyRequest<{ Params: P }>): Promise<WebhookEndpoint> => {
-    const endpoint = await requireReplica(app).webhooks.get(request.params.id, keyOf(request))
+    const endpoint = await requireStore(app).webhooks.get(request.params.id, keyOf(request))
     if (endpoint === undefined) throw notFound('No webhook endpoint of this key has that id')
     return endpoint
   }
@@ -94,13 +94,13 @@ export default async function webhookEndpointRoutes(app: FastifyInstance): Promi
       },
     },
     async (request, reply) => {
-      const replica = requireReplica(app)
+      const store = requireStore(app)
       const body = request.body
       const types = eventTypes(body.eventTypes, 'body/eventTypes')
       const connections = connectionsOf(request, body.connections)
       const url = await targetOf(app, body.url)
       const secret = newSecret()
-      const endpoint = await replica.webhooks.create({
+      const endpoint = await store.webhooks.create({
         id: `we_${randomBytes(12).toString('base64url')}`,
         keyName: keyOf(request),
         url,
@@ -127,7 +127,7 @@ export default async function webhookEndpointRoutes(app: FastifyInstance): Promi
         response: { 200: ref(WebhookEndpointListSchema), ...problemResponses(401, 503) },
       },
     },
-    async (request) => ({ data: await requireReplica(app).webhooks.list(keyOf(request)), nextCursor: null }),
+    async (request) => ({ data: await requireStore(app).webhooks.list(keyOf(request)), nextCursor: null }),
   )
 
   app.get<{ Params: P }>(
@@ -168,7 +168,7 @@ export default async function webhookEndpointRoutes(app: FastifyInstance): Promi
       if (body.eventTypes !== undefined) patch.eventTypes = eventTypes(body.eventTypes, 'body/eventTypes')
       if (body.connections !== undefined) patch.connections = connectionsOf(request, body.connections)
       if (body.enabled !== undefined) patch.enabled = body.enabled
-      return requireReplica(app).webhooks.update(request.params.id, keyOf(request), patch)
+      return requireStore(app).webhooks.update(request.params.id, keyOf(request), patch)
     },
   )
 
@@ -185,7 +185,7 @@ export default async function webhookEndpointRoutes(app: FastifyInstance): Promi
       },
     },
     async (request, reply) => {
-      if (!(await requireReplica(app).webhooks.remove(request.params.id, keyOf(request))))
+      if (!(await requireStore(app).webhooks.remove(request.params.id, keyOf(request))))
         throw notFound('No webhook endpoint of this key has that id')
       return reply.code(204).send()
     },
@@ -206,7 +206,7 @@ export default async function webhookEndpointRoutes(app: FastifyInstance): Promi
     async (request) => {
       const endpoint = await found(request)
       const secret = newSecret()
-      await requireReplica(app).webhooks.setSecret(endpoint.id, keyOf(request), secret)
+      await requireStore(app).webhooks.setSecret(endpoint.id, keyOf(request), secret)
       return { ...endpoint, secret }
     },
   )
@@ -232,7 +232,7 @@ export default async function webhookEndpointRoutes(app: FastifyInstance): Promi
       const endpoint = await found(request)
       const limit = request.query.limit ?? DEFAULT_PAGE_SIZE
       const before = request.query.cursor === undefined ? null : decodeAttemptsCursor(request.query.cursor)
-      const rows = await requireReplica(app).webhooks.attempts(endpoint.id, before, limit)
+      const rows = await requireStore(app).webhooks.attempts(endpoint.id, before, limit)
       const data = rows.slice(0, limit)
       const last = data.at(-1)
       return {
@@ -258,13 +258,13 @@ export default async function webhookEndpointRoutes(app: FastifyInstance): Promi
       },
     },
     async (request, reply) => {
-      const replica = requireReplica(app)
+      const store = requireStore(app)
       const endpoint = await found(request)
       const body = request.body
       const after =
-        body.cursor !== undefined ? decodeFeedCursor(body.cursor) : await replica.events.seqBefore(body.since as string)
+        body.cursor !== undefined ? decodeFeedCursor(body.cursor) : await store.events.seqBefore(body.since as string)
       const connections = request.usableConnections().map((a) => a.connection.name)
-      const queued = await replica.webhooks.replay(endpoint.id, keyOf(request), after, connections)
+      const queued = await store.webhooks.replay(endpoint.id, keyOf(request), after, connections)
       return reply.code(202).send({ queued })
     },
   )

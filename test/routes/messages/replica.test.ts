@@ -11,19 +11,19 @@ import type { Message } from '../../../src/schemas/message.js'
 import { FAST_LIMITS, type RunningGateway, TEST_KEY, startGateway, testConfig } from '../../helpers/gateway.js'
 import { call } from '../../helpers/messages.js'
 import { waitForSync, walkMessages } from '../../helpers/replica.js'
-import { type TestStore, testStore } from '../../helpers/stores.js'
+import { type TestDatabase, testDatabase } from '../../helpers/stores.js'
 import { request } from 'undici'
 
 type Page = { data: Message[]; nextCursor: string | null }
 const WCL_MAILBOX = encodeId('mailbox', { source: 'snappy', connection: 'snappy', parts: ['3249', '3642'] })
 
 describe('before the backfill is done', () => {
-  let store: TestStore
+  let store: TestDatabase
   let gw: RunningGateway
   beforeAll(async () => {
-    store = testStore('sqlite')
+    store = testDatabase('sqlite')
     gw = await startGateway({
-      config: testConfig({ replica: store.config }),
+      config: testConfig({ store: store.config }),
       withSandbox: true,
       limits: FAST_LIMITS,
       sync: false,
@@ -53,15 +53,15 @@ describe('before the backfill is done', () => {
 })
 
 describe('once the replica serves', () => {
-  let store: TestStore
+  let store: TestDatabase
   let gw: RunningGateway
   const bb = () => gw.sandbox!.batchbook.simulator
   const sn = () => gw.sandbox!.snappy.simulator
   const upstreamCalls = () => bb().stats.requests + sn().stats.requests
 
   beforeAll(async () => {
-    store = testStore('sqlite', { pollMs: { batchbook: 600_000, snappy: 600_000 } })
-    gw = await startGateway({ config: testConfig({ replica: store.config }), withSandbox: true, limits: FAST_LIMITS })
+    store = testDatabase('sqlite', { pollMs: { batchbook: 600_000, snappy: 600_000 } })
+    gw = await startGateway({ config: testConfig({ store: store.config }), withSandbox: true, limits: FAST_LIMITS })
     await waitForSync(gw.url, 'batchbook', (s) => s.backfilledAt !== null, 60_000)
     await waitForSync(gw.url, 'snappy', (s) => s.backfilledAt !== null, 60_000)
   }, 90_000)
@@ -163,15 +163,15 @@ describe('once the replica serves', () => {
       // The oldest: no other test of this file changed it through the gateway.
       const stored = (await call<Page>('GET', `${gw.url}/v1/messages?source=${source}&limit=100`)).body.data.at(-1)
       const id = (stored as Message).id
-      const fromReplica = await request(`${gw.url}/v1/messages/${id}`, {
+      const fromStore = await request(`${gw.url}/v1/messages/${id}`, {
         headers: { authorization: `Bearer ${TEST_KEY}` },
       })
-      expect(fromReplica.headers['content-type']).toBe('application/json; charset=utf-8')
+      expect(fromStore.headers['content-type']).toBe('application/json; charset=utf-8')
       const upstream = await request(`${gw.url}/v1/messages/${id}`, {
         headers: { authorization: `Bearer ${TEST_KEY}`, 'cache-control': 'no-cache' },
       })
       expect(upstream.headers['x-data-age']).toBe('0')
-      expect(await fromReplica.body.json()).toEqual(await upstream.body.json())
+      expect(await fromStore.body.json()).toEqual(await upstream.body.json())
     }
   })
 

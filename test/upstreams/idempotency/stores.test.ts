@@ -6,29 +6,29 @@
  */
 import { afterAll, describe, expect, it } from 'vitest'
 import { StoreIdempotencyStore } from '../../../src/store/idempotency.js'
-import { type Replica, openReplica } from '../../../src/store/index.js'
+import { type Store, openStore } from '../../../src/store/index.js'
 import { MemoryIdempotencyStore } from '../../../src/upstreams/idempotency/memory-store.js'
 import type { IdempotencyStore } from '../../../src/upstreams/idempotency/store.js'
 import { RedisIdempotencyStore } from '../../../src/upstreams/redis/idempotency-store.js'
 import { closeTestRedis, testRedis } from '../../helpers/redis.js'
-import { type TestStore, testStore } from '../../helpers/stores.js'
+import { type TestDatabase, testDatabase } from '../../helpers/stores.js'
 
 const response = { status: 201, headers: { location: '/v1/messages/msg_x' }, body: '{"id":"msg_x"}' }
-const opened: Array<{ replica: Replica; store: TestStore }> = []
+const opened: Array<{ store: Store; database: TestDatabase }> = []
 
 afterAll(async () => {
   await closeTestRedis()
-  for (const { replica, store } of opened) {
-    await replica.close()
-    await store.drop()
+  for (const { store, database } of opened) {
+    await store.close()
+    await database.drop()
   }
 })
 
 async function inStore(kind: 'sqlite' | 'postgres'): Promise<IdempotencyStore> {
-  const store = testStore(kind)
-  const replica = await openReplica(store.config)
-  opened.push({ replica, store })
-  return new StoreIdempotencyStore(replica.db)
+  const database = testDatabase(kind)
+  const store = await openStore(database.config)
+  opened.push({ store, database })
+  return new StoreIdempotencyStore(store.db)
 }
 
 const KINDS: Array<[string, () => Promise<IdempotencyStore>]> = [
