@@ -63,8 +63,21 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['**/store/*', '**/store/**', '**/sync/*', '**/sync/**', '**/services/*', '**/app.js'],
-              message: 'Routes reach the store and the sync through src/records/ only.',
+              group: [
+                '**/store/*',
+                '**/store/**',
+                '**/sync/*',
+                '**/sync/**',
+                // src/events/ and src/webhooks/ (not the route folders of the same names).
+                '../events/*',
+                '../../events/*',
+                '../webhooks/*',
+                '../../webhooks/*',
+                '**/sandbox/**',
+                '**/app.js',
+                '**/server.js',
+              ],
+              message: 'Routes reach the store, the sync, the change feed and webhooks through src/records/ only.',
             },
             {
               group: ['**/upstreams/*', '**/upstreams/**'],

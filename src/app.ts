@@ -32,6 +32,7 @@ import { createSyncRunner } from './sync/index.js'
 import { StoreIdempotencyStore } from './store/idempotency.js'
 import { forgetOtherUpstreams } from './sync/identity.js'
 import { newHolder } from './store/holder.js'
+import { EventRetention } from './events/retention.js'
 import { WebhookDelivery } from './webhooks/delivery.js'
 import { type Clock, realClock } from './clock.js'
 import type { Dispatcher } from 'undici'
@@ -201,10 +202,19 @@ async function app(instance: FastifyInstance, options: AppOptions): Promise<void
           onError: (err) => instance.log.warn({ err }, 'webhook delivery round failed; retrying'),
           holder,
         })
+  const retention =
+    store === null
+      ? null
+      : new EventRetention({
+          store,
+          retentionMs: config.events.retentionMs,
+          onError: (err) => instance.log.warn({ err }, 'removing old events failed; retrying within the hour'),
+        })
   instance.decorate('store', store)
   instance.addHook('onReady', async () => {
     runner?.start()
     delivery?.start()
+    retention?.start()
   })
   instance.decorate('config', options.config)
   instance.decorate('upstreams', upstreams)
@@ -213,6 +223,7 @@ async function app(instance: FastifyInstance, options: AppOptions): Promise<void
   instance.addHook('onClose', async () => {
     await runner?.stop()
     await delivery?.stop()
+    await retention?.stop()
     await store?.close()
     await upstreams.close()
     await shared?.close()

@@ -1,21 +1,12 @@
 /**
- * The change feed: what its routes and the webhook routes share (the store the event log
- * lives in, the event types, and their cursors). Events are appended by the writer, in its
- * transaction (store/events.ts).
+ * The change feed's cursors and event types, shared by the feed's and the webhooks' records
+ * (records/events.ts, records/webhooks.ts). Events are appended by the writer, in its
+ * transaction (store/events.ts), and removed by retention (retention.ts).
  */
-import type { FastifyInstance } from 'fastify'
 import { decodeOpaque, encodeOpaque } from '../cursor.js'
-import { invalidCursor, replicaNotReady } from '../errors.js'
-import type { Store } from '../store/index.js'
+import { invalidCursor } from '../errors.js'
 
 export { EVENT_TYPES } from '../store/events.js'
-
-/** The store, or 503: the event log lives in it, and `REPLICA=false` turns it off. */
-export function requireStore(app: FastifyInstance): Store {
-  if (app.store === null)
-    throw replicaNotReady('The change feed and webhooks need the store, which is turned off (REPLICA=false)', 3600)
-  return app.store
-}
 
 const FEED = 'events'
 

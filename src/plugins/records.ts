@@ -35,7 +35,7 @@ export function send<T>(reply: FastifyReply, answer: Answer<T>): T | string {
 }
 
 async function records(app: FastifyInstance): Promise<void> {
-  app.decorate('records', new Records(app.store, app.config.store.sync, app.log))
+  app.decorate('records', new Records(app.store, { sync: app.config.store.sync, events: app.config.events }, app.log))
 }
 
 export default fp(records, { name: 'records' })

@@ -8,7 +8,8 @@
  * deliveries (the outbox the delivery worker works off).
  */
 import { randomBytes } from 'node:crypto'
-import { type Expression, type ExpressionBuilder, type Kysely, type SqlBool, sql } from 'kysely'
+import { type Kysely, sql } from 'kysely'
+import { type Audience, receives, receivingWhere } from './audience.js'
 import type { StoreDb } from './db.js'
 import type { StoreTables } from './tables.js'
 
@@ -70,9 +71,11 @@ export async function appendEvents(
     .execute()
   const wanting = endpoints.map((e) => ({
     id: e.id,
-    key: e.key_name,
-    types: JSON.parse(e.event_types) as string[],
-    connections: e.connections === null ? null : (JSON.parse(e.connections) as string[]),
+    audience: {
+      keyName: e.key_name,
+      types: JSON.parse(e.event_types) as string[],
+      connections: e.connections === null ? null : (JSON.parse(e.connections) as string[]),
+    },
   }))
   const now = store.clock.now()
   const observedAt = new Date(now).toISOString()
@@ -99,13 +102,8 @@ export async function appendEvents(
       })
       .returning('seq')
       .executeTakeFirstOrThrow()
-    const targets = wanting.filter(
-      (e) =>
-        (e.types.includes('*') || e.types.includes(event.type)) &&
-        (event.connection === null
-          ? e.key === event.keyName
-          : e.connections === null || e.connections.includes(event.connection)),
-    )
+    const addressed = { type: event.type, connection: event.connection, keyName: event.keyName ?? null }
+    const targets = wanting.filter((e) => receives(e.audience, addressed))
     if (targets.length === 0) continue
     await trx
       .insertInto('webhook_deliveries')
@@ -129,17 +127,6 @@ export function pendingDelivery(endpointId: string, eventSeq: number, recordId: 
   }
 }
 
-/** What a key sees of the log: events of the connections given, and its own key-scoped events. */
-export function visibleTo(
-  eb: ExpressionBuilder<StoreTables, 'events'>,
-  connections: readonly string[],
-  keyName: string,
-): Expression<SqlBool> {
-  const visible = [eb.and([eb('connection', 'is', null), eb('key_name', '=', keyName)])]
-  if (connections.length > 0) visible.push(eb('connection', 'in', connections))
-  return eb.or(visible)
-}
-
 export interface EventQuery {
   afterSeq: number
   /** Connections whose events may be shown. */
@@ -159,13 +146,12 @@ export class EventLog {
 
   /** Events after `afterSeq`, oldest first, one more than `limit` when there are. */
   async list(query: EventQuery): Promise<Array<{ seq: number; event: ChangeEvent }>> {
-    let select = this.#store.db
+    const audience: Audience = { keyName: query.keyName, connections: query.connections, types: query.types ?? [] }
+    const rows = await this.#store.db
       .selectFrom('events')
       .select(['seq', 'payload'])
       .where('seq', '>', query.afterSeq)
-      .where((eb) => visibleTo(eb, query.connections, query.keyName))
-    if (query.types !== undefined && query.types.length > 0) select = select.where('type', 'in', query.types)
-    const rows = await select
+      .where((eb) => receivingWhere(eb, audience))
       .orderBy('seq')
       .limit(query.limit + 1)
       .execute()

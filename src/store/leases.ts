@@ -44,13 +44,4 @@ export class SyncLeases {
       .where('holder', '=', holder)
       .execute()
   }
-
-  async holder(connection: string): Promise<string | null> {
-    const row = await this.#store.db
-      .selectFrom('sync_leases')
-      .select(['holder', 'expires_at'])
-      .where('connection', '=', connection)
-      .executeTakeFirst()
-    return row === undefined || row.expires_at < this.#store.clock.now() ? null : row.holder
-  }
 }

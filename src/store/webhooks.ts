@@ -10,7 +10,8 @@
 import type { Kysely } from 'kysely'
 import type { StoreDb } from './db.js'
 import { isoNow } from '../clock.js'
-import { type ChangeEvent, appendEvents, pendingDelivery, visibleTo } from './events.js'
+import { receivingWhere } from './audience.js'
+import { type ChangeEvent, appendEvents, pendingDelivery } from './events.js'
 import type { StoreTables } from './tables.js'
 
 export interface WebhookEndpoint {
@@ -190,13 +191,14 @@ export class WebhookStore {
     const endpoint = toEndpoint(row)
     const allowed =
       endpoint.connections === null ? connections : connections.filter((c) => endpoint.connections?.includes(c))
-    let select = this.#store.db
+    const audience = { keyName, connections: allowed, types: endpoint.eventTypes }
+    const events = await this.#store.db
       .selectFrom('events')
       .select(['seq', 'record_id'])
       .where('seq', '>', afterSeq)
-      .where((eb) => visibleTo(eb, allowed, keyName))
-    if (!endpoint.eventTypes.includes('*')) select = select.where('type', 'in', endpoint.eventTypes)
-    const events = await select.orderBy('seq').execute()
+      .where((eb) => receivingWhere(eb, audience))
+      .orderBy('seq')
+      .execute()
     const now = this.#store.clock.now()
     for (let i = 0; i < events.length; i += 200) {
       await this.#store.db

@@ -25,7 +25,6 @@ const IN_FLIGHT = 32
 const PER_ENDPOINT = 4
 /** The longest wait between two attempts (the specification's schedule ends at ten hours). */
 const MAX_RETRY_DELAY_MS = 10 * 3_600_000
-const PRUNE_EVERY_MS = 3_600_000
 
 /** Published for every attempt (the metrics count them): `succeeded`, `failed` or `gave_up`. */
 export interface WebhookAttemptEvent {
@@ -56,7 +55,6 @@ export class WebhookDelivery {
   readonly #dispatcher
   readonly #abort = new AbortController()
   #loop: Promise<void> | null = null
-  #prunedAt = 0
 
   constructor(options: WebhookDeliveryOptions) {
     this.#options = options
@@ -88,7 +86,6 @@ export class WebhookDelivery {
       let claimed: ClaimedDelivery[] = []
       if (store.available && sending.size < IN_FLIGHT) {
         try {
-          await this.#prune()
           const full = [...busy].filter(([, n]) => n >= PER_ENDPOINT).map(([id]) => id)
           claimed = await store.webhooks.claim(this.holder, IN_FLIGHT - sending.size, leaseMs, full)
           // A claim may hold more for one endpoint than it has room for: those go back at once.
@@ -178,12 +175,5 @@ export class WebhookDelivery {
     }
     const retryAt = store.clock.now() + retryDelay(delivery.attempts + 1, config.webhooks.retryBaseMs)
     await store.webhooks.settle(delivery, attempt, { status: 'pending', retryAt })
-  }
-
-  async #prune(): Promise<void> {
-    const now = this.#options.store.clock.now()
-    if (now - this.#prunedAt < PRUNE_EVERY_MS) return
-    this.#prunedAt = now
-    await this.#options.store.events.prune(new Date(now - this.#options.config.retentionMs).toISOString())
   }
 }

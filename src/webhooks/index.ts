@@ -2,5 +2,4 @@
  * Webhooks: endpoints a key registers (kept in the store, `store/webhooks.ts`), the checks of
  * their targets (`target.ts`) and the worker that delivers the outbox (`delivery.ts`).
  */
-export type { EndpointPatch, WebhookEndpoint } from '../store/webhooks.js'
 export { checkWebhookTarget, parseWebhookUrl } from './target.js'

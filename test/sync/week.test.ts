@@ -27,6 +27,7 @@ import { FallbackBudgetStore } from '../../src/upstreams/redis/fallback.js'
 import { TEST_KEY, testConfig } from '../helpers/gateway.js'
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js'
 import { ProcessClock, VirtualClock } from '../helpers/virtual-clock.js'
+import { leaseHolder } from '../helpers/leases.js'
 
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
@@ -278,7 +279,7 @@ describe('a week of one deployment', () => {
         at: 2 * DAY,
         what: async () => {
           // The first gateway took both leases before the second started, and keeps them renewed.
-          const holders = await Promise.all(['batchbook', 'snappy'].map((c) => a.app.store!.leases.holder(c)))
+          const holders = await Promise.all(['batchbook', 'snappy'].map((c) => leaseHolder(a.app.store!, c)))
           expect(holders.every((h) => h !== null)).toBe(true)
           killed = a.name
           await kill(a)

@@ -1,13 +1,11 @@
 /** `GET /v1/events`: the change feed, resumable, only the connections the key may use. */
 import type { FastifyInstance } from 'fastify'
 import { Type, type Static } from 'typebox'
-import { cursorExpired } from '../../errors.js'
 import { ref } from '../../schemas/ref.js'
 import { EventListSchema } from '../../schemas/event.js'
 import { problemResponses } from '../../schemas/responses.js'
 import { pageQuery, DEFAULT_PAGE_SIZE } from '../../schemas/snappy-common.js'
 import { CONNECTION_NAME_SOURCE } from '../../rules.js'
-import { decodeFeedCursor, encodeFeedCursor, requireStore } from '../../events/feed.js'
 
 const Query = Type.Object(
   {
@@ -42,29 +40,18 @@ export default async function eventRoutes(app: FastifyInstance): Promise<void> {
       },
     },
     async (request) => {
-      const store = requireStore(app)
       const query = request.query
       const connections =
         query.connection === undefined
           ? request.usableConnections().map((a) => a.connection.name)
           : [request.namedConnection(query.connection, 'querystring/connection').connection.name]
-      const after = query.cursor === undefined ? 0 : decodeFeedCursor(query.cursor)
-      if (query.cursor !== undefined && after < (await store.events.prunedThrough()))
-        throw cursorExpired(app.config.events.retentionMs / 86_400_000)
-      const limit = query.limit ?? DEFAULT_PAGE_SIZE
-      const rows = await store.events.list({
-        afterSeq: after,
-        connections,
+      return app.records.events.list({
         keyName: request.caller?.name ?? '',
+        connections,
+        ...(query.cursor === undefined ? {} : { cursor: query.cursor }),
         ...(query.types === undefined ? {} : { types: query.types.split(',') }),
-        limit,
+        limit: query.limit ?? DEFAULT_PAGE_SIZE,
       })
-      const page = rows.slice(0, limit)
-      return {
-        data: page.map((r) => r.event),
-        nextCursor: encodeFeedCursor(page.at(-1)?.seq ?? after),
-        hasMore: rows.length > limit,
-      }
     },
   )
 }

@@ -4,10 +4,8 @@
  * point at public addresses (unless WEBHOOK_ALLOW_PRIVATE_NETWORKS). The signing secret is
  * answered once, when made or rotated.
  */
-import { randomBytes } from 'node:crypto'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Type, type Static } from 'typebox'
-import { invalidField, notFound } from '../../errors.js'
 import {
   WebhookAttemptListSchema,
   WebhookEndpointInputSchema,
@@ -24,14 +22,6 @@ import {
 import { ref } from '../../schemas/ref.js'
 import { problemResponses } from '../../schemas/responses.js'
 import { DEFAULT_PAGE_SIZE, pageQuery } from '../../schemas/snappy-common.js'
-import {
-  EVENT_TYPES,
-  decodeAttemptsCursor,
-  decodeFeedCursor,
-  encodeAttemptsCursor,
-  requireStore,
-} from '../../events/feed.js'
-import { type EndpointPatch, type WebhookEndpoint, checkWebhookTarget, parseWebhookUrl } from '../../webhooks/index.js'
 
 const ENDPOINT_ID = '^we_[A-Za-z0-9_-]{16}$'
 const Params = Type.Object(
@@ -42,42 +32,18 @@ type P = Static<typeof Params>
 const PROBLEMS = problemResponses(400, 401, 404, 503)
 const WRITE_PROBLEMS = problemResponses(400, 401, 403, 404, 422, 503)
 
-function newSecret(): string {
-  return `whsec_${randomBytes(24).toString('base64')}`
-}
-
 function keyOf(request: FastifyRequest): string {
   return request.caller?.name ?? ''
 }
 
-/** The event types asked for: known ones, or `*`. */
-function eventTypes(types: string[] | undefined, path: string): string[] {
-  if (types === undefined) return ['*']
-  for (const type of types) {
-    if (type !== '*' && !(EVENT_TYPES as readonly string[]).includes(type))
-      throw invalidField(path, `'${type}' is not an event type`, `Event types are ${EVENT_TYPES.join(', ')} (or *)`)
-  }
-  return [...new Set(types)]
-}
-
 /** The connections asked for, each one the key may use (403 otherwise). */
-function connectionsOf(request: FastifyRequest, names: string[] | null | undefined): string[] | null {
-  if (names === undefined || names === null) return null
+function connectionsOf(request: FastifyRequest, names: string[] | null | undefined): string[] | null | undefined {
+  if (names === undefined || names === null) return names
   return names.map((name) => request.namedConnection(name, 'body/connections').connection.name)
 }
 
-async function targetOf(app: FastifyInstance, value: string): Promise<string> {
-  const url = parseWebhookUrl(value)
-  await checkWebhookTarget(url, app.config.events.webhooks.allowPrivateNetworks)
-  return url.href
-}
-
 export default async function webhookEndpointRoutes(app: FastifyInstance): Promise<void> {
-  const found = async (request: FastifyRequest<{ Params: P }>): Promise<WebhookEndpoint> => {
-    const endpoint = await requireStore(app).webhooks.get(request.params.id, keyOf(request))
-    if (endpoint === undefined) throw notFound('No webhook endpoint of this key has that id')
-    return endpoint
-  }
+  const webhooks = () => app.records.webhooks
 
   app.post<{ Body: WebhookEndpointInput }>(
     '/v1/webhook-endpoints',
@@ -94,25 +60,15 @@ export default async function webhookEndpointRoutes(app: FastifyInstance): Promi
       },
     },
     async (request, reply) => {
-      const store = requireStore(app)
       const body = request.body
-      const types = eventTypes(body.eventTypes, 'body/eventTypes')
       const connections = connectionsOf(request, body.connections)
-      const url = await targetOf(app, body.url)
-      const secret = newSecret()
-      const endpoint = await store.webhooks.create({
-        id: `we_${randomBytes(12).toString('base64url')}`,
-        keyName: keyOf(request),
-        url,
-        description: body.description ?? null,
-        eventTypes: types,
-        connections,
-        secret,
+      const endpoint = await webhooks().create(keyOf(request), {
+        url: body.url,
+        ...(body.description === undefined ? {} : { description: body.description }),
+        ...(body.eventTypes === undefined ? {} : { eventTypes: body.eventTypes }),
+        ...(connections === undefined ? {} : { connections }),
       })
-      return reply
-        .code(201)
-        .header('location', `/v1/webhook-endpoints/${endpoint.id}`)
-        .send({ ...endpoint, secret })
+      return reply.code(201).header('location', `/v1/webhook-endpoints/${endpoint.id}`).send(endpoint)
     },
   )
 
@@ -127,7 +83,7 @@ export default async function webhookEndpointRoutes(app: FastifyInstance): Promi
         response: { 200: ref(WebhookEndpointListSchema), ...problemResponses(401, 503) },
       },
     },
-    async (request) => ({ data: await requireStore(app).webhooks.list(keyOf(request)), nextCursor: null }),
+    async (request) => ({ data: await webhooks().list(keyOf(request)), nextCursor: null }),
   )
 
   app.get<{ Params: P }>(
@@ -142,7 +98,7 @@ export default async function webhookEndpointRoutes(app: FastifyInstance): Promi
         response: { 200: ref(WebhookEndpointSchema), ...PROBLEMS },
       },
     },
-    found,
+    async (request) => webhooks().get(request.params.id, keyOf(request)),
   )
 
   app.patch<{ Params: P; Body: WebhookEndpointPatch }>(
@@ -160,15 +116,12 @@ export default async function webhookEndpointRoutes(app: FastifyInstance): Promi
       },
     },
     async (request) => {
-      await found(request)
-      const body = request.body
-      const patch: EndpointPatch = {}
-      if (body.url !== undefined) patch.url = await targetOf(app, body.url)
-      if (body.description !== undefined) patch.description = body.description
-      if (body.eventTypes !== undefined) patch.eventTypes = eventTypes(body.eventTypes, 'body/eventTypes')
-      if (body.connections !== undefined) patch.connections = connectionsOf(request, body.connections)
-      if (body.enabled !== undefined) patch.enabled = body.enabled
-      return requireStore(app).webhooks.update(request.params.id, keyOf(request), patch)
+      const { connections, ...body } = request.body
+      const allowed = connectionsOf(request, connections)
+      return webhooks().update(request.params.id, keyOf(request), {
+        ...body,
+        ...(allowed === undefined ? {} : { connections: allowed }),
+      })
     },
   )
 
@@ -185,8 +138,7 @@ export default async function webhookEndpointRoutes(app: FastifyInstance): Promi
       },
     },
     async (request, reply) => {
-      if (!(await requireStore(app).webhooks.remove(request.params.id, keyOf(request))))
-        throw notFound('No webhook endpoint of this key has that id')
+      await webhooks().remove(request.params.id, keyOf(request))
       return reply.code(204).send()
     },
   )
@@ -203,12 +155,7 @@ export default async function webhookEndpointRoutes(app: FastifyInstance): Promi
         response: { 200: ref(WebhookEndpointWithSecretSchema), ...PROBLEMS },
       },
     },
-    async (request) => {
-      const endpoint = await found(request)
-      const secret = newSecret()
-      await requireStore(app).webhooks.setSecret(endpoint.id, keyOf(request), secret)
-      return { ...endpoint, secret }
-    },
+    async (request) => webhooks().rotateSecret(request.params.id, keyOf(request)),
   )
 
   const AttemptQuery = Type.Object(
@@ -228,18 +175,13 @@ export default async function webhookEndpointRoutes(app: FastifyInstance): Promi
         response: { 200: ref(WebhookAttemptListSchema), ...PROBLEMS },
       },
     },
-    async (request) => {
-      const endpoint = await found(request)
-      const limit = request.query.limit ?? DEFAULT_PAGE_SIZE
-      const before = request.query.cursor === undefined ? null : decodeAttemptsCursor(request.query.cursor)
-      const rows = await requireStore(app).webhooks.attempts(endpoint.id, before, limit)
-      const data = rows.slice(0, limit)
-      const last = data.at(-1)
-      return {
-        data: data.map((a) => ({ ...a, id: String(a.id) })),
-        nextCursor: rows.length > limit && last !== undefined ? encodeAttemptsCursor(last.id) : null,
-      }
-    },
+    async (request) =>
+      webhooks().attempts(
+        request.params.id,
+        keyOf(request),
+        request.query.cursor,
+        request.query.limit ?? DEFAULT_PAGE_SIZE,
+      ),
   )
 
   app.post<{ Params: P; Body: WebhookReplayInput }>(
@@ -258,13 +200,8 @@ export default async function webhookEndpointRoutes(app: FastifyInstance): Promi
       },
     },
     async (request, reply) => {
-      const store = requireStore(app)
-      const endpoint = await found(request)
-      const body = request.body
-      const after =
-        body.cursor !== undefined ? decodeFeedCursor(body.cursor) : await store.events.seqBefore(body.since as string)
       const connections = request.usableConnections().map((a) => a.connection.name)
-      const queued = await store.webhooks.replay(endpoint.id, keyOf(request), after, connections)
+      const queued = await webhooks().replay(request.params.id, keyOf(request), request.body, connections)
       return reply.code(202).send({ queued })
     },
   )
