@@ -73,6 +73,8 @@ export default tseslint.config(
                 '../../events/*',
                 '../webhooks/*',
                 '../../webhooks/*',
+                '../operations/*',
+                '../../operations/*',
                 '**/sandbox/**',
                 '**/app.js',
                 '**/server.js',
@@ -112,8 +114,9 @@ export default tseslint.config(
     },
   },
   {
-    // The sync, the change feed and webhooks work on the store, below what serves HTTP.
-    files: ['src/sync/**/*.ts', 'src/events/**/*.ts', 'src/webhooks/**/*.ts'],
+    // The sync, the change feed, webhooks and the operation queues work on the store, below
+    // what serves HTTP (a queued write's run reaches its route through the app it is given).
+    files: ['src/sync/**/*.ts', 'src/events/**/*.ts', 'src/webhooks/**/*.ts', 'src/operations/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
@@ -121,7 +124,8 @@ export default tseslint.config(
           patterns: [
             {
               group: ['**/routes/*', '**/routes/**', '**/plugins/*', '**/records/*', '**/sandbox/**', '**/app.js'],
-              message: 'The store, the sync, events and webhooks sit below the records, plugins and routes.',
+              message:
+                'The store, the sync, events, webhooks and operations sit below the records, plugins and routes.',
             },
           ],
         },
@@ -141,8 +145,8 @@ export default tseslint.config(
               message: 'The store sits below the records, plugins and routes.',
             },
             {
-              group: ['**/sync/*', '**/webhooks/*', '**/events/*'],
-              message: 'The store sits below the sync, events and webhooks that use it.',
+              group: ['**/sync/*', '**/webhooks/*', '**/events/*', '**/operations/*'],
+              message: 'The store sits below the sync, events, webhooks and operations that use it.',
             },
           ],
         },

@@ -33,6 +33,11 @@ import { StoreIdempotencyStore } from './store/idempotency.js'
 import { forgetOtherUpstreams } from './sync/identity.js'
 import { newHolder } from './store/holder.js'
 import { EventRetention } from './events/retention.js'
+import { runInProcess } from './operations/run-in-process.js'
+import { OperationRuns } from './operations/runs.js'
+import { OperationWorker } from './operations/worker.js'
+import operations from './plugins/operations.js'
+import { operationView } from './records/operations.js'
 import { WebhookDelivery } from './webhooks/delivery.js'
 import { type Clock, realClock } from './clock.js'
 import type { Dispatcher } from 'undici'
@@ -64,6 +69,8 @@ export interface AppOptions {
   sync?: boolean
   /** False: this process does not send webhooks. */
   deliver?: boolean
+  /** False: this process does not run queued operations (tests drive them). */
+  operate?: boolean
   /** The real clock unless given (tests pass a virtual one). */
   clock?: Clock
   /**
@@ -210,11 +217,30 @@ async function app(instance: FastifyInstance, options: AppOptions): Promise<void
           retentionMs: config.events.retentionMs,
           onError: (err) => instance.log.warn({ err }, 'removing old events failed; retrying within the hour'),
         })
+  const runs = new OperationRuns()
+  const worker =
+    store === null || options.operate === false
+      ? null
+      : new OperationWorker({
+          store,
+          connections: config.connections.map((c) => c.name),
+          holder,
+          alone: config.replicas === 1,
+          run: runInProcess(instance, runs),
+          view: (operation) => operationView(operation),
+          onAbandoned: (connection, count) =>
+            instance.log.warn(
+              { connection, count },
+              'operations left running by a stopped gateway are now unknown (never sent again on their own)',
+            ),
+          onError: (err) => instance.log.warn({ err }, 'working the operation queue failed; retrying'),
+        })
   instance.decorate('store', store)
   instance.addHook('onReady', async () => {
     runner?.start()
     delivery?.start()
     retention?.start()
+    worker?.start()
   })
   instance.decorate('config', options.config)
   instance.decorate('upstreams', upstreams)
@@ -222,6 +248,7 @@ async function app(instance: FastifyInstance, options: AppOptions): Promise<void
   instance.decorate('clock', clock)
   instance.addHook('onClose', async () => {
     await runner?.stop()
+    await worker?.stop()
     await delivery?.stop()
     await retention?.stop()
     await store?.close()
@@ -241,7 +268,7 @@ async function app(instance: FastifyInstance, options: AppOptions): Promise<void
   await instance.register(problems)
   await instance.register(jsonBody)
   await instance.register(loadShedding, config.loadShedding)
-  await instance.register(auth, { keys: options.config.apiKeys })
+  await instance.register(auth, { keys: options.config.apiKeys, runs })
   await instance.register(connections)
   await instance.register(writeDeadline, {
     maxWaitMs: config.upstream.maxQueueWaitMs,
@@ -253,6 +280,7 @@ async function app(instance: FastifyInstance, options: AppOptions): Promise<void
   await instance.register(openapi)
   await instance.register(metrics)
   await instance.register(records)
+  await instance.register(operations, { nudge: (connection) => worker?.nudge(connection) })
   await instance.register(routes)
 }
 

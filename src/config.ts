@@ -87,6 +87,8 @@ export interface Config {
   store: StoreConfig
   /** The change feed's retention and webhook deliveries (they live in the store). */
   events: EventsConfig
+  /** Writes run later (`Prefer: respond-async`): how many may wait, per key and per connection. */
+  operations: OperationsConfig
   /** Sandbox mode's data beyond the small seed (`SANDBOX_VOLUME=communications:2000,tickets:300`). */
   sandboxVolume: { communications?: number; tickets?: number; notesPerTicket?: number }
   /** How long kept-alive connections drain on shutdown before the server closes (see graceful-close.ts). */
@@ -110,6 +112,13 @@ export interface StoreConfig {
   /** False: no sync runs and every read goes to the upstream, as before the synced replica. */
   enabled: boolean
   sync: SyncConfig
+}
+
+export interface OperationsConfig {
+  /** The most operations one API key may have queued or running, over all its connections. */
+  maxQueuedPerKey: number
+  /** The most operations one connection's queue may hold, queued or running. */
+  maxQueuedPerConnection: number
 }
 
 export interface EventsConfig {
@@ -289,6 +298,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): C
     },
   }
 
+  const operations: OperationsConfig = {
+    maxQueuedPerKey: integerVar(env, 'OPERATIONS_MAX_QUEUED_PER_KEY', 100, 1, 100_000, problems),
+    maxQueuedPerConnection: integerVar(env, 'OPERATIONS_MAX_QUEUED_PER_CONNECTION', 1_000, 1, 1_000_000, problems),
+  }
+
   if (problems.length > 0) throw new ConfigError(problems)
   return {
     host,
@@ -310,6 +324,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): C
     loadShedding,
     store,
     events,
+    operations,
     sandboxVolume,
   }
 }

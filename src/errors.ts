@@ -16,6 +16,7 @@ export const ERROR_CODES = {
   method_not_allowed: { status: 405, title: 'The resource does not have this method' },
   request_timeout: { status: 408, title: 'The request did not arrive in time' },
   idempotency_key_in_use: { status: 409, title: 'A request with this Idempotency-Key is still running' },
+  operation_not_cancelable: { status: 409, title: 'The operation is no longer queued' },
   idempotency_outcome_unknown: {
     status: 409,
     title: 'The write first sent with this Idempotency-Key may or may not have been made',
@@ -27,6 +28,7 @@ export const ERROR_CODES = {
   idempotency_key_reused: { status: 422, title: 'This Idempotency-Key was used with a different request' },
   upstream_rejected: { status: 422, title: 'The upstream service rejected the request' },
   rate_limited: { status: 429, title: 'The upstream rate budget is exhausted' },
+  operation_queue_full: { status: 429, title: 'Too many operations are queued' },
   headers_too_large: { status: 431, title: 'The request headers are too large' },
   internal_error: { status: 500, title: 'Internal error' },
   upstream_unavailable: { status: 502, alsoStatus: 503, title: 'The upstream service is unavailable' },
@@ -227,6 +229,21 @@ export function unsupportedMediaType(
 }
 
 /** 422: the Idempotency-Key was used with another request. */
+export function operationNotCancelable(state: string): ProblemError {
+  return new ProblemError(
+    'operation_not_cancelable',
+    `The operation is ${state}: only a queued operation can be canceled`,
+  )
+}
+
+export function operationQueueFull(whose: string, limit: number, retryAfter: number): ProblemError {
+  return new ProblemError(
+    'operation_queue_full',
+    `${whose} already has ${limit} operations queued or running, as many as it may; retry when some have run`,
+    { retryAfter },
+  )
+}
+
 export function idempotencyKeyReused(): ProblemError {
   return new ProblemError('idempotency_key_reused', 'This Idempotency-Key was already used with a different request')
 }

@@ -19,6 +19,8 @@ export interface RequestContext {
   cache: CacheResult | null
   /** Whether it sent any upstream write (then a failure may still have changed something). */
   wrote: boolean
+  /** Whether an upstream accepted one of its writes: from then on a failure is a warning, not an error. */
+  accepted: boolean
   /** Upstream calls made for it and the time they took. */
   upstreamCalls: number
   upstreamMs: number
@@ -26,7 +28,7 @@ export interface RequestContext {
   /**
    * The rate-budget lane of its next upstream calls: `client` until an upstream accepted one
    * of its writes, `committed` from then on (finishing that write is never refused for
-   * budget); `background` for the sync.
+   * budget), and from the first call of a queued operation's run; `background` for the sync.
    */
   lane: Lane
   /** Whose work it is (the API key's name), for the fair share between keys. */
@@ -42,6 +44,19 @@ export interface RequestContext {
   location: string | null
   /** Its upstream calls on their way now (sent, not yet answered). */
   inCall: number
+  /**
+   * Set while a write the client asked to run later is checked: its first upstream call stops
+   * the handler with `DeferredWrite`, and the write is queued instead (see plugins/operations.ts).
+   */
+  deferral: { connection: string | null } | null
+}
+
+/** Thrown at a deferred write's first upstream call: nothing was spent, `connection` is its queue. */
+export class DeferredWrite extends Error {
+  constructor(readonly connection: string) {
+    super(`a write for ${connection} is queued rather than run now`)
+    this.name = 'DeferredWrite'
+  }
 }
 
 /** A step of an accepted write that did not complete (`step` names it, `code` says why). */
@@ -54,6 +69,7 @@ function newContext(trace: TraceContext | null, lane: Lane): RequestContext {
     connections: new Set(),
     cache: null,
     wrote: false,
+    accepted: false,
     upstreamCalls: 0,
     upstreamMs: 0,
     trace,
@@ -65,6 +81,7 @@ function newContext(trace: TraceContext | null, lane: Lane): RequestContext {
     step: null,
     location: null,
     inCall: 0,
+    deferral: null,
   }
 }
 
@@ -88,10 +105,27 @@ export function currentContext(): RequestContext | undefined {
   return storage.getStore()
 }
 
+/**
+ * The request runs a queued operation of this API key: an upstream already has its turn, so
+ * its calls take the committed lane from the first (never refused for budget, only waited for).
+ */
+export function noteOperationRun(party: string): void {
+  const context = storage.getStore()
+  if (context === undefined) return
+  context.party = party
+  context.lane = 'committed'
+}
+
 /** The request's work is now on behalf of this API key (set once authenticated). */
 export function noteParty(party: string): void {
   const context = storage.getStore()
   if (context !== undefined) context.party = party
+}
+
+function defer(context: RequestContext, connection: string): never {
+  const deferral = context.deferral as { connection: string | null }
+  deferral.connection ??= connection
+  throw new DeferredWrite(deferral.connection)
 }
 
 const RANK: Record<CacheResult, number> = { HIT: 0, MISS: 1, STALE: 2 }
@@ -114,8 +148,10 @@ export function callScope(): CallScope | undefined {
     request: context,
     traceparent: () => childTraceparent((context.trace ??= newTrace())),
     ...(context.beforeWrite === undefined ? {} : { beforeWrite: context.beforeWrite }),
+    ...(context.deferral === null ? {} : { beforeCall: (connection: string) => defer(context, connection) }),
     committed: () => {
-      if (context.lane !== 'client') return
+      if (context.accepted) return
+      context.accepted = true
       context.lane = 'committed'
       context.onCommitted?.()
     },

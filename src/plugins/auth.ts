@@ -2,13 +2,17 @@
  * API-key authentication: `Authorization: Bearer <key>` or `X-API-Key: <key>`. Keys are
  * compared as SHA-256 digests with a constant-time comparison, so neither the lookup nor the
  * comparison reveals how much of a guess was right.
+ *
+ * A queued operation's run (an in-process request, see src/operations/runs.ts) presents its
+ * run token instead, and acts as the key that queued it, if that key is still configured.
  */
 import { hash, timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { ApiKeyConfig } from '../config.js'
 import { unauthorized } from '../errors.js'
-import { noteParty } from '../request-context.js'
+import { type OperationRun, OPERATION_RUN_HEADER, type OperationRuns } from '../operations/runs.js'
+import { noteOperationRun, noteParty } from '../request-context.js'
 
 export interface Caller {
   name: string
@@ -19,6 +23,8 @@ export interface Caller {
 declare module 'fastify' {
   interface FastifyRequest {
     caller: Caller | null
+    /** The queued operation this request runs, or null for a client's own request. */
+    operationRun: OperationRun | null
   }
   interface FastifyContextConfig {
     /** Routes anyone may call (health, documents, docs). */
@@ -48,16 +54,33 @@ export function mayUse(caller: Caller | null, connection: string): boolean {
   return caller !== null && (caller.connections === null || caller.connections.has(connection))
 }
 
-async function auth(app: FastifyInstance, options: { keys: ApiKeyConfig[] }): Promise<void> {
+async function auth(app: FastifyInstance, options: { keys: ApiKeyConfig[]; runs: OperationRuns }): Promise<void> {
   const stored: StoredKey[] = options.keys.map((k) => ({
     digest: digest(k.secret),
     caller: { name: k.name, connections: k.connections === null ? null : new Set(k.connections) },
   }))
 
+  const byName = new Map(stored.map((k) => [k.caller.name, k.caller]))
+
   app.decorateRequest('caller', null)
+  app.decorateRequest('operationRun', null)
   // A callback hook rather than an async one: no promise per request for work that never waits.
   app.addHook('onRequest', (request, reply, done) => {
     if (request.routeOptions.config.public === true || request.is404) {
+      done()
+      return
+    }
+    const runToken = request.headers[OPERATION_RUN_HEADER]
+    const run = typeof runToken === 'string' ? options.runs.find(runToken) : undefined
+    if (run !== undefined) {
+      const caller = byName.get(run.keyName)
+      if (caller === undefined) {
+        done(unauthorized(`The API key ${run.keyName} that queued this operation is no longer configured`))
+        return
+      }
+      request.caller = caller
+      request.operationRun = run
+      noteOperationRun(caller.name)
       done()
       return
     }

@@ -120,6 +120,7 @@ async function metrics(app: FastifyInstance): Promise<void> {
     },
   })
   registerSyncMetrics(app, registry)
+  registerOperationMetrics(app, registry)
   registerWebhookMetrics(app, registry)
   registerStoreMetrics(app, registry)
   const webhookAttempts = new Counter({
@@ -245,6 +246,43 @@ async function metrics(app: FastifyInstance): Promise<void> {
 }
 
 export default fp(metrics, { name: 'metrics' })
+
+/** The operation queues (writes run later), per connection, as `/v1/sources` shows them. */
+function registerOperationMetrics(app: FastifyInstance, registry: Registry): void {
+  const store = app.store
+  if (store === null) return
+  const depths = () => (store.available ? store.operations.depths() : Promise.resolve(null))
+  new Gauge({
+    name: 'switchboard_operations',
+    help: 'Operations waiting (`queued`) or being run (`running`), by connection.',
+    labelNames: ['connection', 'state'],
+    registers: [registry],
+    async collect() {
+      const queues = await depths()
+      if (queues === null) return
+      for (const adapter of app.upstreams.all()) {
+        const depth = queues.get(adapter.connection.name)
+        this.set({ connection: adapter.connection.name, state: 'queued' }, depth?.queued ?? 0)
+        this.set({ connection: adapter.connection.name, state: 'running' }, depth?.running ?? 0)
+      }
+    },
+  })
+  new Gauge({
+    name: 'switchboard_operations_oldest_queued_seconds',
+    help: 'How long the oldest waiting operation has waited, by connection (0: none waits).',
+    labelNames: ['connection'],
+    registers: [registry],
+    async collect() {
+      const queues = await depths()
+      if (queues === null) return
+      const now = store.clock.now()
+      for (const adapter of app.upstreams.all()) {
+        const oldest = queues.get(adapter.connection.name)?.oldestQueuedAtMs ?? null
+        this.set({ connection: adapter.connection.name }, oldest === null ? 0 : Math.max(0, (now - oldest) / 1000))
+      }
+    },
+  })
+}
 
 /** The store's sync, per connection, read from the same status `/v1/sources` shows. */
 function registerSyncMetrics(app: FastifyInstance, registry: Registry): void {

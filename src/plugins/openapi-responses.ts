@@ -4,7 +4,7 @@
  * - every problem response becomes a `$ref` to one shared response per status under
  *   `components/responses` (`BadRequest`, `TooManyRequests`, ...), generated from the code
  *   table (src/schemas/responses.ts), with an example body of each of its codes;
- * - the 202 `WriteAccepted` answer of the writes is shared the same way;
+ * - the 202 `Accepted` answer of the writes (`WriteAccepted` or a queued `Operation`) is shared the same way;
  * - the headers the gateway's plugins send are declared, as shared `components/headers`:
  *   `X-Request-Id` on every answer, `Location` on a 201, `ETag` on a GET's 200 (a JSON or text
  *   body), `Retry-After` on 429 and 503, `Allow` on 405, and the `X-RateLimit-*` headers
@@ -57,6 +57,22 @@ const HEADERS = {
       schema: { type: 'integer', minimum: 0, examples: [4] },
     },
   },
+  AcceptedLocation: {
+    name: 'Location',
+    header: {
+      description:
+        'For a queued write, its operation (`/v1/operations/{id}`); for an accepted write still under way, where its record will be, when known.',
+      schema: { type: 'string', examples: ['/v1/operations/op_Qm1v3q2Xb9Lr0aTq'] },
+    },
+  },
+  PreferenceApplied: {
+    name: 'Preference-Applied',
+    header: {
+      description:
+        'The `Prefer` preference the answer applied (RFC 7240): `respond-async`, or `wait=N` when a wait ran out.',
+      schema: { type: 'string', examples: ['respond-async'] },
+    },
+  },
   RetryAfter: {
     name: 'Retry-After',
     header: { description: 'Seconds to wait before retrying.', schema: { type: 'integer', minimum: 1, examples: [2] } },
@@ -104,7 +120,7 @@ type HeaderName = keyof typeof HEADERS
 const RATE_HEADERS: HeaderName[] = ['XRateLimitLimit', 'XRateLimitRemaining', 'XRateLimitReset', 'XRateLimitResource']
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'])
 const PROBLEM_MEDIA = 'application/problem+json'
-const WRITE_ACCEPTED = 'WriteAccepted'
+const ACCEPTED = 'Accepted'
 
 function headerRefs(names: HeaderName[], used: Set<HeaderName>): Json {
   const out: Json = {}
@@ -137,7 +153,7 @@ function isProblem(response: Json): boolean {
 function isWriteAccepted(status: string, response: Json): boolean {
   const schema = (response.content as Record<string, { schema?: { $ref?: string } }> | undefined)?.['application/json']
     ?.schema
-  return status === '202' && schema?.$ref === `#/components/schemas/${WRITE_ACCEPTED}`
+  return status === '202' && schema?.$ref === `#/components/schemas/${ACCEPTED}`
 }
 
 /** The reads the synced replica may answer: they say how fresh they are (src/records/). */
@@ -190,8 +206,11 @@ export function shareResponses<T extends Json>(document: T): T {
           if (!problems.has(code)) problems.set(code, problemResponse(code, used))
           responses[status] = { $ref: `#/components/responses/${statusName(code)}` }
         } else if (isWriteAccepted(status, response)) {
-          writeAccepted ??= { ...response, headers: headerRefs(['XRequestId', ...RATE_HEADERS], used) }
-          responses[status] = { $ref: `#/components/responses/${WRITE_ACCEPTED}` }
+          writeAccepted ??= {
+            ...response,
+            headers: headerRefs(['XRequestId', 'AcceptedLocation', 'PreferenceApplied', ...RATE_HEADERS], used),
+          }
+          responses[status] = { $ref: `#/components/responses/${ACCEPTED}` }
         } else {
           response.headers = {
             ...headerRefs(successHeaders(status, method, response, callsUpstream, operation.operationId), used),
@@ -205,7 +224,7 @@ export function shareResponses<T extends Json>(document: T): T {
   const components = ((document as Json).components ??= {}) as Json
   const shared: Json = { ...(components.responses as Json | undefined) }
   for (const status of [...problems.keys()].sort((a, b) => a - b)) shared[statusName(status)] = problems.get(status)
-  if (writeAccepted !== undefined) shared[WRITE_ACCEPTED] = writeAccepted
+  if (writeAccepted !== undefined) shared[ACCEPTED] = writeAccepted
   components.responses = shared
   const headers: Json = { ...(components.headers as Json | undefined) }
   for (const name of Object.keys(HEADERS) as HeaderName[]) if (used.has(name)) headers[name] = HEADERS[name].header

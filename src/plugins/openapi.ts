@@ -64,6 +64,11 @@ function webhooks(delivery: EventsConfig['webhooks']) {
     message: webhook('MessageEvent', 'A message was created, changed or deleted.', delivery),
     conversation: webhook('ConversationEvent', 'A conversation was created, changed or deleted.', delivery),
     webhookEndpoint: webhook('WebhookEndpointEvent', 'A webhook endpoint of the key was disabled.', delivery),
+    operation: webhook(
+      'OperationEvent',
+      'A queued write of the key ran: it succeeded, failed, or its outcome is unknown.',
+      delivery,
+    ),
   }
 }
 
@@ -84,6 +89,7 @@ async function openapi(app: FastifyInstance): Promise<void> {
         { name: 'Sources', description: 'Configured upstream connections.' },
         { name: 'Events', description: 'The change feed: what changed, in order, resumable.' },
         { name: 'Webhooks', description: 'Endpoints that receive the change feed as it happens.' },
+        { name: 'Operations', description: 'Writes queued with `Prefer: respond-async`, and what became of them.' },
         { name: 'Service', description: 'Health, metrics and documentation.' },
       ],
       components: {

@@ -133,7 +133,7 @@ async function problems(app: FastifyInstance): Promise<void> {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const problem = toProblem(error)
     const context = currentContext()
-    if (context?.lane === 'committed' && problem.status >= 400) return sendAccepted(request, reply, problem, context)
+    if (context?.accepted === true && problem.status >= 400) return sendAccepted(request, reply, problem, context)
     if (problem.status >= 500 && problem.code === 'internal_error') request.log.error({ err: error }, 'unhandled error')
     else if (problem.status >= 500)
       request.log.warn({ code: problem.code, upstream: problem.upstream }, problem.message)

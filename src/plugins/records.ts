@@ -35,7 +35,14 @@ export function send<T>(reply: FastifyReply, answer: Answer<T>): T | string {
 }
 
 async function records(app: FastifyInstance): Promise<void> {
-  app.decorate('records', new Records(app.store, { sync: app.config.store.sync, events: app.config.events }, app.log))
+  const { config } = app
+  const options = {
+    sync: config.store.sync,
+    events: config.events,
+    operations: config.operations,
+    intervalOf: (connection: string) => app.upstreams.get(connection)?.engine.scheduler.intervalMs ?? 0,
+  }
+  app.decorate('records', new Records(app.store, options, app.log))
 }
 
 export default fp(records, { name: 'records' })

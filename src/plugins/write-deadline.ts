@@ -90,7 +90,8 @@ async function writeDeadline(app: FastifyInstance, options: WriteDeadlineOptions
 
   app.addHook('preHandler', (request, reply, done) => {
     const context = currentContext()
-    if (context !== undefined && WRITES.has(request.method)) {
+    // A queued operation's run has no client waiting on it: it runs to its end.
+    if (context !== undefined && WRITES.has(request.method) && request.operationRun === null) {
       context.onCommitted = () => {
         if (request.writeDeadline !== null) return
         const interval = Math.max(0, ...[...context.connections].map((c) => options.intervalOf(c)))
@@ -108,4 +109,4 @@ async function writeDeadline(app: FastifyInstance, options: WriteDeadlineOptions
   })
 }
 
-export default fp(writeDeadline, { name: 'write-deadline', dependencies: ['request-context'] })
+export default fp(writeDeadline, { name: 'write-deadline', dependencies: ['request-context', 'auth'] })

@@ -11,6 +11,7 @@ import faqsRoutes from './faqs/index.js'
 import wallRoutes from './wall/index.js'
 import eventRoutes from './events/index.js'
 import webhookEndpointRoutes from './webhook-endpoints/index.js'
+import operationRoutes from './operations/index.js'
 
 export default async function routes(app: FastifyInstance): Promise<void> {
   // Request bodies are JSON (and multipart for document uploads, registered there). Fastify's
@@ -28,4 +29,5 @@ export default async function routes(app: FastifyInstance): Promise<void> {
   await app.register(faqsRoutes)
   await app.register(eventRoutes)
   await app.register(webhookEndpointRoutes)
+  await app.register(operationRoutes)
 }

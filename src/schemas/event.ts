@@ -6,6 +6,7 @@
 import { Type, type Static } from 'typebox'
 import { ConversationSchema } from './conversation.js'
 import { MessageSchema } from './message.js'
+import { OPERATION_EXAMPLE } from './operation.js'
 import { Nullable, StringEnum } from './ref.js'
 
 const ORIGIN = StringEnum(['switchboard', 'sync'], {
@@ -93,11 +94,42 @@ const WebhookEndpointEventSchema = eventOf(
   ),
 )
 
+const OperationEventSchema = eventOf(
+  'OperationEvent',
+  ['operation.succeeded', 'operation.failed', 'operation.unknown'],
+  'Operation',
+  'An operation of the key (a write queued with `Prefer: respond-async`) ran: it succeeded, failed with a problem, or its outcome is unknown (the gateway running it stopped mid-way, or its upstream did not answer after the write left; see `resolution`). Sent to that key alone.',
+  exampleEvent(
+    'operation.succeeded',
+    {
+      examples: [
+        {
+          ...OPERATION_EXAMPLE,
+          state: 'succeeded',
+          startedAt: '2026-11-27T10:15:11.000Z',
+          finishedAt: '2026-11-27T10:15:14.000Z',
+          attempts: 1,
+          position: null,
+          estimatedStartAt: null,
+          result: {
+            status: 201,
+            location: '/v1/messages/msg_WyJiYXRjaGJvb2siLCI0MiJd',
+            id: 'msg_WyJiYXRjaGJvb2siLCI0MiJd',
+            body: null,
+          },
+        },
+      ],
+    },
+    'batchbook',
+  ),
+)
+
 const EventSchema = Type.Union(
   [
     Type.Unsafe({ $ref: 'MessageEvent#' }),
     Type.Unsafe({ $ref: 'ConversationEvent#' }),
     Type.Unsafe({ $ref: 'WebhookEndpointEvent#' }),
+    Type.Unsafe({ $ref: 'OperationEvent#' }),
   ],
   {
     $id: 'Event',
@@ -303,6 +335,7 @@ export const EVENT_SCHEMAS = [
   MessageEventSchema,
   ConversationEventSchema,
   WebhookEndpointEventSchema,
+  OperationEventSchema,
   EventSchema,
   EventListSchema,
   WebhookEndpointSchema,

@@ -18,6 +18,7 @@ import {
   ParticipantListSchema,
   TagListSchema,
 } from './message-parts.js'
+import { AcceptedSchema, OperationListSchema, OperationSchema } from './operation.js'
 import { ProblemSchema } from './problem.js'
 import { CapabilitiesSchema, SourceListSchema, SourceSchema } from './source.js'
 import {
@@ -122,6 +123,9 @@ const SHARED_SCHEMAS = [
   FaqQuestionPatchSchema,
   FaqQuestionTopicsInputSchema,
   FaqQuestionTopicsSchema,
+  OperationSchema,
+  OperationListSchema,
+  AcceptedSchema,
   ...EVENT_SCHEMAS,
 ]
 

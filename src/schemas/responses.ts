@@ -16,6 +16,8 @@ import {
   forbiddenConnection,
   headersTooLarge,
   idempotencyKeyInUse,
+  operationNotCancelable,
+  operationQueueFull,
   idempotencyOutcomeUnknown,
   idempotencyKeyReused,
   internalError,
@@ -99,6 +101,7 @@ const EXAMPLES = {
   method_not_allowed: [methodNotAllowed('PUT', '/v1/messages', ['GET', 'HEAD', 'POST'])],
   request_timeout: [requestTimeout()],
   idempotency_key_in_use: [idempotencyKeyInUse()],
+  operation_not_cancelable: [operationNotCancelable('running')],
   idempotency_outcome_unknown: [idempotencyOutcomeUnknown(Date.parse('2026-11-27T10:15:02.000Z'))],
   payload_too_large: [fileTooLarge(104857600)],
   uri_too_long: [uriTooLong()],
@@ -107,6 +110,7 @@ const EXAMPLES = {
   idempotency_key_reused: [idempotencyKeyReused()],
   upstream_rejected: [upstreamRejected('batchbook', 'batchbook', 422, "Title can't be blank")],
   rate_limited: [rateLimited('batchbook', 'batchbook', 2)],
+  operation_queue_full: [operationQueueFull('This API key', 100, 5)],
   headers_too_large: [headersTooLarge()],
   internal_error: [internalError(undefined)],
   upstream_unavailable: [
@@ -193,8 +197,9 @@ export const UPSTREAM_PROBLEMS = [400, 401, 403, 429, 500, 502, 503, 504]
 export const WRITE_RESPONSES = {
   202: {
     description:
-      'The upstream accepted the write, but a later step (reading the record back) did not complete: the write is done, do not retry it (`WriteAccepted`, with `warnings`).',
-    content: { 'application/json': { schema: { $ref: 'WriteAccepted#' } } },
+      'Either the upstream accepted the write but a later step (reading the record back) did not complete: the write is done, do not retry it (`WriteAccepted`, with `warnings`); ' +
+      'or the write was queued as the request preferred (`Prefer: respond-async`): an `Operation`, at `Location`.',
+    content: { 'application/json': { schema: { $ref: 'Accepted#' } } },
   },
   ...problemResponses(422),
 }

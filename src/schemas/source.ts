@@ -129,6 +129,21 @@ export const SourceSchema = Type.Object(
         { additionalProperties: false, description: 'The synced replica of this connection; null when it is off.' },
       ),
     ),
+    operations: Nullable(
+      Type.Object(
+        {
+          queued: Type.Integer({ minimum: 0, description: 'Writes waiting their turn (`Prefer: respond-async`).' }),
+          running: Type.Integer({ minimum: 0, description: 'Writes of the queue being made now (0 or 1).' }),
+          oldestQueuedSeconds: Nullable(
+            Type.Integer({ minimum: 0, description: 'How long the oldest waiting write has waited; null when none.' }),
+          ),
+        },
+        {
+          additionalProperties: false,
+          description: 'The connection’s queue of writes run later; null without the store (`REPLICA=false`).',
+        },
+      ),
+    ),
     circuit: Type.Object(
       {
         state: StringEnum(['closed', 'open', 'half-open'], {
@@ -181,6 +196,7 @@ export const SourceSchema = Type.Object(
             deletionsFound: 3,
           },
         },
+        operations: { queued: 3, running: 1, oldestQueuedSeconds: 4 },
         circuit: { state: 'closed', consecutiveFailures: 0 },
       },
     ],
@@ -216,6 +232,7 @@ export const SourceListSchema = Type.Object(
             },
             rateLimit: { limit: 1, windowSeconds: 1, remaining: 1, resetSeconds: 0, queued: 0 },
             sync: null,
+            operations: { queued: 0, running: 0, oldestQueuedSeconds: null },
             circuit: { state: 'closed', consecutiveFailures: 0 },
           },
         ],

@@ -21,6 +21,9 @@ export const EVENT_TYPES = [
   'conversation.updated',
   'conversation.deleted',
   'webhook_endpoint.disabled',
+  'operation.succeeded',
+  'operation.failed',
+  'operation.unknown',
 ] as const
 type EventType = (typeof EVENT_TYPES)[number]
 

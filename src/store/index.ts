@@ -20,6 +20,7 @@ import { type JournaledChange, WriteJournal } from './journal.js'
 import { DirectoryRecords } from './directory.js'
 import { type EventOrigin, EventLog } from './events.js'
 import { WebhookStore } from './webhooks.js'
+import { OperationStore } from './operations.js'
 import { SyncLeases } from './leases.js'
 import { MessageRecords } from './messages.js'
 import { type SyncState, SyncStates } from './sync-state.js'
@@ -42,6 +43,7 @@ export class Store {
   readonly leases: SyncLeases
   readonly events: EventLog
   readonly webhooks: WebhookStore
+  readonly operations: OperationStore
   readonly journal = new WriteJournal()
   readonly #options: StoreOptions
   readonly #closing = new AbortController()
@@ -62,6 +64,7 @@ export class Store {
     this.leases = new SyncLeases(db)
     this.events = new EventLog(db)
     this.webhooks = new WebhookStore(db)
+    this.operations = new OperationStore(db)
   }
 
   get clock(): Clock {

@@ -8,6 +8,14 @@
 import { type Kysely, type Migration, Migrator, sql } from 'kysely'
 import type { Dialect } from './db.js'
 
+/** A table numbered by `seq`, in the order rows were inserted (the commit order of appends). */
+function sequencedTable(db: Kysely<unknown>, dialect: Dialect, name: string) {
+  const table = db.schema.createTable(name)
+  return dialect === 'postgres'
+    ? table.addColumn('seq', 'bigserial', (c) => c.primaryKey())
+    : table.addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
+}
+
 function initial(dialect: Dialect): Migration {
   return {
     async up(db: Kysely<unknown>) {
@@ -160,12 +168,7 @@ function events(dialect: Dialect): Migration {
   return {
     async up(db: Kysely<unknown>) {
       const bigint = dialect === 'postgres' ? 'bigint' : 'integer'
-      let table = db.schema.createTable('events')
-      table =
-        dialect === 'postgres'
-          ? table.addColumn('seq', 'bigserial', (c) => c.primaryKey())
-          : table.addColumn('seq', 'integer', (c) => c.primaryKey().autoIncrement())
-      await table
+      await sequencedTable(db, dialect, 'events')
         .addColumn('id', 'text', (c) => c.notNull().unique())
         .addColumn('type', 'text', (c) => c.notNull())
         .addColumn('connection', 'text')
@@ -325,6 +328,42 @@ const participantsKnown: Migration = {
 }
 
 /**
+ * Writes a client asked to run later (`Prefer: respond-async`): one queue per connection,
+ * worked in `seq` order. `not_before` holds back one that failed before anything was written
+ * (a circuit open, a store outage) until its retry.
+ */
+function operations(dialect: Dialect): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      const bigint = dialect === 'postgres' ? 'bigint' : 'integer'
+      await sequencedTable(db, dialect, 'operations')
+        .addColumn('id', 'text', (c) => c.notNull().unique())
+        .addColumn('connection', 'text', (c) => c.notNull())
+        .addColumn('key_name', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('method', 'text', (c) => c.notNull())
+        .addColumn('path', 'text', (c) => c.notNull())
+        .addColumn('body', 'text')
+        .addColumn('traceparent', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('queued_at_ms', bigint, (c) => c.notNull())
+        .addColumn('not_before', bigint, (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('holder', 'text')
+        .addColumn('started_at', 'text')
+        .addColumn('finished_at', 'text')
+        .addColumn('status', 'integer')
+        .addColumn('result', 'text')
+        .addColumn('location', 'text')
+        .addColumn('calls', 'integer')
+        .execute()
+      await db.schema.createIndex('operations_queue').on('operations').columns(['connection', 'state', 'seq']).execute()
+      await db.schema.createIndex('operations_key').on('operations').columns(['key_name', 'seq']).execute()
+    },
+  }
+}
+
+/**
  * Runs the migrations not yet run. In PostgreSQL the migrator's own tables live in the store's
  * schema, named: its check for them looks at every schema, and would otherwise find another
  * store's in the same database.
@@ -342,6 +381,7 @@ export async function migrate(db: Kysely<unknown>, dialect: Dialect, schema?: st
           '0004_durability': durability(dialect),
           '0005_participants_status': participantsStatus(dialect),
           '0006_participants_known': participantsKnown,
+          '0007_operations': operations(dialect),
         }),
     },
   })

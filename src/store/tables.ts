@@ -178,6 +178,38 @@ interface IdempotencyKeysTable {
   expires_at: number
 }
 
+interface OperationsTable {
+  /** Queue order: a connection's operations run in it. */
+  seq: Generated<number>
+  /** The `op_…` id. */
+  id: string
+  connection: string
+  key_name: string
+  /** `queued`, `running`, `succeeded`, `failed`, `unknown` or `canceled`. */
+  state: string
+  method: string
+  /** The request's path and query, as the client sent them. */
+  path: string
+  /** The request's body as validated (JSON), or null. */
+  body: string | null
+  traceparent: string | null
+  created_at: string
+  queued_at_ms: number
+  /** Not run before this time (ms): a retry's backoff. */
+  not_before: number
+  attempts: number
+  /** The gateway that took it to run. */
+  holder: string | null
+  started_at: string | null
+  finished_at: string | null
+  /** The HTTP status of its answer, the answer's body (JSON) and its `Location`. */
+  status: number | null
+  result: string | null
+  location: string | null
+  /** Upstream calls it made: the estimate of a queue's wait learns from them. */
+  calls: number | null
+}
+
 export interface StoreTables {
   messages: MessagesTable
   message_contacts: MessageContactsTable
@@ -191,4 +223,5 @@ export interface StoreTables {
   webhook_deliveries: WebhookDeliveriesTable
   webhook_attempts: WebhookAttemptsTable
   idempotency_keys: IdempotencyKeysTable
+  operations: OperationsTable
 }

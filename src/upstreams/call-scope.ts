@@ -17,6 +17,12 @@ export interface CallScope {
   /** The `traceparent` header for one upstream call of this work (a span of its own). */
   traceparent(): string
   /**
+   * Called before each of its upstream calls (a read the cache cannot answer, a write, a
+   * stream, work admitted ahead), before anything is spent; throws to stop the work there (the
+   * gateway: a write the client asked to run later is queued instead, at its first call).
+   */
+  beforeCall?(connection: string): void
+  /**
    * Called before each of its upstream writes is admitted, and awaited: the layer above makes
    * durable that a write is about to leave (an Idempotency-Key's record), and throws when it
    * cannot, so that the write is not sent.

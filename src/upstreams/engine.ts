@@ -126,6 +126,7 @@ export class UpstreamEngine {
     const late = this.#inflight.get(key) as Promise<Loaded<T>> | undefined
     if (late !== undefined) return this.#follow(late)
 
+    this.#beforeCall()
     const loading = this.#load(key, req, options, cached?.value, cached !== undefined)
     this.#inflight.set(key, loading)
     try {
@@ -150,6 +151,7 @@ export class UpstreamEngine {
   async #freshRead<T>(key: string, req: UpstreamRequest, options: ReadOptions<T>): Promise<T> {
     const joined = this.#inflightFresh.get(key) as Promise<Loaded<T>> | undefined
     if (joined !== undefined) return this.#follow(joined)
+    this.#beforeCall()
     const loading = this.#load(key, req, options, undefined, false)
     this.#inflightFresh.set(key, loading)
     try {
@@ -167,6 +169,7 @@ export class UpstreamEngine {
    * upstream accepted it, the rest of the request's calls go in the committed lane.
    */
   async write(req: UpstreamRequest, options: WriteOptions): Promise<UpstreamResponse> {
+    this.#beforeCall()
     this.#use({ connection: this.connection.name, use: 'call' })
     try {
       const res = await this.#attempt(req, this.clock.now() + this.connection.timeoutMs, 1, (r) => r, options.describe)
@@ -183,6 +186,7 @@ export class UpstreamEngine {
    * all be granted within the client's wait (see `RateScheduler.admitWork`).
    */
   async admitWork(calls: number): Promise<void> {
+    this.#beforeCall()
     const scope = this.#settings.scope?.()
     await this.scheduler.admitWork(calls, {
       lane: scope?.lane ?? 'client',
@@ -208,6 +212,7 @@ export class UpstreamEngine {
    * The deadline bounds the wait for the headers; the body is paced by the pool's I/O timeouts.
    */
   async download(req: UpstreamRequest, options: DownloadOptions = {}): Promise<StreamedResponse> {
+    this.#beforeCall()
     this.#use({ connection: this.connection.name, use: 'call' })
     const deadline = this.clock.now() + this.connection.timeoutMs
     const streamed: StreamRequest = { method: req.method, path: req.path, query: req.query, headers: req.headers }
@@ -222,6 +227,7 @@ export class UpstreamEngine {
    * connection's deadline; the answer must come within that deadline after the last byte.
    */
   async upload(req: StreamRequest, options: WriteOptions): Promise<UpstreamResponse> {
+    this.#beforeCall()
     this.#use({ connection: this.connection.name, use: 'call' })
     try {
       const res = await this.#openStream(
@@ -516,6 +522,11 @@ export class UpstreamEngine {
   async #invalidate(tags: string[]): Promise<void> {
     if (this.#settings.cache === null || tags.length === 0) return
     await this.#settings.cache.store.invalidate(tags.map((tag) => this.#tag(tag)))
+  }
+
+  /** Lets the work's scope stop it before a call spends anything (see `CallScope.beforeCall`). */
+  #beforeCall(): void {
+    this.#settings.scope?.()?.beforeCall?.(this.connection.name)
   }
 
   /** Tells the work's scope what it did (see `UseEvent`), and whoever follows the channel. */

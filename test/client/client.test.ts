@@ -9,7 +9,8 @@ import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import openapiTS, { astToString } from 'openapi-typescript'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { FAST_LIMITS, TEST_KEY, startGateway, type RunningGateway } from '../helpers/gateway.js'
+import { FAST_LIMITS, TEST_KEY, startGateway, testConfig, type RunningGateway } from '../helpers/gateway.js'
+import { testDatabase } from '../helpers/stores.js'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc')
@@ -54,5 +55,27 @@ describe('a client generated from the OpenAPI document', () => {
     expect(snappy.conversationId).toMatch(/^conv_/)
     expect(snappy.replyConversationId).toBe(snappy.conversationId)
     expect(snappy.editRefusedWith).toBe('unsupported_by_source')
+  }, 120_000)
+
+  it('sends `Prefer: respond-async`, tells the 202 operation apart and polls it until the write ran', async () => {
+    const database = testDatabase('sqlite')
+    const queued = await startGateway({
+      config: testConfig({ store: database.config }),
+      withSandbox: true,
+      limits: FAST_LIMITS,
+      sync: false,
+    })
+    try {
+      const scenario = './scenario.js'
+      const { runOperationScenario } = (await import(scenario)) as {
+        runOperationScenario(baseUrl: string, apiKey: string): Promise<Record<string, unknown>>
+      }
+      const result = await runOperationScenario(queued.url, TEST_KEY)
+      expect(result).toMatchObject({ finalState: 'succeeded', createdSubject: 'Queued from a generated client' })
+      expect(result.accepted).toMatch(/^op_/)
+    } finally {
+      await queued.close()
+      await database.drop()
+    }
   }, 120_000)
 })

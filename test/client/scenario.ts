@@ -19,6 +19,11 @@ export interface ScenarioResult {
   }
 }
 
+/** What a 202 said: a WriteAccepted's detail, or a queued operation's id. */
+function describeAccepted(accepted: { detail: string } | { id: string; state: string }): string {
+  return 'detail' in accepted ? accepted.detail : `queued as ${accepted.id} (${accepted.state})`
+}
+
 export async function runScenario(baseUrl: string, apiKey: string): Promise<ScenarioResult> {
   const client = createClient<paths>({ baseUrl, headers: { authorization: `Bearer ${apiKey}` } })
 
@@ -47,9 +52,10 @@ export async function runScenario(baseUrl: string, apiKey: string): Promise<Scen
     },
   })
   if (created.error !== undefined) throw new Error(`create failed: ${created.error.code}`)
-  // A write's 2xx is the record, or a WriteAccepted (202) when the upstream took the write but
-  // the record could not be read back: the generated types make the client tell them apart.
-  if (!('id' in created.data)) throw new Error(`created without the record: ${created.data.detail}`)
+  // A write's 2xx is the record, or a 202: a WriteAccepted when the upstream took the write but
+  // the record could not be read back, or an Operation when the write was queued (only when
+  // asked for with `Prefer`). The generated types make the client tell them apart.
+  if (!('source' in created.data)) throw new Error(`created without the record: ${describeAccepted(created.data)}`)
   const id = created.data.id
   const read = await client.GET('/v1/messages/{id}', { params: { path: { id } } })
   if (read.error !== undefined || read.data.id !== id) throw new Error('read back failed')
@@ -58,7 +64,7 @@ export async function runScenario(baseUrl: string, apiKey: string): Promise<Scen
     body: { subject: 'Generated client call (edited)' },
   })
   if (updated.error !== undefined) throw new Error(`update failed: ${updated.error.code}`)
-  if (!('id' in updated.data)) throw new Error(`updated without the record: ${updated.data.detail}`)
+  if (!('source' in updated.data)) throw new Error(`updated without the record: ${describeAccepted(updated.data)}`)
   const deleted = await client.DELETE('/v1/messages/{id}', { params: { path: { id } } })
   const gone = await client.GET('/v1/messages/{id}', { params: { path: { id } } })
 
@@ -81,7 +87,7 @@ export async function runScenario(baseUrl: string, apiKey: string): Promise<Scen
     },
   })
   if (note.error !== undefined) throw new Error(`note failed: ${note.error.code}`)
-  if (!('id' in note.data)) throw new Error(`note sent without the record: ${note.data.detail}`)
+  if (!('source' in note.data)) throw new Error(`note sent without the record: ${describeAccepted(note.data)}`)
   const conversationId = note.data.conversationId
   if (conversationId === null) throw new Error('a note without a conversation')
   const reply = await client.POST('/v1/messages', {
@@ -94,7 +100,7 @@ export async function runScenario(baseUrl: string, apiKey: string): Promise<Scen
     },
   })
   if (reply.error !== undefined) throw new Error(`reply failed: ${reply.error.code}`)
-  if (!('id' in reply.data)) throw new Error(`reply sent without the record: ${reply.data.detail}`)
+  if (!('source' in reply.data)) throw new Error(`reply sent without the record: ${describeAccepted(reply.data)}`)
   const edit = await client.PATCH('/v1/messages/{id}', {
     params: { path: { id: note.data.id } },
     body: { subject: 'x' },
@@ -117,5 +123,44 @@ export async function runScenario(baseUrl: string, apiKey: string): Promise<Scen
       replyConversationId: reply.data.conversationId,
       editRefusedWith: edit.error?.code,
     },
+  }
+}
+
+export interface OperationScenarioResult {
+  accepted: string
+  finalState: string
+  attemptsPolled: number
+  createdSubject: string | null
+}
+
+/**
+ * A write sent with `Prefer: respond-async`: the 202's body is told apart from a
+ * `WriteAccepted` by the generated union, then the operation is polled until it has run and
+ * the record it made is read from its `result.location`.
+ */
+export async function runOperationScenario(baseUrl: string, apiKey: string): Promise<OperationScenarioResult> {
+  const client = createClient<paths>({ baseUrl, headers: { authorization: `Bearer ${apiKey}` } })
+  const queued = await client.POST('/v1/messages', {
+    params: { header: { prefer: 'respond-async' } },
+    body: { source: 'batchbook', kind: 'note', subject: 'Queued from a generated client', body: 'Later is fine.' },
+  })
+  if (queued.error !== undefined) throw new Error(`queue failed: ${queued.error.code}`)
+  if (queued.response.status !== 202 || !('state' in queued.data)) throw new Error('the write was not queued')
+  const operationId = queued.data.id
+  let polled = 0
+  for (;;) {
+    const { data, error } = await client.GET('/v1/operations/{id}', { params: { path: { id: operationId } } })
+    if (error !== undefined) throw new Error(`poll failed: ${error.code}`)
+    polled++
+    if (data.state !== 'queued' && data.state !== 'running') {
+      let createdSubject: string | null = null
+      const location = data.result?.id
+      if (data.state === 'succeeded' && location !== undefined && location !== null) {
+        const read = await client.GET('/v1/messages/{id}', { params: { path: { id: location } } })
+        createdSubject = read.data?.subject ?? null
+      }
+      return { accepted: data.id, finalState: data.state, attemptsPolled: polled, createdSubject }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50))
   }
 }

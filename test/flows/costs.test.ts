@@ -215,6 +215,20 @@ async function newEndpoint(): Promise<string> {
   return created.id
 }
 
+/** An operation that has run: a note queued with `Prefer: respond-async`, waited for. */
+async function ranOperation(): Promise<string> {
+  const queued = await call<{ id: string }>(gw, 'POST', '/v1/messages', {
+    json: { source: 'batchbook', kind: 'note', body: 'Queued for the cost table.' },
+    headers: { prefer: 'respond-async' },
+  })
+  expect(queued.status).toBe(202)
+  for (;;) {
+    const op = await get<{ state: string }>(`/v1/operations/${queued.body.id}`)
+    if (op.state !== 'queued' && op.state !== 'running') return queued.body.id
+    await gw.clock!.pass(1_000)
+  }
+}
+
 const SNAPPY_CONTACT = () => snappyId('contact', String(WCL_ID), String(seededContact().id))
 
 const ROWS: Row[] = [
@@ -863,6 +877,22 @@ const ROWS: Row[] = [
     warm: 0,
     setup: newEndpoint,
     run: (id) => send('POST', `/v1/webhook-endpoints/${id}/replay`, 202, { since: '2026-01-01T00:00:00Z' }),
+  }),
+  // Operations: read from the store. A queued write's own calls are those of its route, made when it runs.
+  row({ route: 'GET /v1/operations', cold: 0, warm: 0, setup: ranOperation, run: () => list('/v1/operations') }),
+  row({
+    route: 'GET /v1/operations/{id}',
+    cold: 0,
+    warm: 0,
+    setup: ranOperation,
+    run: (id) => get(`/v1/operations/${id}`),
+  }),
+  row({
+    route: 'DELETE /v1/operations/{id}',
+    cold: 0,
+    warm: 0,
+    setup: ranOperation,
+    run: (id) => send('DELETE', `/v1/operations/${id}`, 409),
   }),
 ]
 

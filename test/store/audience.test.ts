@@ -17,6 +17,8 @@ const EVENTS: NewEvent[] = [
   ['message.created', 'other', undefined],
   ['webhook_endpoint.disabled', null, 'all'],
   ['webhook_endpoint.disabled', null, 'help-only'],
+  ['operation.succeeded', 'crm', 'all'],
+  ['operation.failed', 'help', 'help-only'],
 ].map(([type, connection, keyName], i) => ({
   type: type as NewEvent['type'],
   connection: connection as string | null,
@@ -29,7 +31,13 @@ const EVENTS: NewEvent[] = [
 const AUDIENCES: Audience[] = []
 for (const keyName of ['all', 'help-only', 'nobody'])
   for (const connections of [null, [], ['crm'], ['help', 'other']])
-    for (const types of [[], ['*'], ['message.created'], ['webhook_endpoint.disabled', 'conversation.updated']])
+    for (const types of [
+      [],
+      ['*'],
+      ['message.created'],
+      ['webhook_endpoint.disabled', 'conversation.updated'],
+      ['operation.failed'],
+    ])
       AUDIENCES.push({ keyName, connections, types })
 
 describe.each(STORE_KINDS)('who receives an event, on %s', (kind) => {
@@ -73,5 +81,12 @@ describe.each(STORE_KINDS)('who receives an event, on %s', (kind) => {
     const disabled = { type: 'webhook_endpoint.disabled', connection: null, keyName: 'all' }
     expect(receives({ keyName: 'all', connections: [], types: [] }, disabled)).toBe(true)
     expect(receives({ keyName: 'help-only', connections: null, types: ['*'] }, disabled)).toBe(false)
+  })
+
+  it('an operation’s outcome goes to its key alone, and only while that key may use its connection', () => {
+    const failed = { type: 'operation.failed', connection: 'help', keyName: 'help-only' }
+    expect(receives({ keyName: 'help-only', connections: ['help'], types: [] }, failed)).toBe(true)
+    expect(receives({ keyName: 'help-only', connections: ['crm'], types: [] }, failed)).toBe(false)
+    expect(receives({ keyName: 'all', connections: null, types: [] }, failed)).toBe(false)
   })
 })
