@@ -33,6 +33,7 @@ import { StoreIdempotencyStore } from './store/idempotency.js'
 import { forgetOtherUpstreams } from './sync/identity.js'
 import { newHolder } from './store/holder.js'
 import { EventRetention } from './events/retention.js'
+import { startupSummary } from './startup-summary.js'
 import { runInProcess } from './operations/run-in-process.js'
 import { OperationRuns } from './operations/runs.js'
 import { OperationWorker } from './operations/worker.js'
@@ -237,6 +238,8 @@ async function app(instance: FastifyInstance, options: AppOptions): Promise<void
         })
   instance.decorate('store', store)
   instance.addHook('onReady', async () => {
+    for (const line of startupSummary(config, options.sandboxConnections ?? new Set()))
+      instance.log.info(line.fields, line.message)
     runner?.start()
     delivery?.start()
     retention?.start()

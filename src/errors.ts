@@ -63,7 +63,7 @@ export interface ProblemOptions {
   /** Seconds, sent as `Retry-After`. */
   retryAfter?: number
   /** Field-level details for validation problems. */
-  errors?: Array<{ path: string; message: string }>
+  errors?: FieldError[]
   /** For a 405: the methods the resource does support, sent as `Allow` (empty: none). */
   allow?: readonly string[]
   cause?: unknown
@@ -90,7 +90,8 @@ export class ProblemError extends Error {
   }
 }
 
-export type FieldError = { path: string; message: string }
+/** One offending field: where (`body/kind`), what is wrong with it, and the values it takes when they are few. */
+export type FieldError = { path: string; message: string; allowed?: string[] }
 
 const upstreamOf = (source: string, status: number | null): UpstreamRef => ({ source, status })
 
@@ -435,7 +436,13 @@ export interface ProblemBody {
   requestId: string
   instance?: string
   upstream?: UpstreamRef
-  errors?: Array<{ path: string; message: string }>
+  errors?: Array<{ path: string; pointer: string; message: string; allowed?: string[] }>
+}
+
+/** An RFC 6901 pointer into the request from a field's path (`body/tags/0` → `/body/tags/0`). */
+export function pointerOf(path: string): string {
+  const segments = path.split('/').filter((s) => s !== '')
+  return `/${segments.map((s) => s.replaceAll('~', '~0')).join('/')}`
 }
 
 export function problemBody(error: ProblemError, requestId: string, instance?: string): ProblemBody {
@@ -449,6 +456,12 @@ export function problemBody(error: ProblemError, requestId: string, instance?: s
   }
   if (instance !== undefined) body.instance = instance
   if (error.upstream !== undefined) body.upstream = error.upstream
-  if (error.errors !== undefined) body.errors = error.errors
+  if (error.errors !== undefined)
+    body.errors = error.errors.map((e) => ({
+      path: e.path,
+      pointer: pointerOf(e.path),
+      message: e.message,
+      ...(e.allowed === undefined ? {} : { allowed: e.allowed }),
+    }))
   return body
 }

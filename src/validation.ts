@@ -20,7 +20,15 @@ interface AjvServerOptions {
   plugins?: unknown[]
 }
 
-const COMMON = { useDefaults: true, removeAdditional: false, discriminator: true } as const
+// `allErrors` and `verbose`: every problem of a request, with the schema it broke, so that each
+// field can be named in plain words (validation-messages.ts). They cost only on a failure.
+const COMMON = {
+  useDefaults: true,
+  removeAdditional: false,
+  discriminator: true,
+  allErrors: true,
+  verbose: true,
+} as const
 
 function buildValidator(externalSchemas: ExternalSchemas, ajvOptions?: AjvServerOptions) {
   const factory = AjvCompiler()

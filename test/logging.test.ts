@@ -106,7 +106,12 @@ describe('request log and tracing', () => {
       expect(invalid.statusCode).toBe(400)
       expect(await invalid.body.json()).toMatchObject({
         errors: [
-          { path: 'querystring/kind', message: 'must be equal to one of the allowed values: email, note, phone, chat' },
+          {
+            path: 'querystring/kind',
+            pointer: '/querystring/kind',
+            message: 'must be one of email, note, phone, chat',
+            allowed: ['email', 'note', 'phone', 'chat'],
+          },
         ],
       })
       const unknown = await request(`${gw.url}/v1/nothing`, { headers: { 'x-request-id': 'req-problem-3' } })

@@ -7,8 +7,9 @@
  * - the 202 `Accepted` answer of the writes (`WriteAccepted` or a queued `Operation`) is shared the same way;
  * - the headers the gateway's plugins send are declared, as shared `components/headers`:
  *   `X-Request-Id` on every answer, `Location` on a 201, `ETag` on a GET's 200 (a JSON or text
- *   body), `Retry-After` on 429 and 503, `Allow` on 405, and the `X-RateLimit-*` headers
- *   wherever an answer may follow upstream calls.
+ *   body), `Retry-After` on 429 and 503, `Allow` on 405, `Idempotent-Replayed` where an
+ *   `Idempotency-Key` is taken, and the `X-RateLimit-*`, `RateLimit-Policy`, `RateLimit` and
+ *   `X-Cache` headers wherever an answer may follow upstream calls.
  *
  * Routes keep declaring their problem statuses through `problemResponses`: Fastify serializes
  * problems with those schemas; only the document is rewritten here.
@@ -113,11 +114,51 @@ const HEADERS = {
       schema: { type: 'string', examples: ['snappy'] },
     },
   },
+  RateLimitPolicy: {
+    name: 'RateLimit-Policy',
+    header: {
+      description:
+        'The rate limit of each upstream connection the request used, one policy per connection named after it, as draft-ietf-httpapi-ratelimit-headers says: `q` calls per window of `w` seconds.',
+      schema: { type: 'string', examples: ['"batchbook";q=1;w=1, "snappy";q=200;w=60'] },
+    },
+  },
+  RateLimit: {
+    name: 'RateLimit',
+    header: {
+      description:
+        'For each policy of `RateLimit-Policy`: `r` calls left in the current window and `t` seconds until the budget is back (draft-ietf-httpapi-ratelimit-headers).',
+      schema: { type: 'string', examples: ['"batchbook";r=0;t=1, "snappy";r=187;t=12'] },
+    },
+  },
+  XCache: {
+    name: 'X-Cache',
+    header: {
+      description:
+        'How the answer’s upstream reads were served: `HIT` (all from the read cache), `MISS` (from the upstream), `STALE` (a cached answer past its freshness, the upstream failing). The worst of them when there were several.',
+      schema: { type: 'string', enum: ['HIT', 'MISS', 'STALE'] },
+    },
+  },
+  IdempotentReplayed: {
+    name: 'Idempotent-Replayed',
+    header: {
+      description:
+        '`true` when this is the kept answer of an earlier request with the same `Idempotency-Key`: nothing was written again.',
+      schema: { type: 'string', enum: ['true'] },
+    },
+  },
 } as const
 
 type HeaderName = keyof typeof HEADERS
 
-const RATE_HEADERS: HeaderName[] = ['XRateLimitLimit', 'XRateLimitRemaining', 'XRateLimitReset', 'XRateLimitResource']
+const RATE_HEADERS: HeaderName[] = [
+  'XRateLimitLimit',
+  'XRateLimitRemaining',
+  'XRateLimitReset',
+  'XRateLimitResource',
+  'RateLimitPolicy',
+  'RateLimit',
+  'XCache',
+]
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'])
 const PROBLEM_MEDIA = 'application/problem+json'
 const ACCEPTED = 'Accepted'
@@ -175,6 +216,7 @@ function successHeaders(
   response: Json,
   callsUpstream: boolean,
   operationId: unknown,
+  idempotent: boolean,
 ): HeaderName[] {
   const names: HeaderName[] = ['XRequestId']
   if (status === '200' && REPLICA_READS.has(operationId as string)) names.push('XDataAge')
@@ -184,7 +226,14 @@ function successHeaders(
   if (method === 'get' && status === '200' && media.some((m) => m === 'application/json' || m === 'text/plain'))
     names.push('ETag')
   if (callsUpstream) names.push(...RATE_HEADERS)
+  if (idempotent) names.push('IdempotentReplayed')
   return names
+}
+
+/** Whether an operation takes an `Idempotency-Key` (then a repeat's answer says it was replayed). */
+function takesIdempotencyKey(operation: Json): boolean {
+  const parameters = (operation.parameters ?? []) as Array<{ in?: string; name?: string }>
+  return parameters.some((p) => p.in === 'header' && p.name?.toLowerCase() === 'idempotency-key')
 }
 
 export function shareResponses<T extends Json>(document: T): T {
@@ -208,12 +257,25 @@ export function shareResponses<T extends Json>(document: T): T {
         } else if (isWriteAccepted(status, response)) {
           writeAccepted ??= {
             ...response,
-            headers: headerRefs(['XRequestId', 'AcceptedLocation', 'PreferenceApplied', ...RATE_HEADERS], used),
+            headers: headerRefs(
+              ['XRequestId', 'AcceptedLocation', 'PreferenceApplied', 'IdempotentReplayed', ...RATE_HEADERS],
+              used,
+            ),
           }
           responses[status] = { $ref: `#/components/responses/${ACCEPTED}` }
         } else {
           response.headers = {
-            ...headerRefs(successHeaders(status, method, response, callsUpstream, operation.operationId), used),
+            ...headerRefs(
+              successHeaders(
+                status,
+                method,
+                response,
+                callsUpstream,
+                operation.operationId,
+                takesIdempotencyKey(operation),
+              ),
+              used,
+            ),
             ...(response.headers as Json | undefined),
           }
         }

@@ -10,10 +10,11 @@ import { addDiscriminatorMappings } from './openapi-discriminators.js'
 import { shareResponses } from './openapi-responses.js'
 import type { EventsConfig } from '../config.js'
 import { describeDuration } from '../durations.js'
+import { VERSION } from '../version.js'
 
 const OPENAPI_INFO = {
   title: 'Switchboard API',
-  version: '1.0.0',
+  version: VERSION,
   license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
   contact: { name: 'Switchboard maintainers' },
   description:

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto'
 import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifySchemaValidationError } from 'fastify'
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import {
   type ErrorCode,
@@ -24,6 +24,7 @@ import {
   validationFailed,
 } from '../errors.js'
 import { type RequestContext, currentContext } from '../request-context.js'
+import { type AjvError, type SchemaLookup, fieldErrors } from '../validation-messages.js'
 import type { WriteAccepted } from '../schemas/message.js'
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8'
@@ -67,22 +68,13 @@ function otherMethods(request: FastifyRequest): string[] {
   return methodsAt(request.server, pathOf(request)).filter((method) => method !== request.method)
 }
 
-/** Ajv's message; for an `enum`, with the values it allows. */
-function messageOf(v: FastifySchemaValidationError): string {
-  const message = v.message ?? 'is invalid'
-  const allowed = v.keyword === 'enum' ? (v.params as { allowedValues?: unknown }).allowedValues : undefined
-  return Array.isArray(allowed) ? `${message}: ${allowed.map(String).join(', ')}` : message
-}
-
-function toProblem(error: FastifyError): ProblemError {
+function toProblem(error: FastifyError, lookup: SchemaLookup): ProblemError {
   if (error instanceof ProblemError) return error
   if (error.validation !== undefined) {
-    const errors = error.validation.map((v) => ({
-      path: `${error.validationContext ?? 'request'}${v.instancePath || ''}`,
-      message: messageOf(v),
-    }))
-    const first = errors[0]
-    const detail = first === undefined ? error.message : `${first.path} ${first.message}`
+    const errors = fieldErrors(error.validationContext ?? 'request', error.validation as AjvError[], lookup)
+    const [first] = errors
+    const more = errors.length > 1 ? ` (and ${errors.length - 1} more: see errors)` : ''
+    const detail = first === undefined ? error.message : `${first.path} ${first.message}${more}`
     return validationFailed(detail, errors)
   }
   switch (error.code) {
@@ -130,8 +122,10 @@ function sendAccepted(
 
 async function problems(app: FastifyInstance): Promise<void> {
   app.decorateRequest('problemCode', null)
+  // A discriminator's members are shared schemas: their tag values are read from them.
+  const lookup: SchemaLookup = (ref) => app.getSchema(ref.replace(/#$/, ''))
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const problem = toProblem(error)
+    const problem = toProblem(error, lookup)
     const context = currentContext()
     if (context?.accepted === true && problem.status >= 400) return sendAccepted(request, reply, problem, context)
     if (problem.status >= 500 && problem.code === 'internal_error') request.log.error({ err: error }, 'unhandled error')
@@ -157,7 +151,11 @@ async function problems(app: FastifyInstance): Promise<void> {
  */
 export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   reply.header('x-request-id', request.id)
-  sendProblem(request, reply, toProblem(error))
+  sendProblem(
+    request,
+    reply,
+    toProblem(error, (ref) => request.server.getSchema(ref.replace(/#$/, ''))),
+  )
 }
 
 /**

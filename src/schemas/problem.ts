@@ -1,6 +1,6 @@
 import { Type } from 'typebox'
 import { ERROR_CODES, type ErrorCode } from '../errors.js'
-import { Nullable, StringEnum } from './ref.js'
+import { Nullable } from './ref.js'
 
 export const ProblemSchema = Type.Object(
   {
@@ -11,7 +11,13 @@ export const ProblemSchema = Type.Object(
     title: Type.String({ description: 'Short summary of the problem type.' }),
     status: Type.Integer({ description: 'The HTTP status code of this answer.', minimum: 400, maximum: 599 }),
     detail: Type.String({ description: 'What went wrong this time.' }),
-    code: StringEnum(Object.keys(ERROR_CODES) as ErrorCode[], { description: 'Stable, machine-readable error code.' }),
+    // An open set: new codes come in minor versions, and a client generated from an older
+    // document must still read the problem (see the README, "Contract and versions").
+    code: Type.String({
+      description:
+        'Stable, machine-readable error code, one of those in `x-extensible-enum`. New codes may be added in a minor version: handle one you do not know by its `status`.',
+      'x-extensible-enum': Object.keys(ERROR_CODES) as ErrorCode[],
+    }),
     requestId: Type.String({ description: 'Echoes `X-Request-Id`; quote it when reporting a problem.' }),
     instance: Type.Optional(Type.String({ description: 'The request path this problem occurred on.' })),
     upstream: Type.Optional(
@@ -24,9 +30,25 @@ export const ProblemSchema = Type.Object(
       ),
     ),
     errors: Type.Optional(
-      Type.Array(Type.Object({ path: Type.String(), message: Type.String() }, { additionalProperties: false }), {
-        description: 'Field-level validation errors.',
-      }),
+      Type.Array(
+        Type.Object(
+          {
+            path: Type.String({ description: 'The field: the part of the request, then the field (`body/kind`).' }),
+            pointer: Type.String({
+              description: 'The same field as an RFC 6901 JSON pointer into the request (`/body/kind`).',
+            }),
+            message: Type.String({ description: 'What is wrong with it, in a sentence.' }),
+            allowed: Type.Optional(
+              Type.Array(Type.String(), {
+                maxItems: 50,
+                description: 'The values it takes (or, for an unknown field, the fields there are).',
+              }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        { maxItems: 20, description: 'Every offending field, at most 20.' },
+      ),
     ),
   },
   {

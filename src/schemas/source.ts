@@ -42,6 +42,46 @@ export const CapabilitiesSchema = Type.Object(
 )
 export type Capabilities = Static<typeof CapabilitiesSchema>
 
+const SOURCE_EXAMPLE = {
+  name: 'batchbook',
+  source: 'batchbook',
+  sandbox: false,
+  capabilities: {
+    messages: {
+      list: true,
+      read: true,
+      create: true,
+      update: true,
+      delete: true,
+      participants: true,
+      tags: true,
+      comments: true,
+    },
+  },
+  rateLimit: { limit: 1, windowSeconds: 1, remaining: 1, resetSeconds: 0, queued: 0 },
+  sync: {
+    state: 'live',
+    backfilledAt: '2026-11-27T09:00:00.000Z',
+    participantsComplete: false,
+    records: { messages: 2025, conversations: 0 },
+    lagSeconds: 4,
+    lastSuccessAt: '2026-11-27T10:15:02.000Z',
+    lastError: null,
+    failingSince: null,
+    budgetShare: 1,
+    upstreamCalls: 233,
+    pageSize: 100,
+    reconcile: {
+      lastAt: '2026-11-27T10:12:40.000Z',
+      nextAt: '2026-11-27T10:15:50.000Z',
+      lastDeleted: 1,
+      deletionsFound: 3,
+    },
+  },
+  operations: { queued: 3, running: 1, oldestQueuedSeconds: 4 },
+  circuit: { state: 'closed', consecutiveFailures: 0 },
+}
+
 export const SourceSchema = Type.Object(
   {
     name: Type.String({ description: 'Connection name, used in ids and in the `connection` filter.' }),
@@ -159,47 +199,7 @@ export const SourceSchema = Type.Object(
     title: 'Source',
     description: 'A configured upstream connection.',
     additionalProperties: false,
-    examples: [
-      {
-        name: 'batchbook',
-        source: 'batchbook',
-        sandbox: false,
-        capabilities: {
-          messages: {
-            list: true,
-            read: true,
-            create: true,
-            update: true,
-            delete: true,
-            participants: true,
-            tags: true,
-            comments: true,
-          },
-        },
-        rateLimit: { limit: 1, windowSeconds: 1, remaining: 1, resetSeconds: 0, queued: 0 },
-        sync: {
-          state: 'live',
-          backfilledAt: '2026-11-27T09:00:00.000Z',
-          participantsComplete: false,
-          records: { messages: 2025, conversations: 0 },
-          lagSeconds: 4,
-          lastSuccessAt: '2026-11-27T10:15:02.000Z',
-          lastError: null,
-          failingSince: null,
-          budgetShare: 1,
-          upstreamCalls: 233,
-          pageSize: 100,
-          reconcile: {
-            lastAt: '2026-11-27T10:12:40.000Z',
-            nextAt: '2026-11-27T10:15:50.000Z',
-            lastDeleted: 1,
-            deletionsFound: 3,
-          },
-        },
-        operations: { queued: 3, running: 1, oldestQueuedSeconds: 4 },
-        circuit: { state: 'closed', consecutiveFailures: 0 },
-      },
-    ],
+    examples: [SOURCE_EXAMPLE],
   },
 )
 export type Source = Static<typeof SourceSchema>
@@ -213,29 +213,7 @@ export const SourceListSchema = Type.Object(
     additionalProperties: false,
     examples: [
       {
-        data: [
-          {
-            name: 'batchbook',
-            source: 'batchbook',
-            sandbox: false,
-            capabilities: {
-              messages: {
-                list: true,
-                read: true,
-                create: true,
-                update: true,
-                delete: true,
-                participants: true,
-                tags: true,
-                comments: true,
-              },
-            },
-            rateLimit: { limit: 1, windowSeconds: 1, remaining: 1, resetSeconds: 0, queued: 0 },
-            sync: null,
-            operations: { queued: 0, running: 0, oldestQueuedSeconds: null },
-            circuit: { state: 'closed', consecutiveFailures: 0 },
-          },
-        ],
+        data: [{ ...SOURCE_EXAMPLE, sync: null, operations: { queued: 0, running: 0, oldestQueuedSeconds: null } }],
         nextCursor: null,
       },
     ],

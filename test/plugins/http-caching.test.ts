@@ -45,6 +45,15 @@ describe('caching headers on gateway answers', () => {
     expect(Number(res.headers['x-ratelimit-remaining'])).toBeGreaterThanOrEqual(0)
     expect(Number(res.headers['x-ratelimit-reset'])).toBeGreaterThanOrEqual(Math.floor(gw.app.clock.now() / 1000))
   })
+
+  it('names one IETF policy per connection used, with each one’s remaining quota', async () => {
+    const one = await getJson(`${gw.url}/v1/messages?source=batchbook&limit=4`)
+    expect(one.headers['ratelimit-policy']).toBe('"batchbook";q=1;w=1')
+    expect(one.headers.ratelimit).toMatch(/^"batchbook";r=[01];t=\d+$/)
+    const both = await getJson(`${gw.url}/v1/messages?limit=4`)
+    expect(both.headers['ratelimit-policy']).toBe('"batchbook";q=1;w=1, "snappy";q=200;w=60')
+    expect(both.headers.ratelimit).toMatch(/^"batchbook";r=\d+;t=\d+, "snappy";r=\d+;t=\d+$/)
+  })
 })
 
 describe('stale answers', () => {

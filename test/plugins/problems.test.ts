@@ -27,7 +27,7 @@ describe('problem responses', () => {
     expect(res.status).toBe(400)
     expect(res.body).toMatchObject({
       code: 'validation_failed',
-      errors: [{ path: 'querystring/limit', message: 'must be <= 100' }],
+      errors: [{ path: 'querystring/limit', pointer: '/querystring/limit', message: 'must be 100 or less' }],
     })
   })
 

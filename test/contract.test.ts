@@ -1,0 +1,29 @@
+/**
+ * The contract policy holds in the document: its version is the package's, the changelog has
+ * an entry for it, and the sets that grow are described so that a generated client survives a
+ * new value.
+ */
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { ERROR_CODES } from '../src/errors.js'
+
+const read = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8')
+const document = JSON.parse(read('openapi/openapi.json')) as {
+  info: { version: string }
+  components: { schemas: Record<string, { properties?: Record<string, Record<string, unknown>> }> }
+}
+
+describe('the contract policy', () => {
+  it('versions the document as the package', () => {
+    const manifest = JSON.parse(read('package.json')) as { version: string }
+    expect(document.info.version).toBe(manifest.version)
+    expect(read('CHANGELOG.md')).toContain(`## ${manifest.version}`)
+  })
+
+  it('describes problem codes as an open set, listing every known code', () => {
+    const code = document.components.schemas.Problem?.properties?.code
+    expect(code?.type).toBe('string')
+    expect(code?.enum).toBeUndefined()
+    expect(code?.['x-extensible-enum']).toEqual(Object.keys(ERROR_CODES))
+  })
+})
