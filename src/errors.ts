@@ -440,7 +440,7 @@ export interface ProblemBody {
 }
 
 /** An RFC 6901 pointer into the request from a field's path (`body/tags/0` → `/body/tags/0`). */
-export function pointerOf(path: string): string {
+function pointerOf(path: string): string {
   const segments = path.split('/').filter((s) => s !== '')
   return `/${segments.map((s) => s.replaceAll('~', '~0')).join('/')}`
 }

@@ -13,7 +13,7 @@ interface SummaryLine {
 }
 
 /** `scheme://host:port` of a URL, without credentials, path or query. */
-export function originOf(url: string): string {
+function originOf(url: string): string {
   try {
     const parsed = new URL(url)
     return `${parsed.protocol}//${parsed.host}`
