@@ -53,7 +53,12 @@ export const SnappyMessageInputSchema = Type.Object(
   {
     source: Type.Literal('snappy'),
     connection: Type.Optional(ConnectionName),
-    mailboxId: Type.String({ pattern: idPattern('mailbox') }),
+    mailboxId: Type.Optional(
+      Type.String({
+        pattern: idPattern('mailbox'),
+        description: 'The mailbox: required for a new conversation; a reply goes to its conversation’s when left out.',
+      }),
+    ),
     conversationId: Type.Optional(
       Type.String({
         pattern: idPattern('conversation'),
@@ -63,15 +68,26 @@ export const SnappyMessageInputSchema = Type.Object(
     staffId: Type.Optional(
       Type.String({
         pattern: idPattern('staff'),
-        description: 'The staff member writing; required unless `from` names a customer.',
+        description:
+          'The staff member writing (a note to a customer, or a private one); `from` or `staffId` is required, checked before anything is sent.',
       }),
     ),
-    from: Type.Optional(Type.Array(Address, { maxItems: 1 })),
+    from: Type.Optional(
+      Type.Array(Address, {
+        maxItems: 1,
+        description: 'The customer the note is from; `from` or `staffId` is required.',
+      }),
+    ),
     to: Type.Optional(Type.Array(Address, { maxItems: 50 })),
     cc: Type.Optional(Type.Array(Address, { maxItems: 50 })),
     bcc: Type.Optional(Type.Array(Address, { maxItems: 50 })),
     subject: Type.Optional(Type.String({ maxLength: 1000 })),
-    body: Type.String({ minLength: 1, maxLength: 100_000 }),
+    body: Type.String({
+      minLength: 1,
+      maxLength: 100_000,
+      description:
+        'The note, as plain text or HTML: sent as it is, never escaped. Snappy renders a staff member’s note as HTML (plain text comes back wrapped in `<p>`), and keeps a customer’s as text; `body.text` of the message read back is always plain text, `body.html` the HTML when there is any.',
+    }),
     visibility: Type.Optional(
       StringEnum(['public', 'private'], {
         description: 'Who sees the note: `public` (the default) or `private` to staff only.',

@@ -13,7 +13,7 @@ import type { UpstreamEngine } from '../engine.js'
 import { SnappyDirectory } from './directory.js'
 import { SnappyDocuments } from './documents.js'
 import { SnappyFaqs } from './faqs.js'
-import { findSentNote, noteRequest, readNonce } from './note.js'
+import { checkNoteInput, findSentNote, noteRequest, readNonce } from './note.js'
 import { describeSnappy, notFound } from './resource.js'
 import { SnappyTickets, invalidationOf } from './tickets.js'
 import { listSnappyMessages } from './timeline.js'
@@ -71,21 +71,30 @@ export class SnappyAdapter implements SourceAdapter {
     options: MessageReadOptions,
   ): Promise<Message> {
     if (input.source !== 'snappy') throw validationFailed('This connection takes Snappy messages only')
-    const [account, mailbox] = decodeIdFor('mailbox', input.mailboxId, this.connection, 2) as [string, string]
+    checkNoteInput(input)
+    const given =
+      input.mailboxId === undefined
+        ? undefined
+        : (decodeIdFor('mailbox', input.mailboxId, this.connection, 2) as [string, string])
     const staff = input.staffId === undefined ? undefined : decodeIdFor('staff', input.staffId, this.connection, 1)[0]
     let nonce: string | undefined
     let tags = input.tags ?? []
-    const invalidate = [`queues:${account}`, `search:${account}`, `contacts:${account}`]
+    let account = given?.[0]
+    let mailbox = given?.[1]
+    const invalidate: string[] = []
     if (input.conversationId !== undefined) {
       const [ticket] = decodeIdFor('conversation', input.conversationId, this.connection, 1) as [string]
       const facts = await this.tickets.facts(ticket)
-      if (facts.account !== account) {
+      if (account !== undefined && facts.account !== account) {
         throw invalidField(
           'body/conversationId',
           'not in the mailbox’s account',
           'The conversation is in another account than the mailbox',
         )
       }
+      // A reply goes to its conversation's mailbox unless the client named one.
+      account = facts.account
+      mailbox ??= facts.mailbox
       if (facts.nonce === null)
         throw unsupportedBySource('Snappy did not give this conversation a nonce, so it cannot be replied into')
       nonce = facts.nonce
@@ -94,6 +103,9 @@ export class SnappyAdapter implements SourceAdapter {
       tags = [...new Set([...existing, ...tags])]
       invalidate.push(...invalidationOf(facts))
     }
+    if (account === undefined || mailbox === undefined)
+      throw new Error('checkNoteInput lets no note through without a mailbox')
+    invalidate.push(`queues:${account}`, `search:${account}`, `contacts:${account}`)
     const postedAt = this.engine.clock.now()
     const res = await this.engine.write(noteRequest(input, { mailbox, staff, nonce }), {
       invalidate,

@@ -2,9 +2,11 @@
 import type { Message } from '../../schemas/message.js'
 import type { SnappyMessageInput } from '../../schemas/message-input.js'
 import type { UpstreamRequest } from '../transport.js'
+import { noteBody } from './html.js'
 import { badAnswer } from './resource.js'
 import { SNAPPY_PATHS } from './wire.js'
 import { NONCE } from '../../rules.js'
+import { type FieldError, validationFailed } from '../../errors.js'
 
 export interface NoteTargets {
   mailbox: string
@@ -17,6 +19,27 @@ export interface NoteTargets {
 function wireId(id: string): number | string {
   const n = Number(id)
   return Number.isSafeInteger(n) ? n : id
+}
+
+/**
+ * Snappy's rules for a note, checked before any call: it needs a sender (`from`, a customer,
+ * or `staffId`, a staff member: Snappy refuses one with neither), and a mailbox (named, or the
+ * conversation's for a reply).
+ */
+export function checkNoteInput(input: SnappyMessageInput): void {
+  const errors: FieldError[] = []
+  if ((input.from === undefined || input.from.length === 0) && input.staffId === undefined) {
+    const message = 'or the other is required: a note is from a customer (`from`) or written by staff (`staffId`)'
+    errors.push({ path: 'body/from', message }, { path: 'body/staffId', message })
+  }
+  if (input.mailboxId === undefined && input.conversationId === undefined)
+    errors.push({
+      path: 'body/mailboxId',
+      message: 'is required for a new conversation (a reply takes its conversation’s)',
+    })
+  if (errors.length === 0) return
+  const [first] = errors
+  throw validationFailed(`${first?.path} ${first?.message}`, errors)
 }
 
 export function noteRequest(input: SnappyMessageInput, targets: NoteTargets): UpstreamRequest {
@@ -79,7 +102,8 @@ export function findSentNote(
   taken: (note: Message) => boolean,
 ): Message | undefined {
   const scope = input.visibility ?? 'public'
-  const text = plain(input.body)
+  // Compared as the note's text is made from what Snappy keeps: HTML sent comes back as HTML.
+  const text = plain(noteBody(input.body).text)
   const since = postedAt === null ? Number.NEGATIVE_INFINITY : Math.floor(postedAt / 1000) * 1000
   const distance = (note: Message) => {
     const at = Date.parse(note.createdAt)
