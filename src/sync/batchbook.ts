@@ -61,11 +61,15 @@ export function isBatchBookSource(adapter: SourceAdapter): adapter is BatchBookS
  * Milliseconds between the starts of two reconcile passes: a fixed `SYNC_RECONCILE_MS`, or the
  * time a whole walk of `records` takes at the rate limit, divided by the reconcile's share.
  * 2,000 communications in pages of 100 at 1 call a second and 10%: 20 calls, every 200 s.
+ * Never more often than the poll for changes: under a very high limit the share alone would
+ * make a walk always due, and the participants' fill (which runs when nothing else is) would
+ * never run.
  */
 export function reconcileInterval(config: SyncConfig, limit: RateLimit, records: number, pageSize: number): number {
   if (config.reconcileMs !== null) return config.reconcileMs
   const pages = Math.max(1, Math.ceil(records / pageSize))
-  return Math.ceil((pages * limit.windowMs) / limit.max / config.reconcileShare)
+  const share = Math.ceil((pages * limit.windowMs) / limit.max / config.reconcileShare)
+  return Math.max(config.pollMs.batchbook, share)
 }
 
 export class BatchBookSync implements ConnectionSync {

@@ -24,6 +24,11 @@ describe('the BatchBook reconcile cadence', () => {
     }
   })
 
+  it('walks no more often than it polls, however high the limit', () => {
+    const interval = reconcileInterval(defaults, { max: 1_000_000, windowMs: 1_000 }, 20_000, 1_000)
+    expect(interval).toBe(defaults.pollMs.batchbook)
+  })
+
   it('keeps a fixed SYNC_RECONCILE_MS, 0 included', () => {
     const fixed = loadConfig({ SYNC_RECONCILE_MS: '0' }).store.sync
     expect(reconcileInterval(fixed, DEFAULT_BATCHBOOK_LIMIT, 90_000, 10)).toBe(0)
