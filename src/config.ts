@@ -288,7 +288,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): C
   if (allowPrivate !== 'true' && allowPrivate !== 'false')
     problems.push(`WEBHOOK_ALLOW_PRIVATE_NETWORKS: '${printable(allowPrivate)}' is not true or false`)
   const events: EventsConfig = {
-    retentionMs: integerVar(env, 'EVENTS_RETENTION_DAYS', 7, 1, 365, problems) * 86_400_000,
+    retentionMs: integerVar(env, 'EVENTS_RETENTION_DAYS', 30, 1, 365, problems) * 86_400_000,
     webhooks: {
       allowPrivateNetworks: allowPrivate === 'true',
       timeoutMs: integerVar(env, 'WEBHOOK_TIMEOUT_MS', 10_000, 100, 60_000, problems),

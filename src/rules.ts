@@ -5,6 +5,8 @@
 
 /** A connection name (configuration, ids, cursors, query fields). */
 export const CONNECTION_NAME_SOURCE = '^[a-z][a-z0-9_-]{0,31}$'
+/** A comma-separated list of up to twenty event types (`message.created,conversation.updated`). */
+export const EVENT_TYPES_SOURCE = '^[a-z_]+\\.[a-z_]+(,[a-z_]+\\.[a-z_]+){0,19}$'
 export const CONNECTION_NAME = new RegExp(CONNECTION_NAME_SOURCE)
 
 /** An upstream numeric id: digits only, short enough to stay a safe integer on either side. */

@@ -209,11 +209,11 @@ describe('loadConfig', () => {
       expect(problemsOf({ REPLICA: 'maybe' })).toEqual([expect.stringMatching(/^REPLICA: /)])
     })
 
-    it('keeps events a week and refuses private webhook targets, except in sandbox mode', () => {
+    it('keeps events thirty days and refuses private webhook targets, except in sandbox mode', () => {
       expect(
         loadConfig({ BATCHBOOK_ACCOUNT: 'acme', BATCHBOOK_TOKEN: 't', API_KEYS: 'a:0123456789abcdef' }).events,
       ).toMatchObject({
-        retentionMs: 7 * 86_400_000,
+        retentionMs: 30 * 86_400_000,
         webhooks: { allowPrivateNetworks: false, timeoutMs: 10_000 },
       })
       expect(loadConfig({}).events.webhooks.allowPrivateNetworks).toBe(true)

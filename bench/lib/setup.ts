@@ -24,28 +24,46 @@ export function startSandboxProcess(
  * with one client key and, unless `rateLimit` is null, every connection's budget set to it
  * (null keeps the limits the sandbox was started with).
  */
+/** What a benchmark gateway runs with: its environment, and what the driver sets over it. */
+export interface GatewaySetup {
+  env: Record<string, string>
+  overrides: Pick<Config, 'port' | 'sandbox' | 'apiKeys' | 'connections'>
+}
+
+/**
+ * A gateway's configuration as the driver hands it over: the environment and the fields set
+ * over it. The gateway process loads the environment with its own `loadConfig`, so a gateway of
+ * an earlier commit (`--against`) reads it in the shape it knows.
+ */
 export function gatewayConfig(
   connections: ConnectionConfig[],
   env: Record<string, string>,
   rateLimit: RateLimit | null,
-): Config {
-  const config = loadConfig(env)
+): GatewaySetup {
+  loadConfig(env) // refused here, before any process starts, when the environment is not valid
   return {
-    ...config,
-    port: 0,
-    sandbox: false,
-    apiKeys: [{ name: 'bench', secret: API_KEY, connections: null }],
-    connections: connections.map((c) => ({ ...c, ...(rateLimit === null ? {} : { rateLimit }) })),
+    env,
+    overrides: {
+      port: 0,
+      sandbox: false,
+      apiKeys: [{ name: 'bench', secret: API_KEY, connections: null }],
+      connections: connections.map((c) => ({ ...c, ...(rateLimit === null ? {} : { rateLimit }) })),
+    },
   }
 }
 
 export function startGatewayProcess(
   name: string,
-  config: Config,
+  config: GatewaySetup,
   sandbox: SandboxInfo,
   start: StartOptions = {},
 ): Promise<ServerProcess> {
-  return startServer(name, 'gateway.ts', { config, sandboxConnections: sandbox.connections.map((c) => c.name) }, start)
+  const sandboxConnections = sandbox.connections.map((c) => c.name)
+  // A gateway of a commit before this setup (`--against`) takes a built `config`, from before the
+  // store was named so (`replica`): it gets one in the shape it reads.
+  const loaded = { ...loadConfig(config.env), ...config.overrides }
+  const legacy = { ...loaded, replica: loaded.store }
+  return startServer(name, 'gateway.ts', { ...config, config: legacy, sandboxConnections }, start)
 }
 
 export async function getJson<T = unknown>(

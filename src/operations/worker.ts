@@ -22,7 +22,7 @@ const LEASE_MS = 30_000
  * queue is empty, so this only bounds how soon a write queued by a gateway that died before
  * working it is found.
  */
-const IDLE_POLL_MS = 60_000
+const IDLE_POLL_MS = 5 * 60_000
 /** Statuses of runs that wrote nothing and may work later: retried rather than failed. */
 const RETRYABLE = new Set([429, 502, 503, 504])
 const FIRST_RETRY_MS = 2_000

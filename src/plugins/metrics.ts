@@ -291,7 +291,10 @@ function registerSyncMetrics(app: FastifyInstance, registry: Registry): void {
   const syncConfig = app.config.store.sync
   const each = async (set: (connection: string, status: SyncStatus) => void) => {
     for (const adapter of app.upstreams.all()) {
-      set(adapter.connection.name, await syncStatus(store, adapter.connection.name, syncConfig))
+      set(
+        adapter.connection.name,
+        await syncStatus(store, adapter.connection.name, syncConfig, adapter.connection.rateLimit),
+      )
     }
   }
   new Gauge({

@@ -28,9 +28,18 @@ export interface FeedQuery {
   limit: number
 }
 
+/** An event with the cursor that resumes the feed after it (the stream's event id). */
+export interface FeedEntry {
+  cursor: string
+  event: ChangeEvent
+}
+
 export interface FeedPage {
   data: ChangeEvent[]
-  nextCursor: string
+  /** The next page while there are more events; null at the end (generic paginators stop). */
+  nextCursor: string | null
+  /** Where to resume, always: the feed has no end, only a present. */
+  resumeCursor: string
   hasMore: boolean
 }
 
@@ -43,8 +52,12 @@ export class EventRecords {
     this.#config = config
   }
 
-  /** A page of the feed after the cursor (from the oldest event kept without one). */
-  async list(query: FeedQuery): Promise<FeedPage> {
+  /**
+   * The events after the cursor (from the oldest kept without one), each with the cursor that
+   * resumes after it, up to `limit`; `hasMore` when there are more already. 410 for a cursor
+   * older than the retention.
+   */
+  async read(query: FeedQuery): Promise<{ entries: FeedEntry[]; resumeCursor: string; hasMore: boolean }> {
     const store = requireStore(this.#store)
     const after = query.cursor === undefined ? 0 : decodeFeedCursor(query.cursor)
     if (query.cursor !== undefined && after < (await store.events.prunedThrough()))
@@ -56,11 +69,17 @@ export class EventRecords {
       ...(query.types === undefined ? {} : { types: query.types }),
       limit: query.limit,
     })
-    const page = rows.slice(0, query.limit)
+    const entries = rows.slice(0, query.limit).map((r) => ({ cursor: encodeFeedCursor(r.seq), event: r.event }))
     return {
-      data: page.map((r) => r.event),
-      nextCursor: encodeFeedCursor(page.at(-1)?.seq ?? after),
+      entries,
+      resumeCursor: entries.at(-1)?.cursor ?? encodeFeedCursor(after),
       hasMore: rows.length > query.limit,
     }
+  }
+
+  /** A page of the feed (see `read`). */
+  async list(query: FeedQuery): Promise<FeedPage> {
+    const { entries, resumeCursor, hasMore } = await this.read(query)
+    return { data: entries.map((e) => e.event), nextCursor: hasMore ? resumeCursor : null, resumeCursor, hasMore }
   }
 }

@@ -2,7 +2,7 @@
  * What the store says of each connection's sync, for `/v1/sources` and readiness, and whether
  * the store can answer for every connection when the upstreams cannot.
  */
-import type { SyncConfig } from '../config.js'
+import type { RateLimit, SyncConfig } from '../config.js'
 import type { StoreState } from '../store/availability.js'
 import type { Store } from '../store/index.js'
 import { type SyncStatus, failingSyncs, syncStatus } from '../sync/status.js'
@@ -25,9 +25,9 @@ export class SourceRecords {
     return this.#store !== null
   }
 
-  /** A connection's sync as the store last saw it; null without a store. */
-  async sync(connection: string): Promise<SyncStatus | null> {
-    return this.#store === null ? null : syncStatus(this.#store, connection, this.#config)
+  /** A connection's sync as the store last saw it (its time left counted at `limit`); null without a store. */
+  async sync(connection: string, limit: RateLimit): Promise<SyncStatus | null> {
+    return this.#store === null ? null : syncStatus(this.#store, connection, this.#config, limit)
   }
 
   /** The connections whose sync has been failing for several poll intervals. */

@@ -34,6 +34,7 @@ function exampleEvent(type: string, schema: object, connection: string | null) {
     connection,
     origin: 'sync',
     observedAt: '2026-11-27T10:15:02.000Z',
+    timestamp: '2026-11-27T10:15:02.000Z',
     data: { object: examples?.[0] },
   }
 }
@@ -52,6 +53,11 @@ function eventOf(
       connection: Nullable(Type.String({ description: 'The connection of the record (null: not about a record).' })),
       origin: ORIGIN,
       observedAt: Type.String({ format: 'date-time', description: 'When Switchboard saw the change (UTC).' }),
+      timestamp: Type.String({
+        format: 'date-time',
+        description:
+          'The same instant as `observedAt`, as the Standard Webhooks payload names it (`type`, `timestamp`, `data`).',
+      }),
       data: Type.Object(
         {
           object: Type.Unsafe({
@@ -142,9 +148,15 @@ const EventSchema = Type.Union(
 export const EventListSchema = Type.Object(
   {
     data: Type.Array(Type.Unsafe({ $ref: 'Event#' }), { description: 'Events, oldest first.' }),
-    nextCursor: Type.String({
+    nextCursor: Nullable(
+      Type.String({
+        description:
+          'The next page, when more events are there already (`hasMore`); null once the feed is read to its end, so a generic paginator stops. To follow the feed, keep `resumeCursor`.',
+      }),
+    ),
+    resumeCursor: Type.String({
       description:
-        'Where to resume: pass as `cursor` for the events after these. Never null: with no newer events, ask again later with the same cursor.',
+        'Where to resume: pass as `cursor` for the events after these. Never null: with no newer events, ask again later with it (or open `/v1/events/stream` with it as `Last-Event-ID`).',
     }),
     hasMore: Type.Boolean({ description: 'More events are there already: ask again at once.' }),
   },
@@ -153,7 +165,9 @@ export const EventListSchema = Type.Object(
     title: 'EventList',
     description: 'A page of the change feed.',
     additionalProperties: false,
-    examples: [{ data: [MESSAGE_EVENT_EXAMPLE], nextCursor: 'eyJrIjoiZXZlbnRzIiwicyI6NDJ9', hasMore: false }],
+    examples: [
+      { data: [MESSAGE_EVENT_EXAMPLE], nextCursor: null, resumeCursor: 'eyJrIjoiZXZlbnRzIiwicyI6NDJ9', hasMore: false },
+    ],
   },
 )
 
@@ -305,7 +319,10 @@ export const WebhookReplayInputSchema = Type.Object(
   {
     since: Type.Optional(Type.String({ format: 'date-time', description: 'Resend the events observed since then.' })),
     cursor: Type.Optional(
-      Type.String({ maxLength: 200, description: 'Resend the events after this feed cursor (`nextCursor`).' }),
+      Type.String({
+        maxLength: 200,
+        description: 'Resend the events after this feed cursor (a page’s `resumeCursor`).',
+      }),
     ),
   },
   {

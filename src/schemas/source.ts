@@ -68,6 +68,7 @@ const SOURCE_EXAMPLE = {
     lastSuccessAt: '2026-11-27T10:15:02.000Z',
     lastError: null,
     failingSince: null,
+    progress: { phase: 'participants', done: 1500, total: 2025, percent: 74, etaSeconds: 578 },
     budgetShare: 1,
     upstreamCalls: 233,
     pageSize: 100,
@@ -90,11 +91,19 @@ export const SourceSchema = Type.Object(
     capabilities: Type.Unsafe<Capabilities>({ $ref: 'Capabilities#' }),
     rateLimit: Type.Object(
       {
-        limit: Type.Integer({ description: 'Upstream requests allowed per window.' }),
-        windowSeconds: Type.Number(),
-        remaining: Type.Integer({ description: 'Requests left in the current window.' }),
+        limit: Type.Integer({
+          description: 'Upstream requests the connection allows per window (its documented limit).',
+        }),
+        windowSeconds: Type.Number({ description: 'The window the limit counts over, in seconds.' }),
+        remaining: Type.Integer({
+          description:
+            'Requests left in the current window right now, over every gateway. The sync takes whatever clients leave, so while it works this is usually 0 without any client being refused: a client’s call goes before the sync’s next one.',
+        }),
         resetSeconds: Type.Number({ description: 'Seconds until a request taken now is back in the budget.' }),
-        queued: Type.Integer({ description: 'Calls waiting for budget right now.' }),
+        queued: Type.Integer({
+          description:
+            'Calls of this gateway waiting for their turn right now, the sync’s included (it waits behind every client call). Clients are refused (429) only when their wait would pass `RATE_LIMIT_MAX_WAIT_MS`.',
+        }),
       },
       { additionalProperties: false },
     ),
@@ -128,6 +137,31 @@ export const SourceSchema = Type.Object(
               description:
                 'When the current run of failed steps began; `/readyz` answers `degraded` once it lasts several poll intervals.',
             }),
+          ),
+          progress: Type.Object(
+            {
+              phase: StringEnum(['backfill', 'participants', 'done'], {
+                description:
+                  '`backfill`: the first full read; `participants`: BatchBook’s participants, one call a message, after it (reads are served meanwhile); `done`.',
+              }),
+              done: Nullable(Type.Integer({ minimum: 0, description: 'Records done in this phase.' })),
+              total: Nullable(
+                Type.Integer({
+                  minimum: 0,
+                  description:
+                    'Records this phase has in all, when known (neither upstream says how many it has, so none during the backfill).',
+                }),
+              ),
+              percent: Nullable(Type.Number({ minimum: 0, maximum: 100 })),
+              etaSeconds: Nullable(
+                Type.Integer({
+                  minimum: 0,
+                  description:
+                    'Time left at the connection’s rate limit and the sync’s share of it, when the total is known; clients’ calls go first, so it is a lower bound.',
+                }),
+              ),
+            },
+            { additionalProperties: false, description: 'How far the sync is.' },
           ),
           budgetShare: Type.Number({
             minimum: 0,

@@ -39,6 +39,8 @@ export interface ChangeEvent {
   origin: EventOrigin
   /** When Switchboard saw the change (UTC). */
   observedAt: string
+  /** The same instant, under the name the Standard Webhooks payload gives it. */
+  timestamp: string
   data: { object: unknown }
 }
 
@@ -90,6 +92,7 @@ export async function appendEvents(
       connection: event.connection,
       origin: event.origin,
       observedAt,
+      timestamp: observedAt,
       data: { object: event.object },
     }
     const { seq } = await trx
@@ -158,7 +161,12 @@ export class EventLog {
       .orderBy('seq')
       .limit(query.limit + 1)
       .execute()
-    return rows.map((r) => ({ seq: Number(r.seq), event: JSON.parse(r.payload) as ChangeEvent }))
+    return rows.map((r) => {
+      const event = JSON.parse(r.payload) as ChangeEvent
+      // Events recorded before `timestamp` was part of the payload.
+      event.timestamp ??= event.observedAt
+      return { seq: Number(r.seq), event }
+    })
   }
 
   /** The newest `seq` retention removed (0 when none): a cursor before it cannot resume. */

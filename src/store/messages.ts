@@ -412,6 +412,17 @@ export class MessageRecords {
       .execute()
   }
 
+  /** The connection's messages whose participants are still to be read. */
+  async countPendingParticipants(connection: string): Promise<number> {
+    const row = await this.#store.db
+      .selectFrom('messages')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('connection', '=', connection)
+      .where('participants_loaded', '=', 0)
+      .executeTakeFirstOrThrow()
+    return Number(row.n)
+  }
+
   async count(connection: string): Promise<number> {
     const row = await this.#store.db
       .selectFrom('messages')

@@ -1,7 +1,8 @@
 /** A connection's sync as `/v1/sources`, `/readyz` and the metrics show it. */
-import type { SyncConfig } from '../config.js'
+import type { RateLimit, SyncConfig } from '../config.js'
 import type { Store } from '../store/index.js'
 import { reportOf } from '../store/sync-state.js'
+import { defaultMargin } from '../upstreams/budget/scheduler.js'
 import type { Source } from '../schemas/source.js'
 
 export type SyncStatus = NonNullable<Source['sync']>
@@ -18,7 +19,42 @@ function pollMsOf(config: SyncConfig, source: string): number {
   return source === 'snappy' ? config.pollMs.snappy : config.pollMs.batchbook
 }
 
-export async function syncStatus(store: Store, connection: string, config: SyncConfig): Promise<SyncStatus> {
+/**
+ * How far the sync is: the backfill (records stored so far; neither upstream says how many it
+ * has, so no total), then BatchBook's participants (one call a message: done, total, percent,
+ * and the time left at the connection's limit and the sync's share of it), then done.
+ */
+async function progressOf(
+  store: Store,
+  connection: string,
+  state: Awaited<ReturnType<Store['state']>>,
+  stored: number,
+  limit: RateLimit,
+  config: SyncConfig,
+): Promise<SyncStatus['progress']> {
+  if (state?.backfilledAt == null)
+    return { phase: 'backfill', done: stored, total: null, percent: null, etaSeconds: null }
+  if (state.participantsComplete) return { phase: 'done', done: stored, total: stored, percent: 100, etaSeconds: 0 }
+  const pending = await store.messages.countPendingParticipants(connection).catch(() => null)
+  if (pending === null) return { phase: 'participants', done: null, total: stored, percent: null, etaSeconds: null }
+  const done = Math.max(0, stored - pending)
+  // The gateway's own spacing: the window with the margin every call keeps, over the limit.
+  const spacingMs = (limit.windowMs + defaultMargin(limit)) / limit.max / config.budgetShare
+  return {
+    phase: 'participants',
+    done,
+    total: stored,
+    percent: stored === 0 ? 100 : Math.floor((done / stored) * 1000) / 10,
+    etaSeconds: Math.ceil((pending * spacingMs) / 1000),
+  }
+}
+
+export async function syncStatus(
+  store: Store,
+  connection: string,
+  config: SyncConfig,
+  limit: RateLimit,
+): Promise<SyncStatus> {
   const [state, counts] = await Promise.all([store.state(connection), store.counts(connection)])
   const report = state === undefined ? {} : reportOf(state)
   const lastSuccessAt = state?.lastSuccessAt ?? null
@@ -39,6 +75,7 @@ export async function syncStatus(store: Store, connection: string, config: SyncC
     lastSuccessAt,
     lastError: state?.lastError ?? null,
     failingSince: report.failingSince ?? null,
+    progress: await progressOf(store, connection, state, counts.messages, limit, config),
     budgetShare: config.budgetShare,
     upstreamCalls: state?.calls ?? 0,
     pageSize: report.pageSize ?? null,

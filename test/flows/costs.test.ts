@@ -878,6 +878,20 @@ const ROWS: Row[] = [
     setup: newEndpoint,
     run: (id) => send('POST', `/v1/webhook-endpoints/${id}/replay`, 202, { since: '2026-01-01T00:00:00Z' }),
   }),
+  row({
+    route: 'GET /v1/events/stream',
+    cold: 0,
+    warm: 0,
+    run: async () => {
+      // A whole stream: its bound passes on the virtual clock.
+      const res = await gw.app.inject({
+        method: 'GET',
+        url: '/v1/events/stream',
+        headers: { authorization: `Bearer ${TEST_KEY}` },
+      })
+      expect(res.statusCode).toBe(200)
+    },
+  }),
   // Operations: read from the store. A queued write's own calls are those of its route, made when it runs.
   row({ route: 'GET /v1/operations', cold: 0, warm: 0, setup: ranOperation, run: () => list('/v1/operations') }),
   row({

@@ -17,7 +17,7 @@ import { request } from 'undici'
 
 type Feed = {
   data: Array<{ id: string; type: string; connection: string | null; origin: string; data: { object: { id: string } } }>
-  nextCursor: string
+  resumeCursor: string
   hasMore: boolean
 }
 
@@ -61,7 +61,7 @@ describe('events and webhooks', () => {
   let feedStart: string
 
   it('creates endpoints whose secret is shown once, and refuses connections the key may not use', async () => {
-    feedStart = (await call<Feed>('GET', `${gw.url}/v1/events?limit=100`)).body.nextCursor
+    feedStart = (await call<Feed>('GET', `${gw.url}/v1/events?limit=100`)).body.resumeCursor
     const created = await call<{ id: string; secret: string }>('POST', `${gw.url}/v1/webhook-endpoints`, {
       url: receiver.url,
       description: 'everything',
@@ -176,10 +176,10 @@ describe('events and webhooks', () => {
     expect(deleted.body.data.every((e) => e.type === 'message.deleted')).toBe(true)
     const end = await call<Feed>(
       'GET',
-      `${gw.url}/v1/events?limit=100&cursor=${deleted.body.nextCursor}&types=message.deleted`,
+      `${gw.url}/v1/events?limit=100&cursor=${deleted.body.resumeCursor}&types=message.deleted`,
     )
     expect(end.body.data).toEqual([])
-    expect(end.body.nextCursor).toBe(deleted.body.nextCursor)
+    expect(end.body.resumeCursor).toBe(deleted.body.resumeCursor)
   })
 
   it('lists the attempts and replays from a point in the log with the original ids', async () => {

@@ -159,9 +159,10 @@ describe('the operation worker', () => {
     // A renews its lease while it runs: B waits, however long the run takes.
     await clock.pass(90_000)
     expect(ran).toEqual([])
-    // A dies: its store connection is gone, its renewals fail, and its lease runs out.
+    // A dies: its store connection is gone, its renewals fail, and its lease runs out; B looks
+    // again within its idle poll (five minutes).
     await storeA.close()
-    await clock.until(async () => (await stateOf(store, ids[2] as string)) === 'succeeded', 120_000)
+    await clock.until(async () => (await stateOf(store, ids[2] as string)) === 'succeeded', 10 * 60_000)
     expect(ran).toEqual([ids[1], ids[2]])
     expect(await stateOf(store, ids[0] as string)).toBe('unknown')
     expect(abandoned).toEqual([1])

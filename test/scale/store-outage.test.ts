@@ -139,12 +139,12 @@ async function expectOneEventAndDeliveryEach(written: string[]): Promise<void> {
   const events: Array<{ id: string; data: { object: { id: string } } }> = []
   let cursor = ''
   for (;;) {
-    const page = await call<{ data: typeof events; nextCursor: string; hasMore: boolean }>(
+    const page = await call<{ data: typeof events; resumeCursor: string; hasMore: boolean }>(
       'GET',
       `${url}/v1/events?types=message.created&limit=100${cursor === '' ? '' : `&cursor=${cursor}`}`,
     )
     events.push(...page.body.data)
-    cursor = page.body.nextCursor
+    cursor = page.body.resumeCursor
     if (!page.body.hasMore) break
   }
   for (const id of written)

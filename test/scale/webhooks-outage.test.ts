@@ -11,7 +11,7 @@ import { type SimulatedUpstreams, gatewayEnv, startSimulatedUpstreams } from '..
 import { testDatabase } from '../helpers/stores.js'
 import { type WebhookReceiver, startWebhookReceiver } from '../helpers/webhook-receiver.js'
 
-type Feed = { data: Array<{ id: string; data: { object: { id: string } } }>; nextCursor: string }
+type Feed = { data: Array<{ id: string; data: { object: { id: string } } }>; resumeCursor: string }
 
 const POLL_MS = 1_000
 let upstreams: SimulatedUpstreams
@@ -29,7 +29,7 @@ async function feedSinceStart(): Promise<Feed['data']> {
   for (;;) {
     const page = await call<Feed & { hasMore: boolean }>('GET', `${url}/v1/events?limit=100&cursor=${cursor}`)
     events.push(...page.body.data)
-    cursor = page.body.nextCursor
+    cursor = page.body.resumeCursor
     if (!page.body.hasMore) return events
   }
 }
@@ -54,7 +54,7 @@ beforeAll(async () => {
   gateway = spawnGateway(env)
   url = await gateway.url
   await waitForSync(url, 'crm', (s) => s.backfilledAt !== null, 60_000)
-  feedStart = (await call<Feed>('GET', `${url}/v1/events?limit=1`)).body.nextCursor
+  feedStart = (await call<Feed>('GET', `${url}/v1/events?limit=1`)).body.resumeCursor
   const endpoint = await call<{ secret: string }>('POST', `${url}/v1/webhook-endpoints`, { url: receiver.url })
   receiver.secret = endpoint.body.secret
 }, 90_000)

@@ -16,7 +16,7 @@ import {
 import { type TestDatabase, testDatabase } from '../helpers/stores.js'
 import { type WebhookReceiver, startWebhookReceiver } from '../helpers/webhook-receiver.js'
 
-type Feed = { data: Array<{ id: string }>; nextCursor: string; hasMore: boolean }
+type Feed = { data: Array<{ id: string }>; resumeCursor: string; hasMore: boolean }
 
 let upstreams: SimulatedUpstreams
 let store: TestDatabase
@@ -48,7 +48,7 @@ afterAll(async () => {
 describe('three replicas sending webhooks', () => {
   it('deliver each event once', async () => {
     const [a, b] = urls as [string, string]
-    const start = (await call<Feed>('GET', `${a}/v1/events?limit=1`)).body.nextCursor
+    const start = (await call<Feed>('GET', `${a}/v1/events?limit=1`)).body.resumeCursor
     const endpoint = await call<{ secret: string }>('POST', `${b}/v1/webhook-endpoints`, { url: receiver.url })
     receiver.secret = endpoint.body.secret
     // Fifty changes at the upstream: five pages of one poll, fifty events.

@@ -72,7 +72,7 @@ const create = (url: string, subject: string) =>
     body: 'written while the store was away',
   })
 
-type Events = { data: Array<{ id: string; type: string; data: { object: { id: string } } }>; nextCursor: string }
+type Events = { data: Array<{ id: string; type: string; data: { object: { id: string } } }>; resumeCursor: string }
 
 async function eventsFor(url: string, ids: readonly string[]) {
   const page = await call<Events>('GET', `${url}/v1/events?limit=100&types=message.created`)

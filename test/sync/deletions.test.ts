@@ -22,7 +22,7 @@ import { STORE_KINDS, type TestDatabase, testDatabase } from '../helpers/stores.
 
 const LIMITS = { batchbook: { max: 20, windowMs: 1_000 }, snappy: { max: 600, windowMs: 60_000 } }
 
-type Events = { data: Array<{ type: string; data: { object: { id: string } } }>; nextCursor: string }
+type Events = { data: Array<{ type: string; data: { object: { id: string } } }>; resumeCursor: string }
 
 describe.each(STORE_KINDS)('records deleted upstream, on %s', (kind) => {
   let upstreams: SimulatedUpstreams
@@ -58,7 +58,7 @@ describe.each(STORE_KINDS)('records deleted upstream, on %s', (kind) => {
     let page = events.body
     const all = [...page.data]
     while (page.data.length === 100) {
-      page = (await call<Events>('GET', `${gateway.url}/v1/events?limit=100&cursor=${page.nextCursor}`)).body
+      page = (await call<Events>('GET', `${gateway.url}/v1/events?limit=100&cursor=${page.resumeCursor}`)).body
       all.push(...page.data)
     }
     return all.filter((e) => e.data.object.id === id)

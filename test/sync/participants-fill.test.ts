@@ -60,4 +60,21 @@ describe('record reads right after a backfill', () => {
     )
     expect(upstreams.batchbook.stats.limitViolations).toBe(0)
   }, 100_000)
+
+  it('says in /v1/sources how far the fill is and how long the rest takes at the limit', async () => {
+    const sample = async () => (await waitForSync(gateway.url, 'crm', () => true, 1_000)).progress
+    const first = await sample()
+    await gateway.clock!.pass(120_000)
+    const second = await sample()
+    console.info(`participants fill as /v1/sources shows it: ${JSON.stringify(first)} → ${JSON.stringify(second)}`)
+    expect(first).toMatchObject({ phase: 'participants', total: 2_000 })
+    expect(second.done as number).toBeGreaterThan(first.done as number)
+    expect(second.percent as number).toBeGreaterThan(first.percent as number)
+    // One call each for what is left, 1.1 s apart (the limit and its margin): the estimate
+    // shrinks by about the time that passed.
+    expect(second.etaSeconds).toBe(Math.ceil((second.total! - second.done!) * 1.1))
+    const shrank = (first.etaSeconds as number) - (second.etaSeconds as number)
+    expect(shrank).toBeGreaterThan(100)
+    expect(shrank).toBeLessThan(140)
+  }, 60_000)
 })

@@ -5,14 +5,15 @@ import { ref } from '../../schemas/ref.js'
 import { EventListSchema } from '../../schemas/event.js'
 import { problemResponses } from '../../schemas/responses.js'
 import { pageQuery, DEFAULT_PAGE_SIZE } from '../../schemas/snappy-common.js'
-import { CONNECTION_NAME_SOURCE } from '../../rules.js'
+import { CONNECTION_NAME_SOURCE, EVENT_TYPES_SOURCE } from '../../rules.js'
+import eventStreamRoute from './stream.js'
 
 const Query = Type.Object(
   {
     cursor: Type.Optional(Type.String({ maxLength: 200, description: 'The `nextCursor` of the previous page.' })),
     types: Type.Optional(
       Type.String({
-        pattern: '^[a-z_]+\\.[a-z_]+(,[a-z_]+\\.[a-z_]+){0,19}$',
+        pattern: EVENT_TYPES_SOURCE,
         description: 'Only these event types, comma-separated (`message.created,conversation.updated`).',
       }),
     ),
@@ -23,6 +24,7 @@ const Query = Type.Object(
 )
 
 export default async function eventRoutes(app: FastifyInstance): Promise<void> {
+  await app.register(eventStreamRoute)
   app.get<{ Querystring: Static<typeof Query> }>(
     '/v1/events',
     {
@@ -31,8 +33,8 @@ export default async function eventRoutes(app: FastifyInstance): Promise<void> {
         summary: 'Read the change feed',
         description:
           'Every change Switchboard saw (writes through it, and changes the sync found upstream), oldest first, for the connections the key may use. ' +
-          'Walk it with `nextCursor`, which is never null: keep it and ask again to get what happened since. ' +
-          'Events are kept for `EVENTS_RETENTION_DAYS` (7 by default); an older cursor is answered `410 cursor_expired`. ' +
+          'Follow it with `resumeCursor`, which is never null: keep it and ask again to get what happened since (`nextCursor` is null once the feed is read to its end, so generic paginators stop). ' +
+          'Events are kept for `EVENTS_RETENTION_DAYS` (30 by default); an older cursor is answered `410 cursor_expired`. ' +
           'Without a cursor the feed starts at the oldest event kept.',
         tags: ['Events'],
         querystring: Query,

@@ -48,7 +48,7 @@ export default async function sourceRoutes(app: FastifyInstance): Promise<void> 
               resetSeconds: Math.ceil(budget.resetMs / 1000),
               queued: a.engine.scheduler.queued,
             },
-            sync: await app.records.sources.sync(a.connection.name),
+            sync: await app.records.sources.sync(a.connection.name, a.connection.rateLimit),
             operations: queues === null ? null : queueOf(queues.get(a.connection.name), now),
             circuit: { state: a.engine.breaker.state, consecutiveFailures: a.engine.breaker.consecutiveFailures },
           }
