@@ -251,7 +251,7 @@ export default fp(metrics, { name: 'metrics' })
 function registerOperationMetrics(app: FastifyInstance, registry: Registry): void {
   const store = app.store
   if (store === null) return
-  const depths = () => (store.available ? store.operations.depths() : Promise.resolve(null))
+  const depths = () => (store.available ? store.operations.depths().catch(() => null) : Promise.resolve(null))
   new Gauge({
     name: 'switchboard_operations',
     help: 'Operations waiting (`queued`) or being run (`running`), by connection.',

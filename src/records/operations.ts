@@ -178,9 +178,9 @@ export class OperationRecords {
     }
   }
 
-  /** Each connection's queue (empty without a store, or while it is unreachable). */
-  async depths(): Promise<Map<string, QueueDepth>> {
-    if (this.#store === null || !this.#store.available) return new Map()
-    return this.#store.operations.depths()
+  /** Each connection's queue; null without a store, or while it does not answer. */
+  async depths(): Promise<Map<string, QueueDepth> | null> {
+    if (this.#store === null || !this.#store.available) return null
+    return this.#store.operations.depths().catch(() => null)
   }
 }

@@ -214,7 +214,8 @@ export const SourceSchema = Type.Object(
         },
         {
           additionalProperties: false,
-          description: 'The connection’s queue of writes run later; null without the store (`REPLICA=false`).',
+          description:
+            'The connection’s queue of writes run later; null without the store (`REPLICA=false`) or while the store does not answer.',
         },
       ),
     ),

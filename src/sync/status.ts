@@ -35,7 +35,8 @@ async function progressOf(
   if (state?.backfilledAt == null)
     return { phase: 'backfill', done: stored, total: null, percent: null, etaSeconds: null }
   if (state.participantsComplete) return { phase: 'done', done: stored, total: stored, percent: 100, etaSeconds: 0 }
-  const pending = await store.messages.countPendingParticipants(connection).catch(() => null)
+  // Only asked while the store answers: a request must not wait out a second deadline for it.
+  const pending = store.available ? await store.messages.countPendingParticipants(connection).catch(() => null) : null
   if (pending === null) return { phase: 'participants', done: null, total: stored, percent: null, etaSeconds: null }
   const done = Math.max(0, stored - pending)
   // The gateway's own spacing: the window with the margin every call keeps, over the limit.

@@ -31,7 +31,7 @@ export default async function sourceRoutes(app: FastifyInstance): Promise<void> 
     },
     async (request) => {
       const adapters = request.usableConnections()
-      const queues = app.records.operations.kept ? await app.records.operations.depths() : null
+      const queues = await app.records.operations.depths()
       const now = app.clock.now()
       const data: Source[] = await Promise.all(
         adapters.map(async (a) => {
