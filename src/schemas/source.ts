@@ -2,6 +2,19 @@ import { Type, type Static } from 'typebox'
 import { SourceName } from './message.js'
 import { Nullable, StringEnum, wholeListCursor } from './ref.js'
 
+const CAPABILITIES_EXAMPLE = {
+  messages: {
+    list: true,
+    read: true,
+    create: true,
+    update: true,
+    delete: true,
+    participants: true,
+    tags: true,
+    comments: true,
+  },
+}
+
 export const CapabilitiesSchema = Type.Object(
   {
     messages: Type.Object(
@@ -24,20 +37,7 @@ export const CapabilitiesSchema = Type.Object(
     description:
       'What Switchboard can do with this connection. Operations marked false answer 405 `unsupported_by_source`.',
     additionalProperties: false,
-    examples: [
-      {
-        messages: {
-          list: true,
-          read: true,
-          create: true,
-          update: true,
-          delete: true,
-          participants: true,
-          tags: true,
-          comments: true,
-        },
-      },
-    ],
+    examples: [CAPABILITIES_EXAMPLE],
   },
 )
 export type Capabilities = Static<typeof CapabilitiesSchema>
@@ -46,18 +46,7 @@ const SOURCE_EXAMPLE = {
   name: 'batchbook',
   source: 'batchbook',
   sandbox: false,
-  capabilities: {
-    messages: {
-      list: true,
-      read: true,
-      create: true,
-      update: true,
-      delete: true,
-      participants: true,
-      tags: true,
-      comments: true,
-    },
-  },
+  capabilities: CAPABILITIES_EXAMPLE,
   rateLimit: { limit: 1, windowSeconds: 1, remaining: 1, resetSeconds: 0, queued: 0 },
   sync: {
     state: 'live',

@@ -6,9 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Operation } from '../../src/schemas/operation.js'
-import { type RunningGateway, startGateway, testConfig } from '../helpers/gateway.js'
+import type { RunningGateway } from '../helpers/gateway.js'
 import { call } from '../helpers/messages.js'
-import { type TestDatabase, testDatabase } from '../helpers/stores.js'
+import { startStoreGateway } from '../helpers/store-gateway.js'
 import { callsSince, mark, violations, writes } from '../helpers/upstream-calls.js'
 import { batchbookId } from '../upstreams/snappy/e2e.js'
 
@@ -16,17 +16,12 @@ import { batchbookId } from '../upstreams/snappy/e2e.js'
 const DOCUMENTED_INTERVAL_MS = 1_000
 const CREATES = 30
 
-let database: TestDatabase
 let gw: RunningGateway
 
 beforeAll(async () => {
-  database = testDatabase('sqlite')
-  gw = await startGateway({ config: testConfig({ store: database.config }), withSandbox: true, sync: false })
+  gw = await startStoreGateway()
 })
-afterAll(async () => {
-  await gw.close()
-  await database.drop()
-})
+afterAll(async () => gw.close())
 
 function create(i: number) {
   return {

@@ -8,7 +8,7 @@ import type { Operation } from '../../src/schemas/operation.js'
 import type { Source } from '../../src/schemas/source.js'
 import { type RunningGateway, SCOPED_KEY, TEST_KEY, send, startGateway, testConfig } from '../helpers/gateway.js'
 import { call } from '../helpers/messages.js'
-import { type TestDatabase, testDatabase } from '../helpers/stores.js'
+import { startStoreGateway } from '../helpers/store-gateway.js'
 import { callsSince, mark } from '../helpers/upstream-calls.js'
 import { WCL_MAILBOX } from '../upstreams/snappy/e2e.js'
 
@@ -29,19 +29,17 @@ function snappyTicket(subject: string) {
 }
 
 describe('a queue nobody works (this gateway runs no operations)', () => {
-  let database: TestDatabase
   let gw: RunningGateway
 
   beforeAll(async () => {
-    database = testDatabase('sqlite')
-    const config = testConfig({ store: database.config })
-    config.operations = { maxQueuedPerKey: 6, maxQueuedPerConnection: 5 }
-    gw = await startGateway({ config, withSandbox: true, sync: false, operate: false })
+    gw = await startStoreGateway({
+      operate: false,
+      configure: (config) => {
+        config.operations = { maxQueuedPerKey: 6, maxQueuedPerConnection: 5 }
+      },
+    })
   })
-  afterAll(async () => {
-    await gw.close()
-    await database.drop()
-  })
+  afterAll(async () => gw.close())
 
   it('refuses bad input at once, with no operation and no upstream call', async () => {
     const from = mark(gw.sandbox!)
@@ -134,17 +132,12 @@ describe('a queue nobody works (this gateway runs no operations)', () => {
 })
 
 describe('a queue worked by the gateway', () => {
-  let database: TestDatabase
   let gw: RunningGateway
 
   beforeAll(async () => {
-    database = testDatabase('sqlite')
-    gw = await startGateway({ config: testConfig({ store: database.config }), withSandbox: true, sync: false })
+    gw = await startStoreGateway()
   })
-  afterAll(async () => {
-    await gw.close()
-    await database.drop()
-  })
+  afterAll(async () => gw.close())
 
   async function settled(id: string): Promise<Operation> {
     let operation: Operation | undefined

@@ -5,21 +5,16 @@
  * happens; a bounded stream; problems before it begins.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type RunningGateway, SCOPED_KEY, TEST_KEY, startGateway, testConfig } from '../../helpers/gateway.js'
+import { type RunningGateway, SCOPED_KEY, TEST_KEY } from '../../helpers/gateway.js'
 import { call } from '../../helpers/messages.js'
-import { type TestDatabase, testDatabase } from '../../helpers/stores.js'
+import { startStoreGateway } from '../../helpers/store-gateway.js'
 
-let database: TestDatabase
 let gw: RunningGateway
 
 beforeAll(async () => {
-  database = testDatabase('sqlite')
-  gw = await startGateway({ config: testConfig({ store: database.config }), withSandbox: true, sync: false })
+  gw = await startStoreGateway()
 })
-afterAll(async () => {
-  await gw.close()
-  await database.drop()
-})
+afterAll(async () => gw.close())
 
 interface Sse {
   id?: string
