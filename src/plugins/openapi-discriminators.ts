@@ -22,19 +22,22 @@ export function addDiscriminatorMappings<T extends Json>(document: T): T {
     const members = (object.oneOf ?? object.anyOf) as Array<{ $ref?: string }> | undefined
     if (discriminator?.propertyName !== undefined && discriminator.mapping === undefined && Array.isArray(members)) {
       const mapping: Record<string, string> = {}
+      let mapped = 0
       for (const member of members) {
         const name = member.$ref?.startsWith(REF_PREFIX) === true ? member.$ref.slice(REF_PREFIX.length) : undefined
         const property: Json | undefined =
           name === undefined
             ? undefined
             : (schemas[name]?.properties as Record<string, Json> | undefined)?.[discriminator.propertyName]
-        // The document generator writes a TypeBox literal's `const` as a one-value `enum`.
-        const value =
-          property?.const ??
-          (Array.isArray(property?.enum) && property.enum.length === 1 ? property.enum[0] : undefined)
-        if (typeof value === 'string' && member.$ref !== undefined) mapping[value] = member.$ref
+        // The document generator writes a TypeBox literal's `const` as a one-value `enum`; a
+        // member may also stand for several values (an event kind's `type`s).
+        const values =
+          property?.const !== undefined ? [property.const] : Array.isArray(property?.enum) ? property.enum : []
+        for (const value of values)
+          if (typeof value === 'string' && member.$ref !== undefined) mapping[value] = member.$ref
+        if (values.length > 0) mapped++
       }
-      if (Object.keys(mapping).length === members.length) discriminator.mapping = mapping
+      if (mapped === members.length) discriminator.mapping = mapping
     }
     for (const value of Object.values(object)) visit(value)
   }

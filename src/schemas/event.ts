@@ -130,20 +130,21 @@ const OperationEventSchema = eventOf(
   ),
 )
 
-const EventSchema = Type.Union(
-  [
-    Type.Unsafe({ $ref: 'MessageEvent#' }),
-    Type.Unsafe({ $ref: 'ConversationEvent#' }),
-    Type.Unsafe({ $ref: 'WebhookEndpointEvent#' }),
-    Type.Unsafe({ $ref: 'OperationEvent#' }),
+/** The union, discriminated by `type`: each member's `type` values name it (mapped in the document). */
+const EventSchema = Type.Unsafe({
+  $id: 'Event',
+  title: 'Event',
+  description:
+    'A change, as the feed and webhooks deliver it; `type` says which kind (ignore a type you do not know: new ones come in minor versions).',
+  oneOf: [
+    { $ref: 'MessageEvent#' },
+    { $ref: 'ConversationEvent#' },
+    { $ref: 'WebhookEndpointEvent#' },
+    { $ref: 'OperationEvent#' },
   ],
-  {
-    $id: 'Event',
-    title: 'Event',
-    description: 'A change, as the feed and webhooks deliver it.',
-    examples: [MESSAGE_EVENT_EXAMPLE],
-  },
-)
+  discriminator: { propertyName: 'type' },
+  examples: [MESSAGE_EVENT_EXAMPLE],
+})
 
 export const EventListSchema = Type.Object(
   {
