@@ -9,7 +9,7 @@ import { invalidField, notFound } from '../errors.js'
 import { EVENT_TYPES, decodeAttemptsCursor, decodeFeedCursor, encodeAttemptsCursor } from '../events/feed.js'
 import type { Store } from '../store/index.js'
 import type { EndpointPatch, WebhookAttempt, WebhookEndpoint } from '../store/webhooks.js'
-import { checkWebhookTarget, parseWebhookUrl } from '../webhooks/index.js'
+import { checkWebhookTarget, createWebhookDispatcher, parseWebhookUrl, sendSigned } from '../webhooks/index.js'
 import { requireStore } from './events.js'
 
 export type { WebhookEndpoint } from '../store/webhooks.js'
@@ -41,6 +41,18 @@ function eventTypes(types: string[] | undefined, path: string): string[] {
 }
 
 const NOT_FOUND = 'No webhook endpoint of this key has that id'
+
+/** The type of the event a test sends; it is never in the feed. */
+const TEST_EVENT_TYPE = 'webhook_endpoint.test'
+
+export interface TestDelivery {
+  /** The test event's id (its `webhook-id`). */
+  eventId: string
+  delivered: boolean
+  statusCode: number | null
+  durationMs: number
+  error: string | null
+}
 
 export class WebhookRecords {
   readonly #store: Store | null
@@ -128,6 +140,52 @@ export class WebhookRecords {
     return {
       data: data.map((a) => ({ ...a, id: String(a.id) })),
       nextCursor: rows.length > limit && last !== undefined ? encodeAttemptsCursor(last.id) : null,
+    }
+  }
+
+  /**
+   * Sends the endpoint a signed test event now (type `webhook_endpoint.test`, the endpoint as
+   * its object), whether or not it is enabled, and says what the receiver answered. It is not
+   * recorded: not in the feed, not among the attempts.
+   */
+  async test(id: string, keyName: string): Promise<TestDelivery> {
+    const store = requireStore(this.#store)
+    const endpoint = await store.webhooks.getWithSecret(id, keyName)
+    if (endpoint === undefined) throw notFound(NOT_FOUND)
+    const { secret, ...shown } = endpoint
+    const sentAt = new Date(store.clock.now())
+    const eventId = `evt_test_${randomBytes(12).toString('base64url')}`
+    const at = sentAt.toISOString()
+    const payload = JSON.stringify({
+      id: eventId,
+      type: TEST_EVENT_TYPE,
+      connection: null,
+      origin: 'switchboard',
+      observedAt: at,
+      timestamp: at,
+      data: { object: shown },
+    })
+    const { webhooks } = this.#config
+    const dispatcher = createWebhookDispatcher({
+      allowPrivate: webhooks.allowPrivateNetworks,
+      timeoutMs: webhooks.timeoutMs,
+    })
+    try {
+      const result = await sendSigned(dispatcher, { url: shown.url, secret }, eventId, payload, {
+        sentAt,
+        clock: store.clock,
+        timeoutMs: webhooks.timeoutMs,
+      })
+      const delivered = result.status !== null && result.status >= 200 && result.status < 300 && result.error === null
+      return {
+        eventId,
+        delivered,
+        statusCode: result.status,
+        durationMs: result.durationMs,
+        error: delivered ? null : (result.error ?? `answered ${result.status}`),
+      }
+    } finally {
+      await dispatcher.close()
     }
   }
 

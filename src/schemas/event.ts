@@ -349,7 +349,25 @@ export const WebhookReplaySchema = Type.Object(
   },
 )
 
+export const WebhookTestSchema = Type.Object(
+  {
+    eventId: Type.String({ description: 'The test event’s id, its `webhook-id`.' }),
+    delivered: Type.Boolean({ description: 'The receiver answered 2xx.' }),
+    statusCode: Nullable(Type.Integer({ description: 'The receiver’s status; null when none arrived.' })),
+    durationMs: Type.Integer({ minimum: 0 }),
+    error: Nullable(Type.String({ description: 'Why it was not delivered.' })),
+  },
+  {
+    $id: 'WebhookTest',
+    title: 'WebhookTest',
+    description: 'What a receiver answered to a signed test event.',
+    additionalProperties: false,
+    examples: [{ eventId: 'evt_test_9f2kq0xv3b1mQm1v', delivered: true, statusCode: 204, durationMs: 41, error: null }],
+  },
+)
+
 export const EVENT_SCHEMAS = [
+  WebhookTestSchema,
   MessageEventSchema,
   ConversationEventSchema,
   WebhookEndpointEventSchema,

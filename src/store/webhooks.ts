@@ -124,6 +124,12 @@ export class WebhookStore {
     return row === undefined ? undefined : toEndpoint(row)
   }
 
+  /** The endpoint with its signing secret, for a send outside the outbox (a test event). */
+  async getWithSecret(id: string, keyName: string): Promise<(WebhookEndpoint & { secret: string }) | undefined> {
+    const row = await this.#row(id, keyName)
+    return row === undefined ? undefined : { ...toEndpoint(row), secret: row.secret }
+  }
+
   async list(keyName: string): Promise<WebhookEndpoint[]> {
     const rows = await this.#store.db
       .selectFrom('webhook_endpoints')

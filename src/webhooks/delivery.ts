@@ -10,15 +10,15 @@
  * Endpoints are kept apart: at most `PER_ENDPOINT` attempts in flight to one endpoint and
  * `IN_FLIGHT` in all, each settled on its own, and a claim leaves out the endpoints that have
  * all theirs in flight. A slow or dead receiver delays its own deliveries only.
- * Old events are pruned here too, once an hour.
  */
 import diagnostics from 'node:diagnostics_channel'
 import { Webhook } from 'standardwebhooks'
+import type { Clock } from '../clock.js'
 import type { EventsConfig } from '../config.js'
 import { describeDuration } from '../durations.js'
 import type { Store } from '../store/index.js'
 import type { ClaimedDelivery } from '../store/webhooks.js'
-import { createWebhookDispatcher, postWebhook } from './target.js'
+import { type DeliveryResult, createWebhookDispatcher, postWebhook } from './target.js'
 
 /** Attempts in flight from this gateway, in all and to one endpoint. */
 const IN_FLIGHT = 32
@@ -41,6 +41,27 @@ export interface WebhookDeliveryOptions {
   onError(err: unknown): void
   /** This gateway, as its delivery claims name it. */
   holder: string
+}
+
+/**
+ * POSTs one event to an endpoint, signed as the Standard Webhooks specification says with the
+ * endpoint's secret: `webhook-id` (the event id), `webhook-timestamp`, `webhook-signature`.
+ * A POST to a receiver is real I/O, bounded by its own real deadline (see clock.ts).
+ */
+export function sendSigned(
+  dispatcher: ReturnType<typeof createWebhookDispatcher>,
+  endpoint: { url: string; secret: string },
+  eventId: string,
+  payload: string,
+  how: { sentAt: Date; clock: Clock; timeoutMs: number },
+): Promise<DeliveryResult> {
+  const headers = {
+    'webhook-id': eventId,
+    'webhook-timestamp': String(Math.floor(how.sentAt.getTime() / 1000)),
+    'webhook-signature': new Webhook(endpoint.secret).sign(eventId, how.sentAt, payload),
+    'user-agent': 'Switchboard-Webhooks/1',
+  }
+  return how.clock.io(postWebhook(dispatcher, new URL(endpoint.url), headers, payload, how.timeoutMs))
 }
 
 /** The delay before retry `attempt` (1 for the first retry): doubling, capped, half of it jittered. */
@@ -131,22 +152,11 @@ export class WebhookDelivery {
       return
     }
     const sentAt = new Date(store.clock.now())
-    const headers = {
-      'webhook-id': delivery.event.id,
-      'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
-      'webhook-signature': new Webhook(delivery.endpoint.secret).sign(delivery.event.id, sentAt, delivery.payload),
-      'user-agent': 'Switchboard-Webhooks/1',
-    }
-    // A POST to a receiver is real I/O, bounded by its own real deadline (see clock.ts).
-    const result = await store.clock.io(
-      postWebhook(
-        this.#dispatcher,
-        new URL(delivery.endpoint.url),
-        headers,
-        delivery.payload,
-        config.webhooks.timeoutMs,
-      ),
-    )
+    const result = await sendSigned(this.#dispatcher, delivery.endpoint, delivery.event.id, delivery.payload, {
+      sentAt,
+      clock: store.clock,
+      timeoutMs: config.webhooks.timeoutMs,
+    })
     const succeeded = result.status !== null && result.status >= 200 && result.status < 300 && result.error === null
     const attempt = {
       attemptedAt: sentAt.toISOString(),

@@ -879,6 +879,13 @@ const ROWS: Row[] = [
     run: (id) => send('POST', `/v1/webhook-endpoints/${id}/replay`, 202, { since: '2026-01-01T00:00:00Z' }),
   }),
   row({
+    // An endpoint of another key (none here): the receivers of this test are not to be reached.
+    route: 'POST /v1/webhook-endpoints/{id}/test',
+    cold: 0,
+    warm: 0,
+    run: () => send('POST', '/v1/webhook-endpoints/we_aaaaaaaaaaaaaaaa/test', 404),
+  }),
+  row({
     route: 'GET /v1/events/stream',
     cold: 0,
     warm: 0,

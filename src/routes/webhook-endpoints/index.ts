@@ -15,6 +15,7 @@ import {
   WebhookEndpointWithSecretSchema,
   WebhookReplayInputSchema,
   WebhookReplaySchema,
+  WebhookTestSchema,
   type WebhookEndpointInput,
   type WebhookEndpointPatch,
   type WebhookReplayInput,
@@ -156,6 +157,23 @@ export default async function webhookEndpointRoutes(app: FastifyInstance): Promi
       },
     },
     async (request) => webhooks().rotateSecret(request.params.id, keyOf(request)),
+  )
+
+  app.post<{ Params: P }>(
+    '/v1/webhook-endpoints/:id/test',
+    {
+      schema: {
+        operationId: 'testWebhookEndpoint',
+        summary: 'Send a test event',
+        description:
+          'Sends the endpoint a signed event of type `webhook_endpoint.test` now, its object the endpoint, and answers what the receiver said. ' +
+          'Sent even to a disabled endpoint; never in the feed or among the attempts, never retried.',
+        tags: ['Webhooks'],
+        params: Params,
+        response: { 200: ref(WebhookTestSchema), ...PROBLEMS },
+      },
+    },
+    async (request) => webhooks().test(request.params.id, keyOf(request)),
   )
 
   const AttemptQuery = Type.Object(
