@@ -91,6 +91,8 @@ export interface Config {
   operations: OperationsConfig
   /** Sandbox mode's data beyond the small seed (`SANDBOX_VOLUME=communications:2000,tickets:300`). */
   sandboxVolume: { communications?: number; tickets?: number; notesPerTicket?: number }
+  /** `SANDBOX_RESET=true`: sandbox mode makes a new development key instead of the one it kept. */
+  sandboxReset: boolean
   /** How long kept-alive connections drain on shutdown before the server closes (see graceful-close.ts). */
   shutdownDrainMs: number
   /** Load shedding thresholds; 0 turns a check off. */
@@ -284,6 +286,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): C
 
   const store = parseStoreConfig(env, problems)
   const sandboxVolume = parseSandboxVolume(env, problems)
+  const sandboxReset = nonEmpty(env.SANDBOX_RESET) ?? 'false'
+  if (sandboxReset !== 'true' && sandboxReset !== 'false')
+    problems.push(`SANDBOX_RESET: '${printable(sandboxReset)}' is not true or false`)
   const allowPrivate = nonEmpty(env.WEBHOOK_ALLOW_PRIVATE_NETWORKS) ?? (sandbox ? 'true' : 'false')
   if (allowPrivate !== 'true' && allowPrivate !== 'false')
     problems.push(`WEBHOOK_ALLOW_PRIVATE_NETWORKS: '${printable(allowPrivate)}' is not true or false`)
@@ -326,6 +331,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, options: LoadOptions = {}): C
     events,
     operations,
     sandboxVolume,
+    sandboxReset: sandboxReset === 'true',
   }
 }
 

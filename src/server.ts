@@ -28,7 +28,7 @@ if (config.sandbox) {
   sandbox = await startSandbox({ timeoutMs: config.upstream.timeoutMs, ...volume })
   config.connections = sandbox.connections
   if (config.apiKeys.length === 0) {
-    const key = developmentKey()
+    const key = developmentKey(config.store.dataDir, config.sandboxReset)
     config.apiKeys = [{ ...key, connections: null }]
     printedKey = key.secret
   }
@@ -65,7 +65,7 @@ if (sandbox !== undefined) {
     `  Snappy simulator:    ${sandbox.snappy.origin}${SNAPPY_API_PREFIX}`,
     printedKey === undefined
       ? '  API key:     one of API_KEYS'
-      : `  API key:     ${printedKey}   (development only; set API_KEYS to choose your own)`,
+      : `  API key:     ${printedKey}   (development only, kept for the next start; SANDBOX_RESET=true makes a new one, API_KEYS sets your own)`,
     printedKey === undefined
       ? ''
       : `  Try:         curl -H 'Authorization: Bearer ${printedKey}' '${address}/v1/messages?limit=5'`,

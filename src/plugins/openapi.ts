@@ -19,7 +19,43 @@ const OPENAPI_INFO = {
   contact: { name: 'Switchboard maintainers' },
   description:
     'One normalized JSON API over the BatchBook CRM and the Snappy helpdesk. A BatchBook communication and a Snappy note are both a **Message**. ' +
-    'Errors are RFC 9457 problems with a stable `code`. Lists answer `{ data, nextCursor }`; pass `nextCursor` back as `cursor`.',
+    'Errors are RFC 9457 problems with a stable `code`. Lists answer `{ data, nextCursor }`; pass `nextCursor` back as `cursor`. ' +
+    'This document: [/openapi.json](/openapi.json); what changed between versions: `CHANGELOG.md`.',
+}
+
+/** The mark of the docs page (its logo and favicon): a switchboard's two patched jacks. */
+const LOGO_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 160 40" width="160" height="40"><rect width="40" height="40" rx="8" fill="#1f4f82"/><circle cx="12" cy="13" r="4" fill="#fff"/><circle cx="28" cy="27" r="4" fill="#fff"/><path d="M12 13 C 12 27, 28 13, 28 27" stroke="#f2b134" stroke-width="3" fill="none"/><text x="48" y="26" font-family="sans-serif" font-size="17" font-weight="600" fill="#fff">Switchboard</text></svg>`
+const ICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 40"><rect width="40" height="40" rx="8" fill="#1f4f82"/><circle cx="12" cy="13" r="4" fill="#fff"/><circle cx="28" cy="27" r="4" fill="#fff"/><path d="M12 13 C 12 27, 28 13, 28 27" stroke="#f2b134" stroke-width="3" fill="none"/></svg>`
+
+/** The hash of the inline style Swagger UI's script inserts (checked in a browser by test/browser/docs.test.ts). */
+const SWAGGER_UI_INLINE_STYLE = 'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='
+
+type Json = Record<string, unknown>
+
+/**
+ * A request body whose schema has several examples (a BatchBook and a Snappy message) gets
+ * them as named examples of its media type, so the docs page offers each, not only the first.
+ */
+function addBodyExamples<T extends Json>(document: T): T {
+  const schemas = ((document.components as Json | undefined)?.schemas ?? {}) as Record<string, Json>
+  for (const item of Object.values((document.paths ?? {}) as Record<string, Record<string, Json>>)) {
+    for (const operation of Object.values(item)) {
+      const media = ((operation.requestBody as Json | undefined)?.content as Record<string, Json> | undefined)?.[
+        'application/json'
+      ]
+      const ref = (media?.schema as { $ref?: string } | undefined)?.$ref
+      const examples = ref === undefined ? undefined : (schemas[ref.split('/').pop() as string]?.examples as unknown[])
+      if (media === undefined || !Array.isArray(examples) || examples.length < 2) continue
+      media.examples = Object.fromEntries(
+        examples.map((value, i) => {
+          const source = (value as { source?: unknown }).source
+          const name = typeof source === 'string' ? source : `example${i + 1}`
+          return [name, { summary: typeof source === 'string' ? `A ${source} message` : `Example ${i + 1}`, value }]
+        }),
+      )
+    }
+  }
+  return document
 }
 
 /**
@@ -103,9 +139,14 @@ async function openapi(app: FastifyInstance): Promise<void> {
       webhooks: webhooks(app.config.events.webhooks),
     },
     transformObject: (documents) =>
-      shareResponses(
-        addDiscriminatorMappings(
-          ('openapiObject' in documents ? documents.openapiObject : documents.swaggerObject) as Record<string, unknown>,
+      addBodyExamples(
+        shareResponses(
+          addDiscriminatorMappings(
+            ('openapiObject' in documents ? documents.openapiObject : documents.swaggerObject) as Record<
+              string,
+              unknown
+            >,
+          ),
         ),
       ),
     // Shared schemas keep their $id as the component name instead of def-N.
@@ -122,16 +163,26 @@ async function openapi(app: FastifyInstance): Promise<void> {
     })
     await docs.register(swaggerUi, {
       routePrefix: '/docs',
+      theme: {
+        title: 'Switchboard API reference',
+        favicon: [{ filename: 'switchboard.svg', rel: 'icon', type: 'image/svg+xml', sizes: 'any', content: ICON_SVG }],
+      },
+      logo: { type: 'image/svg+xml', content: LOGO_SVG, href: '/docs' },
       uiConfig: { deepLinking: true, tryItOutEnabled: true, persistAuthorization: true, displayOperationId: true },
       // The page loads only its own bundled assets from this server.
       staticCSP: true,
       // Without `upgrade-insecure-requests`: over plain HTTP on any host but loopback, the browser
       // would ask for every asset over https, which this server does not speak, and show a blank page.
+      // And with the one inline style Swagger UI's script adds (its stylesheet for the code
+      // highlighter), allowed by its hash rather than by 'unsafe-inline'.
       transformStaticCSP: (header) =>
         header
           .split(';')
           .map((directive) => directive.trim())
           .filter((directive) => directive !== '' && directive !== 'upgrade-insecure-requests')
+          .map((directive) =>
+            directive.startsWith('style-src ') ? `${directive} '${SWAGGER_UI_INLINE_STYLE}'` : directive,
+          )
           .join('; '),
     })
   })

@@ -6,6 +6,8 @@ import type { Dispatcher } from 'undici'
 import type { Clock } from '../clock.js'
 import { InProcessDispatcher } from './frame/in-process.js'
 import { randomBytes } from 'node:crypto'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
 import type { ConnectionConfig, RateLimit } from '../config.js'
 import { DEFAULT_BATCHBOOK_LIMIT } from '../upstreams/batchbook/wire.js'
 import { DEFAULT_SNAPPY_LIMIT, SNAPPY_API_PREFIX } from '../upstreams/snappy/wire.js'
@@ -102,7 +104,30 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   }
 }
 
-/** A development key for sandbox mode when API_KEYS is not set. */
-export function developmentKey(): { name: string; secret: string } {
-  return { name: 'dev', secret: `sk_dev_${randomBytes(18).toString('base64url')}` }
+const KEY_FILE = 'sandbox-api-key'
+const DEV_KEY = /^sk_dev_[A-Za-z0-9_-]{24}$/
+
+/**
+ * The development key of sandbox mode when API_KEYS is not set: the one kept in `dataDir` from
+ * an earlier start (so a browser or a script that kept it goes on working), or a new one, kept
+ * there for the next start (readable by this user only). `reset` makes a new one.
+ */
+export function developmentKey(dataDir: string, reset = false): { name: string; secret: string } {
+  const file = path.join(dataDir, KEY_FILE)
+  if (!reset) {
+    try {
+      const kept = readFileSync(file, 'utf8').trim()
+      if (DEV_KEY.test(kept)) return { name: 'dev', secret: kept }
+    } catch {
+      // None kept yet (or unreadable): a new one below.
+    }
+  }
+  const secret = `sk_dev_${randomBytes(18).toString('base64url')}`
+  try {
+    mkdirSync(dataDir, { recursive: true })
+    writeFileSync(file, `${secret}\n`, { mode: 0o600 })
+  } catch {
+    // A read-only data directory: the key lasts this run only.
+  }
+  return { name: 'dev', secret }
 }

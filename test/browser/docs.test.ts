@@ -44,11 +44,19 @@ describe.skipIf(!available && !required)('reference page in a browser', () => {
   it('lists the operations and runs one with the development key', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 1600 } })
     const offsite: string[] = []
+    const errors: string[] = []
     page.on('request', (req) => {
       if (!req.url().startsWith(gw.url) && !req.url().startsWith('data:')) offsite.push(req.url())
     })
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text())
+    })
+    page.on('pageerror', (err) => errors.push(err.message))
     await page.goto(`${gw.url}/docs`)
     await page.waitForSelector('.opblock', { timeout: 20_000 })
+    // Switchboard's page: its title and mark, no console error (a CSP refusal shows as one).
+    expect(await page.title()).toBe('Switchboard API reference')
+    await page.waitForSelector('.topbar-wrapper img[src^="data:image/svg+xml"]', { timeout: 5_000 })
     const summaries = await page.locator('.opblock-summary-path').allTextContents()
     expect(summaries.map((s) => s.replace(/\u200b/g, ''))).toEqual(
       expect.arrayContaining(['/v1/messages', '/v1/messages/{id}', '/v1/sources']),
@@ -76,6 +84,7 @@ describe.skipIf(!available && !required)('reference page in a browser', () => {
     mkdirSync(artifacts, { recursive: true })
     await page.screenshot({ path: `${artifacts}docs.png`, fullPage: false })
     expect(offsite).toEqual([])
+    expect(errors).toEqual([])
   }, 60_000)
 
   it('renders over plain HTTP on a host name that is not loopback', async () => {
