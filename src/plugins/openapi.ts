@@ -10,6 +10,7 @@ import { addDiscriminatorMappings } from './openapi-discriminators.js'
 import { shareResponses } from './openapi-responses.js'
 import type { EventsConfig } from '../config.js'
 import { describeDuration } from '../durations.js'
+import { ICON_SVG, LOGO_SVG } from '../brand.js'
 import { VERSION } from '../version.js'
 
 const OPENAPI_INFO = {
@@ -22,10 +23,6 @@ const OPENAPI_INFO = {
     'Errors are RFC 9457 problems with a stable `code`. Lists answer `{ data, nextCursor }`; pass `nextCursor` back as `cursor`. ' +
     'This document: [/openapi.json](/openapi.json); what changed between versions: `CHANGELOG.md`.',
 }
-
-/** The mark of the docs page (its logo and favicon): a switchboard's two patched jacks. */
-const LOGO_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 160 40" width="160" height="40"><rect width="40" height="40" rx="8" fill="#1f4f82"/><circle cx="12" cy="13" r="4" fill="#fff"/><circle cx="28" cy="27" r="4" fill="#fff"/><path d="M12 13 C 12 27, 28 13, 28 27" stroke="#f2b134" stroke-width="3" fill="none"/><text x="48" y="26" font-family="sans-serif" font-size="17" font-weight="600" fill="#fff">Switchboard</text></svg>`
-const ICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 40"><rect width="40" height="40" rx="8" fill="#1f4f82"/><circle cx="12" cy="13" r="4" fill="#fff"/><circle cx="28" cy="27" r="4" fill="#fff"/><path d="M12 13 C 12 27, 28 13, 28 27" stroke="#f2b134" stroke-width="3" fill="none"/></svg>`
 
 /** The hash of the inline style Swagger UI's script inserts (checked in a browser by test/browser/docs.test.ts). */
 const SWAGGER_UI_INLINE_STYLE = 'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='

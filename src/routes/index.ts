@@ -12,6 +12,7 @@ import wallRoutes from './wall/index.js'
 import eventRoutes from './events/index.js'
 import webhookEndpointRoutes from './webhook-endpoints/index.js'
 import operationRoutes from './operations/index.js'
+import statusRoutes from './status/index.js'
 
 export default async function routes(app: FastifyInstance): Promise<void> {
   // Request bodies are JSON (and multipart for document uploads, registered there). Fastify's
@@ -30,4 +31,5 @@ export default async function routes(app: FastifyInstance): Promise<void> {
   await app.register(eventRoutes)
   await app.register(webhookEndpointRoutes)
   await app.register(operationRoutes)
+  await app.register(statusRoutes)
 }
