@@ -85,6 +85,8 @@ export interface AppOptions {
 const REDACT_PATHS = [
   'req.headers.authorization',
   'req.headers["x-api-key"]',
+  // A queued operation's run token stands in for its key (see operations/runs.ts).
+  'req.headers["x-switchboard-operation-run"]',
   'req.headers.cookie',
   'res.headers["set-cookie"]',
   '*.credential',
