@@ -3,7 +3,8 @@
  * script and its style. The script asks for an API key once (kept in this tab's
  * sessionStorage), then reads `/v1/sources` every few seconds and draws each connection's
  * sync, progress, lag, rate budget, operation queue, circuit and last error. No inline script
- * or style, so the page runs under a strict CSP.
+ * or style, so the page runs under a strict CSP. The script runs in the operator's browser, on
+ * the browser's own clock (its `Date` and `setTimeout` are not the gateway's time).
  */
 
 export const STATUS_HTML = `<!doctype html>
