@@ -19,3 +19,6 @@ export const NONCE = new RegExp(NONCE_SOURCE)
 
 /** Items per page when a list's `limit` is not given. */
 export const DEFAULT_PAGE_SIZE = 25
+
+/** The HTTP methods that write: what the write deadline and the `Prefer` preferences apply to. */
+export const WRITE_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])

@@ -13,12 +13,12 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod, RouteOptions } from 'fastify'
 import fp from 'fastify-plugin'
+import { WRITE_METHODS } from '../rules.js'
 import { type TSchema, Type } from 'typebox'
 import { DeferredWrite, currentContext } from '../request-context.js'
 import type { Operation } from '../schemas/operation.js'
 import type { StoredOperation } from '../store/operations.js'
 
-const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 /** The longest `Prefer: wait` honoured: beyond it the write is answered 202 all the same. */
 export const MAX_PREFER_WAIT_S = 60
 
@@ -59,7 +59,7 @@ const PREFER_HEADER = Type.Optional(
 function isUpstreamWrite(route: RouteOptions): boolean {
   const methods = Array.isArray(route.method) ? route.method : [route.method]
   const responses = route.schema?.response as Record<string, unknown> | undefined
-  return methods.some((m) => WRITES.has(m)) && responses?.[202] !== undefined
+  return methods.some((m) => WRITE_METHODS.has(m)) && responses?.[202] !== undefined
 }
 
 /** Declares the preference among the route's headers (the document shows it). */
@@ -160,8 +160,9 @@ async function operations(app: FastifyInstance, options: OperationsPluginOptions
 
   // A run's request tells the worker what it did upstream (see src/operations/worker.ts).
   app.addHook('onSend', (request, _reply, payload, done) => {
+    // Only a run's request looks at its context: every other answer passes at no cost.
     const run = request.operationRun
-    const context = currentContext()
+    const context = run === null ? undefined : currentContext()
     if (run !== null && context !== undefined) {
       run.wrote = context.wrote
       run.calls = context.upstreamCalls

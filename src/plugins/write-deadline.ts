@@ -13,6 +13,7 @@
 import type { Timer } from '../clock.js'
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteHandlerMethod } from 'fastify'
 import fp from 'fastify-plugin'
+import { WRITE_METHODS } from '../rules.js'
 import { currentContext, type RequestContext } from '../request-context.js'
 import type { WriteAccepted } from '../schemas/message.js'
 import { describeDuration } from '../durations.js'
@@ -23,7 +24,6 @@ declare module 'fastify' {
   }
 }
 
-const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 /** How often the deadline looks again while a call is on its way. */
 const RECHECK_MS = 25
 
@@ -74,7 +74,7 @@ async function writeDeadline(app: FastifyInstance, options: WriteDeadlineOptions
   // not sent again, and what it throws is only logged.
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method]
-    if (!methods.some((m) => WRITES.has(m))) return
+    if (!methods.some((m) => WRITE_METHODS.has(m))) return
     const handler = route.handler as RouteHandlerMethod
     route.handler = async function (this: FastifyInstance, request, reply) {
       try {
@@ -91,7 +91,7 @@ async function writeDeadline(app: FastifyInstance, options: WriteDeadlineOptions
   app.addHook('preHandler', (request, reply, done) => {
     const context = currentContext()
     // A queued operation's run has no client waiting on it: it runs to its end.
-    if (context !== undefined && WRITES.has(request.method) && request.operationRun === null) {
+    if (context !== undefined && WRITE_METHODS.has(request.method) && request.operationRun === null) {
       context.onCommitted = () => {
         if (request.writeDeadline !== null) return
         const interval = Math.max(0, ...[...context.connections].map((c) => options.intervalOf(c)))
